@@ -1,0 +1,1 @@
+"""Reading telemetry files: decoding lines, tailing files incrementally, watching directories."""

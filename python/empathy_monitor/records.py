@@ -1,0 +1,176 @@
+"""Pydantic models of the records the Empathy writers produce (empathy-framework 3.x, attune-ai).
+
+Field names, order and defaults follow the writers' dataclasses exactly so that a line we write is
+a line their readers accept. Unknown keys are ignored (and kept nowhere); missing optional keys take
+the writers' defaults. These models are the *forgiving* path: the bulk loader parses with orjson
+straight into columns and only sends a line here when its fast checks fail, so every problem is
+reported with a precise reason.
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+# Values past these bounds are not believable for one call; they are flagged and left out of sums.
+MAX_COST_PER_CALL = 10_000.0
+MAX_TOKENS_PER_CALL = 100_000_000
+MAX_LATENCY_MS = 24 * 3600 * 1000
+MAX_RETRIES = 1000
+
+BREAKER_STATES = ("closed", "open", "half-open")
+
+
+class _Record(BaseModel):
+    model_config = ConfigDict(extra="ignore", populate_by_name=True, allow_inf_nan=True)
+
+
+class LLMCallRecord(_Record):
+    """One LLM call (``llm_calls.jsonl``)."""
+
+    call_id: str
+    timestamp: str
+    workflow_name: str | None = None
+    step_name: str | None = None
+    user_id: str | None = None
+    session_id: str | None = None
+    task_type: str = "unknown"
+    provider: str = "anthropic"
+    tier: str = "capable"
+    model_id: str = ""
+    input_tokens: int = 0
+    output_tokens: int = 0
+    estimated_cost: float = 0.0
+    actual_cost: float | None = None
+    latency_ms: int = 0
+    fallback_used: bool = False
+    fallback_chain: list[str] = Field(default_factory=list)
+    original_provider: str | None = None
+    original_model: str | None = None
+    retry_count: int = 0
+    circuit_breaker_state: str | None = None
+    success: bool = True
+    error_type: str | None = None
+    error_message: str | None = None
+    metadata: dict[str, Any] = Field(default_factory=dict)
+
+    @field_validator("input_tokens", "output_tokens", "latency_ms", "retry_count", mode="before")
+    @classmethod
+    def _whole_floats(cls, v: Any) -> Any:
+        # Some writers compute latency as float ms; accept 12.0 and round 12.7 rather than reject.
+        if isinstance(v, float) and math.isfinite(v):
+            return round(v)
+        return v
+
+    @field_validator("fallback_chain", mode="before")
+    @classmethod
+    def _chain(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+    @field_validator("metadata", mode="before")
+    @classmethod
+    def _meta(cls, v: Any) -> Any:
+        return {} if v is None else v
+
+    @field_validator("task_type", "provider", "tier", "model_id", mode="before")
+    @classmethod
+    def _none_to_default(cls, v: Any, info: Any) -> Any:
+        if v is None:
+            return {"task_type": "unknown", "provider": "anthropic", "tier": "capable"}.get(
+                info.field_name, ""
+            )
+        return v
+
+
+class WorkflowStageRecord(_Record):
+    """One stage of a workflow run."""
+
+    stage_name: str
+    tier: str
+    model_id: str
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost: float = 0.0
+    latency_ms: int = 0
+    success: bool = True
+    skipped: bool = False
+    skip_reason: str | None = None
+    error: str | None = None
+
+    @field_validator("input_tokens", "output_tokens", "latency_ms", mode="before")
+    @classmethod
+    def _whole_floats(cls, v: Any) -> Any:
+        if isinstance(v, float) and math.isfinite(v):
+            return round(v)
+        return v
+
+
+class WorkflowRunRecord(_Record):
+    """One workflow run (``workflow_runs.jsonl``)."""
+
+    run_id: str
+    workflow_name: str
+    started_at: str
+    completed_at: str | None = None
+    user_id: str | None = None
+    session_id: str | None = None
+    trigger: str | None = None
+    project: str | None = None
+    stages: list[WorkflowStageRecord] = Field(default_factory=list)
+    total_input_tokens: int = 0
+    total_output_tokens: int = 0
+    total_cost: float = 0.0
+    baseline_cost: float = 0.0
+    savings: float = 0.0
+    savings_percent: float = 0.0
+    total_duration_ms: int = 0
+    success: bool = True
+    error: str | None = None
+    providers_used: list[str] = Field(default_factory=list)
+    tiers_used: list[str] = Field(default_factory=list)
+
+    @field_validator("total_input_tokens", "total_output_tokens", "total_duration_ms", mode="before")
+    @classmethod
+    def _whole_floats(cls, v: Any) -> Any:
+        if isinstance(v, float) and math.isfinite(v):
+            return round(v)
+        return v
+
+    @field_validator("stages", "providers_used", "tiers_used", mode="before")
+    @classmethod
+    def _none_list(cls, v: Any) -> Any:
+        return [] if v is None else v
+
+
+def call_problems(rec: LLMCallRecord) -> list[str]:
+    """Values in a valid call that are not believable; each is excluded from sums and reported."""
+    out: list[str] = []
+    if math.isnan(rec.estimated_cost) or math.isinf(rec.estimated_cost):
+        out.append(f"estimated_cost is {rec.estimated_cost}")
+    elif rec.estimated_cost < 0 or rec.estimated_cost > MAX_COST_PER_CALL:
+        out.append(f"estimated_cost {rec.estimated_cost} out of range")
+    for name in ("input_tokens", "output_tokens"):
+        v = getattr(rec, name)
+        if v < 0 or v > MAX_TOKENS_PER_CALL:
+            out.append(f"{name} {v} out of range")
+    if rec.latency_ms < 0 or rec.latency_ms > MAX_LATENCY_MS:
+        out.append(f"latency_ms {rec.latency_ms} out of range")
+    if rec.retry_count < 0 or rec.retry_count > MAX_RETRIES:
+        out.append(f"retry_count {rec.retry_count} out of range")
+    return out
+
+
+def run_problems(rec: WorkflowRunRecord) -> list[str]:
+    """Values in a valid run that are not believable (excluded from sums and reported)."""
+    out: list[str] = []
+    for name in ("total_cost", "baseline_cost", "savings"):
+        v = getattr(rec, name)
+        if math.isnan(v) or math.isinf(v):
+            out.append(f"{name} is {v}")
+        elif name != "savings" and (v < 0 or v > MAX_COST_PER_CALL * 100):
+            out.append(f"{name} {v} out of range")
+    if rec.total_duration_ms < 0 or rec.total_duration_ms > MAX_LATENCY_MS * 7:
+        out.append(f"total_duration_ms {rec.total_duration_ms} out of range")
+    return out

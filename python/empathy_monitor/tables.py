@@ -1,0 +1,174 @@
+"""In-memory columnar tables of every call and run read so far.
+
+One row per record, ~45 bytes each (a million calls ≈ 45 MB): the numbers the analytics need plus
+the record's file and byte offset, so a full record (for the activity feed or an export) is read
+back from disk on demand instead of being kept in memory. Categorical fields live in a shared
+"combo" table (a few thousand distinct tuples even at a million rows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from .ingest.decode import CallCombo, Chunk, RunCombo
+
+CALL_COLUMNS: dict[str, type[Any]] = {
+    "ts": np.float64,
+    "cost": np.int64,  # nanodollars: integer sums are exact and order-independent
+    "tin": np.int64,
+    "tout": np.int64,
+    "lat": np.int64,
+    "retry": np.int32,
+    "ok": np.bool_,
+    "fb": np.bool_,
+    "combo": np.int32,
+    "file": np.int32,
+    "off": np.int64,
+}
+RUN_COLUMNS: dict[str, type[Any]] = {
+    "ts": np.float64,
+    "end": np.float64,
+    "cost": np.int64,
+    "base": np.int64,
+    "save": np.int64,
+    "dur": np.int64,
+    "ok": np.bool_,
+    "combo": np.int32,
+    "file": np.int32,
+    "off": np.int64,
+}
+_CALL_CHUNK_FIELDS = {
+    "ts": "c_ts", "cost": "c_cost", "tin": "c_in", "tout": "c_out", "lat": "c_lat",
+    "retry": "c_retry", "ok": "c_ok", "fb": "c_fb", "combo": "c_combo", "off": "c_off",
+}
+_RUN_CHUNK_FIELDS = {
+    "ts": "r_ts", "end": "r_end", "cost": "r_cost", "base": "r_base", "save": "r_save",
+    "dur": "r_dur", "ok": "r_ok", "combo": "r_combo", "off": "r_off",
+}
+_NP_FROM_ARRAY = {"d": np.float64, "q": np.int64, "b": np.int8}
+
+
+class ColumnTable:
+    """Growable numpy columns (capacity doubling, so appends are amortised O(1))."""
+
+    def __init__(self, schema: dict[str, type[Any]]) -> None:
+        self.schema = schema
+        self.n = 0
+        self._cap = 0
+        self._cols: dict[str, npt.NDArray[Any]] = {k: np.empty(0, dtype=t) for k, t in schema.items()}
+        self.version = 0  # bumps on every structural change (append, drop)
+
+    def col(self, name: str) -> npt.NDArray[Any]:
+        """A view of the live rows of one column."""
+        return self._cols[name][: self.n]
+
+    def _grow(self, need: int) -> None:
+        if need <= self._cap:
+            return
+        cap = max(need, self._cap * 2, 1024)
+        for k, arr in self._cols.items():
+            new = np.empty(cap, dtype=arr.dtype)
+            new[: self.n] = arr[: self.n]
+            self._cols[k] = new
+        self._cap = cap
+
+    def append(self, values: dict[str, npt.NDArray[Any]], count: int) -> tuple[int, int]:
+        """Append ``count`` rows; returns the new rows' index range."""
+        start = self.n
+        if count == 0:
+            return start, start
+        self._grow(start + count)
+        for k, arr in values.items():
+            self._cols[k][start : start + count] = arr
+        self.n = start + count
+        self.version += 1
+        return start, self.n
+
+    def keep(self, mask: npt.NDArray[np.bool_]) -> None:
+        """Drop the rows where ``mask`` is False (used when a file is truncated or replaced)."""
+        n = int(mask.sum())
+        for k in self._cols:
+            self._cols[k][:n] = self._cols[k][: self.n][mask]
+        self.n = n
+        self.version += 1
+
+
+class Interner:
+    """Distinct tuples with stable integer ids."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._ids: dict[Any, int] = {}
+
+    def id(self, item: Any) -> int:
+        i = self._ids.get(item)
+        if i is None:
+            i = len(self.items)
+            self.items.append(item)
+            self._ids[item] = i
+        return i
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+
+class Tables:
+    """Every call and run read, plus their combo dictionaries."""
+
+    def __init__(self) -> None:
+        self.calls = ColumnTable(CALL_COLUMNS)
+        self.runs = ColumnTable(RUN_COLUMNS)
+        self.call_combos = Interner()
+        self.run_combos = Interner()
+
+    def add_chunk(self, chunk: Chunk, file_id: int) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Append a decoded chunk; returns the (start, end) row ranges of new calls and runs."""
+        remap = np.fromiter(
+            (self.call_combos.id(c) for c in chunk.combos), dtype=np.int32, count=len(chunk.combos)
+        )
+        n = len(chunk.c_ts)
+        vals: dict[str, npt.NDArray[Any]] = {}
+        for col, attr in _CALL_CHUNK_FIELDS.items():
+            arr = getattr(chunk, attr)
+            vals[col] = np.frombuffer(arr, dtype=_NP_FROM_ARRAY[arr.typecode]) if n else np.empty(0)
+        if n:
+            vals["combo"] = remap[vals["combo"]]
+            vals["file"] = np.full(n, file_id, dtype=np.int32)
+        calls = self.calls.append(vals, n)
+
+        rremap = np.fromiter(
+            (self.run_combos.id(c) for c in chunk.run_combos), dtype=np.int32,
+            count=len(chunk.run_combos),
+        )
+        m = len(chunk.r_ts)
+        rvals: dict[str, npt.NDArray[Any]] = {}
+        for col, attr in _RUN_CHUNK_FIELDS.items():
+            arr = getattr(chunk, attr)
+            rvals[col] = np.frombuffer(arr, dtype=_NP_FROM_ARRAY[arr.typecode]) if m else np.empty(0)
+        if m:
+            rvals["combo"] = rremap[rvals["combo"]]
+            rvals["file"] = np.full(m, file_id, dtype=np.int32)
+        runs = self.runs.append(rvals, m)
+        return calls, runs
+
+    def drop_file(self, file_id: int) -> None:
+        """Forget every row read from one file identity."""
+        if self.calls.n:
+            self.calls.keep(self.calls.col("file") != file_id)
+        if self.runs.n:
+            self.runs.keep(self.runs.col("file") != file_id)
+
+    def call_combo_mask(self, pred: Callable[[CallCombo], bool]) -> npt.NDArray[np.bool_]:
+        """Boolean array over combo ids: which combos satisfy ``pred``."""
+        return np.fromiter(
+            (pred(c) for c in self.call_combos.items), dtype=np.bool_, count=len(self.call_combos)
+        )
+
+    def run_combo_mask(self, pred: Callable[[RunCombo], bool]) -> npt.NDArray[np.bool_]:
+        return np.fromiter(
+            (pred(c) for c in self.run_combos.items), dtype=np.bool_, count=len(self.run_combos)
+        )
