@@ -131,7 +131,9 @@ class WorkflowRunRecord(_Record):
     providers_used: list[str] = Field(default_factory=list)
     tiers_used: list[str] = Field(default_factory=list)
 
-    @field_validator("total_input_tokens", "total_output_tokens", "total_duration_ms", mode="before")
+    @field_validator(
+        "total_input_tokens", "total_output_tokens", "total_duration_ms", mode="before"
+    )
     @classmethod
     def _whole_floats(cls, v: Any) -> Any:
         if isinstance(v, float) and math.isfinite(v):

@@ -42,12 +42,27 @@ RUN_COLUMNS: dict[str, type[Any]] = {
     "off": np.int64,
 }
 _CALL_CHUNK_FIELDS = {
-    "ts": "c_ts", "cost": "c_cost", "tin": "c_in", "tout": "c_out", "lat": "c_lat",
-    "retry": "c_retry", "ok": "c_ok", "fb": "c_fb", "combo": "c_combo", "off": "c_off",
+    "ts": "c_ts",
+    "cost": "c_cost",
+    "tin": "c_in",
+    "tout": "c_out",
+    "lat": "c_lat",
+    "retry": "c_retry",
+    "ok": "c_ok",
+    "fb": "c_fb",
+    "combo": "c_combo",
+    "off": "c_off",
 }
 _RUN_CHUNK_FIELDS = {
-    "ts": "r_ts", "end": "r_end", "cost": "r_cost", "base": "r_base", "save": "r_save",
-    "dur": "r_dur", "ok": "r_ok", "combo": "r_combo", "off": "r_off",
+    "ts": "r_ts",
+    "end": "r_end",
+    "cost": "r_cost",
+    "base": "r_base",
+    "save": "r_save",
+    "dur": "r_dur",
+    "ok": "r_ok",
+    "combo": "r_combo",
+    "off": "r_off",
 }
 _NP_FROM_ARRAY = {"d": np.float64, "q": np.int64, "b": np.int8}
 
@@ -59,7 +74,9 @@ class ColumnTable:
         self.schema = schema
         self.n = 0
         self._cap = 0
-        self._cols: dict[str, npt.NDArray[Any]] = {k: np.empty(0, dtype=t) for k, t in schema.items()}
+        self._cols: dict[str, npt.NDArray[Any]] = {
+            k: np.empty(0, dtype=t) for k, t in schema.items()
+        }
         self.version = 0  # bumps on every structural change (append, drop)
 
     def col(self, name: str) -> npt.NDArray[Any]:
@@ -141,14 +158,17 @@ class Tables:
         calls = self.calls.append(vals, n)
 
         rremap = np.fromiter(
-            (self.run_combos.id(c) for c in chunk.run_combos), dtype=np.int32,
+            (self.run_combos.id(c) for c in chunk.run_combos),
+            dtype=np.int32,
             count=len(chunk.run_combos),
         )
         m = len(chunk.r_ts)
         rvals: dict[str, npt.NDArray[Any]] = {}
         for col, attr in _RUN_CHUNK_FIELDS.items():
             arr = getattr(chunk, attr)
-            rvals[col] = np.frombuffer(arr, dtype=_NP_FROM_ARRAY[arr.typecode]) if m else np.empty(0)
+            rvals[col] = (
+                np.frombuffer(arr, dtype=_NP_FROM_ARRAY[arr.typecode]) if m else np.empty(0)
+            )
         if m:
             rvals["combo"] = rremap[rvals["combo"]]
             rvals["file"] = np.full(m, file_id, dtype=np.int32)

@@ -28,7 +28,9 @@ def resolve_tz(name: str) -> tzinfo | None:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise ValueError(f"unknown time zone {name!r} (use 'local', 'UTC' or an IANA name)") from exc
+        raise ValueError(
+            f"unknown time zone {name!r} (use 'local', 'UTC' or an IANA name)"
+        ) from exc
 
 
 def local_offset_seconds(naive: datetime, tz: tzinfo | None) -> float:

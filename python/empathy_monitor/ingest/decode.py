@@ -39,7 +39,9 @@ _GLUE_MARKERS = (b'{"call_id"', b'{"run_id"')
 
 # A call's categorical dimensions, interned together: (provider, tier, model_id, workflow_name,
 # step_name, task_type, error_type, original_provider, fallback_chain, breaker_code).
-CallCombo = tuple[str, str, str, str | None, str | None, str, str | None, str | None, tuple[str, ...], int]
+CallCombo = tuple[
+    str, str, str, str | None, str | None, str, str | None, str | None, tuple[str, ...], int
+]
 # A run's: (workflow_name, providers_used, tiers_used).
 RunCombo = tuple[str, tuple[str, ...], tuple[str, ...]]
 
@@ -221,8 +223,17 @@ class Decoder:
         return cid
 
     def _append_call(
-        self, ts: float, cost: int, tin: int, tout: int, lat: int, rc: int, ok: bool, fb: bool,
-        cid: int, off: int,
+        self,
+        ts: float,
+        cost: int,
+        tin: int,
+        tout: int,
+        lat: int,
+        rc: int,
+        ok: bool,
+        fb: bool,
+        cid: int,
+        off: int,
     ) -> None:
         c = self.chunk
         c.c_ts.append(ts)
@@ -264,9 +275,7 @@ class Decoder:
 
     def _salvage(self, raw: bytes, off: int, line_no: int) -> bool:
         """Recover a full record glued after a torn one: ``{"call_id": ...TRUNC{"call_id": ...}``."""
-        starts = sorted(
-            i for marker in _GLUE_MARKERS for i in _find_all(raw, marker) if i > 0
-        )
+        starts = sorted(i for marker in _GLUE_MARKERS for i in _find_all(raw, marker) if i > 0)
         for i in starts:
             try:
                 d = json.loads(raw[i:])
@@ -277,7 +286,8 @@ class Decoder:
                 self._slow_obj(d, raw[i:], off + i, line_no)
                 if self.chunk.records > before:
                     self._problem(
-                        line_no, "malformed",
+                        line_no,
+                        "malformed",
                         f"torn record (first {i} bytes; a writer stopped mid-line)",
                     )
                     self._problem(line_no, "salvaged", f"record glued after byte {i} recovered")
@@ -316,8 +326,15 @@ class Decoder:
         lat = rec.latency_ms if "latency_ms" not in bad else 0
         rc = rec.retry_count if "retry_count" not in bad else 0
         key = (
-            rec.provider, rec.tier, rec.model_id, rec.workflow_name, rec.step_name, rec.task_type,
-            rec.error_type, rec.original_provider, tuple(rec.fallback_chain),
+            rec.provider,
+            rec.tier,
+            rec.model_id,
+            rec.workflow_name,
+            rec.step_name,
+            rec.task_type,
+            rec.error_type,
+            rec.original_provider,
+            tuple(rec.fallback_chain),
             BREAKER_CODE.get(rec.circuit_breaker_state, 0),
         )
         cid = self._combo_ids.get(key)
@@ -357,7 +374,9 @@ class Decoder:
         c.r_end.append(end)
         c.r_cost.append(_nanos(rec.total_cost) if "total_cost" not in bad else 0)
         c.r_base.append(_nanos(rec.baseline_cost) if "baseline_cost" not in bad else 0)
-        c.r_save.append(_nanos(rec.savings) if "savings" not in bad.replace("savings_percent", "") else 0)
+        c.r_save.append(
+            _nanos(rec.savings) if "savings" not in bad.replace("savings_percent", "") else 0
+        )
         c.r_dur.append(rec.total_duration_ms if "total_duration_ms" not in bad else 0)
         c.r_ok.append(rec.success)
         c.r_combo.append(rid)

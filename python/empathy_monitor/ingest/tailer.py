@@ -138,7 +138,10 @@ class TelemetryReader:
     """Reads every telemetry file in some directories into :class:`Tables`, incrementally."""
 
     def __init__(
-        self, dirs: Iterable[Path], parser: TimestampParser, tables: Tables | None = None,
+        self,
+        dirs: Iterable[Path],
+        parser: TimestampParser,
+        tables: Tables | None = None,
         workers: int | None = None,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
@@ -307,7 +310,9 @@ def _safe_head(path: Path) -> bytes | None:
         return None
 
 
-def _split(path: Path, start: int, size: int, parts: int, tz: str) -> list[tuple[str, int, int, str]]:
+def _split(
+    path: Path, start: int, size: int, parts: int, tz: str
+) -> list[tuple[str, int, int, str]]:
     """Byte ranges covering complete lines in ``[start, size)``, cut just after newlines."""
     with path.open("rb") as f:
         # The last complete line ends at the last newline before ``size``.

@@ -1,0 +1,71 @@
+"""Exact latency percentiles from integer-millisecond histograms, updatable in O(1).
+
+A flat count array (one slot per ms up to ``CAP``) plus per-block totals: a percentile walks the
+~256 block totals, then one 512-slot block, so it costs microseconds whatever the record count.
+Latencies at or above ``CAP`` (over two minutes) are kept exactly in a sorted overflow list.
+"""
+
+from __future__ import annotations
+
+import bisect
+import math
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+CAP = 1 << 17  # 131,072 ms
+BLOCK_BITS = 9
+BLOCK = 1 << BLOCK_BITS
+N_BLOCKS = CAP >> BLOCK_BITS
+
+
+class LatencyHist:
+    """Histogram of latencies (ms) with exact nearest-rank percentiles."""
+
+    __slots__ = ("blocks", "fine", "n", "overflow", "total")
+
+    def __init__(self) -> None:
+        self.fine: npt.NDArray[np.int64] = np.zeros(CAP, dtype=np.int64)
+        self.blocks: list[int] = [0] * N_BLOCKS
+        self.overflow: list[int] = []
+        self.n = 0
+        self.total = 0
+
+    @classmethod
+    def from_array(cls, lat: npt.NDArray[Any]) -> LatencyHist:
+        h = cls()
+        if lat.size == 0:
+            return h
+        small = lat[lat < CAP]
+        h.fine = np.bincount(small, minlength=CAP).astype(np.int64)
+        h.blocks = h.fine.reshape(N_BLOCKS, BLOCK).sum(axis=1).tolist()
+        h.overflow = sorted(int(x) for x in lat[lat >= CAP])
+        h.n = int(lat.size)
+        h.total = int(lat.sum())
+        return h
+
+    def add(self, ms: int) -> None:
+        if ms < CAP:
+            self.fine[ms] += 1
+            self.blocks[ms >> BLOCK_BITS] += 1
+        else:
+            bisect.insort(self.overflow, ms)
+        self.n += 1
+        self.total += ms
+
+    def mean(self) -> float | None:
+        return self.total / self.n if self.n else None
+
+    def percentile(self, q: float) -> int | None:
+        """Nearest-rank percentile: the smallest value with at least ``ceil(q·n)`` values ≤ it."""
+        if self.n == 0:
+            return None
+        rank = max(1, math.ceil(q * self.n - 1e-9))
+        seen = 0
+        for b, cnt in enumerate(self.blocks):
+            if seen + cnt >= rank:
+                cum = np.cumsum(self.fine[b * BLOCK : (b + 1) * BLOCK])
+                return int(b * BLOCK + int(np.searchsorted(cum, rank - seen)))
+            seen += cnt
+        return self.overflow[rank - seen - 1]

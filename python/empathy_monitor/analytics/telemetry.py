@@ -1,0 +1,271 @@
+"""The facade every front end uses: read the files, answer dashboard questions, page history.
+
+``Telemetry`` owns a :class:`TelemetryReader` (incremental file reading into columnar tables), an
+all-time circuit-breaker tracker, and helpers that read full records back from disk for the
+activity feed and exports. It performs IO only through the reader; the numbers come from
+:class:`View`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from ..ingest.decode import BREAKER_CODE, C_CB, C_PROV, decode_record
+from ..ingest.tailer import ReadResult, TelemetryReader
+from ..timeparse import TimestampParser
+from .view import View, usd
+from .window import Filters, Window, WindowSpec, resolve
+
+STATE_NAMES = {code: name for name, code in BREAKER_CODE.items() if name != "half_open"}
+
+
+@dataclass
+class _Breaker:
+    state: str
+    updated: float
+    last_open: float | None
+
+
+class BreakerTracker:
+    """Latest circuit-breaker state per provider, across all time (not windowed)."""
+
+    def __init__(self) -> None:
+        self.by_provider: dict[str, _Breaker] = {}
+
+    def update(self, tel: Telemetry, start: int, end: int) -> None:
+        t = tel.tables.calls
+        if end <= start:
+            return
+        combos = tel.tables.call_combos.items
+        cb_of = np.fromiter((c[C_CB] for c in combos), dtype=np.int8, count=len(combos))
+        combo = t.col("combo")[start:end]
+        codes = cb_of[combo]
+        has = codes > 0
+        if not has.any():
+            return
+        ts = t.col("ts")[start:end][has]
+        combo, codes = combo[has], codes[has]
+        provs = sorted({combos[c][C_PROV] for c in np.unique(combo).tolist()})
+        for p in provs:
+            pm = np.fromiter(
+                (combos[c][C_PROV] == p for c in combo.tolist()), dtype=np.bool_, count=combo.size
+            )
+            pts, pcodes = ts[pm], codes[pm]
+            i = int(np.argmax(pts))
+            latest_ts, latest_state = float(pts[i]), STATE_NAMES[int(pcodes[i])]
+            opens = pts[pcodes == BREAKER_CODE["open"]]
+            last_open = float(opens.max()) if opens.size else None
+            cur = self.by_provider.get(p)
+            if cur is None:
+                self.by_provider[p] = _Breaker(latest_state, latest_ts, last_open)
+                continue
+            if latest_ts >= cur.updated:
+                cur.state, cur.updated = latest_state, latest_ts
+            if last_open is not None and (cur.last_open is None or last_open > cur.last_open):
+                cur.last_open = last_open
+
+    def render(self, parser: TimestampParser, provider: str | None = None) -> dict[str, Any]:
+        def iso(x: float | None) -> str | None:
+            return None if x is None else parser.to_local(x).isoformat()
+
+        return {
+            p: {"state": b.state, "updated_at": iso(b.updated), "last_opened_at": iso(b.last_open)}
+            for p, b in sorted(self.by_provider.items())
+            if provider is None or p == provider
+        }
+
+
+def call_row(d: dict[str, Any], parser: TimestampParser) -> dict[str, Any] | None:
+    """A full call record as a feed/CSV row (display strings, no computation beyond units)."""
+    try:
+        ts = parser.epoch(str(d.get("timestamp")))
+    except (ValueError, IndexError):
+        return None
+    meta = d.get("metadata") if isinstance(d.get("metadata"), dict) else {}
+    cost = d.get("estimated_cost", 0.0)
+    if not isinstance(cost, (int, float)) or (isinstance(cost, float) and not math.isfinite(cost)):
+        cost = None
+    chain = d.get("fallback_chain") or []
+    return {
+        "call_id": str(d.get("call_id")),
+        "timestamp": parser.to_local(ts).isoformat(),
+        "workflow_name": d.get("workflow_name"),
+        "step_name": d.get("step_name"),
+        "provider": d.get("provider") or "anthropic",
+        "model_id": d.get("model_id") or "",
+        "tier": d.get("tier") or "capable",
+        "task_type": d.get("task_type") or "unknown",
+        "cost": cost,
+        "input_tokens": d.get("input_tokens", 0),
+        "output_tokens": d.get("output_tokens", 0),
+        "latency_ms": d.get("latency_ms", 0),
+        "success": bool(d.get("success", True)),
+        "error_type": d.get("error_type"),
+        "error_message": d.get("error_message"),
+        "fallback_used": bool(d.get("fallback_used", False)),
+        "fallback_chain": [str(x) for x in chain] if isinstance(chain, list) else [],
+        "retry_count": d.get("retry_count", 0),
+        "session_id": d.get("session_id"),
+        "user_id": d.get("user_id"),
+        "run_id": meta.get("run_id") if meta else None,
+        "source_file": meta.get("source_file") if meta else None,
+        "source_line": meta.get("source_line") if meta else None,
+    }
+
+
+class Telemetry:
+    """Everything known about some telemetry directories, kept current by ``refresh``."""
+
+    def __init__(
+        self, dirs: Iterable[Path], naive_tz: str = "local", workers: int | None = None
+    ) -> None:
+        self.dirs = [Path(d) for d in dirs]
+        self.parser = TimestampParser(naive_tz)
+        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers)
+        self.tables = self.reader.tables
+        self.breakers = BreakerTracker()
+
+    # -- reading ----------------------------------------------------------------------------
+    def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
+        res = self.reader.refresh(only)
+        if res.reset:
+            self.breakers = BreakerTracker()
+            self.breakers.update(self, 0, self.tables.calls.n)
+        else:
+            self.breakers.update(self, *res.calls)
+        return res
+
+    # -- questions --------------------------------------------------------------------------
+    def window(self, spec: WindowSpec) -> Window:
+        return resolve(spec, self.parser)
+
+    def view(
+        self,
+        spec: WindowSpec | Window,
+        filters: Filters | None = None,
+        recent: int = 20,
+        top: int = 10,
+    ) -> View:
+        w = spec if isinstance(spec, Window) else self.window(spec)
+        return View(
+            self.tables, self.parser, w, filters or Filters(), self.row_at, recent, top
+        ).build()
+
+    def dashboard(
+        self,
+        spec: WindowSpec | Window,
+        filters: Filters | None = None,
+        recent: int = 20,
+        top: int = 10,
+    ) -> dict[str, Any]:
+        """The full dashboard (the keys of ``empathy telemetry --json``)."""
+        v = self.view(spec, filters, recent, top)
+        out = v.render()
+        out["circuit_breakers"] = self.breakers.render(self.parser, (filters or Filters()).provider)
+        out["health"] = self.health()
+        return {
+            k: out[k]
+            for k in (
+                "window",
+                "overview",
+                "cost_series",
+                "by_provider",
+                "by_tier",
+                "by_model",
+                "top_workflows",
+                "savings",
+                "fallback",
+                "errors",
+                "circuit_breakers",
+                "recent_calls",
+                "health",
+            )
+        }
+
+    def health(self) -> dict[str, Any]:
+        files = self.reader.health()
+        return {
+            "records": sum(int(f["records"]) for f in files),  # type: ignore[call-overload]
+            "malformed": sum(int(f["malformed"]) for f in files),  # type: ignore[call-overload]
+            "salvaged": sum(int(f["salvaged"]) for f in files),  # type: ignore[call-overload]
+            "flagged": sum(int(f["flagged"]) for f in files),  # type: ignore[call-overload]
+            "files": files,
+            "dirs": [{"path": str(d.resolve()), "exists": d.is_dir()} for d in self.dirs],
+        }
+
+    def row_at(self, file_id: int, offset: int) -> dict[str, Any] | None:
+        raw = self.reader.read_line_at(file_id, offset)
+        if raw is None:
+            return None
+        d = decode_record(raw)
+        return call_row(d, self.parser) if d is not None else None
+
+    def _selected(self, spec: WindowSpec | Window | None, filters: Filters | None) -> np.ndarray:
+        t = self.tables.calls
+        sel = np.ones(t.n, dtype=np.bool_)
+        if spec is not None:
+            w = spec if isinstance(spec, Window) else self.window(spec)
+            ts = t.col("ts")
+            if w.since is not None:
+                sel &= ts >= w.since
+            if w.until is not None:
+                sel &= ts < w.until
+        if filters is not None and filters.active:
+            sel &= self.tables.call_combo_mask(filters.match_call)[t.col("combo")]
+        return np.flatnonzero(sel)
+
+    def calls_page(
+        self,
+        offset: int,
+        limit: int,
+        filters: Filters | None = None,
+        spec: WindowSpec | Window | None = None,
+    ) -> tuple[list[dict[str, Any]], int]:
+        """Calls newest first, paging through the whole history; returns (rows, total)."""
+        idx = self._selected(spec, filters)
+        total = int(idx.size)
+        if offset >= total or limit <= 0:
+            return [], total
+        ts = self.tables.calls.col("ts")[idx]
+        order = np.argsort(-ts, kind="stable")[offset : offset + limit]
+        files = self.tables.calls.col("file")[idx][order].tolist()
+        offs = self.tables.calls.col("off")[idx][order].tolist()
+        rows = [r for f, o in zip(files, offs) if (r := self.row_at(f, o)) is not None]
+        return rows, total
+
+    def iter_calls(
+        self, spec: WindowSpec | Window | None, filters: Filters | None = None
+    ) -> Iterator[dict[str, Any]]:
+        """Full call records in a window, oldest first (for exports)."""
+        idx = self._selected(spec, filters)
+        ts = self.tables.calls.col("ts")[idx]
+        order = idx[np.argsort(ts, kind="stable")]
+        files = self.tables.calls.col("file")[order].tolist()
+        offs = self.tables.calls.col("off")[order].tolist()
+        cache: dict[int, Any] = {}
+        try:
+            for f, o in zip(files, offs):
+                fh = cache.get(f)
+                if fh is None:
+                    path = self.reader.path_of(f)
+                    if path is None:
+                        continue
+                    fh = cache[f] = path.open("rb")
+                fh.seek(o)
+                d = decode_record(fh.readline().rstrip(b"\r\n"))
+                row = call_row(d, self.parser) if d is not None else None
+                if row is not None:
+                    yield row
+        finally:
+            for fh in cache.values():
+                fh.close()
+
+    def total_cost_today(self) -> float:
+        v = self.view(WindowSpec(range="today"))
+        return usd(v.tot[2])

@@ -1,0 +1,732 @@
+"""One dashboard view (a window + filters) as running sums that a new record updates in O(1).
+
+``View.build`` fills the sums from the columnar tables with numpy (a full pass: cold start, window
+or filter change); ``View.add_calls`` / ``add_runs`` fold in appended rows one by one without a
+recompute; ``View.render`` turns the sums into the dashboard sections. Both paths feed the same
+sums, so the live panel and a fresh ``empathy telemetry --json`` agree to the nanodollar.
+"""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from collections.abc import Callable
+from datetime import datetime, timezone
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..ingest.decode import (
+    C_CB,
+    C_CHAIN,
+    C_ETYPE,
+    C_MODEL,
+    C_OPROV,
+    C_PROV,
+    C_TIER,
+    C_WF,
+    NANOS,
+    CallCombo,
+)
+from ..tables import Tables
+from ..timeparse import TimestampParser
+from .latency import LatencyHist
+from .tzoffsets import as_int, day_index, hour_index, offsets
+from .window import Filters, Window
+
+# Accumulator slots: calls, errors, cost (nanodollars), input tokens, output tokens,
+# latency sum (ms), fallbacks, retries, calls with retries.
+CALLS, ERR, COST, TIN, TOUT, LAT, FB, RETRY, RETRIED = range(9)
+N_ACC = 9
+# Run accumulator slots: runs, cost, baseline, savings, duration sum (ms), successes.
+R_RUNS, R_COST, R_BASE, R_SAVE, R_DUR, R_OK = range(6)
+MAX_HOURLY_DAYS = 31
+SECTIONS = (
+    "window",
+    "overview",
+    "cost_series",
+    "by_provider",
+    "by_tier",
+    "by_model",
+    "top_workflows",
+    "savings",
+    "fallback",
+    "errors",
+    "circuit_breakers",
+    "recent_calls",
+    "health",
+)
+
+RowReader = Callable[[int, int], "dict[str, Any] | None"]
+
+
+def _acc() -> list[int]:
+    return [0] * N_ACC
+
+
+def usd(nanos: int | float) -> float:
+    """Nanodollars to dollars, rounded to the nanodollar (removes float noise, keeps cents exact)."""
+    return round(nanos / NANOS, 9)
+
+
+def _pct(part: int | float, whole: int | float) -> float:
+    return round(part / whole * 100, 4) if whole else 0.0
+
+
+def _avg(total: int | float, n: int) -> float | None:
+    return round(total / n, 3) if n else None
+
+
+class View:
+    """Sums for one window and filter set."""
+
+    def __init__(
+        self,
+        tables: Tables,
+        parser: TimestampParser,
+        window: Window,
+        filters: Filters,
+        row_reader: RowReader,
+        recent_limit: int = 20,
+        top: int = 10,
+    ) -> None:
+        self.tables = tables
+        self.parser = parser
+        self.window = window
+        self.filters = filters
+        self.row_reader = row_reader
+        self.recent_limit = recent_limit
+        self.top = top
+        self._reset()
+
+    def _reset(self) -> None:
+        self.tot = _acc()
+        self.hist = LatencyHist()
+        self.prov: dict[str, list[int]] = {}
+        self.tier: dict[str, list[int]] = {}
+        self.tier_hist: dict[str, LatencyHist] = {}
+        self.model: dict[str, list[int]] = {}
+        self.model_meta: dict[str, tuple[str, str]] = {}
+        self.wf_calls: dict[str, list[int]] = {}
+        self.etype: Counter[str] = Counter()
+        self.oprov: Counter[str] = Counter()
+        self.chains: Counter[tuple[str, ...]] = Counter()
+        self.days: dict[int, list[int]] = {}
+        self.day_prov: dict[tuple[int, str], int] = {}
+        self.hours: dict[int, list[int]] = {}
+        self.runs_wf: dict[str, list[int]] = {}
+        self.runs_tot = [0] * 6
+        self.run_wfs: set[str] = set()
+        self.recent: list[tuple[float, int, int]] = []  # (ts, file, offset), newest first
+        self._rows: dict[tuple[int, int], dict[str, Any] | None] = {}
+        self._combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
+        self._run_combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
+        self._hour_cache: dict[int, float] = {}
+
+    # -- building ---------------------------------------------------------------------------
+    def build(self) -> View:
+        """Compute every sum from the tables (vectorised)."""
+        self._reset()
+        self._build_calls()
+        self._build_runs()
+        return self
+
+    def _combo_allowed(self) -> npt.NDArray[np.bool_]:
+        if len(self._combo_ok) != len(self.tables.call_combos):
+            self._combo_ok = self.tables.call_combo_mask(self.filters.match_call)
+        return self._combo_ok
+
+    def _run_allowed(self) -> npt.NDArray[np.bool_]:
+        if len(self._run_combo_ok) != len(self.tables.run_combos):
+            self._run_combo_ok = self.tables.run_combo_mask(self.filters.match_run)
+        return self._run_combo_ok
+
+    def _window_mask(self, ts: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_] | None:
+        w = self.window
+        m: npt.NDArray[np.bool_] | None = None
+        if w.since is not None:
+            m = ts >= w.since
+        if w.until is not None:
+            u = ts < w.until
+            m = u if m is None else (m & u)
+        return m
+
+    def _build_calls(self) -> None:
+        t = self.tables.calls
+        if t.n == 0:
+            return
+        ts_all = t.col("ts")
+        combo_all = t.col("combo")
+        sel = self._window_mask(ts_all)
+        if self.filters.active:
+            f = self._combo_allowed()[combo_all]
+            sel = f if sel is None else (sel & f)
+        idx = np.flatnonzero(sel) if sel is not None else None
+
+        def pick(name: str) -> npt.NDArray[Any]:
+            c = t.col(name)
+            return c if idx is None else c[idx]
+
+        ts = pick("ts")
+        if ts.size == 0:
+            return
+        combo = pick("combo")
+        ok = pick("ok")
+        cost = pick("cost")
+        tin, tout, lat = pick("tin"), pick("tout"), pick("lat")
+        fb, retry = pick("fb"), pick("retry")
+        nc = len(self.tables.call_combos)
+
+        def per_combo(
+            weights: npt.NDArray[Any] | None = None, where: npt.NDArray[Any] | None = None
+        ) -> list[int]:
+            c = combo if where is None else combo[where]
+            w = None if weights is None else (weights if where is None else weights[where])
+            return np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64).tolist()
+
+        err = ~ok
+        sums = [
+            per_combo(),
+            per_combo(where=err),
+            per_combo(cost),
+            per_combo(tin),
+            per_combo(tout),
+            per_combo(lat),
+            per_combo(where=fb),
+            per_combo(retry),
+            per_combo(where=retry > 0),
+        ]
+        combos = self.tables.call_combos.items
+        for cid in np.flatnonzero(np.asarray(sums[CALLS])).tolist():
+            acc = [s[cid] for s in sums]
+            self._fold_combo(combos[cid], acc)
+        # latency histograms, overall and per tier
+        self.hist = LatencyHist.from_array(lat)
+        tier_of = np.array([c[C_TIER] for c in combos], dtype=object)
+        tiers = tier_of[combo]
+        for name in self.tier:
+            self.tier_hist[name] = LatencyHist.from_array(lat[tiers == name])
+        # day and hour buckets in local time
+        off = offsets(ts, self.parser)
+        local = ts + off
+        days = as_int(local / 86400)
+        d0 = int(days.min())
+        dd = days - d0
+        ndays = int(dd.max()) + 1
+        cnt = np.bincount(dd, minlength=ndays)
+        dcost = np.rint(np.bincount(dd, weights=cost, minlength=ndays)).astype(np.int64)
+        derr = np.bincount(dd[err], minlength=ndays)
+        din = np.rint(np.bincount(dd, weights=tin, minlength=ndays)).astype(np.int64)
+        dout = np.rint(np.bincount(dd, weights=tout, minlength=ndays)).astype(np.int64)
+        for i in np.flatnonzero(cnt).tolist():
+            self.days[d0 + i] = [
+                int(dcost[i]),
+                int(cnt[i]),
+                int(derr[i]),
+                int(din[i]),
+                int(dout[i]),
+            ]
+        prov_names = sorted({c[C_PROV] for c in combos})
+        prov_idx = {p: i for i, p in enumerate(prov_names)}
+        prov_of = np.array([prov_idx[c[C_PROV]] for c in combos], dtype=np.int64)
+        key = dd * len(prov_names) + prov_of[combo]
+        kc = np.rint(np.bincount(key, weights=cost, minlength=ndays * len(prov_names))).astype(
+            np.int64
+        )
+        kn = np.bincount(key, minlength=ndays * len(prov_names))
+        for k in np.flatnonzero(kn).tolist():
+            d, p = divmod(k, len(prov_names))
+            self.day_prov[(d0 + d, prov_names[p])] = int(kc[k])
+        if self._hourly():
+            hours = as_int(local / 3600)
+            h0 = int(hours.min())
+            hh = hours - h0
+            hn = np.bincount(hh)
+            he = np.bincount(hh[err], minlength=hn.size)
+            for i in np.flatnonzero(hn).tolist():
+                self.hours[h0 + i] = [int(hn[i]), int(he[i])]
+        # newest calls for the feed
+        k = min(self.recent_limit, ts.size)
+        if k:
+            top = np.argpartition(ts, ts.size - k)[ts.size - k :]
+            top = top[np.argsort(-ts[top], kind="stable")]
+            files, offs = pick("file")[top], pick("off")[top]
+            self.recent = [
+                (float(ts[i]), int(f), int(o))
+                for i, f, o in zip(top.tolist(), files.tolist(), offs.tolist())
+            ]
+
+    def _build_runs(self) -> None:
+        t = self.tables.runs
+        if t.n == 0:
+            return
+        ts_all = t.col("ts")
+        combo_all = t.col("combo")
+        sel = self._window_mask(ts_all)
+        if self.filters.active:
+            f = self._run_allowed()[combo_all]
+            sel = f if sel is None else (sel & f)
+        idx = np.flatnonzero(sel) if sel is not None else None
+
+        def pick(name: str) -> npt.NDArray[Any]:
+            c = t.col(name)
+            return c if idx is None else c[idx]
+
+        combo = pick("combo")
+        if combo.size == 0:
+            return
+        nc = len(self.tables.run_combos)
+
+        def per_combo(w: npt.NDArray[Any] | None = None) -> list[int]:
+            return np.rint(np.bincount(combo, weights=w, minlength=nc)).astype(np.int64).tolist()
+
+        sums = [
+            per_combo(),
+            per_combo(pick("cost")),
+            per_combo(pick("base")),
+            per_combo(pick("save")),
+            per_combo(pick("dur")),
+            per_combo(pick("ok").astype(np.float64)),
+        ]
+        combos = self.tables.run_combos.items
+        for rid in np.flatnonzero(np.asarray(sums[R_RUNS])).tolist():
+            self._fold_run(combos[rid][0], [s[rid] for s in sums])
+
+    def _fold_combo(self, c: CallCombo, acc: list[int]) -> None:
+        for table, key in (
+            (self.prov, c[C_PROV]),
+            (self.tier, c[C_TIER]),
+            (self.model, c[C_MODEL]),
+        ):
+            a = table.get(key)
+            if a is None:
+                table[key] = list(acc)
+            else:
+                for i in range(N_ACC):
+                    a[i] += acc[i]
+        self.model_meta[c[C_MODEL]] = (c[C_PROV], c[C_TIER])
+        wf = c[C_WF]
+        if wf is not None:
+            a = self.wf_calls.get(wf)
+            if a is None:
+                self.wf_calls[wf] = list(acc)
+            else:
+                for i in range(N_ACC):
+                    a[i] += acc[i]
+        for i in range(N_ACC):
+            self.tot[i] += acc[i]
+        if acc[ERR]:
+            self.etype[c[C_ETYPE] or "unknown"] += acc[ERR]
+        if acc[FB]:
+            if c[C_OPROV]:
+                self.oprov[c[C_OPROV]] += acc[FB]
+            if c[C_CHAIN]:
+                self.chains[c[C_CHAIN]] += acc[FB]
+
+    def _fold_run(self, wf: str, acc: list[int]) -> None:
+        a = self.runs_wf.get(wf)
+        if a is None:
+            self.runs_wf[wf] = list(acc)
+        else:
+            for i in range(6):
+                a[i] += acc[i]
+        for i in range(6):
+            self.runs_tot[i] += acc[i]
+        self.run_wfs.add(wf)
+
+    def _hourly(self) -> bool:
+        w = self.window
+        if w.since is None:
+            return False
+        end = w.until if w.until is not None else w.now
+        return end - w.since <= MAX_HOURLY_DAYS * 86400
+
+    def _offset(self, ts: float) -> float:
+        h = int(ts // 3600)
+        off = self._hour_cache.get(h)
+        if off is None:
+            off = self.parser.offset_at(h * 3600 + 1800)
+            self._hour_cache[h] = off
+        return off
+
+    # -- incremental ------------------------------------------------------------------------
+    def add_calls(self, start: int, end: int) -> int:
+        """Fold appended call rows ``[start, end)``; returns how many fell in this view."""
+        t = self.tables.calls
+        if end <= start:
+            return 0
+        cols = {
+            k: t.col(k)[start:end].tolist()
+            for k in (
+                "ts",
+                "combo",
+                "ok",
+                "cost",
+                "tin",
+                "tout",
+                "lat",
+                "fb",
+                "retry",
+                "file",
+                "off",
+            )
+        }
+        allowed = self._combo_allowed() if self.filters.active else None
+        combos = self.tables.call_combos.items
+        win = self.window
+        added = 0
+        for i in range(end - start):
+            ts = cols["ts"][i]
+            cid = cols["combo"][i]
+            if not win.contains(ts) or (allowed is not None and not allowed[cid]):
+                continue
+            added += 1
+            c = combos[cid]
+            ok = cols["ok"][i]
+            retry = cols["retry"][i]
+            lat = cols["lat"][i]
+            acc = [
+                1,
+                0 if ok else 1,
+                cols["cost"][i],
+                cols["tin"][i],
+                cols["tout"][i],
+                lat,
+                1 if cols["fb"][i] else 0,
+                retry,
+                1 if retry > 0 else 0,
+            ]
+            new_tier = c[C_TIER] not in self.tier
+            self._fold_combo(c, acc)
+            self.hist.add(lat)
+            if new_tier:
+                self.tier_hist[c[C_TIER]] = LatencyHist()
+            self.tier_hist[c[C_TIER]].add(lat)
+            off = self._offset(ts)
+            d = day_index(ts, off)
+            day = self.days.get(d)
+            if day is None:
+                day = self.days[d] = [0, 0, 0, 0, 0]
+            day[0] += acc[COST]
+            day[1] += 1
+            day[2] += acc[ERR]
+            day[3] += acc[TIN]
+            day[4] += acc[TOUT]
+            key = (d, c[C_PROV])
+            self.day_prov[key] = self.day_prov.get(key, 0) + acc[COST]
+            if self._hourly():
+                h = hour_index(ts, off)
+                hr = self.hours.get(h)
+                if hr is None:
+                    hr = self.hours[h] = [0, 0]
+                hr[0] += 1
+                hr[1] += acc[ERR]
+            self._push_recent(ts, cols["file"][i], cols["off"][i])
+        return added
+
+    def _push_recent(self, ts: float, file: int, off: int) -> None:
+        r = self.recent
+        if len(r) >= self.recent_limit and ts < r[-1][0]:
+            return
+        pos = 0
+        while pos < len(r) and r[pos][0] >= ts:
+            pos += 1
+        r.insert(pos, (ts, file, off))
+        del r[self.recent_limit :]
+
+    def add_runs(self, start: int, end: int) -> int:
+        t = self.tables.runs
+        if end <= start:
+            return 0
+        cols = {
+            k: t.col(k)[start:end].tolist()
+            for k in ("ts", "combo", "cost", "base", "save", "dur", "ok")
+        }
+        allowed = self._run_allowed() if self.filters.active else None
+        combos = self.tables.run_combos.items
+        added = 0
+        for i in range(end - start):
+            rid = cols["combo"][i]
+            if not self.window.contains(cols["ts"][i]) or (
+                allowed is not None and not allowed[rid]
+            ):
+                continue
+            added += 1
+            self._fold_run(
+                combos[rid][0],
+                [
+                    1,
+                    cols["cost"][i],
+                    cols["base"][i],
+                    cols["save"][i],
+                    cols["dur"][i],
+                    1 if cols["ok"][i] else 0,
+                ],
+            )
+        return added
+
+    # -- rendering --------------------------------------------------------------------------
+    def render(self) -> dict[str, Any]:
+        """Every section except ``health`` and ``circuit_breakers`` (those are not windowed)."""
+        return {
+            "window": self.render_window(),
+            "overview": self.render_overview(),
+            "cost_series": self.render_cost_series(),
+            "by_provider": self.render_by_provider(),
+            "by_tier": self.render_by_tier(),
+            "by_model": self.render_by_model(),
+            "top_workflows": self.render_top_workflows(),
+            "savings": self.render_savings(),
+            "fallback": self.render_fallback(),
+            "errors": self.render_errors(),
+            "recent_calls": self.render_recent(),
+        }
+
+    def _iso(self, epoch: float | None) -> str | None:
+        return None if epoch is None else self.parser.to_local(epoch).isoformat()
+
+    def render_window(self) -> dict[str, Any]:
+        w = self.window
+        return {
+            "range": w.range,
+            "since": self._iso(w.since),
+            "until": self._iso(w.until),
+            "now": self._iso(w.now),
+            "timezone": self.parser.name,
+        }
+
+    def render_overview(self) -> dict[str, Any]:
+        t = self.tot
+        n = t[CALLS]
+        wfs = {k for k, a in self.wf_calls.items() if a[CALLS]} | self.run_wfs
+        return {
+            "calls": n,
+            "errors": t[ERR],
+            "success_rate": round((n - t[ERR]) / n * 100, 4) if n else None,
+            "total_cost": usd(t[COST]),
+            "input_tokens": t[TIN],
+            "output_tokens": t[TOUT],
+            "avg_latency_ms": _avg(t[LAT], n),
+            "p50_latency_ms": self.hist.percentile(0.50),
+            "p95_latency_ms": self.hist.percentile(0.95),
+            "active_workflows": len(wfs),
+        }
+
+    def render_cost_series(self) -> list[dict[str, Any]]:
+        if not self.days and self.window.since is None:
+            return []
+        w = self.window
+        first = min(self.days) if self.days else None
+        last = max(self.days) if self.days else None
+        if w.since is not None:
+            first = day_index(w.since, self._offset(w.since))
+        end = w.until - 1e-6 if w.until is not None else w.now
+        end_day = day_index(end, self._offset(end))
+        last = end_day if last is None else max(last, end_day) if w.until is None else end_day
+        assert first is not None and last is not None
+        provs = sorted({p for (_, p) in self.day_prov})
+        out = []
+        for d in range(first, last + 1):
+            v = self.days.get(d, [0, 0, 0, 0, 0])
+            out.append(
+                {
+                    "date": datetime.fromtimestamp(d * 86400, timezone.utc).date().isoformat(),
+                    "cost": usd(v[0]),
+                    "calls": v[1],
+                    "errors": v[2],
+                    "input_tokens": v[3],
+                    "output_tokens": v[4],
+                    "by_provider": {
+                        p: usd(self.day_prov[(d, p)]) for p in provs if (d, p) in self.day_prov
+                    },
+                }
+            )
+        return out
+
+    def render_by_provider(self) -> dict[str, Any]:
+        items = sorted(self.prov.items(), key=lambda kv: (-kv[1][COST], kv[0]))
+        return {
+            p: {
+                "call_count": a[CALLS],
+                "total_tokens": a[TIN] + a[TOUT],
+                "total_cost": usd(a[COST]),
+                "error_count": a[ERR],
+                "avg_latency_ms": _avg(a[LAT], a[CALLS]),
+                "input_tokens": a[TIN],
+                "output_tokens": a[TOUT],
+            }
+            for p, a in items
+            if a[CALLS]
+        }
+
+    def render_by_tier(self) -> dict[str, Any]:
+        total = sum(a[CALLS] for a in self.tier.values())
+        order = {"cheap": 0, "capable": 1, "premium": 2}
+        items = sorted(self.tier.items(), key=lambda kv: (order.get(kv[0], 3), kv[0]))
+        out = {}
+        for name, a in items:
+            if not a[CALLS]:
+                continue
+            h = self.tier_hist.get(name)
+            out[name] = {
+                "count": a[CALLS],
+                "cost": usd(a[COST]),
+                "tokens": a[TIN] + a[TOUT],
+                "percent": _pct(a[CALLS], total),
+                "error_count": a[ERR],
+                "avg_latency_ms": _avg(a[LAT], a[CALLS]),
+                "p95_latency_ms": h.percentile(0.95) if h else None,
+            }
+        return out
+
+    def render_by_model(self) -> dict[str, Any]:
+        items = sorted(self.model.items(), key=lambda kv: (-kv[1][COST], kv[0]))
+        out = {}
+        for m, a in items:
+            if not a[CALLS]:
+                continue
+            prov, tier = self.model_meta.get(m, ("", ""))
+            out[m] = {
+                "call_count": a[CALLS],
+                "total_tokens": a[TIN] + a[TOUT],
+                "total_cost": usd(a[COST]),
+                "error_count": a[ERR],
+                "avg_latency_ms": _avg(a[LAT], a[CALLS]),
+                "provider": prov,
+                "tier": tier,
+            }
+        return out
+
+    def render_top_workflows(self) -> list[dict[str, Any]]:
+        if self.runs_tot[R_RUNS]:
+            rows = [
+                {
+                    "workflow_name": wf,
+                    "total_cost": usd(a[R_COST]),
+                    "run_count": a[R_RUNS],
+                    "avg_cost": usd(a[R_COST] / a[R_RUNS]),
+                    "total_savings": usd(a[R_SAVE]),
+                    "avg_duration_ms": _avg(a[R_DUR], a[R_RUNS]),
+                    "source": "runs",
+                }
+                for wf, a in self.runs_wf.items()
+                if a[R_RUNS]
+            ]
+            rows.sort(key=lambda r: (-r["total_cost"], r["workflow_name"]))
+        else:
+            rows = [
+                {
+                    "workflow_name": wf,
+                    "total_cost": usd(a[COST]),
+                    "run_count": a[CALLS],
+                    "avg_cost": usd(a[COST] / a[CALLS]),
+                    "total_savings": 0.0,
+                    "avg_duration_ms": _avg(a[LAT], a[CALLS]),
+                    "source": "calls",
+                }
+                for wf, a in self.wf_calls.items()
+                if a[CALLS]
+            ]
+            rows.sort(key=lambda r: (-r["total_cost"], r["workflow_name"]))
+        return rows[: self.top]
+
+    def render_savings(self) -> dict[str, Any]:
+        r = self.runs_tot
+        return {
+            "workflow_count": r[R_RUNS],
+            "total_actual_cost": usd(r[R_COST]),
+            "total_baseline_cost": usd(r[R_BASE]),
+            "total_savings": usd(r[R_SAVE]),
+            "savings_percent": _pct(r[R_SAVE], r[R_BASE]) if r[R_BASE] > 0 else 0.0,
+            "avg_cost_per_workflow": usd(r[R_COST] / r[R_RUNS]) if r[R_RUNS] else 0.0,
+        }
+
+    def render_fallback(self) -> dict[str, Any]:
+        t = self.tot
+        return {
+            "total_calls": t[CALLS],
+            "fallback_count": t[FB],
+            "fallback_percent": _pct(t[FB], t[CALLS]),
+            "error_count": t[ERR],
+            "error_rate": _pct(t[ERR], t[CALLS]),
+            "by_original_provider": dict(
+                sorted(self.oprov.items(), key=lambda kv: (-kv[1], kv[0]))
+            ),
+            "top_chains": [
+                {"chain": list(ch), "count": n}
+                for ch, n in sorted(self.chains.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
+            ],
+        }
+
+    def render_errors(self) -> dict[str, Any]:
+        t = self.tot
+        by_day = [
+            {
+                "date": datetime.fromtimestamp(d * 86400, timezone.utc).date().isoformat(),
+                "calls": v[1],
+                "errors": v[2],
+                "error_rate": _pct(v[2], v[1]),
+            }
+            for d, v in sorted(self.days.items())
+        ]
+        by_hour: list[dict[str, Any]] | None = None
+        if self._hourly():
+            w = self.window
+            assert w.since is not None
+            end = w.until - 1e-6 if w.until is not None else w.now
+            h0 = hour_index(w.since, self._offset(w.since))
+            h1 = hour_index(end, self._offset(end))
+            if self.hours:
+                h1 = max(h1, max(self.hours)) if w.until is None else h1
+            by_hour = []
+            for h in range(h0, h1 + 1):
+                v = self.hours.get(h, [0, 0])
+                by_hour.append(
+                    {
+                        "hour": datetime.fromtimestamp(h * 3600, timezone.utc).strftime(
+                            "%Y-%m-%dT%H:00"
+                        ),
+                        "calls": v[0],
+                        "errors": v[1],
+                        "error_rate": _pct(v[1], v[0]),
+                    }
+                )
+        return {
+            "total": t[ERR],
+            "error_rate": _pct(t[ERR], t[CALLS]),
+            "by_type": dict(sorted(self.etype.items(), key=lambda kv: (-kv[1], kv[0]))),
+            "by_day": by_day,
+            "by_hour": by_hour,
+            "retries": {
+                "total_retries": t[RETRY],
+                "calls_with_retries": t[RETRIED],
+                "retry_rate": _pct(t[RETRIED], t[CALLS]),
+            },
+        }
+
+    def render_recent(self) -> list[dict[str, Any]]:
+        out = []
+        for ts, f, o in self.recent:
+            key = (f, o)
+            if key not in self._rows:
+                self._rows[key] = self.row_reader(f, o)
+            row = self._rows[key]
+            if row is not None:
+                out.append(row)
+        if len(self._rows) > 4 * self.recent_limit:
+            keep = {(f, o) for _, f, o in self.recent}
+            self._rows = {k: v for k, v in self._rows.items() if k in keep}
+        return out
+
+
+def overview_only(view: View) -> dict[str, Any]:
+    """The overview of a view (used for the previous-period deltas)."""
+    return view.render_overview()
+
+
+def nan_safe(x: float) -> float | None:
+    return None if math.isnan(x) else x
+
+
+_ = C_CB  # breaker state is tracked across all time by telemetry.BreakerTracker

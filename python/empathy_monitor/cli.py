@@ -1,0 +1,217 @@
+"""`empathy` command line: telemetry dashboard and export, demo data, sidecar, and plugins.
+
+Logging goes to stderr only. Plugins (alerts, otel) register their own subcommands.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import logging
+import os
+import sys
+from collections.abc import Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import orjson
+
+from . import __version__
+
+log = logging.getLogger("empathy_monitor")
+PLUGINS = ("empathy_monitor.alerts.cli", "empathy_monitor.otel.cli")
+
+
+class CliError(Exception):
+    """A user mistake: printed as one line, exit code 2."""
+
+
+def default_dirs(cwd: Path | None = None) -> list[Path]:
+    """``./.empathy``, else ``./.attune`` when only that exists."""
+    cwd = cwd or Path.cwd()
+    emp, att = cwd / ".empathy", cwd / ".attune"
+    if not emp.exists() and att.exists():
+        return [att]
+    return [emp]
+
+
+def _dirs(args: argparse.Namespace) -> list[Path]:
+    dirs = [Path(d) for d in args.dir] if args.dir else default_dirs()
+    for d in dirs:
+        if d.exists() and not d.is_dir():
+            raise CliError(f"--dir {d}: not a directory")
+        if d.is_dir() and not os.access(d, os.R_OK | os.X_OK):
+            raise CliError(f"--dir {d}: permission denied")
+    return dirs
+
+
+def _window_flags(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--dir", action="append", metavar="DIR", help="telemetry directory (repeatable)")
+    p.add_argument(
+        "--range", default="7d", metavar="RANGE", help="today, 7d, 30d or all (default 7d)"
+    )
+    p.add_argument("--since", metavar="ISO", help="start (inclusive), ISO 8601")
+    p.add_argument("--until", metavar="ISO", help="end (exclusive), ISO 8601")
+    p.add_argument("--now", metavar="ISO", help="pin 'now' for reproducible windows")
+    p.add_argument(
+        "--tz",
+        default="local",
+        metavar="ZONE",
+        help="zone of naive timestamps: local (default), UTC or an IANA name",
+    )
+    p.add_argument("--workflow")
+    p.add_argument("--provider")
+    p.add_argument("--tier")
+    p.add_argument("--model")
+
+
+def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
+    from .analytics import RANGES, Filters, Telemetry, WindowSpec
+
+    if args.range not in RANGES:
+        raise CliError(f"--range {args.range!r}: use one of {', '.join(RANGES)}")
+    dirs = _dirs(args)
+    try:
+        tel = Telemetry(dirs, naive_tz=args.tz)
+    except ValueError as exc:
+        raise CliError(f"--tz: {exc}") from exc
+    spec = WindowSpec(range=args.range, since=args.since, until=args.until, now=args.now)
+    try:
+        window = tel.window(spec)
+    except ValueError as exc:
+        raise CliError(str(exc)) from exc
+    filters = Filters(args.workflow, args.provider, args.tier, args.model)
+    tel.refresh()
+    return tel, window, filters, dirs
+
+
+def cmd_telemetry(args: argparse.Namespace) -> int:
+    from rich.console import Console
+
+    from .terminal import render, render_empty
+
+    tel, window, filters, dirs = _load(args)
+    console = Console(file=sys.stdout, soft_wrap=False)
+    if not tel.reader.files and not args.json:
+        render_empty(console, [str(d) for d in dirs])
+        return 0
+    dash = tel.dashboard(window, filters, recent=20, top=max(args.top, 1))
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(dash, option=orjson.OPT_INDENT_2) + b"\n")
+        return 0
+    render(dash, console, top=args.top)
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from .csvout import write_csv, write_jsonl
+
+    tel, window, filters, _ = _load(args)
+    rows = tel.iter_calls(window, filters)
+    if args.out:
+        out = Path(args.out)
+        if args.format == "csv":
+            with out.open("w", encoding="utf-8", newline="") as f:
+                n = write_csv(rows, f)
+        else:
+            with out.open("wb") as fb:
+                n = write_jsonl(rows, fb)
+        print(f"wrote {n} rows to {out}", file=sys.stderr)
+        return 0
+    if args.format == "csv":
+        write_csv(rows, sys.stdout)
+    else:
+        write_jsonl(rows, sys.stdout.buffer)
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from .demo import generate
+
+    d = Path(args.dir) if args.dir else Path(".empathy")
+    now = None
+    if args.now:
+        try:
+            now = datetime.fromisoformat(args.now)
+        except ValueError as exc:
+            raise CliError(f"--now {args.now!r}: not an ISO 8601 date-time") from exc
+    if args.calls < 1 or args.days < 1:
+        raise CliError("--calls and --days must be at least 1")
+    calls, runs = generate(d, calls=args.calls, days=args.days, seed=args.seed, now=now)
+    print(f"wrote {calls} calls and {runs} workflow runs to {d}")
+    return 0
+
+
+def cmd_sidecar(args: argparse.Namespace) -> int:
+    from .sidecar.__main__ import run
+
+    return run(args)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(
+        prog="empathy", description="Empathy Telemetry: local LLM usage monitor"
+    )
+    p.add_argument("--version", action="version", version=f"empathy-monitor {__version__}")
+    p.add_argument("-v", "--verbose", action="store_true", help="debug logging on stderr")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND")
+
+    t = sub.add_parser("telemetry", help="dashboard of LLM usage (terminal or --json)")
+    _window_flags(t)
+    t.add_argument("--top", type=int, default=5, metavar="N", help="top workflows to show")
+    t.add_argument("--json", action="store_true", help="print one JSON object")
+    t.set_defaults(func=cmd_telemetry)
+    tsub = t.add_subparsers(dest="telemetry_command", metavar="SUBCOMMAND")
+    e = tsub.add_parser("export", help="export calls as CSV or JSONL")
+    _window_flags(e)
+    e.add_argument("--format", choices=("csv", "jsonl"), default="csv")
+    e.add_argument("--out", metavar="FILE")
+    e.set_defaults(func=cmd_export)
+
+    dm = sub.add_parser("demo", help="write realistic sample telemetry")
+    dm.add_argument("--dir", metavar="DIR", help="target directory (default ./.empathy)")
+    dm.add_argument("--calls", type=int, default=2000)
+    dm.add_argument("--days", type=int, default=14)
+    dm.add_argument("--seed", type=int, default=7)
+    dm.add_argument("--now", metavar="ISO", help="end of the generated period (default: now)")
+    dm.set_defaults(func=cmd_demo)
+
+    sc = sub.add_parser("sidecar", help="run the VS Code sidecar (JSON-RPC over stdio)")
+    sc.add_argument("--tcp", action="store_true", help="listen on 127.0.0.1 instead of stdio")
+    sc.add_argument("--port", type=int, default=2087)
+    sc.set_defaults(func=cmd_sidecar)
+
+    for mod in PLUGINS:
+        try:
+            plugin = importlib.import_module(mod)
+        except ImportError as exc:  # plugin missing or its optional deps absent
+            log.debug("plugin %s unavailable: %s", mod, exc)
+            continue
+        plugin.register(sub)
+    return p
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    logging.basicConfig(
+        stream=sys.stderr,
+        level=logging.DEBUG if args.verbose else logging.WARNING,
+        format="%(levelname)s %(name)s: %(message)s",
+    )
+    if not getattr(args, "func", None):
+        parser.print_help(sys.stderr)
+        return 2
+    try:
+        rc: int = args.func(args)
+        return rc
+    except CliError as exc:
+        print(f"empathy: error: {exc}", file=sys.stderr)
+        return 2
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
