@@ -1,0 +1,85 @@
+/** Wiring only: logger, sidecar, model, status bar, panel, commands. `activate` never throws. */
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import * as vscode from 'vscode';
+import { exportCsv, generateDemo, registerCommands, type CommandDeps } from './commands';
+import { createLog, log } from './common/log';
+import { resolvePython } from './common/pythonSetup';
+import { initializationOptions, readSettings, RESTART_KEYS } from './common/settings';
+import { TelemetryModel } from './model';
+import { registerPanelSerializer, TelemetryPanel, type PanelDeps } from './panel/panel';
+import { Sidecar } from './sidecar/client';
+import { createStatusBar } from './statusBar';
+
+let sidecar: Sidecar | undefined;
+
+function workspaceHasTelemetry(): boolean {
+  if (readSettings().telemetryDirs.length) return true;
+  return (vscode.workspace.workspaceFolders ?? []).some((f) =>
+    ['.empathy', '.attune'].some((d) => fs.existsSync(path.join(f.uri.fsPath, d))),
+  );
+}
+
+export function activate(context: vscode.ExtensionContext): void {
+  try {
+    const channel = createLog();
+    context.subscriptions.push(channel);
+    const sc = new Sidecar({
+      channel,
+      resolvePython: () =>
+        resolvePython({
+          context,
+          pythonPath: () => readSettings().pythonPath,
+          onEnvironmentReady: () => void sc.restart('private environment created', 0),
+        }),
+      initializationOptions: () => initializationOptions(readSettings()),
+      cwd: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
+    });
+    sidecar = sc;
+    const model = new TelemetryModel(sc, readSettings().defaultRange);
+    let started = false;
+    const ensureStarted = (): void => {
+      if (started) return;
+      started = true;
+      void sc.restart('activation', 0);
+    };
+    const commandDeps: CommandDeps = {
+      model,
+      sidecar: sc,
+      ensureStarted,
+      openPanel: () => TelemetryPanel.show(panelDeps),
+    };
+    const panelDeps: PanelDeps = {
+      extensionUri: context.extensionUri,
+      model,
+      sidecar: sc,
+      ensureStarted,
+      exportCsv: () => exportCsv(commandDeps),
+      generateDemo: () => generateDemo(commandDeps),
+    };
+    context.subscriptions.push(
+      model,
+      sc.onUpdate((u) => model.applyUpdate(u)),
+      sc.onStatus((s) => {
+        if (s.state === 'ready') void model.refresh();
+      }),
+      createStatusBar(model, sc),
+      registerPanelSerializer(panelDeps),
+      registerCommands(commandDeps),
+      vscode.workspace.onDidChangeConfiguration((e) => {
+        if (started && RESTART_KEYS.some((k) => e.affectsConfiguration(k))) void sc.restart('settings changed');
+      }),
+    );
+    if (workspaceHasTelemetry()) ensureStarted();
+    log.info(`activated (${context.extension.packageJSON.version as string})`);
+  } catch (err) {
+    log.error('activation failed', err);
+    void vscode.window.showErrorMessage(`Empathy Telemetry could not start: ${String(err)}`, 'Show Logs')
+      .then((c) => c === 'Show Logs' && log.show());
+  }
+}
+
+export async function deactivate(): Promise<void> {
+  await sidecar?.dispose();
+  sidecar = undefined;
+}

@@ -1,0 +1,84 @@
+/**
+ * The extension's copy of what the panel shows: the current view (range, filters) and the last
+ * snapshot from the sidecar, kept current with `didUpdate` patches so it can be replayed to a
+ * webview that (re)loads. It never computes a number.
+ */
+import * as vscode from 'vscode';
+import { log } from './common/log';
+import { Methods, type Filters, type Range, type Snapshot, type SnapshotUpdate } from './protocol';
+
+export interface ViewState {
+  range: Range;
+  filters: Filters;
+}
+
+export interface SnapshotSource {
+  request<R>(method: string, params: unknown): Promise<R>;
+}
+
+export class TelemetryModel implements vscode.Disposable {
+  snapshot: Snapshot | undefined;
+  view: ViewState;
+  private seq = 0;
+  private readonly snapshotEmitter = new vscode.EventEmitter<Snapshot>();
+  private readonly updateEmitter = new vscode.EventEmitter<SnapshotUpdate>();
+  private readonly errorEmitter = new vscode.EventEmitter<string>();
+  readonly onSnapshot = this.snapshotEmitter.event;
+  readonly onUpdate = this.updateEmitter.event;
+  readonly onError = this.errorEmitter.event;
+
+  constructor(
+    private readonly source: SnapshotSource,
+    defaultRange: Range,
+  ) {
+    this.view = { range: defaultRange, filters: {} };
+  }
+
+  /** Asks the sidecar for a full snapshot of the current view; later answers win over earlier. */
+  async refresh(): Promise<Snapshot | undefined> {
+    const seq = ++this.seq;
+    const params = { range: this.view.range, filters: this.view.filters };
+    try {
+      const snap = await this.source.request<Snapshot>(Methods.snapshot, params);
+      if (seq !== this.seq) return this.snapshot;
+      this.snapshot = snap;
+      this.snapshotEmitter.fire(snap);
+      return snap;
+    } catch (err) {
+      log.error('snapshot request failed', err);
+      if (seq === this.seq) this.errorEmitter.fire(err instanceof Error ? err.message : String(err));
+      return undefined;
+    }
+  }
+
+  setView(view: ViewState): Promise<Snapshot | undefined> {
+    this.view = { range: view.range, filters: { ...view.filters } };
+    return this.refresh();
+  }
+
+  /** Applies a sidecar patch when it continues our version, else re-fetches the whole snapshot. */
+  applyUpdate(update: SnapshotUpdate): void {
+    const snap = this.snapshot;
+    if (!snap || update.baseVersion !== snap.version) {
+      log.debug(`update ${update.baseVersion}->${update.version} does not follow ${snap?.version}; refreshing`);
+      void this.refresh();
+      return;
+    }
+    this.snapshot = { ...snap, ...update.changed, version: update.version } as Snapshot;
+    this.updateEmitter.fire(update);
+  }
+
+  dispose(): void {
+    this.snapshotEmitter.dispose();
+    this.updateEmitter.dispose();
+    this.errorEmitter.dispose();
+  }
+}
+
+/** Today's cost as the sidecar reported it for the day of `window.now`. */
+export function todaysCost(snap: Snapshot): number | undefined {
+  const day = snap.window?.now?.slice(0, 10);
+  if (snap.window?.range === 'today') return snap.overview?.total_cost;
+  const point = snap.cost_series?.find((p) => p.date === day);
+  return point ? point.cost : snap.cost_series ? 0 : undefined;
+}

@@ -1,0 +1,107 @@
+/**
+ * Messages between the extension and the webview (docs/dev/PANEL_CONTRACT.md), discriminated on
+ * `type`. Everything that arrives from the webview is checked here before anything acts on it.
+ */
+import {
+  FILTER_KEYS,
+  RANGES,
+  type ActivityPage,
+  type Filters,
+  type Health,
+  type Range,
+  type Snapshot,
+  type SnapshotUpdate,
+} from '../protocol';
+
+export type PanelStatus = 'starting' | 'ready' | 'reconnecting' | 'error';
+
+export type ExtensionMessage =
+  | { type: 'snapshot'; snapshot: Snapshot }
+  | { type: 'update'; update: SnapshotUpdate }
+  | ({ type: 'activityPage' } & ActivityPage)
+  | { type: 'status'; state: PanelStatus; message?: string }
+  | { type: 'health'; health: Health }
+  | { type: 'exported'; path: string; rows: number }
+  | { type: 'notice'; level: 'info' | 'error'; message: string }
+  | { type: 'uiState'; range: Range; filters: Filters };
+
+export type WebviewMessage =
+  | { type: 'ready' }
+  | { type: 'setView'; range: Range; filters: Filters }
+  | { type: 'refresh' }
+  | { type: 'loadMore'; offset: number; limit: number; filters: Filters }
+  | { type: 'openSource'; workflowName: string; stepName?: string; callId?: string }
+  | { type: 'openFile'; path: string; line: number }
+  | { type: 'exportCsv' }
+  | { type: 'generateDemo' };
+
+const MAX_STRING = 4096;
+export const MAX_PAGE = 500;
+
+type Obj = Record<string, unknown>;
+
+function isObj(v: unknown): v is Obj {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+function isStr(v: unknown): v is string {
+  return typeof v === 'string' && v.length <= MAX_STRING;
+}
+function isOptStr(v: unknown): v is string | undefined {
+  return v === undefined || v === null || isStr(v);
+}
+function isIndex(v: unknown, max = Number.MAX_SAFE_INTEGER): v is number {
+  return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
+}
+export function isRange(v: unknown): v is Range {
+  return typeof v === 'string' && (RANGES as readonly string[]).includes(v);
+}
+
+/** Known filter keys with string values; empty strings mean "no filter" and are dropped. */
+export function parseFilters(v: unknown): Filters | undefined {
+  if (v === undefined || v === null) return {};
+  if (!isObj(v)) return undefined;
+  const out: Filters = {};
+  for (const [key, value] of Object.entries(v)) {
+    if (!(FILTER_KEYS as readonly string[]).includes(key)) return undefined;
+    if (value === undefined || value === null || value === '') continue;
+    if (!isStr(value)) return undefined;
+    out[key as keyof Filters] = value;
+  }
+  return out;
+}
+
+/** The message if it is one the extension accepts, else undefined. */
+export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
+  if (!isObj(raw) || typeof raw.type !== 'string') return undefined;
+  switch (raw.type) {
+    case 'ready':
+    case 'refresh':
+    case 'exportCsv':
+    case 'generateDemo':
+      return { type: raw.type };
+    case 'setView': {
+      const filters = parseFilters(raw.filters);
+      if (!isRange(raw.range) || !filters) return undefined;
+      return { type: 'setView', range: raw.range, filters };
+    }
+    case 'loadMore': {
+      const filters = parseFilters(raw.filters);
+      if (!isIndex(raw.offset) || !isIndex(raw.limit, MAX_PAGE) || raw.limit === 0 || !filters) {
+        return undefined;
+      }
+      return { type: 'loadMore', offset: raw.offset, limit: raw.limit, filters };
+    }
+    case 'openSource': {
+      if (!isStr(raw.workflowName) || !isOptStr(raw.stepName) || !isOptStr(raw.callId)) return undefined;
+      const msg: WebviewMessage = { type: 'openSource', workflowName: raw.workflowName };
+      if (isStr(raw.stepName)) msg.stepName = raw.stepName;
+      if (isStr(raw.callId)) msg.callId = raw.callId;
+      return msg;
+    }
+    case 'openFile':
+      if (!isStr(raw.path) || raw.path.length === 0 || !isIndex(raw.line)) return undefined;
+      return { type: 'openFile', path: raw.path, line: raw.line };
+    default:
+      return undefined;
+  }
+}

@@ -1,0 +1,171 @@
+/**
+ * The "Empathy Telemetry" webview panel: sets its HTML once, relays the model's snapshots and
+ * patches, and acts on validated webview messages. Survives reloads through a serializer.
+ */
+import * as fs from 'node:fs';
+import * as vscode from 'vscode';
+import { log } from '../common/log';
+import type { TelemetryModel, ViewState } from '../model';
+import { Methods, type ActivityPage, type ExportCsvResult } from '../protocol';
+import type { Sidecar, SidecarStatus } from '../sidecar/client';
+import { renderHtml } from './html';
+import { isRange, parseFilters, parseWebviewMessage, type ExtensionMessage, type PanelStatus, type WebviewMessage } from './messages';
+import { openFileAt, openSource, type OpenResult } from './openSource';
+
+export const VIEW_TYPE = 'empathy.telemetryPanel';
+export const TITLE = 'Empathy Telemetry';
+
+export interface PanelDeps {
+  extensionUri: vscode.Uri;
+  model: TelemetryModel;
+  sidecar: Sidecar;
+  exportCsv(): Promise<ExportCsvResult | undefined>;
+  generateDemo(): Promise<void>;
+  /** Starts the sidecar if it is not running yet (the panel is what makes it run). */
+  ensureStarted(): void;
+}
+
+export function panelStatus(s: SidecarStatus): { state: PanelStatus; message?: string } {
+  const state: PanelStatus = s.state === 'stopped' ? 'starting' : s.state;
+  return s.message ? { state, message: s.message } : { state };
+}
+
+/** UI state the webview saved with `setState`, if it has the expected shape. */
+export function restoredView(state: unknown): ViewState | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const s = state as Record<string, unknown>;
+  const filters = parseFilters(s.filters);
+  return isRange(s.range) && filters ? { range: s.range, filters } : undefined;
+}
+
+export class TelemetryPanel implements vscode.Disposable {
+  static current: TelemetryPanel | undefined;
+  private readonly disposables: vscode.Disposable[] = [];
+  private disposed = false;
+
+  static show(deps: PanelDeps): TelemetryPanel {
+    deps.ensureStarted();
+    if (TelemetryPanel.current) {
+      TelemetryPanel.current.panel.reveal();
+      return TelemetryPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(VIEW_TYPE, TITLE, vscode.ViewColumn.Active, {});
+    return new TelemetryPanel(panel, deps);
+  }
+
+  static revive(panel: vscode.WebviewPanel, state: unknown, deps: PanelDeps): TelemetryPanel {
+    deps.ensureStarted();
+    TelemetryPanel.current?.dispose();
+    const view = restoredView(state);
+    if (view) void deps.model.setView(view);
+    return new TelemetryPanel(panel, deps);
+  }
+
+  private constructor(
+    readonly panel: vscode.WebviewPanel,
+    private readonly deps: PanelDeps,
+  ) {
+    TelemetryPanel.current = this;
+    const root = vscode.Uri.joinPath(deps.extensionUri, 'media', 'webview');
+    panel.webview.options = { enableScripts: true, localResourceRoots: [root] };
+    panel.iconPath = vscode.Uri.joinPath(deps.extensionUri, 'media', 'icon.svg');
+    const script = vscode.Uri.joinPath(root, 'assets', 'index.js');
+    // Set once: the webview reloads this same HTML itself when it becomes visible again.
+    panel.webview.html = renderHtml(panel.webview, {
+      script,
+      style: vscode.Uri.joinPath(root, 'assets', 'index.css'),
+      present: fs.existsSync(script.fsPath),
+    });
+    const { model, sidecar } = deps;
+    this.disposables.push(
+      panel.onDidDispose(() => this.dispose()),
+      panel.webview.onDidReceiveMessage((raw: unknown) => void this.receive(raw)),
+      model.onSnapshot((snapshot) => this.post({ type: 'snapshot', snapshot })),
+      model.onUpdate((update) => this.post({ type: 'update', update })),
+      model.onError((message) => this.post({ type: 'notice', level: 'error', message })),
+      sidecar.onStatus((s) => this.post({ type: 'status', ...panelStatus(s) })),
+      sidecar.onHealth((health) => this.post({ type: 'health', health })),
+    );
+  }
+
+  post(msg: ExtensionMessage): void {
+    void this.panel.webview.postMessage(msg).then(undefined, () => undefined);
+  }
+
+  private async receive(raw: unknown): Promise<void> {
+    const msg = parseWebviewMessage(raw);
+    if (!msg) {
+      log.warn(`ignored an invalid message from the webview: ${JSON.stringify(raw)?.slice(0, 200)}`);
+      return;
+    }
+    try {
+      await this.handle(msg);
+    } catch (err) {
+      log.error(`panel: ${msg.type} failed`, err);
+      this.post({ type: 'notice', level: 'error', message: err instanceof Error ? err.message : String(err) });
+    }
+  }
+
+  private async handle(msg: WebviewMessage): Promise<void> {
+    const { model, sidecar } = this.deps;
+    switch (msg.type) {
+      case 'ready':
+        this.post({ type: 'status', ...panelStatus(sidecar.status) });
+        this.post({ type: 'uiState', range: model.view.range, filters: model.view.filters });
+        if (model.snapshot) this.post({ type: 'snapshot', snapshot: model.snapshot });
+        else if (sidecar.status.state === 'ready') await model.refresh();
+        return;
+      case 'setView':
+        await model.setView({ range: msg.range, filters: msg.filters });
+        return;
+      case 'refresh':
+        await model.refresh();
+        return;
+      case 'loadMore': {
+        const page = await sidecar.request<ActivityPage>(Methods.activity, {
+          offset: msg.offset,
+          limit: msg.limit,
+          filters: msg.filters,
+        });
+        this.post({ type: 'activityPage', rows: page.rows, total: page.total, offset: page.offset });
+        return;
+      }
+      case 'openSource':
+        this.notice(await openSource(sidecar, msg));
+        return;
+      case 'openFile':
+        this.notice(await openFileAt(msg.path, msg.line));
+        return;
+      case 'exportCsv': {
+        const res = await this.deps.exportCsv();
+        if (res) this.post({ type: 'exported', path: res.path, rows: res.rows });
+        return;
+      }
+      case 'generateDemo':
+        await this.deps.generateDemo();
+        return;
+    }
+  }
+
+  private notice(res: OpenResult): void {
+    if (res.opened || !res.message) return;
+    void vscode.window.showInformationMessage(res.message);
+    this.post({ type: 'notice', level: 'info', message: res.message });
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (TelemetryPanel.current === this) TelemetryPanel.current = undefined;
+    this.panel.dispose();
+    while (this.disposables.length) this.disposables.pop()?.dispose();
+  }
+}
+
+export function registerPanelSerializer(deps: PanelDeps): vscode.Disposable {
+  return vscode.window.registerWebviewPanelSerializer(VIEW_TYPE, {
+    deserializeWebviewPanel: async (panel, state) => {
+      TelemetryPanel.revive(panel, state, deps);
+    },
+  });
+}

@@ -1,0 +1,38 @@
+/** The status-bar item: today's cost; opens the panel, or the logs when the sidecar is down. */
+import * as vscode from 'vscode';
+import { todaysCost, type TelemetryModel } from './model';
+import type { Sidecar } from './sidecar/client';
+
+export function formatCost(cost: number): string {
+  return cost >= 100 ? `$${cost.toFixed(0)}` : `$${cost.toFixed(2)}`;
+}
+
+export function createStatusBar(model: TelemetryModel, sidecar: Sidecar): vscode.Disposable {
+  const item = vscode.window.createStatusBarItem('empathy.todayCost', vscode.StatusBarAlignment.Right, 100);
+  item.name = 'Empathy Telemetry';
+  const render = (): void => {
+    const state = sidecar.status.state;
+    if (state === 'error') {
+      item.text = '$(warning) Empathy';
+      item.tooltip = sidecar.status.message ?? 'Empathy Telemetry: the sidecar is not running';
+      item.command = 'empathy.showLogs';
+      item.show();
+      return;
+    }
+    item.command = 'empathy.openPanel';
+    const cost = model.snapshot ? todaysCost(model.snapshot) : undefined;
+    if (state === 'reconnecting') item.text = '$(sync~spin) Empathy';
+    else if (cost === undefined) item.text = '$(pulse) Empathy';
+    else item.text = `$(pulse) ${formatCost(cost)} today`;
+    const filtered = Object.values(model.view.filters).some(Boolean);
+    item.tooltip = `Empathy Telemetry: LLM cost today${filtered ? ' (filtered view)' : ''}. Click to open the panel.`;
+    if (state !== 'stopped' || model.snapshot) item.show();
+  };
+  render();
+  return vscode.Disposable.from(
+    item,
+    model.onSnapshot(render),
+    model.onUpdate(render),
+    sidecar.onStatus(render),
+  );
+}
