@@ -144,9 +144,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_sidecar(args: argparse.Namespace) -> int:
-    from .sidecar.__main__ import run
+    from .sidecar.__main__ import run  # type: ignore[import-not-found,unused-ignore]
 
-    return run(args)
+    rc: int = run(args)
+    return rc
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -213,7 +213,7 @@ def generate(
                 provider = rng.choice(alt) if alt else provider
                 chain = [f"{original}:{tier}", f"{provider}:{tier}"]
             model, cost = _price(provider, tier, tin, tout)
-            _, pin, pout, lat0 = MODELS[(provider, tier)]
+            lat0 = MODELS[(provider, tier)][3]
             latency = int(rng.lognormvariate(0, 0.45) * lat0 * (1 + tout / 4000))
             fail = rng.random() < 0.04
             etype, emsg = rng.choice(ERRORS) if fail else (None, None)

@@ -22,7 +22,9 @@ from ..timeparse import TimestampParser
 from .view import View, usd
 from .window import Filters, Window, WindowSpec, resolve
 
-STATE_NAMES = {code: name for name, code in BREAKER_CODE.items() if name != "half_open"}
+STATE_NAMES: dict[int, str] = {
+    code: name for name, code in BREAKER_CODE.items() if name not in (None, "half_open")
+}
 
 
 @dataclass

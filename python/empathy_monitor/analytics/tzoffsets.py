@@ -54,4 +54,5 @@ def hour_index(ts: float, off: float) -> int:
 
 
 def as_int(a: npt.NDArray[Any]) -> npt.NDArray[np.int64]:
-    return np.floor(a).astype(np.int64)
+    out: npt.NDArray[np.int64] = np.floor(a).astype(np.int64)
+    return out

@@ -19,13 +19,8 @@ import numpy.typing as npt
 
 from ..ingest.decode import (
     C_CB,
-    C_CHAIN,
-    C_ETYPE,
-    C_MODEL,
-    C_OPROV,
     C_PROV,
     C_TIER,
-    C_WF,
     NANOS,
     CallCombo,
 )
@@ -183,7 +178,10 @@ class View:
         ) -> list[int]:
             c = combo if where is None else combo[where]
             w = None if weights is None else (weights if where is None else weights[where])
-            return np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64).tolist()
+            out: list[int] = (
+                np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64).tolist()
+            )
+            return out
 
         err = ~ok
         sums = [
@@ -279,7 +277,10 @@ class View:
         nc = len(self.tables.run_combos)
 
         def per_combo(w: npt.NDArray[Any] | None = None) -> list[int]:
-            return np.rint(np.bincount(combo, weights=w, minlength=nc)).astype(np.int64).tolist()
+            out: list[int] = (
+                np.rint(np.bincount(combo, weights=w, minlength=nc)).astype(np.int64).tolist()
+            )
+            return out
 
         sums = [
             per_combo(),
@@ -294,19 +295,15 @@ class View:
             self._fold_run(combos[rid][0], [s[rid] for s in sums])
 
     def _fold_combo(self, c: CallCombo, acc: list[int]) -> None:
-        for table, key in (
-            (self.prov, c[C_PROV]),
-            (self.tier, c[C_TIER]),
-            (self.model, c[C_MODEL]),
-        ):
+        prov, tier, model, wf, _step, _task, etype, oprov, chain, _cb = c
+        for table, key in ((self.prov, prov), (self.tier, tier), (self.model, model)):
             a = table.get(key)
             if a is None:
                 table[key] = list(acc)
             else:
                 for i in range(N_ACC):
                     a[i] += acc[i]
-        self.model_meta[c[C_MODEL]] = (c[C_PROV], c[C_TIER])
-        wf = c[C_WF]
+        self.model_meta[model] = (prov, tier)
         if wf is not None:
             a = self.wf_calls.get(wf)
             if a is None:
@@ -317,12 +314,12 @@ class View:
         for i in range(N_ACC):
             self.tot[i] += acc[i]
         if acc[ERR]:
-            self.etype[c[C_ETYPE] or "unknown"] += acc[ERR]
+            self.etype[etype or "unknown"] += acc[ERR]
         if acc[FB]:
-            if c[C_OPROV]:
-                self.oprov[c[C_OPROV]] += acc[FB]
-            if c[C_CHAIN]:
-                self.chains[c[C_CHAIN]] += acc[FB]
+            if oprov:
+                self.oprov[oprov] += acc[FB]
+            if chain:
+                self.chains[chain] += acc[FB]
 
     def _fold_run(self, wf: str, acc: list[int]) -> None:
         a = self.runs_wf.get(wf)
@@ -599,6 +596,7 @@ class View:
         return out
 
     def render_top_workflows(self) -> list[dict[str, Any]]:
+        rows: list[dict[str, Any]]
         if self.runs_tot[R_RUNS]:
             rows = [
                 {
@@ -707,7 +705,7 @@ class View:
 
     def render_recent(self) -> list[dict[str, Any]]:
         out = []
-        for ts, f, o in self.recent:
+        for _ts, f, o in self.recent:
             key = (f, o)
             if key not in self._rows:
                 self._rows[key] = self.row_reader(f, o)

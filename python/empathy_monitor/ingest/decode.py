@@ -34,7 +34,13 @@ from ..timeparse import TimestampParser
 
 NANOS = 1_000_000_000
 MAX_REPORTED_PROBLEMS = 20
-BREAKER_CODE = {None: 0, "closed": 1, "open": 2, "half-open": 3, "half_open": 3}
+BREAKER_CODE: dict[str | None, int] = {
+    None: 0,
+    "closed": 1,
+    "open": 2,
+    "half-open": 3,
+    "half_open": 3,
+}
 _GLUE_MARKERS = (b'{"call_id"', b'{"run_id"')
 
 # A call's categorical dimensions, interned together: (provider, tier, model_id, workflow_name,
@@ -218,7 +224,7 @@ class Decoder:
 
     def _add_combo(self, key: tuple[Any, ...]) -> int:
         cid = len(self.chunk.combos)
-        self.chunk.combos.append(key)  # type: ignore[arg-type]
+        self.chunk.combos.append(key)
         self._combo_ids[key] = cid
         return cid
 

@@ -1,0 +1,58 @@
+"""Delivery channels: each turns a :class:`Notification` into one delivery attempt (IO lives here)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, Protocol, TextIO
+
+from ..notification import Notification
+from ..rules import Action, EmailAction, Settings, StdoutAction, VSCodeAction, WebhookAction
+
+
+@dataclass(frozen=True)
+class DeliveryResult:
+    """What one attempt did. ``retryable``: worth trying again later (channel down, 5xx, 429)."""
+
+    delivered: bool
+    error: str | None = None
+    retryable: bool = False
+    tries: int = 1
+
+
+class Channel(Protocol):
+    kind: str
+    target: str  # for logs and the audit trail: never a secret
+
+    def send(self, note: Notification) -> DeliveryResult: ...
+
+
+VSCodeSink = Callable[[dict[str, Any]], None]
+
+
+def make_channel(
+    action: Action,
+    settings: Settings,
+    *,
+    stdout: TextIO | None = None,
+    vscode_sink: VSCodeSink | None = None,
+    sleep: Callable[[float], None] | None = None,
+) -> Channel:
+    """The channel for one rule action."""
+    from .email import EmailChannel
+    from .stdout import StdoutChannel
+    from .vscode import VSCodeChannel
+    from .webhook import WebhookChannel
+
+    if isinstance(action, WebhookAction):
+        return WebhookChannel(action, allow_private=settings.allow_private_network, sleep=sleep)
+    if isinstance(action, EmailAction):
+        return EmailChannel(action, settings.smtp)
+    if isinstance(action, StdoutAction):
+        return StdoutChannel(action, stdout)
+    if isinstance(action, VSCodeAction):
+        return VSCodeChannel(vscode_sink)
+    raise TypeError(f"unknown action {action!r}")
+
+
+__all__ = ["Channel", "DeliveryResult", "VSCodeSink", "make_channel"]

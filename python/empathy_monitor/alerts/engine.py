@@ -1,0 +1,460 @@
+"""The alert engine: rules -> metric values -> state transitions -> outbox -> channels.
+
+Alertmanager semantics: a breach first makes a rule *pending*; it *fires* once the breach has
+lasted ``for``; a firing rule repeats its notification only after ``cooldown_minutes``; when the
+condition clears, a *resolved* notification goes out (``send_resolved``). Rate rules with fewer
+than ``min_samples`` samples count as not breached. State lives in ``alerts.db`` and every
+notification is written to an outbox in the same transaction as the state change, so a restart
+neither re-sends within cooldown nor loses a notification whose channel was down.
+
+Opt-in: nothing is created or evaluated unless ``alerts.yaml`` exists.
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..analytics import Telemetry
+from .channels import Channel, DeliveryResult, VSCodeSink, make_channel
+from .metrics import MetricContext, MetricResult, ViewCache, evaluate_metric
+from .notification import Notification, describe_breach, fingerprint
+from .rules import Rule, RuleSet, load_rules
+from .state import AlertStore, OutboxItem, RuleState
+
+log = logging.getLogger("empathy_monitor.alerts")
+
+CONFIG_NAME = "alerts.yaml"
+DB_NAME = "alerts.db"
+VSCODE_EXPIRY = 3600.0  # a VS Code notification nobody displayed within an hour is dropped
+
+_COMPARE: dict[str, Callable[[float, float], bool]] = {
+    "gt": lambda v, t: v > t,
+    "lt": lambda v, t: v < t,
+    "gte": lambda v, t: v >= t,
+    "lte": lambda v, t: v <= t,
+    "eq": lambda v, t: math.isclose(v, t, rel_tol=1e-9, abs_tol=1e-9),
+}
+
+
+@dataclass(frozen=True)
+class RuleEvaluation:
+    """A rule's metric now and whether it is breached (no state involved)."""
+
+    rule: Rule
+    result: MetricResult
+    breached: bool
+    enough_samples: bool
+    message: str
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        r = self.result
+        return {
+            "rule": self.rule.name,
+            "metric": self.rule.condition.metric,
+            "value": r.value,
+            "samples": r.samples,
+            "baseline_samples": r.baseline_samples,
+            "threshold": self.rule.condition.threshold,
+            "operator": self.rule.condition.operator,
+            "window": self.rule.condition.window,
+            "breached": self.breached,
+            "enough_samples": self.enough_samples,
+            "labels": r.labels,
+            "message": self.message,
+            "error": self.error,
+        }
+
+
+@dataclass
+class DeliveryReport:
+    rule: str
+    kind: str
+    channel: str
+    target: str
+    delivered: bool
+    error: str | None
+    status: str = ""
+
+
+def judge(rule: Rule, result: MetricResult) -> tuple[bool, bool]:
+    """(breached, enough samples) for one metric result."""
+    need = rule.effective_min_samples
+    enough = result.samples >= need and (
+        result.baseline_samples is None or result.baseline_samples >= need
+    )
+    if result.value is None or not enough or math.isnan(result.value):
+        return False, enough
+    c = rule.condition
+    return _COMPARE[c.operator](result.value, c.threshold), enough
+
+
+def step(rule: Rule, st: RuleState, ev: RuleEvaluation, now: float) -> tuple[RuleState, str | None]:
+    """Pure state transition; returns the new state and the notification kind to send, if any."""
+    st = replace(st, last_value=ev.result.value, last_samples=ev.result.samples, last_eval=now)
+    if ev.breached:
+        st.labels = dict(ev.result.labels)
+        if st.status == "ok":
+            st.status, st.pending_since = "pending", now
+        if st.status == "pending" and now - (st.pending_since or now) >= rule.for_seconds:
+            st.status, st.firing_since = "firing", now
+        if st.status == "firing" and (
+            st.last_notified is None or now - st.last_notified >= rule.cooldown_seconds
+        ):
+            st.last_notified = now
+            st.fingerprint = fingerprint(rule.name, st.labels)
+            return st, "firing"
+        return st, None
+    notified = (
+        st.status == "firing"
+        and st.last_notified is not None
+        and st.firing_since is not None
+        and st.last_notified >= st.firing_since
+    )
+    was_firing = st.status == "firing"
+    st.status, st.pending_since, st.firing_since = "ok", None, None
+    if was_firing and notified and rule.send_resolved:
+        return st, "resolved"
+    return st, None
+
+
+class AlertEngine:
+    """Evaluate ``<dir>/alerts.yaml`` against a :class:`Telemetry` and deliver notifications.
+
+    The sidecar calls :meth:`evaluate` after every ingest (fast: no network; VS Code payloads go to
+    ``vscode_sink`` at once) and :meth:`deliver_pending` in a worker thread (network channels).
+    ``alerts watch`` calls :meth:`check` (both).
+    """
+
+    def __init__(
+        self,
+        directory: Path,
+        telemetry: Telemetry | None = None,
+        *,
+        vscode_sink: VSCodeSink | None = None,
+        stdout: TextIO | None = None,
+        sleep: Callable[[float], None] | None = None,
+        clock: Callable[[], float] = time.time,
+        channel_factory: Callable[..., Channel] = make_channel,
+    ) -> None:
+        self.dir = Path(directory)
+        self.tel = telemetry
+        self.vscode_sink = vscode_sink
+        self.stdout = stdout
+        self.sleep = sleep
+        self.clock = clock
+        self.channel_factory = channel_factory
+        self._rules: RuleSet | None = None
+        self._rules_sig: tuple[int, int] | None = None
+        self._store: AlertStore | None = None
+        self._cache = ViewCache()
+        self.last_eval_ms = 0.0
+
+    # -- configuration ----------------------------------------------------------------------
+    @property
+    def config_path(self) -> Path:
+        return self.dir / CONFIG_NAME
+
+    @property
+    def db_path(self) -> Path:
+        return self.dir / DB_NAME
+
+    def enabled(self) -> bool:
+        return self.config_path.is_file()
+
+    def rules(self) -> RuleSet:
+        """The rules, re-read only when the file changed; errors are logged once per change."""
+        try:
+            st = self.config_path.stat()
+            sig = (st.st_mtime_ns, st.st_size)
+        except OSError:
+            self._rules, self._rules_sig = RuleSet(), None
+            return self._rules
+        if self._rules is None or sig != self._rules_sig:
+            try:
+                text = self.config_path.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError) as exc:
+                self._rules = RuleSet(errors=[f"{CONFIG_NAME}:1: cannot read: {exc}"])
+            else:
+                self._rules = load_rules(text, CONFIG_NAME)
+            self._rules_sig = sig
+            for e in self._rules.errors:
+                log.warning("%s", e)
+        return self._rules
+
+    @property
+    def store(self) -> AlertStore:
+        if self._store is None:
+            self._store = AlertStore(self.db_path)
+        return self._store
+
+    def close(self) -> None:
+        if self._store is not None:
+            self._store.close()
+            self._store = None
+
+    # -- evaluation -------------------------------------------------------------------------
+    def _telemetry(self) -> Telemetry:
+        if self.tel is None:
+            self.tel = Telemetry(dirs=[self.dir])
+            self.tel.refresh()
+        return self.tel
+
+    def evaluate_rules(
+        self, now: float | None = None, rules: list[Rule] | None = None
+    ) -> list[RuleEvaluation]:
+        """Every enabled rule's metric now; no state is read or written, nothing is sent."""
+        now = self.clock() if now is None else now
+        rs = rules if rules is not None else [r for r in self.rules().rules if r.enabled]
+        ctx = MetricContext(self._telemetry(), now, self._cache)
+        out: list[RuleEvaluation] = []
+        for rule in rs:
+            try:
+                res = evaluate_metric(rule.condition, ctx, rule.effective_min_samples)
+            except Exception as exc:  # one broken metric never stops the other rules
+                log.exception("alert rule %r: metric failed", rule.name)
+                out.append(
+                    RuleEvaluation(
+                        rule,
+                        MetricResult(None, 0),
+                        False,
+                        False,
+                        f"error: {exc}",
+                        f"{type(exc).__name__}: {exc}",
+                    )
+                )
+                continue
+            breached, enough = judge(rule, res)
+            c = rule.condition
+            msg = describe_breach(
+                c.metric, c.operator, res.value, c.threshold, c.window, res.detail
+            )
+            if not enough:
+                msg += f" [only {res.samples} samples; needs {rule.effective_min_samples}]"
+            out.append(RuleEvaluation(rule, res, breached, enough, msg))
+        if rules is None:
+            self._cache.sweep()
+        return out
+
+    def evaluate(self, now: float | None = None) -> list[Notification]:
+        """Evaluate every rule, move states on, queue notifications; returns the new ones.
+
+        VS Code notifications are handed to ``vscode_sink`` before returning; network channels
+        wait for :meth:`deliver_pending`. Does nothing (and creates no file) without alerts.yaml.
+        """
+        if not self.enabled():
+            return []
+        t0 = time.perf_counter()
+        now = self.clock() if now is None else now
+        evals = self.evaluate_rules(now)
+        rules = {r.name: r for r in self.rules().rules}
+        store = self.store
+        notes: list[Notification] = []
+        with store.transaction():
+            states = store.states()
+            changed: list[RuleState] = []
+            for ev in evals:
+                rule = ev.rule
+                st = states.get(rule.name) or RuleState(rule.name)
+                new, kind = step(rule, st, ev, now)
+                changed.append(new)
+                if kind is None:
+                    continue
+                note = self._note(rule, ev, kind, now, new)
+                notes.append(note)
+                for i, action in enumerate(rule.actions):
+                    store.enqueue(note, i, action.type, now)
+            for name, st in states.items():
+                r = rules.get(name)
+                if r is not None and not r.enabled and st.status != "ok":
+                    changed.append(replace(st, status="ok", pending_since=None, firing_since=None))
+            store.save_states(changed)
+        if self.vscode_sink is not None:
+            self.deliver_pending(now, channels={"vscode"})
+        self.last_eval_ms = (time.perf_counter() - t0) * 1000
+        return notes
+
+    def _note(
+        self, rule: Rule, ev: RuleEvaluation, kind: str, now: float, st: RuleState
+    ) -> Notification:
+        c = rule.condition
+        labels = dict(st.labels or {})
+        msg = ev.message
+        if kind == "resolved":
+            msg = "resolved: " + msg
+        return Notification(
+            rule=rule.name,
+            kind=kind,  # type: ignore[arg-type]
+            severity=rule.severity,
+            metric=c.metric,
+            value=ev.result.value,
+            threshold=c.threshold,
+            operator=c.operator,
+            window=c.window,
+            message=msg,
+            fingerprint=st.fingerprint or fingerprint(rule.name, labels),
+            timestamp=now,
+            description=rule.description,
+            samples=ev.result.samples,
+            labels=labels,
+        )
+
+    # -- delivery ---------------------------------------------------------------------------
+    def deliver_pending(
+        self, now: float | None = None, channels: set[str] | None = None
+    ) -> list[DeliveryReport]:
+        """Send every due outbox row (retrying ones whose channel was down) and audit each try."""
+        if not self.db_path.exists():
+            return []
+        now = self.clock() if now is None else now
+        store = self.store
+        if self.vscode_sink is None:
+            store.expire("vscode", now - VSCODE_EXPIRY)
+            allowed = channels or {"webhook", "email", "stdout"}
+            allowed = allowed - {"vscode"}
+        else:
+            allowed = channels or {"webhook", "email", "stdout", "vscode"}
+        rules = self.rules()
+        reports: list[DeliveryReport] = []
+        for item in store.claim_due(now, allowed):
+            reports.append(self._deliver_item(item, rules, now))
+        return reports
+
+    def _channel(self, rules: RuleSet, rule_name: str, index: int) -> Channel | None:
+        rule = rules.rule(rule_name)
+        if rule is None or index >= len(rule.actions):
+            return None
+        return self.channel_factory(
+            rule.actions[index],
+            rules.settings,
+            stdout=self.stdout,
+            vscode_sink=self.vscode_sink,
+            sleep=self.sleep,
+        )
+
+    def _deliver_item(self, item: OutboxItem, rules: RuleSet, now: float) -> DeliveryReport:
+        ch = self._channel(rules, item.rule, item.action_index)
+        if ch is None:
+            res, target = DeliveryResult(False, "rule or action no longer in alerts.yaml"), "-"
+        else:
+            target = ch.target
+            try:
+                res = ch.send(item.notification)
+            except Exception as exc:  # contained: a channel bug is an audited failure
+                log.exception("alert channel %s failed", ch.kind)
+                res = DeliveryResult(False, f"{type(exc).__name__}: {exc}", retryable=True)
+        status = self.store.record_attempt(
+            item,
+            target,
+            res.delivered,
+            res.error,
+            res.retryable,
+            res.tries,
+            self.clock() if now is None else now,
+        )
+        if not res.delivered:
+            log.warning(
+                "alert %r via %s %s: %s (%s)", item.rule, item.channel, target, res.error, status
+            )
+        return DeliveryReport(
+            item.rule, item.kind, item.channel, target, res.delivered, res.error, status
+        )
+
+    def check(self, now: float | None = None) -> tuple[list[Notification], list[DeliveryReport]]:
+        """Evaluate and deliver (what ``alerts watch`` does on every change or tick)."""
+        notes = self.evaluate(now)
+        if not self.enabled():
+            return notes, []
+        return notes, self.deliver_pending(now)
+
+    # -- commands ---------------------------------------------------------------------------
+    def test_rule(self, name: str, now: float | None = None) -> RuleEvaluation:
+        """Evaluate one rule now (even if disabled); nothing is stored or sent.
+
+        Raises:
+            KeyError: no such rule.
+        """
+        rule = self.rules().rule(name)
+        if rule is None:
+            raise KeyError(name)
+        return self.evaluate_rules(now, [rule])[0]
+
+    def trigger_test(self, name: str, now: float | None = None) -> list[DeliveryReport]:
+        """Send a test notification through every action of one rule, now; each try is audited.
+
+        Raises:
+            KeyError: no such rule.
+        """
+        rules = self.rules()
+        rule = rules.rule(name)
+        if rule is None:
+            raise KeyError(name)
+        now = self.clock() if now is None else now
+        ev = self.test_rule(name, now)
+        c = rule.condition
+        note = Notification(
+            rule=rule.name,
+            kind="test",
+            severity=rule.severity,
+            metric=c.metric,
+            value=ev.result.value,
+            threshold=c.threshold,
+            operator=c.operator,
+            window=c.window,
+            message="test notification — " + ev.message,
+            fingerprint=fingerprint(rule.name, {"test": "1"}),
+            timestamp=now,
+            description=rule.description,
+            samples=ev.result.samples,
+            labels=dict(ev.result.labels),
+        )
+        store = self.store
+        with store.transaction():
+            for i, action in enumerate(rule.actions):
+                store.enqueue(note, i, action.type, now)
+        out: list[DeliveryReport] = []
+        for item in store.claim_due(now, None):
+            if item.rule == name and item.kind == "test":
+                out.append(self._deliver_item(item, rules, now))
+        return out
+
+    def status(self, now: float | None = None) -> dict[str, Any]:
+        """Rules, their state and last value, load errors, failing channels (list / panel)."""
+        rs = self.rules()
+        states = self.store.states() if self.db_path.exists() else {}
+        rows = []
+        for r in rs.rules:
+            st = states.get(r.name) or RuleState(r.name)
+            rows.append(
+                {
+                    "name": r.name,
+                    "description": r.description,
+                    "enabled": r.enabled,
+                    "severity": r.severity,
+                    "metric": r.condition.metric,
+                    "operator": r.condition.operator,
+                    "threshold": r.condition.threshold,
+                    "window": r.condition.window,
+                    "for": r.for_,
+                    "cooldown_minutes": r.cooldown_minutes,
+                    "actions": [a.describe() for a in r.actions],
+                    "state": st.to_dict(),
+                }
+            )
+        failing = self.store.failing_channels() if self.db_path.exists() else []
+        return {
+            "config": str(self.config_path),
+            "exists": self.enabled(),
+            "rules": rows,
+            "errors": list(rs.errors),
+            "failing_channels": failing,
+        }
+
+    def history(self, limit: int = 100) -> list[dict[str, Any]]:
+        return self.store.history(limit) if self.db_path.exists() else []

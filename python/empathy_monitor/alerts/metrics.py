@@ -1,0 +1,413 @@
+"""Metric values for alert rules, taken from the core analytics (the numbers the panel shows).
+
+Every windowed number comes from :class:`empathy_monitor.analytics.View` sections
+(``render_overview``, ``render_by_provider``, ``render_fallback``) or its per-workflow sums; a
+:class:`MetricContext` builds each distinct (window, filters) view once per evaluation, so 100 rules
+over four windows cost four view builds, not a hundred. Per-run metrics (``workflow_cost``,
+``workflow_cost_spike``) read the run columns, because they judge single runs, not sums.
+
+Spike metrics compare a rate in the window with the same rate over the trailing ``baseline`` just
+before it; their value is the ratio (2.0 = twice the usual), so the threshold is a multiple.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from ..analytics import Filters, Telemetry, View, Window
+from ..analytics.view import CALLS
+from .rules import Condition
+
+# Baseline views end where the window starts, rounded down to this grain so one baseline view
+# serves (and is updated incrementally through) every evaluation in the same minute.
+BASELINE_GRAIN = 60.0
+
+
+@dataclass(frozen=True)
+class MetricResult:
+    """One rule's metric now: value (None = no data), samples behind it, labels, a detail."""
+
+    value: float | None
+    samples: int
+    labels: dict[str, str] = field(default_factory=dict)
+    detail: str = ""
+    baseline_samples: int | None = None
+
+
+def _ratio(num: float, den: float) -> float | None:
+    return num / den if den > 0 else None
+
+
+# Windows of a day or more start on a minute boundary so their view can be kept and updated
+# incrementally with each append (the core's O(1) path) instead of rebuilt on every ingest.
+LONG_WINDOW = 86400.0
+
+_Sig = tuple[int, tuple[float, int, int] | None, tuple[float, int, int] | None]
+
+
+def _sig(table: Any) -> _Sig:
+    n = int(table.n)
+    if n == 0:
+        return (0, None, None)
+    ts, f, o = table.col("ts"), table.col("file"), table.col("off")
+    return (
+        n,
+        (float(ts[0]), int(f[0]), int(o[0])),
+        (float(ts[n - 1]), int(f[n - 1]), int(o[n - 1])),
+    )
+
+
+def _appended(old: _Sig, table: Any) -> bool:
+    """True when the table only grew since ``old`` was taken (no rows dropped or replaced)."""
+    n_old = old[0]
+    if table.n < n_old:
+        return False
+    if n_old == 0:
+        return True
+    ts, f, o = table.col("ts"), table.col("file"), table.col("off")
+    i = n_old - 1
+    return (float(ts[0]), int(f[0]), int(o[0])) == old[1] and (
+        float(ts[i]),
+        int(f[i]),
+        int(o[i]),
+    ) == old[2]
+
+
+class ViewCache:
+    """Views that outlive one evaluation, kept current by folding appended rows into them."""
+
+    def __init__(self) -> None:
+        self._views: dict[Any, tuple[View, _Sig, _Sig]] = {}
+        self._used: set[Any] = set()
+        self.rebuilt = 0
+
+    def get(self, tel: Telemetry, key: Any, build: Callable[[], View]) -> View:
+        self._used.add(key)
+        calls, runs = tel.tables.calls, tel.tables.runs
+        hit = self._views.get(key)
+        if hit is not None:
+            view, csig, rsig = hit
+            if _appended(csig, calls) and _appended(rsig, runs):
+                if calls.n > csig[0]:
+                    view.add_calls(csig[0], calls.n)
+                if runs.n > rsig[0]:
+                    view.add_runs(rsig[0], runs.n)
+                self._views[key] = (view, _sig(calls), _sig(runs))
+                return view
+        view = build()
+        self.rebuilt += 1
+        self._views[key] = (view, _sig(calls), _sig(runs))
+        return view
+
+    def sweep(self) -> None:
+        """Forget views no rule asked for since the last sweep (windows that slid on)."""
+        for k in list(self._views):
+            if k not in self._used:
+                del self._views[k]
+        self._used.clear()
+
+
+class MetricContext:
+    """One evaluation instant: resolves windows and memoizes views by (bounds, filters)."""
+
+    def __init__(self, tel: Telemetry, now: float, cache: ViewCache | None = None) -> None:
+        self.tel = tel
+        self.now = now
+        self._views: dict[Any, View] = {}
+        self.cache = cache if cache is not None else ViewCache()
+        self.built = 0
+
+    def bounds(self, cond: Condition) -> tuple[float, str]:
+        """(since, range name) of the rule's window; the window is open-ended at the top."""
+        if cond.window == "today":
+            return self.tel.parser.local_midnight(self.now), "today"
+        secs = cond.window_seconds
+        assert secs is not None
+        since = self.now - secs
+        if secs >= LONG_WINDOW:
+            since = math.floor(since / BASELINE_GRAIN) * BASELINE_GRAIN
+        return since, "custom"
+
+    def view(
+        self,
+        since: float | None,
+        until: float | None,
+        filters: Filters,
+        rng: str = "custom",
+        keep: bool = False,
+    ) -> View:
+        key = (since, until, filters, rng)
+        v = self._views.get(key)
+        if v is None:
+            if keep:
+                v = self.cache.get(self.tel, key, lambda: self._build(since, until, filters, rng))
+            else:
+                v = self._build(since, until, filters, rng)
+            self._views[key] = v
+        return v
+
+    def _build(self, since: float | None, until: float | None, filters: Filters, rng: str) -> View:
+        self.built += 1
+        return self.tel.view(Window(rng, since, until, self.now), filters, recent=1, top=1)
+
+    def main(self, cond: Condition, filters: Filters) -> tuple[View, float]:
+        since, rng = self.bounds(cond)
+        long = rng == "today" or (cond.window_seconds or 0) >= LONG_WINDOW
+        return self.view(since, None, filters, rng, keep=long), max(self.now - since, 1e-9)
+
+    def baseline(self, cond: Condition, filters: Filters) -> tuple[View, float]:
+        since, _ = self.bounds(cond)
+        end = math.floor(since / BASELINE_GRAIN) * BASELINE_GRAIN
+        length = cond.baseline_seconds
+        return self.view(end - length, end, filters, keep=True), length
+
+
+def filters_of(cond: Condition) -> Filters:
+    return Filters(workflow=cond.workflow, provider=cond.provider, tier=cond.tier, model=cond.model)
+
+
+def evaluate_metric(cond: Condition, ctx: MetricContext, min_samples: int = 0) -> MetricResult:
+    """The metric's current value for one rule condition."""
+    fn = _METRICS[cond.metric]
+    return fn(cond, ctx, min_samples)
+
+
+# -- sums -------------------------------------------------------------------------------------
+
+
+def _daily_cost(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    since = ctx.tel.parser.local_midnight(ctx.now)
+    ov = ctx.view(since, None, filters_of(cond), "today", keep=True).render_overview()
+    return MetricResult(float(ov["total_cost"]), int(ov["calls"]), detail="today")
+
+
+def _cost(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    v, _ = ctx.main(cond, filters_of(cond))
+    ov = v.render_overview()
+    return MetricResult(float(ov["total_cost"]), int(ov["calls"]))
+
+
+def _token_usage(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    v, _ = ctx.main(cond, filters_of(cond))
+    ov = v.render_overview()
+    return MetricResult(
+        float(ov["input_tokens"] + ov["output_tokens"]),
+        int(ov["calls"]),
+        detail=f"{ov['input_tokens']:,} in + {ov['output_tokens']:,} out",
+    )
+
+
+# -- rates ------------------------------------------------------------------------------------
+
+
+def _error_rate(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    v, _ = ctx.main(cond, filters_of(cond))
+    fb = v.render_fallback()
+    n = int(fb["total_calls"])
+    return MetricResult(
+        float(fb["error_rate"]) if n else None, n, detail=f"{fb['error_count']} of {n} calls failed"
+    )
+
+
+def _fallback_rate(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    v, _ = ctx.main(cond, filters_of(cond))
+    fb = v.render_fallback()
+    n = int(fb["total_calls"])
+    return MetricResult(
+        float(fb["fallback_percent"]) if n else None,
+        n,
+        detail=f"{fb['fallback_count']} of {n} calls fell back",
+    )
+
+
+def _latency_of(ov: dict[str, Any], stat: str) -> float | None:
+    x = ov["p95_latency_ms"] if stat == "p95" else ov["avg_latency_ms"]
+    return None if x is None else float(x)
+
+
+def _latency(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    v, _ = ctx.main(cond, filters_of(cond))
+    ov = v.render_overview()
+    return MetricResult(_latency_of(ov, cond.statistic), int(ov["calls"]), detail=cond.statistic)
+
+
+# -- spikes (ratio to the trailing baseline) ---------------------------------------------------
+
+
+def _latency_spike(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    f = filters_of(cond)
+    ov = ctx.main(cond, f)[0].render_overview()
+    bov = ctx.baseline(cond, f)[0].render_overview()
+    cur, base = _latency_of(ov, cond.statistic), _latency_of(bov, cond.statistic)
+    value = _ratio(cur, base) if cur is not None and base is not None else None
+    detail = f"{cond.statistic} {cur} ms vs {base} ms over the previous {cond.baseline}"
+    return MetricResult(value, int(ov["calls"]), detail=detail, baseline_samples=int(bov["calls"]))
+
+
+def _token_spike(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    f = filters_of(cond)
+    v, w = ctx.main(cond, f)
+    b, bl = ctx.baseline(cond, f)
+    ov, bov = v.render_overview(), b.render_overview()
+    cur = (ov["input_tokens"] + ov["output_tokens"]) / w
+    base = (bov["input_tokens"] + bov["output_tokens"]) / bl
+    return MetricResult(
+        _ratio(cur, base),
+        int(ov["calls"]),
+        detail=f"{cur * 3600:,.0f} tokens/h vs {base * 3600:,.0f} tokens/h usual",
+        baseline_samples=int(bov["calls"]),
+    )
+
+
+def _provider_cost_anomaly(cond: Condition, ctx: MetricContext, m: int) -> MetricResult:
+    f = filters_of(cond)
+    v, w = ctx.main(cond, f)
+    b, bl = ctx.baseline(cond, f)
+    cur, base = v.render_by_provider(), b.render_by_provider()
+    best: MetricResult | None = None
+    for p, row in cur.items():
+        brow = base.get(p)
+        if brow is None or int(row["call_count"]) < m:
+            continue
+        r = _ratio(row["total_cost"] / w, brow["total_cost"] / bl)
+        if r is None:
+            continue
+        if best is None or (best.value is not None and r > best.value):
+            best = MetricResult(
+                r,
+                int(row["call_count"]),
+                {"provider": p},
+                f"provider {p}: ${row['total_cost'] * 3600 / w:,.4f}/h vs "
+                f"${brow['total_cost'] * 3600 / bl:,.4f}/h usual",
+                baseline_samples=int(brow["call_count"]),
+            )
+    return best or MetricResult(None, sum(int(r["call_count"]) for r in cur.values()))
+
+
+def _unusual_workflow_activity(cond: Condition, ctx: MetricContext, m: int) -> MetricResult:
+    f = filters_of(cond)
+    v, w = ctx.main(cond, f)
+    b, bl = ctx.baseline(cond, f)
+    best: MetricResult | None = None
+    for wf, acc in sorted(v.wf_calls.items()):
+        n = int(acc[CALLS])
+        bacc = b.wf_calls.get(wf)
+        if bacc is None or n < m:
+            continue
+        r = _ratio(n / w, bacc[CALLS] / bl)
+        if r is None:
+            continue
+        if best is None or (best.value is not None and r > best.value):
+            best = MetricResult(
+                r,
+                n,
+                {"workflow_name": wf},
+                f"workflow {wf}: {n * 3600 / w:,.1f} calls/h vs {bacc[CALLS] * 3600 / bl:,.1f}"
+                " calls/h usual",
+                baseline_samples=int(bacc[CALLS]),
+            )
+    total = sum(int(a[CALLS]) for a in v.wf_calls.values())
+    return best or MetricResult(None, total)
+
+
+# -- single runs -----------------------------------------------------------------------------
+
+
+def _run_arrays(ctx: MetricContext, cond: Condition) -> tuple[Any, Any, Any, list[str]]:
+    """(time, cost USD, workflow index, workflow names) of runs matching the rule's filters.
+
+    A run is placed at its completion time (its start when unknown): that is when it is written,
+    so a run longer than the window still alerts.
+    """
+    t = ctx.tel.tables
+    runs = t.runs
+    if runs.n == 0:
+        return np.empty(0), np.empty(0), np.empty(0, dtype=np.int64), []
+    combos = t.run_combos.items
+    names = sorted({c[0] for c in combos})
+    index = {n: i for i, n in enumerate(names)}
+    wf_of = np.fromiter((index[c[0]] for c in combos), dtype=np.int64, count=len(combos))
+    combo = runs.col("combo")
+    end = runs.col("end")
+    ts = np.where(np.isfinite(end), end, runs.col("ts"))
+    cost = runs.col("cost") / 1e9
+    f = filters_of(cond)
+    if f.active:
+        keep = t.run_combo_mask(f.match_run)[combo]
+        ts, cost, combo = ts[keep], cost[keep], combo[keep]
+    return ts, cost, wf_of[combo], names
+
+
+def _workflow_cost(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    since, _ = ctx.bounds(cond)
+    ts, cost, wf, names = _run_arrays(ctx, cond)
+    sel = np.flatnonzero(ts >= since)
+    if sel.size == 0:
+        return MetricResult(None, 0)
+    i = sel[int(np.argmax(cost[sel]))]
+    name = names[int(wf[i])]
+    return MetricResult(
+        round(float(cost[i]), 9), int(sel.size), {"workflow_name": name}, f"workflow {name}"
+    )
+
+
+def _workflow_cost_spike(cond: Condition, ctx: MetricContext, m: int) -> MetricResult:
+    since, _ = ctx.bounds(cond)
+    ts, cost, wf, names = _run_arrays(ctx, cond)
+    sel = np.flatnonzero(ts >= since)
+    if sel.size == 0:
+        return MetricResult(None, 0)
+    end = math.floor(since / BASELINE_GRAIN) * BASELINE_GRAIN
+    bmask = (ts >= end - cond.baseline_seconds) & (ts < end)
+    nwf = len(names)
+    bcount = np.bincount(wf[bmask], minlength=nwf)
+    bsum = np.bincount(wf[bmask], weights=cost[bmask], minlength=nwf)
+    best: MetricResult | None = None
+    for i in sel.tolist():
+        k = int(wf[i])
+        if bcount[k] < max(m, 1) or bsum[k] <= 0:
+            continue
+        avg = bsum[k] / bcount[k]
+        r = float(cost[i]) / avg
+        if best is None or (best.value is not None and r > best.value):
+            best = MetricResult(
+                r,
+                int(bcount[k]),
+                {"workflow_name": names[k]},
+                f"workflow {names[k]}: run ${cost[i]:,.4f} vs ${avg:,.4f} average",
+                baseline_samples=int(bcount[k]),
+            )
+    return best or MetricResult(None, 0)
+
+
+# -- state -----------------------------------------------------------------------------------
+
+
+def _circuit_breaker_open(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    states = ctx.tel.breakers.render(ctx.tel.parser, cond.provider)
+    open_ = sorted(p for p, s in states.items() if s["state"] == "open")
+    labels = {"provider": ",".join(open_)} if open_ else {}
+    detail = ("open: " + ", ".join(open_)) if open_ else "all closed"
+    return MetricResult(float(len(open_)), len(states), labels, detail)
+
+
+_METRICS = {
+    "daily_cost": _daily_cost,
+    "cost": _cost,
+    "token_usage": _token_usage,
+    "error_rate": _error_rate,
+    "fallback_rate": _fallback_rate,
+    "latency": _latency,
+    "latency_spike": _latency_spike,
+    "token_spike": _token_spike,
+    "provider_cost_anomaly": _provider_cost_anomaly,
+    "unusual_workflow_activity": _unusual_workflow_activity,
+    "workflow_cost": _workflow_cost,
+    "workflow_cost_spike": _workflow_cost_spike,
+    "circuit_breaker_open": _circuit_breaker_open,
+}
