@@ -1,0 +1,174 @@
+"""Benchmark of the core (not a test): cold load + analytics vs the bare orjson floor, memory,
+incremental append, and window/filter change. Prints one JSON object.
+
+Each measurement runs in a fresh child process so peak RSS is that workload's own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import orjson
+
+ROOT = Path(__file__).resolve().parents[1]
+DATA = Path(os.environ.get("EMPATHY_BENCH_DATA", ROOT / "bench-data"))
+PROVIDERS = [("anthropic", "claude-sonnet-4-5"), ("anthropic", "claude-haiku-4-5"), ("openai", "gpt-4.1"),
+             ("openai", "gpt-4o-mini"), ("google", "gemini-2.5-pro"), ("ollama", "llama3.1:8b")]
+WORKFLOWS = ["code-review", "security-audit", "test-gen", "doc-gen", "bug-predict", "refactor-plan"]
+
+
+def make_file(n: int) -> Path:
+    """``n`` realistic call lines (~650 bytes, the writers' format) spread over 30 days."""
+    d = DATA / f"calls-{n}"
+    p = d / "llm_calls.jsonl"
+    if p.exists():
+        return d
+    d.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(n)
+    t0 = time.time() - 30 * 86400
+    step = 30 * 86400 / n
+    tmp = p.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        buf = []
+        for i in range(n):
+            prov, model = PROVIDERS[i % len(PROVIDERS)]
+            ok = rng.random() > 0.04
+            fb = rng.random() < 0.06
+            wf = WORKFLOWS[i % len(WORKFLOWS)]
+            ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(t0 + i * step)) + f".{i % 1000000:06d}"
+            rec = {
+                "call_id": f"{rng.getrandbits(40):010x}{i:010d}", "timestamp": ts,
+                "workflow_name": wf, "step_name": f"step-{i % 4}", "user_id": "bench-user",
+                "session_id": f"s-{i // 500:06d}", "task_type": "code_review",
+                "provider": prov, "tier": ("cheap", "capable", "premium")[i % 3], "model_id": model,
+                "input_tokens": rng.randint(100, 9000), "output_tokens": rng.randint(0, 3000),
+                "estimated_cost": round(rng.random() / 20, 6), "actual_cost": None,
+                "latency_ms": rng.randint(80, 20000), "fallback_used": fb,
+                "fallback_chain": ["openai:capable", "anthropic:capable"] if fb else [],
+                "original_provider": "openai" if fb else None, "original_model": "gpt-4.1" if fb else None,
+                "retry_count": 1 if rng.random() < 0.05 else 0,
+                "circuit_breaker_state": "closed", "success": ok,
+                "error_type": None if ok else "rate_limit",
+                "error_message": None if ok else "429 Too Many Requests: rate limit exceeded",
+                "metadata": {"run_id": f"run-{i // 3:010d}", "source_file": f"workflows/{wf.replace('-', '_')}.py",
+                             "source_line": 10 + i % 4 * 7},
+            }
+            buf.append(json.dumps(rec))
+            if len(buf) >= 10000:
+                f.write(("\n".join(buf) + "\n").encode())
+                buf = []
+        if buf:
+            f.write(("\n".join(buf) + "\n").encode())
+    tmp.rename(p)
+    return d
+
+
+def child(kind: str, d: str) -> dict[str, object]:
+    import resource
+
+    out: dict[str, object] = {}
+    if kind == "floor":
+        t = time.perf_counter()
+        with open(Path(d) / "llm_calls.jsonl", "rb") as f:
+            for line in f:
+                orjson.loads(line)
+        out["seconds"] = time.perf_counter() - t
+    else:
+        sys.path.insert(0, str(ROOT / "python"))
+        from empathy_monitor.analytics import Filters, Telemetry, WindowSpec
+
+        t = time.perf_counter()
+        tel = Telemetry([Path(d)])
+        tel.refresh()
+        for r in ("today", "7d", "30d", "all"):
+            tel.dashboard(WindowSpec(range=r))
+        out["seconds"] = time.perf_counter() - t
+        out["records"] = tel.tables.calls.n
+        out["malformed"] = tel.health()["malformed"]
+        # window / filter change: a full build of one view + render
+        times = []
+        for spec, flt in ((WindowSpec(range="7d"), Filters()), (WindowSpec(range="30d"), Filters(provider="openai")),
+                          (WindowSpec(range="all"), Filters(workflow="doc-gen", tier="cheap"))):
+            t = time.perf_counter()
+            tel.view(spec, flt).render()
+            times.append((time.perf_counter() - t) * 1000)
+        out["window_change_ms"] = [round(x, 1) for x in times]
+        if kind == "full":
+            # one appended line: read new bytes, fold into a live view, render
+            p = Path(d) / "llm_calls.jsonl"
+            live = tel.view(WindowSpec(range="30d"))
+            base = live.render()
+            lat = []
+            for i in range(20):
+                rec = orjson.loads(p.open("rb").readline())
+                rec["call_id"] = f"append-{i}"
+                rec["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+                with p.open("ab") as f:
+                    f.write(orjson.dumps(rec) + b"\n")
+                t = time.perf_counter()
+                res = tel.refresh(only=[p])
+                live.add_calls(*res.calls)
+                new = live.render()
+                changed = {k: v for k, v in new.items() if base.get(k) != v}
+                lat.append((time.perf_counter() - t) * 1000)
+                base = new
+            assert changed and res.calls[1] - res.calls[0] == 1
+            lat.sort()
+            out["append_update_ms_median"] = round(lat[len(lat) // 2], 3)
+            out["append_update_ms_max"] = round(lat[-1], 3)
+            # truncate the appended lines back off so the file stays canonical
+            with p.open("rb+") as f:
+                f.seek(0, 2)
+    out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    out["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
+    return out
+
+
+def run_child(kind: str, d: Path) -> dict[str, object]:
+    r = subprocess.run([sys.executable, __file__, "--child", kind, str(d)], capture_output=True, text=True, check=True)
+    result: dict[str, object] = json.loads(r.stdout)
+    return result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--child", nargs=2)
+    ap.add_argument("--sizes", default="10000,100000,1000000")
+    args = ap.parse_args()
+    if args.child:
+        print(json.dumps(child(*args.child)))
+        return
+    report: dict[str, object] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
+    for n in (int(x) for x in args.sizes.split(",")):
+        d = make_file(n)
+        size_mb = (d / "llm_calls.jsonl").stat().st_size / 1e6
+        floor = run_child("floor", d)
+        kind = "full" if n >= 1_000_000 else "load"
+        ours = run_child(kind, d)
+        # Undo the benchmark's own appends so later runs see the same file.
+        if kind == "full":
+            p = d / "llm_calls.jsonl"
+            lines = p.read_bytes().split(b"\n")
+            keep = [ln for ln in lines if b'"append-' not in ln]
+            p.write_bytes(b"\n".join(keep))
+        report[str(n)] = {
+            "file_mb": round(size_mb, 1),
+            "bytes_per_line": round(size_mb * 1e6 / n),
+            "floor_orjson_parse_s": round(float(floor["seconds"]), 3),  # type: ignore[arg-type]
+            "cold_load_and_analytics_s": round(float(ours["seconds"]), 3),  # type: ignore[arg-type]
+            "ratio_to_floor": round(float(ours["seconds"]) / float(floor["seconds"]), 2),  # type: ignore[arg-type]
+            **{k: v for k, v in ours.items() if k != "seconds"},
+        }
+        print(json.dumps({str(n): report[str(n)]}), file=sys.stderr)
+    print(json.dumps(report, indent=2))
+
+
+if __name__ == "__main__":
+    main()
