@@ -19,10 +19,10 @@ from .ingest.decode import CallCombo, Chunk, RunCombo
 CALL_COLUMNS: dict[str, type[Any]] = {
     "ts": np.float64,
     "cost": np.int64,  # nanodollars: integer sums are exact and order-independent
-    "tin": np.int64,
-    "tout": np.int64,
-    "lat": np.int64,
-    "retry": np.int32,
+    "tin": np.int32,  # ≤ 100M per call (larger values are flagged and zeroed)
+    "tout": np.int32,
+    "lat": np.int32,  # ≤ 24 h in ms
+    "retry": np.int16,
     "ok": np.bool_,
     "fb": np.bool_,
     "combo": np.int32,

@@ -39,25 +39,35 @@ class BreakerTracker:
 
     def __init__(self) -> None:
         self.by_provider: dict[str, _Breaker] = {}
+        self._ncombos = -1
+        self._cb_of: np.ndarray = np.zeros(0, dtype=np.int8)
+        self._prov_of: np.ndarray = np.zeros(0, dtype=np.int32)
+        self._names: list[str] = []
 
     def update(self, tel: Telemetry, start: int, end: int) -> None:
         t = tel.tables.calls
         if end <= start:
             return
         combos = tel.tables.call_combos.items
-        cb_of = np.fromiter((c[C_CB] for c in combos), dtype=np.int8, count=len(combos))
+        if self._ncombos != len(combos):  # combo lookups are rebuilt only when new combos appear
+            self._ncombos = len(combos)
+            self._cb_of = np.fromiter((c[C_CB] for c in combos), dtype=np.int8, count=len(combos))
+            self._names = sorted({c[C_PROV] for c in combos})
+            index = {p: i for i, p in enumerate(self._names)}
+            self._prov_of = np.fromiter(
+                (index[c[C_PROV]] for c in combos), dtype=np.int32, count=len(combos)
+            )
+        cb_of, prov_of, names = self._cb_of, self._prov_of, self._names
         combo = t.col("combo")[start:end]
         codes = cb_of[combo]
         has = codes > 0
         if not has.any():
             return
         ts = t.col("ts")[start:end][has]
-        combo, codes = combo[has], codes[has]
-        provs = sorted({combos[c][C_PROV] for c in np.unique(combo).tolist()})
-        for p in provs:
-            pm = np.fromiter(
-                (combos[c][C_PROV] == p for c in combo.tolist()), dtype=np.bool_, count=combo.size
-            )
+        provs, codes = prov_of[combo[has]], codes[has]
+        for pi in np.unique(provs).tolist():
+            p = names[pi]
+            pm = provs == pi
             pts, pcodes = ts[pm], codes[pm]
             i = int(np.argmax(pts))
             latest_ts, latest_state = float(pts[i]), STATE_NAMES[int(pcodes[i])]

@@ -8,6 +8,7 @@ sums, so the live panel and a fresh ``empathy telemetry --json`` agree to the na
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import Counter
 from collections.abc import Callable
@@ -54,6 +55,16 @@ SECTIONS = (
 )
 
 RowReader = Callable[[int, int], "dict[str, Any] | None"]
+
+
+@functools.lru_cache(maxsize=65536)
+def _day_label(d: int) -> str:
+    return datetime.fromtimestamp(d * 86400, timezone.utc).date().isoformat()
+
+
+@functools.lru_cache(maxsize=65536)
+def _hour_label(h: int) -> str:
+    return datetime.fromtimestamp(h * 3600, timezone.utc).strftime("%Y-%m-%dT%H:00")
 
 
 def _acc() -> list[int]:
@@ -157,7 +168,9 @@ class View:
         if self.filters.active:
             f = self._combo_allowed()[combo_all]
             sel = f if sel is None else (sel & f)
-        idx = np.flatnonzero(sel) if sel is not None else None
+        # Every row selected (the usual "all"/"30d" case): use column views, not copies.
+        idx = np.flatnonzero(sel) if sel is not None and not sel.all() else None
+        del sel
 
         def pick(name: str) -> npt.NDArray[Any]:
             c = t.col(name)
@@ -528,7 +541,7 @@ class View:
             v = self.days.get(d, [0, 0, 0, 0, 0])
             out.append(
                 {
-                    "date": datetime.fromtimestamp(d * 86400, timezone.utc).date().isoformat(),
+                    "date": _day_label(d),
                     "cost": usd(v[0]),
                     "calls": v[1],
                     "errors": v[2],
@@ -661,7 +674,7 @@ class View:
         t = self.tot
         by_day = [
             {
-                "date": datetime.fromtimestamp(d * 86400, timezone.utc).date().isoformat(),
+                "date": _day_label(d),
                 "calls": v[1],
                 "errors": v[2],
                 "error_rate": _pct(v[2], v[1]),
@@ -682,9 +695,7 @@ class View:
                 v = self.hours.get(h, [0, 0])
                 by_hour.append(
                     {
-                        "hour": datetime.fromtimestamp(h * 3600, timezone.utc).strftime(
-                            "%Y-%m-%dT%H:00"
-                        ),
+                        "hour": _hour_label(h),
                         "calls": v[0],
                         "errors": v[1],
                         "error_rate": _pct(v[1], v[0]),

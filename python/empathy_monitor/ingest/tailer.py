@@ -294,11 +294,13 @@ class TelemetryReader:
         with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
             futures = [(fs, [pool.submit(_decode_range, a) for a in args]) for fs, args in jobs]
             for fs, futs in futures:
-                for fut in futs:
+                for i, fut in enumerate(futs):
                     chunk, consumed = fut.result()
+                    futs[i] = None  # type: ignore[call-overload]  # let the chunk's memory go now
                     base_line = fs.lines
                     self.tables.add_chunk(chunk, fs.id)
                     fs.absorb(chunk, consumed, chunk.lines, base_line)
+                    del chunk
                 if fs.offset and not fs.head:
                     fs.head = _head_hash(fs.path)
 
