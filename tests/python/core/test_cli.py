@@ -97,7 +97,7 @@ def test_terminal_dashboard_renders(tdir: Path, capsys: pytest.CaptureFixture[st
 def test_bad_input_is_one_line_and_exit_2(
     tdir: Path, capsys: pytest.CaptureFixture[str], args: list[str], msg: str
 ) -> None:
-    rc, out, err = run_cli(["telemetry", "--dir", str(tdir), *args], capsys)
+    rc, _out, err = run_cli(["telemetry", "--dir", str(tdir), *args], capsys)
     assert rc == 2
     assert err.strip().startswith("empathy: error: " + msg)
     assert len(err.strip().splitlines()) == 1

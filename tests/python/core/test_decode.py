@@ -152,7 +152,7 @@ def test_torn_line_with_glued_record_is_salvaged(tdir: Path) -> None:
     assert d["overview"]["total_cost"] == 0.5
     h = tel.health()
     assert h["salvaged"] == 1 and h["malformed"] == 1
-    (line, kind, reason), *_ = [x for x in problems(tel) if x[1] == "malformed"]
+    (line, _kind, reason), *_ = [x for x in problems(tel) if x[1] == "malformed"]
     assert line == 2 and "torn record" in reason
     rows, _ = tel.calls_page(0, 5)
     assert {r["call_id"] for r in rows} == {"before", "full"}
