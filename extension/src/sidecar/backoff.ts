@@ -1,7 +1,7 @@
 /** Restart delays for a crashing sidecar: exponential, capped, reset after a stable run. */
 export class Backoff {
   private attempt = 0;
-  private startedAt = 0;
+  private startedAt: number | undefined;
 
   constructor(
     private readonly baseMs = 500,
@@ -17,8 +17,8 @@ export class Backoff {
 
   /** The delay before the next restart; resets when the last run lasted `stableMs`. */
   next(): number {
-    if (this.startedAt && this.now() - this.startedAt >= this.stableMs) this.attempt = 0;
-    this.startedAt = 0;
+    if (this.startedAt !== undefined && this.now() - this.startedAt >= this.stableMs) this.attempt = 0;
+    this.startedAt = undefined;
     const delay = Math.min(this.maxMs, this.baseMs * 2 ** this.attempt);
     this.attempt += 1;
     return delay;
@@ -26,6 +26,6 @@ export class Backoff {
 
   reset(): void {
     this.attempt = 0;
-    this.startedAt = 0;
+    this.startedAt = undefined;
   }
 }

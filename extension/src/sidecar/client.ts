@@ -78,6 +78,9 @@ export class Sidecar implements vscode.Disposable {
 
   private whenReady(): Promise<LanguageClient> {
     if (this.status.state === 'ready' && this.client) return Promise.resolve(this.client);
+    if (this.status.state === 'error' && !this.timer) {
+      return Promise.reject(new Error(this.status.message ?? 'the telemetry sidecar is not running'));
+    }
     if (this.status.state === 'stopped' && !this.timer) void this.restart('request while stopped', 0);
     return new Promise((resolve, reject) => {
       const timeout = setTimeout(() => {
@@ -160,7 +163,11 @@ export class Sidecar implements vscode.Disposable {
       this.onClosed(gen);
       return;
     }
-    if (gen !== this.generation || this.disposed) return;
+    if (gen !== this.generation || this.disposed || this.closedGeneration === gen) return;
+    if (!client.isRunning()) {
+      this.onClosed(gen);
+      return;
+    }
     log.info(`sidecar ready (${python})`);
     this.backoff.started();
     this.setStatus({ state: 'ready' });

@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { parseFilters, parseWebviewMessage } from '../../extension/src/panel/messages';
+
+describe('parseWebviewMessage', () => {
+  it('accepts every message of the contract', () => {
+    expect(parseWebviewMessage({ type: 'ready' })).toEqual({ type: 'ready' });
+    expect(parseWebviewMessage({ type: 'refresh' })).toEqual({ type: 'refresh' });
+    expect(parseWebviewMessage({ type: 'exportCsv' })).toEqual({ type: 'exportCsv' });
+    expect(parseWebviewMessage({ type: 'generateDemo' })).toEqual({ type: 'generateDemo' });
+    expect(parseWebviewMessage({ type: 'setView', range: '30d', filters: { provider: 'openai' } })).toEqual({
+      type: 'setView',
+      range: '30d',
+      filters: { provider: 'openai' },
+    });
+    expect(parseWebviewMessage({ type: 'loadMore', offset: 20, limit: 50, filters: {} })).toEqual({
+      type: 'loadMore',
+      offset: 20,
+      limit: 50,
+      filters: {},
+    });
+    expect(
+      parseWebviewMessage({ type: 'openSource', workflowName: 'code-review', stepName: 'scan', callId: 'c1' }),
+    ).toEqual({ type: 'openSource', workflowName: 'code-review', stepName: 'scan', callId: 'c1' });
+    expect(parseWebviewMessage({ type: 'openFile', path: '/ws/.empathy/llm_calls.jsonl', line: 7 })).toEqual({
+      type: 'openFile',
+      path: '/ws/.empathy/llm_calls.jsonl',
+      line: 7,
+    });
+  });
+
+  it('drops extra fields instead of passing them on', () => {
+    expect(parseWebviewMessage({ type: 'ready', evil: 1 })).toEqual({ type: 'ready' });
+    expect(parseWebviewMessage({ type: 'openSource', workflowName: 'w', stepName: null })).toEqual({
+      type: 'openSource',
+      workflowName: 'w',
+    });
+  });
+
+  it.each([
+    null,
+    'ready',
+    42,
+    [],
+    {},
+    { type: 'nope' },
+    { type: 'setView', range: '1y', filters: {} },
+    { type: 'setView', range: '7d', filters: { __proto__x: 'a' } },
+    { type: 'setView', range: '7d', filters: { provider: 3 } },
+    { type: 'setView', range: '7d', filters: ['provider'] },
+    { type: 'loadMore', offset: -1, limit: 20, filters: {} },
+    { type: 'loadMore', offset: 0, limit: 0, filters: {} },
+    { type: 'loadMore', offset: 0, limit: 10000, filters: {} },
+    { type: 'loadMore', offset: 1.5, limit: 20, filters: {} },
+    { type: 'openSource' },
+    { type: 'openSource', workflowName: 5 },
+    { type: 'openSource', workflowName: 'x'.repeat(5000) },
+    { type: 'openFile', path: '', line: 1 },
+    { type: 'openFile', path: '/etc/passwd' },
+    { type: 'openFile', path: '/etc/passwd', line: '1' },
+  ])('rejects %j', (raw) => {
+    expect(parseWebviewMessage(raw)).toBeUndefined();
+  });
+
+  it('treats HTML in names as plain data', () => {
+    const name = '<img src=x onerror=alert(1)>';
+    expect(parseWebviewMessage({ type: 'openSource', workflowName: name })).toEqual({
+      type: 'openSource',
+      workflowName: name,
+    });
+  });
+});
+
+describe('parseFilters', () => {
+  it('drops empty values and keeps known keys', () => {
+    expect(parseFilters({ workflow: '', provider: 'anthropic', tier: null })).toEqual({ provider: 'anthropic' });
+    expect(parseFilters(undefined)).toEqual({});
+    expect(parseFilters({ unknown: 'x' })).toBeUndefined();
+  });
+});

@@ -1,0 +1,173 @@
+import * as path from 'node:path';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { TelemetryModel } from '../../extension/src/model';
+import { restoredView, TelemetryPanel, type PanelDeps } from '../../extension/src/panel/panel';
+import type { Snapshot } from '../../extension/src/protocol';
+import type { Sidecar, SidecarStatus } from '../../extension/src/sidecar/client';
+import { EventEmitter, Uri, window } from './vscode.mock';
+
+function fakePanel() {
+  const receive = new EventEmitter<unknown>();
+  const disposed = new EventEmitter<void>();
+  let html = '';
+  const webview = {
+    options: {},
+    cspSource: 'vscode-resource:',
+    asWebviewUri: (u: Uri) => u,
+    postMessage: vi.fn(() => Promise.resolve(true)),
+    onDidReceiveMessage: receive.event,
+    htmlSets: 0,
+    get html() {
+      return html;
+    },
+    set html(v: string) {
+      html = v;
+      webview.htmlSets += 1;
+    },
+  };
+  return {
+    webview,
+    reveal: vi.fn(),
+    dispose: vi.fn(() => disposed.fire()),
+    onDidDispose: disposed.event,
+    onDidChangeViewState: new EventEmitter<unknown>().event,
+    send: (m: unknown) => receive.fire(m),
+  };
+}
+
+function fakeSidecar(state: SidecarStatus['state'] = 'ready') {
+  const status = new EventEmitter<SidecarStatus>();
+  return {
+    status: { state } as SidecarStatus,
+    onStatus: status.event,
+    onHealth: new EventEmitter<unknown>().event,
+    request: vi.fn(),
+    fireStatus: (s: SidecarStatus) => status.fire(s),
+  };
+}
+
+const SNAP = { version: 3, overview: { calls: 1 } } as unknown as Snapshot;
+const flush = () => new Promise((r) => setTimeout(r, 0));
+
+let panel: ReturnType<typeof fakePanel>;
+let sidecar: ReturnType<typeof fakeSidecar>;
+let model: TelemetryModel;
+let deps: PanelDeps;
+
+beforeEach(() => {
+  TelemetryPanel.current?.dispose();
+  panel = fakePanel();
+  window.createWebviewPanel.mockReturnValue(panel);
+  sidecar = fakeSidecar();
+  sidecar.request.mockResolvedValue(SNAP);
+  model = new TelemetryModel(sidecar as unknown as Sidecar, '7d');
+  deps = {
+    extensionUri: Uri.file('/ext'),
+    model,
+    sidecar: sidecar as unknown as Sidecar,
+    exportCsv: vi.fn().mockResolvedValue({ path: '/ws/out.csv', rows: 12 }),
+    generateDemo: vi.fn().mockResolvedValue(undefined),
+    ensureStarted: vi.fn(),
+  };
+});
+
+describe('TelemetryPanel', () => {
+  it('sets its HTML once, limited to media/webview, and starts the sidecar', () => {
+    TelemetryPanel.show(deps);
+    expect(deps.ensureStarted).toHaveBeenCalled();
+    expect(window.createWebviewPanel).toHaveBeenCalledWith('empathy.telemetryPanel', 'Empathy Telemetry', -1, {});
+    expect(panel.webview.options).toEqual({
+      enableScripts: true,
+      localResourceRoots: [Uri.file(path.join('/ext', 'media', 'webview'))],
+    });
+    expect(panel.webview.htmlSets).toBe(1);
+    TelemetryPanel.show(deps);
+    expect(panel.reveal).toHaveBeenCalled();
+    expect(panel.webview.htmlSets).toBe(1);
+  });
+
+  it('replays the last snapshot on ready without asking the sidecar again', async () => {
+    await model.refresh();
+    TelemetryPanel.show(deps);
+    sidecar.request.mockClear();
+    panel.send({ type: 'ready' });
+    await flush();
+    const sent = panel.webview.postMessage.mock.calls.map((c) => (c as unknown[])[0] as { type: string });
+    expect(sent.map((m) => m.type)).toEqual(['status', 'uiState', 'snapshot']);
+    expect(sent[2]).toEqual({ type: 'snapshot', snapshot: SNAP });
+    expect(sidecar.request).not.toHaveBeenCalled();
+  });
+
+  it('fetches on ready when there is nothing to replay', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'ready' });
+    await vi.waitFor(() =>
+      expect(panel.webview.postMessage).toHaveBeenCalledWith({ type: 'snapshot', snapshot: SNAP }),
+    );
+  });
+
+  it('forwards reconnecting status', () => {
+    TelemetryPanel.show(deps);
+    sidecar.fireStatus({ state: 'reconnecting', message: 'again' });
+    expect(panel.webview.postMessage).toHaveBeenCalledWith({ type: 'status', state: 'reconnecting', message: 'again' });
+  });
+
+  it('ignores invalid messages', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'openFile', path: 42, line: 1 });
+    panel.send({ type: 'exportCsv', extra: true, then: 'x' });
+    await flush();
+    expect(window.showTextDocument).not.toHaveBeenCalled();
+    expect(deps.exportCsv).toHaveBeenCalledOnce();
+  });
+
+  it('refuses a forged openFile outside the workspace', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'openFile', path: '/etc/passwd', line: 1 });
+    await vi.waitFor(() =>
+      expect(panel.webview.postMessage).toHaveBeenCalledWith(
+        expect.objectContaining({ type: 'notice', level: 'info' }),
+      ),
+    );
+    expect(window.showTextDocument).not.toHaveBeenCalled();
+  });
+
+  it('relays a page of activity and the export result', async () => {
+    TelemetryPanel.show(deps);
+    sidecar.request.mockResolvedValueOnce({ rows: [], total: 40, offset: 20 });
+    panel.send({ type: 'loadMore', offset: 20, limit: 20, filters: { tier: 'cheap' } });
+    await vi.waitFor(() =>
+      expect(panel.webview.postMessage).toHaveBeenCalledWith({ type: 'activityPage', rows: [], total: 40, offset: 20 }),
+    );
+    expect(sidecar.request).toHaveBeenCalledWith('empathy/activity', { offset: 20, limit: 20, filters: { tier: 'cheap' } });
+    panel.send({ type: 'exportCsv' });
+    await vi.waitFor(() =>
+      expect(panel.webview.postMessage).toHaveBeenCalledWith({ type: 'exported', path: '/ws/out.csv', rows: 12 }),
+    );
+  });
+
+  it('turns a failing action into an error notice', async () => {
+    TelemetryPanel.show(deps);
+    sidecar.request.mockRejectedValueOnce(new Error('sidecar gone'));
+    panel.send({ type: 'loadMore', offset: 0, limit: 20, filters: {} });
+    await vi.waitFor(() =>
+      expect(panel.webview.postMessage).toHaveBeenCalledWith({ type: 'notice', level: 'error', message: 'sidecar gone' }),
+    );
+  });
+
+  it('setView asks for the new view', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'setView', range: '30d', filters: { provider: 'openai' } });
+    await flush();
+    expect(model.view).toEqual({ range: '30d', filters: { provider: 'openai' } });
+    expect(sidecar.request).toHaveBeenCalledWith('empathy/snapshot', { range: '30d', filters: { provider: 'openai' } });
+  });
+});
+
+describe('restoredView', () => {
+  it('accepts only a well-formed saved state', () => {
+    expect(restoredView({ range: 'all', filters: { tier: 'cheap' }, other: 1 })).toEqual({ range: 'all', filters: { tier: 'cheap' } });
+    expect(restoredView({ range: 'forever' })).toBeUndefined();
+    expect(restoredView(null)).toBeUndefined();
+  });
+});
