@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 from pathlib import Path
+from typing import ClassVar
 
 from alert_helpers import NOW, append, call, write_rules
 
@@ -102,7 +103,7 @@ class FlakyChannel:
     kind = "webhook"
     target = "http://hooks.example/…"
     up = False
-    sent: list[Notification] = []
+    sent: ClassVar[list[Notification]] = []
 
     def send(self, note: Notification) -> DeliveryResult:
         if not FlakyChannel.up:

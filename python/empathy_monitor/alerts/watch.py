@@ -1,0 +1,148 @@
+"""``alerts watch``: a foreground watcher, event-driven on file changes (watchdog).
+
+The watchdog thread only puts events on a queue; the main thread refreshes the telemetry, evaluates
+and delivers. A tick every ``interval`` seconds moves time-based state on (``for``, windows that
+slide, cooldown repeats, outbox retries) even when no file changes. A pid file lets
+``alerts stop`` end the watcher it started.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import queue
+import signal
+import threading
+import time
+from pathlib import Path
+from types import FrameType
+from typing import Any, TextIO
+
+from ..analytics import Telemetry
+from .engine import AlertEngine
+
+log = logging.getLogger("empathy_monitor.alerts")
+
+PID_NAME = "alerts-watch.pid"
+DEBOUNCE = 0.05
+MAX_WAIT = 0.1
+
+
+def pid_path(directory: Path) -> Path:
+    return directory / PID_NAME
+
+
+def stop_watcher(directory: Path) -> int | None:
+    """SIGTERM the watcher recorded in the pid file; returns its pid (None when none runs)."""
+    p = pid_path(directory)
+    try:
+        pid = int(p.read_text().strip())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(pid, signal.SIGTERM)
+    except ProcessLookupError:
+        p.unlink(missing_ok=True)
+        return None
+    return pid
+
+
+def run_watch(
+    directory: Path,
+    *,
+    once: bool = False,
+    interval: float = 30.0,
+    out: TextIO | None = None,
+    naive_tz: str = "local",
+    stop: threading.Event | None = None,
+) -> int:
+    """Run until stopped (or one pass with ``once``); returns an exit code."""
+    tel = Telemetry(dirs=[directory], naive_tz=naive_tz)
+    tel.refresh()
+    engine = AlertEngine(directory, tel, stdout=out)
+    if once:
+        _pass(engine, out)
+        return 0
+    stop = stop or threading.Event()
+    events: queue.Queue[str] = queue.Queue()
+    observer: Any = None
+    try:
+        from watchdog.events import FileSystemEvent, FileSystemEventHandler
+        from watchdog.observers import Observer
+
+        class _Handler(FileSystemEventHandler):
+            def on_any_event(self, event: FileSystemEvent) -> None:
+                # Only telemetry and the rules: our own alerts.db writes must not wake us.
+                for p in (event.src_path, getattr(event, "dest_path", "")):
+                    name = os.path.basename(str(p))
+                    if name.endswith(".jsonl") or name == "alerts.yaml":
+                        events.put_nowait(str(p))
+                        return
+
+        directory.mkdir(parents=True, exist_ok=True)
+        observer = Observer()
+        observer.schedule(_Handler(), str(directory), recursive=True)
+        observer.start()
+    except Exception as exc:  # no inotify etc.: the interval tick still works
+        log.warning("file watching unavailable (%s); checking every %ss", exc, interval)
+    pidf = pid_path(directory)
+    pidf.write_text(str(os.getpid()))
+
+    def _term(_sig: int, _frame: FrameType | None) -> None:
+        stop.set()
+
+    old = None
+    if threading.current_thread() is threading.main_thread():
+        old = signal.signal(signal.SIGTERM, _term)
+    try:
+        _pass(engine, out)
+        next_tick = time.monotonic() + interval
+        while not stop.is_set():
+            timeout = max(0.0, min(next_tick - time.monotonic(), 0.5))
+            try:
+                events.get(timeout=timeout)
+            except queue.Empty:
+                if time.monotonic() < next_tick:
+                    continue
+            else:
+                _drain(events)
+            tel.refresh()
+            _pass(engine, out)
+            next_tick = time.monotonic() + interval
+    except KeyboardInterrupt:
+        pass
+    finally:
+        if observer is not None:
+            observer.stop()
+            observer.join(timeout=2)
+        if old is not None:
+            signal.signal(signal.SIGTERM, old)
+        try:
+            if pidf.read_text().strip() == str(os.getpid()):
+                pidf.unlink()
+        except OSError:
+            pass
+        engine.close()
+    return 0
+
+
+def _drain(events: queue.Queue[str]) -> None:
+    """Trailing debounce with a max wait: a burst of appends becomes one pass."""
+    start = time.monotonic()
+    while time.monotonic() - start < MAX_WAIT:
+        try:
+            events.get(timeout=DEBOUNCE)
+        except queue.Empty:
+            return
+
+
+def _pass(engine: AlertEngine, out: TextIO | None) -> None:
+    try:
+        notes, reports = engine.check()
+    except Exception:  # a failing pass is logged; the watcher keeps going
+        log.exception("alert evaluation failed")
+        return
+    for r in reports:
+        if not r.delivered:
+            log.warning("alert %r: %s %s not delivered: %s", r.rule, r.channel, r.target, r.error)
+    _ = notes
