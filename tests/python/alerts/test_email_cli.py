@@ -263,7 +263,7 @@ alerts:
         latency = time.monotonic() - t0
         assert h and h[0]["delivered"], "no notification after the append"
         assert latency < 2.0
-        rc, out = run_cli("stop", "--dir", str(tdir))
+        _rc, out = run_cli("stop", "--dir", str(tdir))
         assert "stopped watcher" in out
         proc.wait(timeout=10)
         assert "firing spend" in (proc.stdout.read() if proc.stdout else "")
@@ -279,5 +279,5 @@ def test_install_service_writes_unit(tdir: Path, tmp_path: Path) -> None:
     p, start = install_service(tdir, platform="linux", home=tmp_path)
     assert p.parent == tmp_path / ".config/systemd/user" and "alerts watch" in p.read_text()
     assert "systemctl --user" in start
-    p2, start2 = install_service(tdir, platform="darwin", home=tmp_path)
+    p2, _start2 = install_service(tdir, platform="darwin", home=tmp_path)
     assert p2.suffix == ".plist" and "<string>watch</string>" in p2.read_text()
