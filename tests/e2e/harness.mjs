@@ -194,3 +194,39 @@ export function panelView(page, title = PANEL_TITLE) {
   const outer = page.locator('iframe.webview.ready').first().contentFrame();
   return outer.locator(`iframe#active-frame[title="${title}"]`).contentFrame();
 }
+
+function parentOf(pid) {
+  try {
+    const stat = fs.readFileSync(`/proc/${pid}/stat`, 'utf8');
+    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Pids of processes under `ancestor` whose command line contains every one of `words`. */
+export function descendantsMatching(ancestor, words) {
+  const out = [];
+  for (const entry of fs.readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let cmd;
+    try {
+      cmd = fs.readFileSync(`/proc/${entry}/cmdline`, 'utf8').split('\0').join(' ');
+    } catch {
+      continue;
+    }
+    if (!words.every((w) => cmd.includes(w))) continue;
+    for (let p = Number(entry), hops = 0; p > 1 && hops < 50; p = parentOf(p), hops++) {
+      if (p === ancestor) {
+        out.push(Number(entry));
+        break;
+      }
+    }
+  }
+  return out;
+}
+
+/** Text of the editor's cursor-position item in the status bar, e.g. "Ln 7, Col 1". */
+export async function cursorPosition(page) {
+  return (await page.locator('#status\\.editor\\.selection').innerText()).trim();
+}
