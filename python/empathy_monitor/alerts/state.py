@@ -15,6 +15,7 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -125,6 +126,9 @@ class AlertStore:
         self._conn.execute("PRAGMA synchronous=NORMAL")
         self._conn.executescript(SCHEMA)
         self._owner = f"{os.getpid()}:{id(self)}"
+        # The sidecar evaluates on its loop thread and delivers in a worker: one connection,
+        # so every transaction holds this lock.
+        self.lock = threading.RLock()
 
     def close(self) -> None:
         self._conn.close()
@@ -155,13 +159,14 @@ class AlertStore:
     def transaction(self) -> Iterator[None]:
         """Hold the write lock while reading states and deciding (two processes, one decision)."""
         c = self._conn
-        c.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            c.execute("ROLLBACK")
-            raise
-        c.execute("COMMIT")
+        with self.lock:
+            c.execute("BEGIN IMMEDIATE")
+            try:
+                yield
+            except BaseException:
+                c.execute("ROLLBACK")
+                raise
+            c.execute("COMMIT")
 
     def save_states(self, states: list[RuleState]) -> None:
         self._conn.executemany(
@@ -202,6 +207,10 @@ class AlertStore:
         self, now: float, channels: set[str] | None = None, limit: int = 100
     ) -> list[OutboxItem]:
         """Atomically claim pending rows that are due (optionally only some channel types)."""
+        with self.lock:
+            return self._claim_due(now, channels, limit)
+
+    def _claim_due(self, now: float, channels: set[str] | None, limit: int) -> list[OutboxItem]:
         c = self._conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -245,6 +254,22 @@ class AlertStore:
             nxt = now + OUTBOX_BACKOFF[min(attempts - 1, len(OUTBOX_BACKOFF) - 1)]
         else:
             status, nxt = "failed", now
+        with self.lock:
+            self._record(item, target, delivered, error, tries, now, status, attempts, nxt)
+        return status
+
+    def _record(
+        self,
+        item: OutboxItem,
+        target: str,
+        delivered: bool,
+        error: str | None,
+        tries: int,
+        now: float,
+        status: str,
+        attempts: int,
+        nxt: float,
+    ) -> None:
         n = item.notification
         c = self._conn
         c.execute("BEGIN IMMEDIATE")
@@ -275,7 +300,6 @@ class AlertStore:
         except BaseException:
             c.execute("ROLLBACK")
             raise
-        return status
 
     def expire(self, channel: str, older_than: float) -> int:
         """Give up rows of a channel nobody can deliver (e.g. vscode with no window open)."""
