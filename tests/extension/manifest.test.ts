@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -70,6 +71,37 @@ describe('package.json', () => {
       expect(readSettings().defaultRange).toBe('7d');
     } finally {
       delete config['empathy.defaultRange'];
+    }
+  });
+});
+
+describe('package.json agrees with the sidecar Settings (convention 5)', () => {
+  const python = path.join(__dirname, '../../.venv/bin/python');
+  const schema = (() => {
+    try {
+      const out = execFileSync(
+        python,
+        ['-c', 'import json; from empathy_monitor.sidecar.settings import Settings; print(json.dumps(Settings.model_json_schema()))'],
+        { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] },
+      );
+      return JSON.parse(out) as { properties: Record<string, Record<string, unknown>> };
+    } catch {
+      return undefined;
+    }
+  })();
+
+  it.skipIf(!schema)('every setting sent as initializationOptions exists in Settings with the same bounds', () => {
+    const props = pkg.contributes.configuration.properties;
+    for (const key of Object.keys(initializationOptions(readSettings()))) {
+      const py = schema!.properties[key];
+      expect(py, `Settings has no field ${key}`).toBeDefined();
+      const ours = props[`empathy.${key}`];
+      if (ours.type === 'integer') {
+        expect(ours.default).toBe(py.default);
+        expect(ours.minimum).toBe(py.minimum);
+        expect(ours.maximum).toBe(py.maximum);
+      }
+      if (ours.type === 'string') expect(ours.default).toBe(py.default);
     }
   });
 });

@@ -49,7 +49,7 @@ describe('parseWebviewMessage', () => {
     { type: 'setView', range: '7d', filters: ['provider'] },
     { type: 'loadMore', offset: -1, limit: 20, filters: {} },
     { type: 'loadMore', offset: 0, limit: 0, filters: {} },
-    { type: 'loadMore', offset: 0, limit: 10000, filters: {} },
+    { type: 'loadMore', offset: 0, limit: 1001, filters: {} },
     { type: 'loadMore', offset: 1.5, limit: 20, filters: {} },
     { type: 'openSource' },
     { type: 'openSource', workflowName: 5 },

@@ -24,7 +24,7 @@ export function readSettings(): EmpathySettings {
     telemetryDirs: cfg.get<string[]>('telemetryDirs', []).filter((d) => typeof d === 'string'),
     naiveTimezone: cfg.get<string>('naiveTimezone', 'local'),
     activityLimit: cfg.get<number>('activityLimit', 20),
-    debounceMs: cfg.get<number>('debounceMs', 250),
+    debounceMs: cfg.get<number>('debounceMs', 50),
     defaultRange: (RANGES as readonly string[]).includes(range) ? (range as Range) : '7d',
   };
 }

@@ -36,7 +36,7 @@ export type WebviewMessage =
   | { type: 'generateDemo' };
 
 const MAX_STRING = 4096;
-export const MAX_PAGE = 500;
+export const MAX_PAGE = 1000;
 
 type Obj = Record<string, unknown>;
 
