@@ -1,0 +1,297 @@
+"""The sidecar wire protocol: method names and the pydantic model of every param and result.
+
+This module is the single source of truth. ``scripts/gen_protocol`` turns its JSON Schema into
+``extension/src/protocol.generated.ts`` and ``webview/src/protocol.generated.ts``. Requests are
+``empathy/<verb>``, notifications ``empathy/did<Thing>``. Incoming params are strict
+(``extra="forbid"``); outgoing sections allow extra keys so the analytics can grow a field without
+breaking the wire.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+
+SNAPSHOT = "empathy/snapshot"
+ACTIVITY = "empathy/activity"
+EXPORT_CSV = "empathy/exportCsv"
+RESOLVE_SOURCE = "empathy/resolveSource"
+GENERATE_DEMO = "empathy/generateDemo"
+DID_UPDATE = "empathy/didUpdate"
+DID_CHANGE_HEALTH = "empathy/didChangeHealth"
+DID_FIRE_ALERT = "empathy/didFireAlert"
+
+REQUESTS = (SNAPSHOT, ACTIVITY, EXPORT_CSV, RESOLVE_SOURCE, GENERATE_DEMO)
+NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT)
+
+RangeName = Literal["today", "7d", "30d", "all"]
+
+
+class _In(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class _Out(BaseModel):
+    model_config = ConfigDict(extra="allow")
+
+
+# -- params ---------------------------------------------------------------------------------
+class Filters(_In):
+    """Exact-match filters; a missing or null field matches anything."""
+
+    workflow: str | None = None
+    provider: str | None = None
+    tier: str | None = None
+    model: str | None = None
+
+
+class SnapshotParams(_In):
+    """``empathy/snapshot``: the view the panel shows; later didUpdates follow this view."""
+
+    range: RangeName = "7d"
+    since: str | None = Field(default=None, description="ISO 8601 start (inclusive)")
+    until: str | None = Field(default=None, description="ISO 8601 end (exclusive)")
+    now: str | None = Field(default=None, description="Pin 'now' (tests); the panel omits it")
+    filters: Filters = Field(default_factory=Filters)
+
+
+class ActivityParams(_In):
+    """``empathy/activity``: a page of calls, newest first, through the whole history."""
+
+    offset: int = Field(default=0, ge=0)
+    limit: int | None = Field(default=None, ge=1, le=1000, description="default: activityLimit")
+    filters: Filters = Field(default_factory=Filters)
+
+
+class ExportCsvParams(_In):
+    """``empathy/exportCsv``: write the window's calls as CSV to a path inside the workspace."""
+
+    range: RangeName = "7d"
+    since: str | None = None
+    until: str | None = None
+    now: str | None = None
+    filters: Filters = Field(default_factory=Filters)
+    path: str = Field(min_length=1, description="absolute, or relative to the workspace")
+
+
+class ResolveSourceParams(_In):
+    """``empathy/resolveSource``: where a workflow (or one call's step) is defined."""
+
+    workflowName: str = Field(min_length=1)
+    stepName: str | None = None
+    callId: str | None = None
+
+
+class GenerateDemoParams(_In):
+    """``empathy/generateDemo``: write sample telemetry into the first telemetry directory."""
+
+    calls: int = Field(default=2000, ge=1, le=200_000)
+    days: int = Field(default=14, ge=1, le=365)
+
+
+# -- results and sections -------------------------------------------------------------------
+class CallRow(_Out):
+    """One LLM call as shown in the activity feed (display values; Python did any maths)."""
+
+    call_id: str
+    timestamp: str = Field(description="ISO 8601 with offset")
+    workflow_name: str | None = None
+    step_name: str | None = None
+    provider: str
+    model_id: str
+    tier: str
+    task_type: str | None = None
+    cost: float | None = None
+    input_tokens: int | float = 0
+    output_tokens: int | float = 0
+    latency_ms: int | float = 0
+    success: bool
+    error_type: str | None = None
+    error_message: str | None = None
+    fallback_used: bool = False
+    fallback_chain: list[str] = Field(default_factory=list)
+    retry_count: int | float = 0
+    session_id: str | None = None
+    user_id: str | None = None
+    run_id: str | None = None
+    source_file: str | None = None
+    source_line: int | None = None
+
+    # Rows echo raw record fields: an odd value in one record must not break a whole snapshot.
+    @field_validator(
+        "workflow_name",
+        "step_name",
+        "task_type",
+        "error_type",
+        "error_message",
+        "session_id",
+        "user_id",
+        "run_id",
+        "source_file",
+        mode="before",
+    )
+    @classmethod
+    def _text(cls, v: Any) -> str | None:
+        return None if v is None else str(v)
+
+    @field_validator("input_tokens", "output_tokens", "latency_ms", "retry_count", mode="before")
+    @classmethod
+    def _number(cls, v: Any) -> int | float:
+        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
+
+    @field_validator("source_line", mode="before")
+    @classmethod
+    def _line(cls, v: Any) -> int | None:
+        return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
+
+
+class WindowInfo(_Out):
+    range: str
+    since: str | None
+    until: str | None
+    now: str
+    timezone: str
+
+
+class Overview(_Out):
+    calls: int
+    errors: int
+    success_rate: float | None = Field(description="percent, null when no calls")
+    total_cost: float
+    input_tokens: int
+    output_tokens: int
+    avg_latency_ms: float | None
+    p50_latency_ms: float | None
+    p95_latency_ms: float | None
+    active_workflows: int
+
+
+class HealthProblem(_Out):
+    line: int
+    kind: str
+    reason: str
+
+
+class HealthFile(_Out):
+    path: str
+    records: int
+    malformed: int
+    salvaged: int
+    flagged: int
+    problems: list[HealthProblem]
+    read_error: str | None
+
+
+class HealthDir(_Out):
+    path: str
+    exists: bool
+
+
+class Health(_Out):
+    """Data health: counts, located problems per file, and which directories exist.
+
+    Sent as the params of ``empathy/didChangeHealth`` when problems appear or clear.
+    """
+
+    records: int
+    malformed: int
+    salvaged: int
+    flagged: int
+    files: list[HealthFile]
+    dirs: list[HealthDir]
+
+
+class Snapshot(_Out):
+    """The full dashboard: the keys of ``empathy telemetry --json`` plus version and previous."""
+
+    version: int = Field(
+        description="increases with every change; didUpdate.baseVersion refers to it"
+    )
+    window: WindowInfo
+    overview: Overview
+    previous: Overview | None = Field(
+        description="the previous period of equal length; null for all"
+    )
+    cost_series: list[dict[str, Any]]
+    by_provider: dict[str, dict[str, Any]]
+    by_tier: dict[str, dict[str, Any]]
+    by_model: dict[str, dict[str, Any]]
+    top_workflows: list[dict[str, Any]]
+    savings: dict[str, Any]
+    fallback: dict[str, Any]
+    errors: dict[str, Any]
+    circuit_breakers: dict[str, dict[str, Any]]
+    recent_calls: list[CallRow]
+    health: Health
+    retention_days: int | None = Field(default=None, description="display only (settings)")
+
+
+class DidUpdateParams(_Out):
+    """``empathy/didUpdate``: apply only when baseVersion equals the version you hold."""
+
+    version: int
+    baseVersion: int
+    changed: dict[str, Any] = Field(
+        description="only the sections whose value changed (same shapes as in Snapshot)"
+    )
+
+
+class ActivityResult(_Out):
+    rows: list[CallRow]
+    total: int
+    offset: int
+
+
+class ExportCsvResult(_Out):
+    path: str
+    rows: int
+
+
+class SourceLocation(_Out):
+    """A file inside the workspace; ``line`` is 1-based."""
+
+    uri: str
+    line: int
+
+
+class SourceUnresolved(_Out):
+    uri: None = None
+    reason: str
+
+
+class GenerateDemoResult(_Out):
+    calls: int
+    runs: int
+    dir: str
+
+
+class DidFireAlertParams(_Out):
+    """``empathy/didFireAlert``: alerts that fired on the last ingest (alerts plugin)."""
+
+    alerts: list[dict[str, Any]]
+
+
+MODELS: tuple[type[BaseModel], ...] = (
+    Filters,
+    SnapshotParams,
+    ActivityParams,
+    ExportCsvParams,
+    ResolveSourceParams,
+    GenerateDemoParams,
+    CallRow,
+    WindowInfo,
+    Overview,
+    HealthProblem,
+    HealthFile,
+    HealthDir,
+    Health,
+    Snapshot,
+    DidUpdateParams,
+    ActivityResult,
+    ExportCsvResult,
+    SourceLocation,
+    SourceUnresolved,
+    GenerateDemoResult,
+    DidFireAlertParams,
+)

@@ -1,0 +1,171 @@
+"""The client's current view, kept current incrementally, and the diffs pushed as didUpdate.
+
+``Publisher`` holds the view the client last asked for (range + filters), the previous-period view
+for deltas, and the sections last sent. After each refresh it folds the appended rows into both
+views (``View.add_calls``/``add_runs``, O(1) per row), re-renders, and reports only the sections
+whose value changed. A reset (a file truncated or replaced) or a stale relative window rebuilds.
+It does no IO besides what ``Telemetry`` does and never touches pygls: the service sends.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import Any
+
+from ..analytics import Filters, Telemetry, View, Window, WindowSpec
+from ..ingest.tailer import ReadResult
+
+# A relative window ("7d", "today") is re-anchored at "now" when it is older than this on a change.
+REANCHOR_AFTER_S = 300.0
+HEALTH_VOLATILE = ("records",)
+
+
+@dataclass(frozen=True)
+class ViewKey:
+    """What the client asked for."""
+
+    range: str
+    since: str | None
+    until: str | None
+    now: str | None
+    filters: Filters
+
+    @property
+    def relative(self) -> bool:
+        return self.now is None and self.since is None and self.until is None
+
+    def spec(self) -> WindowSpec:
+        return WindowSpec(range=self.range, since=self.since, until=self.until, now=self.now)
+
+
+def health_signature(health: dict[str, Any]) -> Any:
+    """Health without the counts that move on every append: problems, read errors, dirs."""
+    return (
+        health["malformed"],
+        health["salvaged"],
+        health["flagged"],
+        [
+            (f["path"], f["malformed"], f["salvaged"], f["flagged"], f["read_error"], f["problems"])
+            for f in health["files"]
+        ],
+        health["dirs"],
+    )
+
+
+@dataclass
+class Update:
+    """What one ingest produced for the client."""
+
+    base_version: int
+    version: int
+    changed: dict[str, Any]
+    health: dict[str, Any] | None  # set when the health signature changed
+
+
+class Publisher:
+    """Current view + last rendered sections; versions increase with every change sent."""
+
+    def __init__(self, tel: Telemetry, recent: int = 20, top: int = 5) -> None:
+        self.tel = tel
+        self.recent = recent
+        self.top = top
+        self.version = 0
+        self.key: ViewKey | None = None
+        self.view: View | None = None
+        self.prev: View | None = None
+        self.built_at = 0.0
+        self.last: dict[str, Any] = {}
+        self.health_sig: Any = None
+        self._health: dict[str, Any] | None = None
+
+    # -- building -------------------------------------------------------------------------
+    def _build(self, key: ViewKey) -> None:
+        window: Window = self.tel.window(key.spec())
+        self.view = self.tel.view(window, key.filters, recent=self.recent, top=self.top)
+        pw = window.previous()
+        self.prev = self.tel.view(pw, key.filters, recent=1, top=1) if pw is not None else None
+        self.key = key
+        self.built_at = time.monotonic()
+
+    def _render(self) -> dict[str, Any]:
+        assert self.view is not None and self.key is not None
+        out = self.view.render()
+        out["previous"] = self.prev.render_overview() if self.prev is not None else None
+        out["circuit_breakers"] = self.tel.breakers.render(
+            self.tel.parser, self.key.filters.provider
+        )
+        return out
+
+    def health(self) -> dict[str, Any]:
+        if self._health is None:
+            self._health = self.tel.health()
+            self.health_sig = health_signature(self._health)
+        return self._health
+
+    # -- requests -------------------------------------------------------------------------
+    def snapshot(self, key: ViewKey) -> dict[str, Any]:
+        """The full dashboard for ``key``; becomes the view later updates follow."""
+        stale = key.relative and time.monotonic() - self.built_at > REANCHOR_AFTER_S
+        if key != self.key or self.view is None or stale:
+            self._build(key)
+        sections = self._render()
+        if sections != self.last:
+            self.version += 1
+            self.last = sections
+        out = dict(sections)
+        out["health"] = self.health()
+        out["version"] = self.version
+        return out
+
+    def reset(self) -> None:
+        """Forget the view (settings changed); the next snapshot or ingest rebuilds."""
+        self.view = self.prev = None
+        self._health = None
+
+    # -- live -----------------------------------------------------------------------------
+    def ingest(
+        self, res: ReadResult, check_health: bool = False, rebuild: bool = False
+    ) -> Update | None:
+        """Fold what ``Telemetry.refresh`` read; the diff to send, or None if nothing changed.
+
+        ``check_health`` re-checks health even if the reader saw no problem (a directory appeared
+        or vanished); ``rebuild`` recomputes the view from the tables (settings changed).
+        """
+        health_changed = res.health_changed or check_health
+        if res.changed or res.reset:
+            self._health = None  # record counts moved
+        if self.key is None:
+            return self._health_only(health_changed)
+        stale = self.key.relative and time.monotonic() - self.built_at > REANCHOR_AFTER_S
+        if res.reset or self.view is None or stale or rebuild:
+            self._build(self.key)
+        else:
+            assert self.view is not None
+            if res.calls[1] > res.calls[0]:
+                self.view.add_calls(*res.calls)
+                if self.prev is not None:
+                    self.prev.add_calls(*res.calls)
+            if res.runs[1] > res.runs[0]:
+                self.view.add_runs(*res.runs)
+                if self.prev is not None:
+                    self.prev.add_runs(*res.runs)
+        sections = self._render()
+        changed = {k: v for k, v in sections.items() if self.last.get(k) != v}
+        upd = self._health_only(health_changed)
+        if not changed:
+            return upd
+        base = self.version
+        self.version += 1
+        self.last = sections
+        return Update(base, self.version, changed, upd.health if upd else None)
+
+    def _health_only(self, maybe: bool) -> Update | None:
+        if not maybe and self.health_sig is not None:
+            return None
+        old = self.health_sig
+        self._health = None
+        h = self.health()
+        if self.health_sig == old:
+            return None
+        return Update(self.version, self.version, {}, h)

@@ -1,0 +1,85 @@
+"""The sidecar's settings: one strict pydantic model for ``initializationOptions``.
+
+Unknown keys and bad values are rejected with a message that names the field; the server turns
+that into a JSON-RPC ``InvalidParams`` error instead of crashing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from ..timeparse import resolve_tz
+
+
+class Settings(BaseModel):
+    """``initializationOptions`` and ``workspace/didChangeConfiguration`` settings."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    telemetryDirs: list[str] | None = Field(
+        default=None,
+        description="Telemetry directories; default <workspace>/.empathy (or .attune if only it exists).",
+    )
+    naiveTimezone: str = Field(
+        default="local", description="Zone of naive timestamps: local, UTC or an IANA name."
+    )
+    activityLimit: int = Field(
+        default=20, ge=1, le=1000, description="Rows in recent_calls and the default activity page."
+    )
+    debounceMs: int = Field(
+        default=50, ge=0, le=5000, description="Trailing debounce for file events (max-wait is 2x)."
+    )
+    retentionDays: int | None = Field(
+        default=None, ge=1, description="Shown in the panel only; the sidecar never deletes data."
+    )
+
+    @field_validator("naiveTimezone")
+    @classmethod
+    def _tz(cls, v: str) -> str:
+        resolve_tz(v)  # raises ValueError naming the zone
+        return v
+
+    @field_validator("telemetryDirs")
+    @classmethod
+    def _dirs(cls, v: list[str] | None) -> list[str] | None:
+        if v is not None and any(not s.strip() for s in v):
+            raise ValueError("directory names must not be empty")
+        return v
+
+    def dirs(self, workspace: Path) -> list[Path]:
+        """Configured dirs resolved against the workspace, or the default."""
+        if self.telemetryDirs:
+            return [
+                (p if p.is_absolute() else workspace / p)
+                for p in (Path(s).expanduser() for s in self.telemetryDirs)
+            ]
+        emp, att = workspace / ".empathy", workspace / ".attune"
+        return [att] if not emp.exists() and att.exists() else [emp]
+
+
+def describe(exc: ValidationError, prefix: str = "initializationOptions") -> str:
+    """One line per problem, each naming the field: ``initializationOptions.debounceMs: ...``."""
+    parts = []
+    for e in exc.errors():
+        loc = ".".join(str(x) for x in e["loc"])
+        parts.append(f"{prefix}.{loc}: {e['msg']}" if loc else f"{prefix}: {e['msg']}")
+    return "; ".join(parts)
+
+
+def parse(raw: Any, prefix: str = "initializationOptions") -> Settings:
+    """Validate raw options (``None`` = defaults).
+
+    Raises:
+        ValueError: with a message naming every bad field.
+    """
+    if raw is None:
+        return Settings()
+    if not isinstance(raw, dict):
+        raise ValueError(f"{prefix}: expected an object, got {type(raw).__name__}")
+    try:
+        return Settings.model_validate(raw)
+    except ValidationError as exc:
+        raise ValueError(describe(exc, prefix)) from exc

@@ -1,0 +1,183 @@
+"""Find where a workflow is defined, for ``empathy/resolveSource``.
+
+Order: the call record's own ``metadata.source_file``/``source_line``; else a workspace index of
+Python files (a class or function whose ``name``/``workflow_name`` string literal equals the
+workflow name, or a module named after it, dashes -> underscores). Only files whose real path is
+inside the workspace are ever returned. Parsed files are cached by (mtime, size).
+"""
+
+from __future__ import annotations
+
+import ast
+import logging
+import os
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+NAME_KEYS = ("name", "workflow_name")
+SKIP_DIRS = frozenset(
+    {
+        ".git",
+        ".hg",
+        ".venv",
+        "venv",
+        "env",
+        "node_modules",
+        "__pycache__",
+        "site-packages",
+        "dist",
+        "build",
+        ".tox",
+        ".mypy_cache",
+        ".ruff_cache",
+        ".pytest_cache",
+        "out",
+    }
+)
+MAX_FILES = 20_000
+MAX_FILE_BYTES = 2 << 20
+
+
+@dataclass(frozen=True)
+class Definition:
+    """A workflow defined in a file: its 1-based line, and the lines of its steps (by name)."""
+
+    line: int
+    steps: dict[str, int]
+
+
+def inside(path: Path, root: Path) -> Path | None:
+    """The real path of ``path`` if it lies inside the real ``root``, else None."""
+    try:
+        real = Path(os.path.realpath(path))
+        return real if real.is_relative_to(Path(os.path.realpath(root))) else None
+    except (OSError, ValueError):
+        return None
+
+
+def _str_const(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _declared_names(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """String literals bound to ``name``/``workflow_name`` in the body or the decorators."""
+    out: set[str] = set()
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name) and t.id in NAME_KEYS and (v := _str_const(stmt.value)):
+                    out.add(v)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            if stmt.target.id in NAME_KEYS and (v := _str_const(stmt.value)):
+                out.add(v)
+    for dec in node.decorator_list:
+        if isinstance(dec, ast.Call):
+            for kw in dec.keywords:
+                if kw.arg in NAME_KEYS and (v := _str_const(kw.value)):
+                    out.add(v)
+    return out
+
+
+def _steps(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
+    steps: dict[str, int] = {}
+    for sub in ast.walk(node):
+        if isinstance(sub, (ast.FunctionDef, ast.AsyncFunctionDef)) and sub is not node:
+            steps.setdefault(sub.name, sub.lineno)
+        elif isinstance(sub, ast.Constant) and isinstance(sub.value, str) and len(sub.value) < 80:
+            steps.setdefault(sub.value, sub.lineno)
+    return steps
+
+
+def definitions(tree: ast.Module) -> dict[str, Definition]:
+    """Workflow name -> definition, for one parsed module."""
+    out: dict[str, Definition] = {}
+    for node in ast.walk(tree):
+        if isinstance(node, (ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef)):
+            for name in _declared_names(node):
+                out.setdefault(name, Definition(node.lineno, _steps(node)))
+    return out
+
+
+class SourceIndex:
+    """A lazily refreshed index of the workspace's Python files."""
+
+    def __init__(self, workspace: Path) -> None:
+        self.workspace = workspace
+        self._cache: dict[Path, tuple[tuple[int, int], dict[str, Definition]]] = {}
+
+    def _files(self) -> list[Path]:
+        out: list[Path] = []
+        for root, dirs, files in os.walk(self.workspace):
+            dirs[:] = [d for d in dirs if d not in SKIP_DIRS and not d.startswith(".")]
+            out.extend(Path(root) / f for f in files if f.endswith(".py"))
+            if len(out) >= MAX_FILES:
+                log.warning("source index: stopped after %d files", MAX_FILES)
+                break
+        return sorted(out)
+
+    def _defs(self, path: Path) -> dict[str, Definition]:
+        try:
+            st = path.stat()
+        except OSError:
+            return {}
+        sig = (st.st_mtime_ns, st.st_size)
+        hit = self._cache.get(path)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        defs: dict[str, Definition] = {}
+        if st.st_size <= MAX_FILE_BYTES:
+            try:
+                defs = definitions(ast.parse(path.read_bytes(), str(path)))
+            except (SyntaxError, ValueError, OSError) as exc:
+                log.debug("source index: skipping %s: %s", path, exc)
+        self._cache[path] = (sig, defs)
+        return defs
+
+    def find(self, workflow: str, step: str | None = None) -> tuple[Path, int] | None:
+        """(file, 1-based line) of the workflow's definition (its step if found), or None."""
+        module = workflow.replace("-", "_").replace(" ", "_")
+        by_module: Path | None = None
+        for path in self._files():
+            d = self._defs(path).get(workflow)
+            if d is not None:
+                line = d.steps.get(step, d.line) if step else d.line
+                if step and step not in d.steps:
+                    line = d.steps.get(step.replace("-", "_"), d.line)
+                return path, line
+            if by_module is None and path.stem == module:
+                by_module = path
+        return (by_module, 1) if by_module is not None else None
+
+
+def resolve(
+    workspace: Path,
+    index: SourceIndex,
+    workflow: str,
+    step: str | None,
+    record: dict[str, Any] | None,
+) -> dict[str, Any]:
+    """``{uri, line}`` inside the workspace, or ``{uri: None, reason}``."""
+    reasons: list[str] = []
+    if record is not None and record.get("source_file"):
+        raw = Path(str(record["source_file"])).expanduser()
+        cand = raw if raw.is_absolute() else workspace / raw
+        real = inside(cand, workspace)
+        line = record.get("source_line")
+        if real is not None and real.is_file():
+            return {"uri": real.as_uri(), "line": line if isinstance(line, int) and line > 0 else 1}
+        reasons.append(
+            f"the record's source_file {raw} is outside the workspace"
+            if real is None
+            else f"the record's source_file {raw} does not exist"
+        )
+    found = index.find(workflow, step)
+    if found is not None:
+        real = inside(found[0], workspace)
+        if real is not None:
+            return {"uri": real.as_uri(), "line": found[1]}
+        reasons.append(f"{found[0]} resolves outside the workspace")
+    reasons.append(f"no Python definition of workflow {workflow!r} found in {workspace}")
+    return {"uri": None, "reason": "; ".join(reasons)}

@@ -1,0 +1,164 @@
+"""Watch telemetry directories with watchdog and hand coalesced batches to the asyncio loop.
+
+The one thread boundary: the watchdog callback only calls
+``loop.call_soon_threadsafe(queue.put_nowait, change)``. Everything else (debounce, reading,
+publishing) runs on the event loop. Each directory's nearest existing ancestor is watched too, so a
+telemetry directory created (or re-created) after start is picked up.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from watchdog.events import FileSystemEvent, FileSystemEventHandler
+from watchdog.observers import Observer
+
+from ..ingest.tailer import is_telemetry_file
+
+log = logging.getLogger(__name__)
+
+IGNORED_EVENTS = frozenset({"opened", "closed", "closed_no_write"})
+
+
+@dataclass(frozen=True)
+class Change:
+    """One filesystem event: the path and whether it changes structure (create/move/delete/dir)."""
+
+    path: Path
+    structural: bool
+
+
+@dataclass
+class Batch:
+    """Changes coalesced within one debounce window."""
+
+    paths: set[Path] = field(default_factory=set)
+    structural: bool = False
+
+    def add(self, c: Change) -> None:
+        self.paths.add(c.path)
+        self.structural = self.structural or c.structural
+
+
+class _Handler(FileSystemEventHandler):
+    def __init__(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[Change]) -> None:
+        self.loop = loop
+        self.queue = queue
+
+    def on_any_event(self, event: FileSystemEvent) -> None:
+        if event.event_type in IGNORED_EVENTS:
+            return
+        src = Path(str(event.src_path))
+        structural = event.is_directory or event.event_type != "modified"
+        if not structural and not is_telemetry_file(src):
+            return
+        paths = [src]
+        dest = getattr(event, "dest_path", "")
+        if dest:
+            paths.append(Path(str(dest)))
+        for p in paths:
+            try:
+                self.loop.call_soon_threadsafe(self.queue.put_nowait, Change(p, structural))
+            except RuntimeError:  # the loop closed while we were shutting down
+                return
+
+
+def _watch_roots(dirs: Iterable[Path]) -> list[tuple[Path, bool]]:
+    """(path, recursive): each existing dir recursively; its nearest existing ancestor not."""
+    out: dict[Path, bool] = {}
+    for d in dirs:
+        d = d.absolute()
+        if d.is_dir():
+            out[d] = True
+        anc = d.parent
+        while not anc.is_dir() and anc != anc.parent:
+            anc = anc.parent
+        out.setdefault(anc, False)
+    return sorted(out.items())
+
+
+class Watcher:
+    """Owns the watchdog observer and the debounce task for one set of directories."""
+
+    def __init__(
+        self,
+        dirs: Iterable[Path],
+        on_batch: Callable[[Batch], Awaitable[None]],
+        debounce_ms: int = 50,
+    ) -> None:
+        self.dirs = [Path(d) for d in dirs]
+        self.on_batch = on_batch
+        self.debounce = debounce_ms / 1000
+        self.max_wait = 2 * self.debounce
+        self.queue: asyncio.Queue[Change] = asyncio.Queue()
+        self._observer: Any = None
+        self._roots: list[tuple[Path, bool]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        loop = asyncio.get_running_loop()
+        self._handler = _Handler(loop, self.queue)
+        self._observer = Observer()
+        self._observer.daemon = True
+        self._schedule()
+        self._observer.start()
+        self._task = loop.create_task(self._run(), name="empathy-debounce")
+
+    def resync(self) -> bool:
+        """Re-schedule watches if the set of existing directories changed; True if it did."""
+        if self._observer is None or _watch_roots(self.dirs) == self._roots:
+            return False
+        self._observer.unschedule_all()
+        self._schedule()
+        return True
+
+    def _schedule(self) -> None:
+        self._roots = _watch_roots(self.dirs)
+        for path, recursive in self._roots:
+            try:
+                self._observer.schedule(self._handler, str(path), recursive=recursive)
+            except OSError as exc:  # e.g. inotify watch limit; reported, not fatal
+                log.warning("cannot watch %s: %s", path, exc)
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+            self._task = None
+        self.stop_observer()
+
+    def stop_observer(self) -> None:
+        """Stop and join the observer thread (safe to call twice, from any thread)."""
+        obs, self._observer = self._observer, None
+        if obs is not None:
+            obs.stop()
+            obs.join(timeout=5)
+
+    async def _run(self) -> None:
+        loop = asyncio.get_running_loop()
+        while True:
+            batch = Batch()
+            batch.add(await self.queue.get())
+            first = last = loop.time()
+            while True:
+                timeout = min(last + self.debounce, first + self.max_wait) - loop.time()
+                if timeout <= 0:
+                    break
+                try:
+                    batch.add(await asyncio.wait_for(self.queue.get(), timeout))
+                except asyncio.TimeoutError:
+                    break
+                last = loop.time()
+                while not self.queue.empty():  # drain a burst without a timer per event
+                    batch.add(self.queue.get_nowait())
+            try:
+                await self.on_batch(batch)
+            except Exception:  # one bad batch must not stop watching
+                log.exception("processing file changes failed")
