@@ -1,0 +1,198 @@
+/**
+ * The panel: wires extension messages into the reducer and user actions into messages.
+ * Everything shown is formatted from the snapshot; nothing here computes a metric.
+ */
+import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
+import { parseIncoming, type OutgoingMessage } from './messages';
+import type { CallRow, Filters, Range, Snapshot } from './protocol';
+import {
+  cleanFilters,
+  initialState,
+  reducer,
+  restoreUiState,
+  selectActivity,
+  selectCanLoadMore,
+  selectHealth,
+  type UiState,
+} from './state/reducer';
+import { getVsCodeApi, type VsCodeApi } from './vscode';
+import { ThemeProvider } from './theme';
+import { OverviewCards } from './components/OverviewCards';
+import { Toolbar } from './components/Toolbar';
+import { TopWorkflows } from './components/TopWorkflows';
+import { CircuitBreakers } from './components/CircuitBreakers';
+import { ActivityFeed, type FilterOptions } from './components/ActivityFeed';
+import { HealthStrip } from './components/HealthStrip';
+import { EmptyState } from './components/EmptyState';
+import { StatusBanner } from './components/StatusBanner';
+import { Skeleton } from './components/Skeleton';
+import {
+  CostOverTimeChart,
+  ErrorTrendChart,
+  FallbackChart,
+  LatencyByTierChart,
+  ProviderCostChart,
+  TierCostChart,
+} from './charts/Charts';
+
+export const PAGE_SIZE = 20;
+/** How often relative times ("2m ago") are re-rendered; no data is fetched. */
+const CLOCK_TICK_MS = 15_000;
+
+function useNow(): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const id = window.setInterval(() => setNow(Date.now()), CLOCK_TICK_MS);
+    return () => window.clearInterval(id);
+  }, []);
+  return now;
+}
+
+/**
+ * Filter choices seen so far. Once a filter narrows the snapshot, its sections only list the chosen
+ * value, so remember earlier ones to let the user switch without clearing first.
+ */
+function useFilterOptions(snapshot: Snapshot | null, filters: Filters): FilterOptions {
+  const seen = useRef({ workflow: new Set<string>(), provider: new Set<string>(), tier: new Set<string>() });
+  return useMemo(() => {
+    const s = seen.current;
+    if (snapshot) {
+      snapshot.top_workflows.forEach((w) => s.workflow.add(w.workflow_name));
+      Object.keys(snapshot.by_provider).forEach((p) => s.provider.add(p));
+      Object.keys(snapshot.by_tier).forEach((t) => s.tier.add(t));
+      for (const row of snapshot.recent_calls) {
+        if (row.workflow_name) s.workflow.add(row.workflow_name);
+        s.provider.add(row.provider);
+        s.tier.add(row.tier);
+      }
+    }
+    for (const key of ['workflow', 'provider', 'tier'] as const) {
+      const v = filters[key];
+      if (v) s[key].add(v);
+    }
+    const sorted = (set: Set<string>) => [...set].sort((a, b) => a.localeCompare(b));
+    return { workflow: sorted(s.workflow), provider: sorted(s.provider), tier: sorted(s.tier) };
+  }, [snapshot, filters]);
+}
+
+export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
+  const [state, dispatch] = useReducer(reducer, undefined, () => initialState(restoreUiState(vscode.getState())));
+  const post = useCallback((message: OutgoingMessage) => vscode.postMessage(message), [vscode]);
+  const now = useNow();
+
+  // Extension -> webview: validate, then reduce. `ready` asks the extension to replay the last snapshot.
+  useEffect(() => {
+    const onMessage = (event: MessageEvent<unknown>) => {
+      const message = parseIncoming(event.data);
+      if (message) dispatch(message);
+    };
+    window.addEventListener('message', onMessage);
+    post({ type: 'ready' });
+    return () => window.removeEventListener('message', onMessage);
+  }, [post]);
+
+  // UI state only (never data) survives reloads.
+  useEffect(() => {
+    vscode.setState(state.ui satisfies UiState);
+  }, [vscode, state.ui]);
+
+  // An update that did not apply to our version: ask for a fresh snapshot.
+  useEffect(() => {
+    if (state.refreshSeq > 0) post({ type: 'refresh' });
+  }, [state.refreshSeq, post]);
+
+  const { snapshot, ui } = state;
+  const activity = selectActivity(state);
+  const health = selectHealth(state);
+  const filterOptions = useFilterOptions(snapshot, ui.filters);
+
+  const setRange = (range: Range) => {
+    dispatch({ type: 'setRange', range });
+    post({ type: 'setView', range, filters: ui.filters });
+  };
+  const setFilter = (key: keyof Filters, value: string) => {
+    dispatch({ type: 'setFilter', key, value });
+    post({ type: 'setView', range: ui.range, filters: cleanFilters({ ...ui.filters, [key]: value }) });
+  };
+  const loadMore = () => {
+    dispatch({ type: 'loadMoreRequested' });
+    post({ type: 'loadMore', offset: activity.length, limit: PAGE_SIZE, filters: ui.filters });
+  };
+  const openRow = (row: CallRow) => {
+    post({
+      type: 'openSource',
+      workflowName: row.workflow_name ?? '',
+      ...(row.step_name !== null ? { stepName: row.step_name } : {}),
+      callId: row.call_id,
+    });
+  };
+  const toggleTable = useCallback((id: string) => dispatch({ type: 'toggleTable', id }), []);
+  const toggles = { tables: ui.tables, onToggleTable: toggleTable };
+
+  const banner = (
+    <StatusBanner
+      connection={state.connection}
+      notice={state.notice}
+      hasSnapshot={snapshot !== null}
+      onDismiss={() => dispatch({ type: 'dismissNotice' })}
+    />
+  );
+
+  if (!snapshot) {
+    return (
+      <main className="app">
+        {banner}
+        {state.connection.state === 'error' ? (
+          <section className="panel error-state">
+            <h2>Telemetry is unavailable</h2>
+            <p>{state.connection.message ?? 'The sidecar could not be started.'}</p>
+            <p className="muted">Run “Empathy: Show Telemetry Logs” for details, or “Empathy: Restart Telemetry Sidecar”.</p>
+          </section>
+        ) : (
+          <Skeleton />
+        )}
+      </main>
+    );
+  }
+
+  const isEmpty = snapshot.overview.calls === 0 && (health?.files.length ?? 0) === 0;
+  const hasFilters = Object.keys(ui.filters).length > 0;
+
+  return (
+    <ThemeProvider>
+      <main className="app">
+        {banner}
+        <Toolbar range={ui.range} onRange={setRange} onExport={() => post({ type: 'exportCsv' })} disabled={isEmpty} />
+        {isEmpty && !hasFilters ? (
+          <EmptyState dirs={health?.dirs ?? []} onGenerateDemo={() => post({ type: 'generateDemo' })} />
+        ) : (
+          <>
+            <OverviewCards overview={snapshot.overview} previous={snapshot.previous} />
+            <div className="grid">
+              <CostOverTimeChart series={snapshot.cost_series} {...toggles} />
+              <ProviderCostChart byProvider={snapshot.by_provider} {...toggles} />
+              <TierCostChart byTier={snapshot.by_tier} {...toggles} />
+              <TopWorkflows workflows={snapshot.top_workflows} onOpen={(workflowName) => post({ type: 'openSource', workflowName })} />
+              <LatencyByTierChart byTier={snapshot.by_tier} {...toggles} />
+              <FallbackChart fallback={snapshot.fallback} {...toggles} />
+              <ErrorTrendChart errors={snapshot.errors} {...toggles} />
+              <CircuitBreakers breakers={snapshot.circuit_breakers} nowMs={now} />
+            </div>
+            <ActivityFeed
+              rows={activity}
+              nowMs={now}
+              filters={ui.filters}
+              options={filterOptions}
+              onFilter={setFilter}
+              onOpen={openRow}
+              canLoadMore={selectCanLoadMore(state)}
+              loadingMore={state.loadingMore}
+              onLoadMore={loadMore}
+            />
+          </>
+        )}
+        {health && <HealthStrip health={health} onOpenFile={(path, line) => post({ type: 'openFile', path, line })} />}
+      </main>
+    </ThemeProvider>
+  );
+}

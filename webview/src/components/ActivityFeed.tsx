@@ -1,0 +1,117 @@
+/**
+ * The live activity feed: latest calls first, filters that re-query the sidecar, and paging.
+ * A row opens the call's source with a click, Enter or Space.
+ */
+import type { KeyboardEvent } from 'react';
+import type { CallRow, Filters } from '../protocol';
+import { DASH, formatCost, formatDateTime, formatLatency, formatTimeAgo } from '../format';
+
+export interface FilterOptions {
+  workflow: string[];
+  provider: string[];
+  tier: string[];
+}
+
+const FILTERS: { key: keyof FilterOptions; label: string; all: string }[] = [
+  { key: 'workflow', label: 'Workflow', all: 'All workflows' },
+  { key: 'provider', label: 'Provider', all: 'All providers' },
+  { key: 'tier', label: 'Tier', all: 'All tiers' },
+];
+
+export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, canLoadMore, loadingMore, onLoadMore }: {
+  rows: CallRow[];
+  nowMs: number;
+  filters: Filters;
+  options: FilterOptions;
+  onFilter: (key: keyof FilterOptions, value: string) => void;
+  onOpen: (row: CallRow) => void;
+  canLoadMore: boolean;
+  loadingMore: boolean;
+  onLoadMore: () => void;
+}) {
+  const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>, row: CallRow) => {
+    if (event.key === 'Enter' || event.key === ' ') {
+      event.preventDefault();
+      onOpen(row);
+    }
+  };
+  return (
+    <section className="panel activity" aria-labelledby="activity-heading">
+      <header className="panel-header">
+        <h2 id="activity-heading">Live activity</h2>
+        <div className="filters">
+          {FILTERS.map((f) => (
+            <label key={f.key}>
+              <span>{f.label}</span>
+              <select value={filters[f.key] ?? ''} onChange={(e) => onFilter(f.key, e.target.value)}>
+                <option value="">{f.all}</option>
+                {options[f.key].map((value) => (
+                  <option key={value} value={value}>
+                    {value}
+                  </option>
+                ))}
+              </select>
+            </label>
+          ))}
+        </div>
+      </header>
+      <div className="table-scroll">
+        <table className="activity-table" aria-label="Activity feed">
+          <thead>
+            <tr>
+              <th scope="col">Time</th>
+              <th scope="col">Workflow</th>
+              <th scope="col">Provider</th>
+              <th scope="col">Model</th>
+              <th scope="col">Tier</th>
+              <th scope="col" className="num">Cost</th>
+              <th scope="col">Status</th>
+              <th scope="col" className="num">Latency</th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.length === 0 ? (
+              <tr>
+                <td colSpan={8} className="muted">
+                  No calls match these filters.
+                </td>
+              </tr>
+            ) : (
+              rows.map((row) => (
+                <tr
+                  key={row.call_id}
+                  role="row"
+                  tabIndex={0}
+                  data-call-id={row.call_id}
+                  className={`activity-row${row.success ? '' : ' failed'}`}
+                  onClick={() => onOpen(row)}
+                  onKeyDown={(e) => onKeyDown(e, row)}
+                  title={row.step_name ? `Step: ${row.step_name}` : undefined}
+                >
+                  <td title={formatDateTime(row.timestamp)}>{formatTimeAgo(row.timestamp, nowMs)}</td>
+                  <td>{row.workflow_name ?? DASH}</td>
+                  <td>{row.provider}</td>
+                  <td>{row.model_id}</td>
+                  <td>{row.tier}</td>
+                  <td className="num">{formatCost(row.cost)}</td>
+                  <td title={row.error_message ?? undefined}>
+                    <span className={`status-dot ${row.success ? 'ok' : 'err'}`} aria-hidden="true" />
+                    {row.success ? 'ok' : (row.error_type ?? 'error')}
+                    {row.fallback_used && <span className="muted"> · fallback</span>}
+                    {row.retry_count > 0 && <span className="muted"> · {row.retry_count} retries</span>}
+                  </td>
+                  <td className="num">{formatLatency(row.latency_ms)}</td>
+                </tr>
+              ))
+            )}
+          </tbody>
+        </table>
+      </div>
+      {canLoadMore && (
+        <button type="button" className="secondary load-more" onClick={onLoadMore} disabled={loadingMore}>
+          Load more
+        </button>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,38 @@
+/** Connection state and notices, announced politely; rendered only when there is something to say. */
+import type { ConnectionState } from '../messages';
+import type { Notice } from '../state/reducer';
+
+const STATE_TEXT: Partial<Record<ConnectionState, string>> = {
+  starting: 'Starting the telemetry sidecar…',
+  reconnecting: 'Reconnecting to the telemetry sidecar…',
+  error: 'The telemetry sidecar stopped.',
+};
+
+export function StatusBanner({ connection, notice, hasSnapshot, onDismiss }: {
+  connection: { state: ConnectionState; message?: string };
+  notice: Notice | null;
+  hasSnapshot: boolean;
+  onDismiss: () => void;
+}) {
+  // Before the first snapshot the skeletons already say "loading"; only errors need words.
+  const showConnection = connection.state === 'error' || connection.state === 'reconnecting' || (connection.state === 'starting' && hasSnapshot);
+  if (!showConnection && !notice) return null;
+  return (
+    <div role="status" className={`banner banner-${connection.state === 'error' || notice?.level === 'error' ? 'error' : 'info'}`}>
+      {showConnection && (
+        <span className="banner-text">
+          {STATE_TEXT[connection.state]}
+          {connection.message ? ` ${connection.message}` : ''}
+        </span>
+      )}
+      {notice && (
+        <span className="banner-text">
+          {notice.message}{' '}
+          <button type="button" className="link-button" onClick={onDismiss}>
+            Dismiss
+          </button>
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,114 @@
+/**
+ * Formatting only: numbers arrive computed by the sidecar and leave as strings.
+ *
+ * Locale is fixed to en-US so the panel, the CLI and the end-to-end tests agree on "1,234" and "$1.23".
+ */
+import type { Overview } from './protocol';
+
+const LOCALE = 'en-US';
+const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
+const usd2 = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'USD', minimumFractionDigits: 2, maximumFractionDigits: 2 });
+const usd4 = new Intl.NumberFormat(LOCALE, { style: 'currency', currency: 'USD', minimumFractionDigits: 4, maximumFractionDigits: 4 });
+const compact = new Intl.NumberFormat(LOCALE, { notation: 'compact', maximumFractionDigits: 1 });
+const oneDecimal = new Intl.NumberFormat(LOCALE, { minimumFractionDigits: 1, maximumFractionDigits: 1 });
+
+export const DASH = '—';
+
+/** "$1.23"; sub-cent amounts keep four decimals ("$0.0042") so cheap calls are not shown as $0.00. */
+export function formatCost(value: number | null | undefined): string {
+  if (value === null || value === undefined) return DASH;
+  if (value !== 0 && Math.abs(value) < 0.01) return usd4.format(value);
+  return usd2.format(value);
+}
+
+/** "1,234". */
+export function formatCount(value: number | null | undefined): string {
+  return value === null || value === undefined ? DASH : integer.format(value);
+}
+
+/** "12.3K", "4.5M" — for token counts in tight spaces (the exact number goes in a title). */
+export function formatCompact(value: number | null | undefined): string {
+  return value === null || value === undefined ? DASH : compact.format(value);
+}
+
+/** "97.5%" from a percent value (0–100). */
+export function formatPercent(value: number | null | undefined): string {
+  return value === null || value === undefined ? DASH : `${oneDecimal.format(value)}%`;
+}
+
+/** "812 ms" below a second, "2.10 s" above. */
+export function formatLatency(ms: number | null | undefined): string {
+  if (ms === null || ms === undefined) return DASH;
+  if (Math.abs(ms) < 1000) return `${integer.format(ms)} ms`;
+  return `${(ms / 1000).toFixed(2)} s`;
+}
+
+/** "just now", "42s ago", "2m ago", "3h ago", "5d ago"; a future timestamp (clock skew) is "just now". */
+export function formatTimeAgo(iso: string | null | undefined, nowMs: number): string {
+  if (!iso) return DASH;
+  const then = Date.parse(iso);
+  if (Number.isNaN(then)) return DASH;
+  const seconds = Math.floor((nowMs - then) / 1000);
+  if (seconds < 5) return 'just now';
+  if (seconds < 60) return `${seconds}s ago`;
+  const minutes = Math.floor(seconds / 60);
+  if (minutes < 60) return `${minutes}m ago`;
+  const hours = Math.floor(minutes / 60);
+  if (hours < 48) return `${hours}h ago`;
+  return `${Math.floor(hours / 24)}d ago`;
+}
+
+/** Full local date-time for titles and tables. */
+export function formatDateTime(iso: string): string {
+  const t = Date.parse(iso);
+  return Number.isNaN(t) ? iso : new Date(t).toLocaleString(LOCALE);
+}
+
+/** Short axis label for an ISO hour ("14:00") or a date ("Nov 20"). */
+export function formatBucketLabel(isoOrDate: string, byHour: boolean): string {
+  const t = Date.parse(isoOrDate);
+  if (Number.isNaN(t)) return isoOrDate;
+  if (byHour) return new Date(t).toLocaleTimeString(LOCALE, { hour: '2-digit', minute: '2-digit' });
+  // A bare "YYYY-MM-DD" is a calendar day: format it in UTC so the day never shifts.
+  const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(isoOrDate);
+  return new Date(t).toLocaleDateString(LOCALE, { month: 'short', day: 'numeric', ...(dateOnly ? { timeZone: 'UTC' } : {}) });
+}
+
+export type DeltaKind = 'cost' | 'count' | 'percent' | 'latency';
+
+export interface Delta {
+  text: string;
+  direction: 'up' | 'down' | 'flat' | 'none';
+}
+
+/**
+ * The change against the previous period, as display text. This is presentation arithmetic on two
+ * numbers the sidecar computed (current and previous), not analytics: rates are compared in
+ * percentage points, everything else by relative change.
+ */
+export function formatDelta(kind: DeltaKind, current: number | null, previous: number | null | undefined): Delta {
+  if (current === null || previous === null || previous === undefined) return { text: DASH, direction: 'none' };
+  const diff = current - previous;
+  const direction = diff > 0 ? 'up' : diff < 0 ? 'down' : 'flat';
+  const sign = diff > 0 ? '+' : diff < 0 ? '−' : '±';
+  if (kind === 'percent') return { text: `${sign}${oneDecimal.format(Math.abs(diff))} pp`, direction };
+  if (previous === 0) return { text: diff === 0 ? '±0%' : 'new', direction };
+  return { text: `${sign}${oneDecimal.format(Math.abs((diff / previous) * 100))}%`, direction };
+}
+
+/** Which overview fields the cards show, and how. */
+export const OVERVIEW_DELTA_KIND: Partial<Record<keyof Overview, DeltaKind>> = {
+  total_cost: 'cost',
+  calls: 'count',
+  success_rate: 'percent',
+  avg_latency_ms: 'latency',
+  input_tokens: 'count',
+  output_tokens: 'count',
+  active_workflows: 'count',
+};
+
+/** Last path segment, for compact file labels (the full path goes in a title). */
+export function basename(path: string): string {
+  const parts = path.split(/[\\/]/);
+  return parts[parts.length - 1] || path;
+}

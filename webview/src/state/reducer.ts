@@ -1,0 +1,195 @@
+/**
+ * The panel's state: the latest snapshot, live patches, activity paging, connection status and UI state.
+ *
+ * Pure: no IO, no posting. Side effects the reducer asks for (a `refresh` after a stale update) are
+ * exposed as counters that App turns into messages, so every transition is unit-testable.
+ */
+import type { ConnectionState, IncomingMessage } from '../messages';
+import { isFilters, isRange } from '../messages';
+import type { CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
+import { isRecordObject } from '../guards';
+
+/** What survives a webview reload through `vscode.setState` — never data. */
+export interface UiState {
+  range: Range;
+  filters: Filters;
+  /** Chart id -> "show as table" is on. */
+  tables: Record<string, boolean>;
+}
+
+export const DEFAULT_UI: UiState = { range: '7d', filters: {}, tables: {} };
+
+export interface Notice {
+  level: 'info' | 'error';
+  message: string;
+}
+
+export interface PanelState {
+  snapshot: Snapshot | null;
+  /** Health can arrive on its own (`didChangeHealth`), before or after a snapshot. */
+  health: Health | null;
+  /** Rows appended by "Load more", shown after `snapshot.recent_calls`. */
+  extraRows: CallRow[];
+  /** Total rows matching the filters, known once a page has arrived. */
+  activityTotal: number | null;
+  loadingMore: boolean;
+  connection: { state: ConnectionState; message?: string };
+  notice: Notice | null;
+  ui: UiState;
+  /** Incremented when a stale update was dropped and a `refresh` must be posted. */
+  refreshSeq: number;
+  /** True between asking for a refresh and the next snapshot: no duplicate refreshes. */
+  awaitingRefresh: boolean;
+}
+
+export type Action =
+  | IncomingMessage
+  | { type: 'setRange'; range: Range }
+  | { type: 'setFilter'; key: keyof Filters; value: string }
+  | { type: 'toggleTable'; id: string }
+  | { type: 'loadMoreRequested' }
+  | { type: 'dismissNotice' };
+
+export function initialState(ui: UiState = DEFAULT_UI): PanelState {
+  return {
+    snapshot: null,
+    health: null,
+    extraRows: [],
+    activityTotal: null,
+    loadingMore: false,
+    connection: { state: 'starting' },
+    notice: null,
+    ui,
+    refreshSeq: 0,
+    awaitingRefresh: false,
+  };
+}
+
+/** Restores UI state saved by `setState`; anything unrecognised falls back to the defaults. */
+export function restoreUiState(saved: unknown): UiState {
+  if (!isRecordObject(saved)) return DEFAULT_UI;
+  const tables: Record<string, boolean> = {};
+  if (isRecordObject(saved.tables)) {
+    for (const [id, on] of Object.entries(saved.tables)) if (on === true) tables[id] = true;
+  }
+  return {
+    range: isRange(saved.range) ? saved.range : DEFAULT_UI.range,
+    filters: isFilters(saved.filters) ? cleanFilters(saved.filters) : {},
+    tables,
+  };
+}
+
+/** Drops empty filter values so `{workflow: ""}` and `{}` mean the same thing on the wire. */
+export function cleanFilters(filters: Filters): Filters {
+  const out: Filters = {};
+  for (const key of ['workflow', 'provider', 'tier', 'model'] as const) {
+    const value = filters[key];
+    if (value) out[key] = value;
+  }
+  return out;
+}
+
+/** The activity feed: the snapshot's latest calls, then paged rows not already shown. */
+export function selectActivity(state: PanelState): CallRow[] {
+  const recent = state.snapshot?.recent_calls ?? [];
+  if (state.extraRows.length === 0) return recent;
+  const seen = new Set(recent.map((r) => r.call_id));
+  return [...recent, ...state.extraRows.filter((r) => !seen.has(r.call_id))];
+}
+
+export function selectHealth(state: PanelState): Health | null {
+  return state.health ?? state.snapshot?.health ?? null;
+}
+
+/** Whether "Load more" can fetch anything: unknown total, or fewer rows shown than exist. */
+export function selectCanLoadMore(state: PanelState): boolean {
+  if (!state.snapshot) return false;
+  const shown = selectActivity(state).length;
+  if (state.activityTotal === null) return shown > 0;
+  return shown < state.activityTotal;
+}
+
+function applyUpdate(state: PanelState, update: SnapshotUpdate): PanelState {
+  const snapshot = state.snapshot;
+  // Already applied (or older than what we show): nothing to do, nothing to ask for.
+  if (snapshot && update.version <= snapshot.version) return state;
+  if (!snapshot || update.baseVersion !== snapshot.version) {
+    if (state.awaitingRefresh) return state;
+    return { ...state, refreshSeq: state.refreshSeq + 1, awaitingRefresh: true };
+  }
+  const next: Snapshot = { ...snapshot, ...update.changed, version: update.version };
+  return {
+    ...state,
+    snapshot: next,
+    health: update.changed.health ?? state.health,
+  };
+}
+
+export function reducer(state: PanelState, action: Action): PanelState {
+  switch (action.type) {
+    case 'snapshot': {
+      const { snapshot } = action;
+      return {
+        ...state,
+        snapshot,
+        health: snapshot.health,
+        extraRows: [],
+        activityTotal: null,
+        loadingMore: false,
+        awaitingRefresh: false,
+        // A snapshot proves the sidecar answers, whatever the last status said.
+        connection: { state: 'ready' },
+        ui: { ...state.ui, range: snapshot.window.range },
+      };
+    }
+    case 'update':
+      return applyUpdate(state, action.update);
+    case 'activityPage': {
+      const have = new Set(selectActivity(state).map((r) => r.call_id));
+      const fresh = action.rows.filter((r) => !have.has(r.call_id));
+      return {
+        ...state,
+        extraRows: [...state.extraRows, ...fresh],
+        activityTotal: action.total,
+        loadingMore: false,
+      };
+    }
+    case 'status':
+      return {
+        ...state,
+        connection: action.message === undefined ? { state: action.state } : { state: action.state, message: action.message },
+      };
+    case 'health':
+      return { ...state, health: action.health };
+    case 'exported':
+      return {
+        ...state,
+        notice: { level: 'info', message: `Exported ${action.rows.toLocaleString('en-US')} rows to ${action.path}` },
+      };
+    case 'notice':
+      return { ...state, notice: { level: action.level, message: action.message } };
+    case 'uiState':
+      return { ...state, ui: { ...state.ui, range: action.range, filters: cleanFilters(action.filters) } };
+    case 'setRange':
+      return { ...state, ui: { ...state.ui, range: action.range } };
+    case 'setFilter':
+      return {
+        ...state,
+        ui: { ...state.ui, filters: cleanFilters({ ...state.ui.filters, [action.key]: action.value }) },
+      };
+    case 'toggleTable': {
+      const tables = { ...state.ui.tables };
+      if (tables[action.id]) delete tables[action.id];
+      else tables[action.id] = true;
+      return { ...state, ui: { ...state.ui, tables } };
+    }
+    case 'loadMoreRequested':
+      return { ...state, loadingMore: true };
+    case 'dismissNotice':
+      return { ...state, notice: null };
+    default: {
+      const unreachable: never = action;
+      return unreachable;
+    }
+  }
+}

@@ -1,0 +1,219 @@
+/**
+ * A realistic snapshot following docs/dev/PANEL_CONTRACT.md (7-day window, three providers, one
+ * workflow with an HTML name, one malformed line). Tests pin the clock to FIXTURE_NOW.
+ */
+import type { CallRow, Health, Overview, Snapshot } from '../protocol';
+
+export const FIXTURE_NOW = '2026-11-27T12:00:00+00:00';
+export const XSS_NAME = '<img src=x onerror=alert(1)>';
+
+export function callRow(overrides: Partial<CallRow> & { call_id: string }): CallRow {
+  return {
+    timestamp: '2026-11-27T11:58:00+00:00',
+    workflow_name: 'code-review',
+    step_name: 'analyze',
+    provider: 'anthropic',
+    model_id: 'claude-sonnet-4-5',
+    tier: 'capable',
+    cost: 0.0123,
+    input_tokens: 1200,
+    output_tokens: 340,
+    latency_ms: 812,
+    success: true,
+    error_type: null,
+    error_message: null,
+    fallback_used: false,
+    fallback_chain: [],
+    retry_count: 0,
+    source_file: '/work/sample/src/review.py',
+    source_line: 42,
+    ...overrides,
+  };
+}
+
+export const fixtureOverview: Overview = {
+  calls: 1234,
+  errors: 31,
+  success_rate: 97.5,
+  total_cost: 12.3456,
+  input_tokens: 1_523_400,
+  output_tokens: 402_100,
+  avg_latency_ms: 812.4,
+  p50_latency_ms: 700,
+  p95_latency_ms: 2100,
+  active_workflows: 6,
+  unpriced_calls: 0,
+};
+
+export const fixturePrevious: Overview = {
+  calls: 1000,
+  errors: 40,
+  success_rate: 96.0,
+  total_cost: 10,
+  input_tokens: 1_200_000,
+  output_tokens: 350_000,
+  avg_latency_ms: 900,
+  p50_latency_ms: 750,
+  p95_latency_ms: 2500,
+  active_workflows: 5,
+  unpriced_calls: 0,
+};
+
+export const fixtureHealth: Health = {
+  records: 1240,
+  malformed: 1,
+  salvaged: 0,
+  flagged: 0,
+  files: [
+    {
+      path: '/work/sample/.empathy/llm_calls.jsonl',
+      records: 1234,
+      malformed: 1,
+      salvaged: 0,
+      flagged: 0,
+      read_error: null,
+      problems: [{ line: 7, kind: 'malformed', reason: 'not valid JSON (Expecting value: line 1 column 1)' }],
+    },
+    {
+      path: '/work/sample/.empathy/workflow_runs.jsonl',
+      records: 6,
+      malformed: 0,
+      salvaged: 0,
+      flagged: 0,
+      read_error: null,
+      problems: [],
+    },
+  ],
+  dirs: [{ path: '/work/sample/.empathy', exists: true }],
+};
+
+export const fixtureRecentCalls: CallRow[] = [
+  callRow({ call_id: 'c-001', timestamp: '2026-11-27T11:58:00+00:00' }),
+  callRow({
+    call_id: 'c-002',
+    timestamp: '2026-11-27T11:45:00+00:00',
+    workflow_name: XSS_NAME,
+    step_name: null,
+    provider: 'openai',
+    model_id: 'gpt-4o-mini',
+    tier: 'cheap',
+    cost: 0.0004,
+    latency_ms: 420,
+  }),
+  callRow({
+    call_id: 'c-003',
+    timestamp: '2026-11-27T09:00:00+00:00',
+    workflow_name: 'doc-gen',
+    step_name: 'outline',
+    provider: 'openai',
+    model_id: 'gpt-4o',
+    tier: 'capable',
+    cost: 0.05,
+    latency_ms: 2300,
+    success: false,
+    error_type: 'rate_limit',
+    error_message: 'Rate limit exceeded',
+    fallback_used: true,
+    fallback_chain: ['openai:capable', 'anthropic:capable'],
+    retry_count: 2,
+  }),
+  callRow({
+    call_id: 'c-004',
+    timestamp: '2026-11-25T10:00:00+00:00',
+    workflow_name: null,
+    step_name: null,
+    provider: 'google',
+    model_id: 'gemini-2.5-pro',
+    tier: 'premium',
+    cost: 1.5,
+    latency_ms: 5400,
+    source_file: null,
+    source_line: null,
+  }),
+];
+
+export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
+  return {
+    version: 12,
+    window: { range: '7d', since: '2026-11-20T12:00:00+00:00', until: null, now: FIXTURE_NOW, timezone: 'local' },
+    overview: fixtureOverview,
+    previous: fixturePrevious,
+    cost_series: [
+      { date: '2026-11-25', cost: 3.2, calls: 300, errors: 8, input_tokens: 400_000, output_tokens: 100_000, by_provider: { anthropic: 2.0, openai: 1.2 } },
+      { date: '2026-11-26', cost: 4.1, calls: 420, errors: 10, input_tokens: 520_000, output_tokens: 140_000, by_provider: { anthropic: 2.5, openai: 1.6 } },
+      { date: '2026-11-27', cost: 5.0456, calls: 514, errors: 13, input_tokens: 603_400, output_tokens: 162_100, by_provider: { anthropic: 3.0, google: 1.5, openai: 0.5456 } },
+    ],
+    by_provider: {
+      anthropic: { call_count: 700, total_tokens: 1_100_000, total_cost: 7.5, error_count: 10, avg_latency_ms: 850, input_tokens: 850_000, output_tokens: 250_000 },
+      openai: { call_count: 500, total_tokens: 700_000, total_cost: 3.3456, error_count: 20, avg_latency_ms: 700, input_tokens: 560_000, output_tokens: 140_000 },
+      google: { call_count: 34, total_tokens: 125_500, total_cost: 1.5, error_count: 1, avg_latency_ms: 5400, input_tokens: 113_400, output_tokens: 12_100 },
+    },
+    by_tier: {
+      cheap: { count: 600, cost: 0.9, tokens: 500_000, percent: 7.3, error_count: 12, avg_latency_ms: 400, p95_latency_ms: 900 },
+      capable: { count: 600, cost: 9.9456, tokens: 1_300_000, percent: 80.6, error_count: 18, avg_latency_ms: 950, p95_latency_ms: 2300 },
+      premium: { count: 34, cost: 1.5, tokens: 125_500, percent: 12.1, error_count: 1, avg_latency_ms: 5400, p95_latency_ms: 7000 },
+    },
+    by_model: {
+      'claude-sonnet-4-5': { call_count: 700, total_tokens: 1_100_000, total_cost: 7.5, error_count: 10, avg_latency_ms: 850, provider: 'anthropic', tier: 'capable' },
+      'gpt-4o-mini': { call_count: 500, total_tokens: 700_000, total_cost: 3.3456, error_count: 20, avg_latency_ms: 700, provider: 'openai', tier: 'cheap' },
+    },
+    top_workflows: [
+      { workflow_name: 'code-review', total_cost: 5.4, run_count: 30, avg_cost: 0.18, total_savings: 2.1, avg_duration_ms: 5000, source: 'runs' },
+      { workflow_name: 'doc-gen', total_cost: 3.1, run_count: 12, avg_cost: 0.2583, total_savings: 0.4, avg_duration_ms: 8000, source: 'runs' },
+      { workflow_name: XSS_NAME, total_cost: 1.2, run_count: 3, avg_cost: 0.4, total_savings: 0, avg_duration_ms: null, source: 'calls' },
+      { workflow_name: 'test-gen', total_cost: 0.9, run_count: 9, avg_cost: 0.1, total_savings: 0.1, avg_duration_ms: 3000, source: 'runs' },
+      { workflow_name: 'refactor', total_cost: 0.8, run_count: 4, avg_cost: 0.2, total_savings: 0.05, avg_duration_ms: 4000, source: 'runs' },
+      { workflow_name: 'sixth-workflow', total_cost: 0.1, run_count: 1, avg_cost: 0.1, total_savings: 0, avg_duration_ms: 900, source: 'runs' },
+    ],
+    savings: { workflow_count: 6, total_actual_cost: 11.5, total_baseline_cost: 14.15, total_savings: 2.65, savings_percent: 18.7, avg_cost_per_workflow: 1.92 },
+    fallback: {
+      total_calls: 1234,
+      fallback_count: 25,
+      fallback_percent: 2.0,
+      error_count: 31,
+      error_rate: 2.5,
+      by_original_provider: { openai: 20, google: 5 },
+      top_chains: [
+        { chain: ['openai:capable', 'anthropic:capable'], count: 20 },
+        { chain: ['google:premium', 'anthropic:premium'], count: 5 },
+      ],
+    },
+    errors: {
+      total: 31,
+      error_rate: 2.5,
+      by_type: { rate_limit: 20, timeout: 11 },
+      by_day: [
+        { date: '2026-11-25', calls: 300, errors: 8, error_rate: 2.7 },
+        { date: '2026-11-26', calls: 420, errors: 10, error_rate: 2.4 },
+        { date: '2026-11-27', calls: 514, errors: 13, error_rate: 2.5 },
+      ],
+      by_hour: null,
+      retries: { total_retries: 40, calls_with_retries: 22, retry_rate: 1.8 },
+    },
+    circuit_breakers: {
+      anthropic: { state: 'closed', since: '2026-11-20T00:00:00+00:00', last_opened_at: null, open_count: 0 },
+      openai: { state: 'half-open', since: '2026-11-27T11:50:00+00:00', last_opened_at: '2026-11-27T11:30:00+00:00', open_count: 2 },
+      google: { state: 'open', since: '2026-11-27T11:57:00+00:00', last_opened_at: '2026-11-27T11:57:00+00:00', open_count: 1 },
+    },
+    recent_calls: fixtureRecentCalls,
+    health: fixtureHealth,
+    ...overrides,
+  };
+}
+
+/** A snapshot with no calls and no files: the empty state. */
+export function emptySnapshot(): Snapshot {
+  const zero: Overview = { ...fixtureOverview, calls: 0, errors: 0, success_rate: null, total_cost: 0, input_tokens: 0, output_tokens: 0, avg_latency_ms: null, p50_latency_ms: null, p95_latency_ms: null, active_workflows: 0 };
+  return fixtureSnapshot({
+    overview: zero,
+    previous: null,
+    cost_series: [],
+    by_provider: {},
+    by_tier: {},
+    by_model: {},
+    top_workflows: [],
+    circuit_breakers: {},
+    recent_calls: [],
+    health: { records: 0, malformed: 0, salvaged: 0, flagged: 0, files: [], dirs: [{ path: '/work/sample/.empathy', exists: false }] },
+  });
+}
