@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import sys
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -12,10 +11,9 @@ import pytest
 from empathy_monitor.sidecar.client import SidecarClient
 
 REPO = Path(__file__).resolve().parents[3]
-NOW = "2026-11-20T12:00:00"
 
 
-def sidecar_env() -> dict[str, str]:
+def _env() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join([str(REPO / "python"), env.get("PYTHONPATH", "")])
     env.pop("OTEL_EXPORTER_OTLP_ENDPOINT", None)
@@ -35,7 +33,7 @@ async def start_sidecar() -> AsyncIterator[object]:
     started: list[SidecarClient] = []
 
     async def start(cwd: Path) -> SidecarClient:
-        c = await SidecarClient.start(cwd=cwd, env=sidecar_env())
+        c = await SidecarClient.start(cwd=cwd, env=_env())
         started.append(c)
         return c
 
@@ -45,5 +43,7 @@ async def start_sidecar() -> AsyncIterator[object]:
             await c.close()
 
 
-def python() -> str:
-    return sys.executable
+@pytest.fixture
+def env() -> dict[str, str]:
+    """Environment for child processes: the repo's package first, no OTel endpoint."""
+    return _env()
