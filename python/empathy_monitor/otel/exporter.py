@@ -493,13 +493,18 @@ class FileExporter:
                 delay = idle_s
             self._wake.wait(delay)
 
-    def start(self, idle_s: float | None = None) -> threading.Thread:
+    def start(
+        self, idle_s: float | None = None, backoff: Backoff | None = None
+    ) -> threading.Thread:
         """Run :meth:`run` in a daemon thread (one per exporter); returns the thread."""
         if self._thread is not None and self._thread.is_alive():
             return self._thread
         self._stop.clear()
         self._thread = threading.Thread(
-            target=self.run, kwargs={"idle_s": idle_s}, name="empathy-otel-export", daemon=True
+            target=self.run,
+            kwargs={"idle_s": idle_s, "backoff": backoff},
+            name="empathy-otel-export",
+            daemon=True,
         )
         self._thread.start()
         return self._thread

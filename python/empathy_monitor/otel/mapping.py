@@ -165,7 +165,8 @@ def _put(attrs: Attributes, key: str, value: Any) -> None:
 
 
 def _ns(epoch_s: float) -> int:
-    return round(epoch_s * NS)
+    # Writers stamp microseconds; a float epoch holds them exactly only after rounding to µs.
+    return round(epoch_s * 1_000_000) * 1000
 
 
 def run_id_of(rec: LLMCallRecord) -> str | None:

@@ -43,21 +43,25 @@ from .sink import ExportFailed, SpanSink
 _SDK_LOGGER = "opentelemetry.exporter"
 
 
-class _LastError(logging.Handler):
+class _LastError(logging.Filter):
     """Keeps the last WARNING+ message the SDK exporters logged in this thread.
 
-    The SDK returns a bare FAILURE and logs the reason; we want the reason in ``status``.
+    The SDK returns a bare FAILURE and logs the reason; we want the reason in ``status``. It is a
+    filter placed first on the exporter loggers, because the SDK's own ``DuplicateFilter`` drops
+    a repeated message (every retry against a down collector) before any handler sees it.
     """
 
     def __init__(self) -> None:
-        super().__init__(logging.WARNING)
+        super().__init__()
         self.local = threading.local()
 
-    def emit(self, record: logging.LogRecord) -> None:
-        try:
-            self.local.message = record.getMessage()
-        except Exception:  # a bad log format must never break export
-            self.local.message = str(record.msg)
+    def filter(self, record: logging.LogRecord) -> bool:
+        if record.levelno >= logging.WARNING:
+            try:
+                self.local.message = record.getMessage()
+            except Exception:  # a bad log format must never break export
+                self.local.message = str(record.msg)
+        return True
 
     @contextmanager
     def capture(self) -> Iterator[list[str]]:
@@ -71,11 +75,29 @@ class _LastError(logging.Handler):
 
 
 _capture = _LastError()
-_sdk_logger = logging.getLogger(_SDK_LOGGER)
-if _capture not in _sdk_logger.handlers:
-    _sdk_logger.addHandler(_capture)
+
+
+def _watch_sdk_loggers() -> None:
+    from opentelemetry.exporter.otlp.proto.grpc import exporter as grpc_exporter
+    from opentelemetry.exporter.otlp.proto.http import metric_exporter, trace_exporter
+
+    names = {
+        grpc_exporter.__name__,
+        trace_exporter.__name__,
+        metric_exporter.__name__,
+        "opentelemetry.exporter.otlp.proto.http._common",
+        "opentelemetry.exporter.otlp.proto.http._common._http",
+        _SDK_LOGGER,
+    }
+    for name in names:
+        lg = logging.getLogger(name)
+        if _capture not in lg.filters:
+            lg.filters.insert(0, _capture)
     # We report failures ourselves (status, last_error); the SDK would log every retry to stderr.
-    _sdk_logger.propagate = False
+    logging.getLogger(_SDK_LOGGER).propagate = False
+
+
+_watch_sdk_loggers()
 
 
 def make_resource(cfg: OtelConfig) -> Resource:
@@ -185,6 +207,7 @@ class OtlpSink:
         self.scope = InstrumentationScope(SCOPE_NAME, __version__)
         self._spans: Any = None
         self._metrics: Any = None
+        self._last_reason: str | None = None
 
     def _span_exporter(self) -> Any:
         if self._spans is None:
@@ -239,7 +262,7 @@ class OtlpSink:
             except Exception as exc:  # the SDK should not raise, but a plugin never takes us down
                 raise ExportFailed(f"{type(exc).__name__}: {exc}") from exc
         if result is not SpanExportResult.SUCCESS:
-            raise ExportFailed(why[0] if why else "collector did not acknowledge the spans")
+            raise ExportFailed(self._reason(why, "spans"))
 
     def export_metrics(self, series: Sequence[MetricSeries], start_ns: int, end_ns: int) -> None:
         if not series:
@@ -251,7 +274,15 @@ class OtlpSink:
             except Exception as exc:
                 raise ExportFailed(f"{type(exc).__name__}: {exc}") from exc
         if result is not MetricExportResult.SUCCESS:
-            raise ExportFailed(why[0] if why else "collector did not acknowledge the metrics")
+            raise ExportFailed(self._reason(why, "metrics"))
+
+    def _reason(self, why: list[str], what: str) -> str:
+        if why:
+            self._last_reason = why[0]
+            return why[0]
+        if self._last_reason:  # the SDK logs a repeated failure only once per 20 s
+            return self._last_reason
+        return f"collector did not acknowledge the {what}"
 
     def close(self) -> None:
         for exp in (self._spans, self._metrics):
