@@ -71,6 +71,10 @@ export function activate(context: vscode.ExtensionContext): void {
       }),
     );
     if (workspaceHasTelemetry()) ensureStarted();
+    // scripts/demo starts code-server with this so every new browser window shows the panel.
+    if (process.env.EMPATHY_OPEN_PANEL_ON_START === '1') {
+      setTimeout(() => TelemetryPanel.current ?? TelemetryPanel.show(panelDeps), 1500);
+    }
     log.info(`activated (${context.extension.packageJSON.version as string})`);
   } catch (err) {
     log.error('activation failed', err);

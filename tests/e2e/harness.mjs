@@ -35,8 +35,8 @@ export function freePort() {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /** A fresh sandbox: its own XDG dirs, TMPDIR, code-server config, user data and extensions dir. */
-export function makeSandbox(prefix = 'empathy-e2e-') {
-  const root = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+export function makeSandbox(prefix = 'empathy-e2e-', fixedRoot = undefined) {
+  const root = fixedRoot ?? fs.mkdtempSync(path.join(os.tmpdir(), prefix));
   const dirs = {};
   for (const d of ['config', 'data', 'cache', 'tmp', 'user', 'extensions', 'chromium', 'ws']) {
     dirs[d] = path.join(root, d);
@@ -108,7 +108,7 @@ export function installVsix(sandbox, vsix) {
 }
 
 /** Starts code-server in its own process group; resolves once the workbench page answers 200. */
-export async function startCodeServer(sandbox, workspace, { port } = {}) {
+export async function startCodeServer(sandbox, workspace, { port, env = {} } = {}) {
   port ??= await freePort();
   const cfg = writeConfig(sandbox, port);
   const logFile = path.join(sandbox.root, 'code-server.log');
@@ -121,7 +121,7 @@ export async function startCodeServer(sandbox, workspace, { port } = {}) {
       '--disable-getting-started-override', '--reconnection-grace-time', '30',
       '--ignore-last-opened', workspace,
     ],
-    { env: sandbox.env, detached: true, stdio: ['ignore', out, out] },
+    { env: { ...sandbox.env, ...env }, detached: true, stdio: ['ignore', out, out] },
   );
   const url = `http://127.0.0.1:${port}/?folder=${encodeURIComponent(workspace)}`;
   const stop = () => {
