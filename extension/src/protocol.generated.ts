@@ -108,7 +108,7 @@ export interface GenerateDemoResult {
 
 /**
  * Data health: counts, located problems per file, and which directories exist.
- * 
+ *
  * Sent as the params of ``empathy/didChangeHealth`` when problems appear or clear.
  */
 export interface Health {

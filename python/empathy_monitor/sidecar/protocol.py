@@ -33,7 +33,8 @@ class _In(BaseModel):
 
 
 class _Out(BaseModel):
-    model_config = ConfigDict(extra="allow")
+    # Always sent in full, so every field is required in the generated TypeScript.
+    model_config = ConfigDict(extra="allow", json_schema_serialization_defaults_required=True)
 
 
 # -- params ---------------------------------------------------------------------------------
@@ -271,6 +272,20 @@ class DidFireAlertParams(_Out):
 
     alerts: list[dict[str, Any]]
 
+
+# method -> (params model, result models); a result with two models is their union.
+REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = {
+    SNAPSHOT: (SnapshotParams, (Snapshot,)),
+    ACTIVITY: (ActivityParams, (ActivityResult,)),
+    EXPORT_CSV: (ExportCsvParams, (ExportCsvResult,)),
+    RESOLVE_SOURCE: (ResolveSourceParams, (SourceLocation, SourceUnresolved)),
+    GENERATE_DEMO: (GenerateDemoParams, (GenerateDemoResult,)),
+}
+NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
+    DID_UPDATE: DidUpdateParams,
+    DID_CHANGE_HEALTH: Health,
+    DID_FIRE_ALERT: DidFireAlertParams,
+}
 
 MODELS: tuple[type[BaseModel], ...] = (
     Filters,

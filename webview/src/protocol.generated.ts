@@ -1,0 +1,247 @@
+// generated — do not edit.
+// Source: python/empathy_monitor/sidecar/protocol.py (and settings.py) via scripts/gen_protocol.
+// Regenerate with `scripts/gen_protocol`; `scripts/gen_protocol --check` fails on drift.
+/* eslint-disable */
+
+/** JSON-RPC method names (requests: empathy/<verb>; notifications: empathy/did<Thing>). */
+export const Methods = {
+  snapshot: "empathy/snapshot",
+  activity: "empathy/activity",
+  exportCsv: "empathy/exportCsv",
+  resolveSource: "empathy/resolveSource",
+  generateDemo: "empathy/generateDemo",
+  didUpdate: "empathy/didUpdate",
+  didChangeHealth: "empathy/didChangeHealth",
+  didFireAlert: "empathy/didFireAlert",
+} as const;
+
+/** ``empathy/activity``: a page of calls, newest first, through the whole history. */
+export interface ActivityParams {
+  offset?: number;
+  /** default: activityLimit */
+  limit?: number | null;
+  filters?: Filters;
+}
+
+export interface ActivityResult {
+  rows: CallRow[];
+  total: number;
+  offset: number;
+}
+
+/** One LLM call as shown in the activity feed (display values; Python did any maths). */
+export interface CallRow {
+  call_id: string;
+  /** ISO 8601 with offset */
+  timestamp: string;
+  workflow_name: string | null;
+  step_name: string | null;
+  provider: string;
+  model_id: string;
+  tier: string;
+  task_type: string | null;
+  cost: number | null;
+  input_tokens: number;
+  output_tokens: number;
+  latency_ms: number;
+  success: boolean;
+  error_type: string | null;
+  error_message: string | null;
+  fallback_used: boolean;
+  fallback_chain: string[];
+  retry_count: number;
+  session_id: string | null;
+  user_id: string | null;
+  run_id: string | null;
+  source_file: string | null;
+  source_line: number | null;
+}
+
+/** ``empathy/didFireAlert``: alerts that fired on the last ingest (alerts plugin). */
+export interface DidFireAlertParams {
+  alerts: Record<string, unknown>[];
+}
+
+/** ``empathy/didUpdate``: apply only when baseVersion equals the version you hold. */
+export interface DidUpdateParams {
+  version: number;
+  baseVersion: number;
+  /** only the sections whose value changed (same shapes as in Snapshot) */
+  changed: Record<string, unknown>;
+}
+
+/** ``empathy/exportCsv``: write the window's calls as CSV to a path inside the workspace. */
+export interface ExportCsvParams {
+  range?: "today" | "7d" | "30d" | "all";
+  since?: string | null;
+  until?: string | null;
+  now?: string | null;
+  filters?: Filters;
+  /** absolute, or relative to the workspace */
+  path: string;
+}
+
+export interface ExportCsvResult {
+  path: string;
+  rows: number;
+}
+
+/** Exact-match filters; a missing or null field matches anything. */
+export interface Filters {
+  workflow?: string | null;
+  provider?: string | null;
+  tier?: string | null;
+  model?: string | null;
+}
+
+/** ``empathy/generateDemo``: write sample telemetry into the first telemetry directory. */
+export interface GenerateDemoParams {
+  calls?: number;
+  days?: number;
+}
+
+export interface GenerateDemoResult {
+  calls: number;
+  runs: number;
+  dir: string;
+}
+
+/**
+ * Data health: counts, located problems per file, and which directories exist.
+ *
+ * Sent as the params of ``empathy/didChangeHealth`` when problems appear or clear.
+ */
+export interface Health {
+  records: number;
+  malformed: number;
+  salvaged: number;
+  flagged: number;
+  files: HealthFile[];
+  dirs: HealthDir[];
+}
+
+export interface HealthDir {
+  path: string;
+  exists: boolean;
+}
+
+export interface HealthFile {
+  path: string;
+  records: number;
+  malformed: number;
+  salvaged: number;
+  flagged: number;
+  problems: HealthProblem[];
+  read_error: string | null;
+}
+
+export interface HealthProblem {
+  line: number;
+  kind: string;
+  reason: string;
+}
+
+export interface Overview {
+  calls: number;
+  errors: number;
+  /** percent, null when no calls */
+  success_rate: number | null;
+  total_cost: number;
+  input_tokens: number;
+  output_tokens: number;
+  avg_latency_ms: number | null;
+  p50_latency_ms: number | null;
+  p95_latency_ms: number | null;
+  active_workflows: number;
+}
+
+/** ``empathy/resolveSource``: where a workflow (or one call's step) is defined. */
+export interface ResolveSourceParams {
+  workflowName: string;
+  stepName?: string | null;
+  callId?: string | null;
+}
+
+/** ``initializationOptions`` and ``workspace/didChangeConfiguration`` settings. */
+export interface Settings {
+  /** Telemetry directories; default <workspace>/.empathy (or .attune if only it exists). */
+  telemetryDirs?: string[] | null;
+  /** Zone of naive timestamps: local, UTC or an IANA name. */
+  naiveTimezone?: string;
+  /** Rows in recent_calls and the default activity page. */
+  activityLimit?: number;
+  /** Trailing debounce for file events (max-wait is 2x). */
+  debounceMs?: number;
+  /** Shown in the panel only; the sidecar never deletes data. */
+  retentionDays?: number | null;
+}
+
+/** The full dashboard: the keys of ``empathy telemetry --json`` plus version and previous. */
+export interface Snapshot {
+  /** increases with every change; didUpdate.baseVersion refers to it */
+  version: number;
+  window: WindowInfo;
+  overview: Overview;
+  /** the previous period of equal length; null for all */
+  previous: Overview | null;
+  cost_series: Record<string, unknown>[];
+  by_provider: Record<string, Record<string, unknown>>;
+  by_tier: Record<string, Record<string, unknown>>;
+  by_model: Record<string, Record<string, unknown>>;
+  top_workflows: Record<string, unknown>[];
+  savings: Record<string, unknown>;
+  fallback: Record<string, unknown>;
+  errors: Record<string, unknown>;
+  circuit_breakers: Record<string, Record<string, unknown>>;
+  recent_calls: CallRow[];
+  health: Health;
+  /** display only (settings) */
+  retention_days: number | null;
+}
+
+/** ``empathy/snapshot``: the view the panel shows; later didUpdates follow this view. */
+export interface SnapshotParams {
+  range?: "today" | "7d" | "30d" | "all";
+  /** ISO 8601 start (inclusive) */
+  since?: string | null;
+  /** ISO 8601 end (exclusive) */
+  until?: string | null;
+  /** Pin 'now' (tests); the panel omits it */
+  now?: string | null;
+  filters?: Filters;
+}
+
+/** A file inside the workspace; ``line`` is 1-based. */
+export interface SourceLocation {
+  uri: string;
+  line: number;
+}
+
+export interface SourceUnresolved {
+  uri: null;
+  reason: string;
+}
+
+export interface WindowInfo {
+  range: string;
+  since: string | null;
+  until: string | null;
+  now: string;
+  timezone: string;
+}
+
+/** Each request's params and result. */
+export interface Requests {
+  "empathy/snapshot": { params: SnapshotParams; result: Snapshot };
+  "empathy/activity": { params: ActivityParams; result: ActivityResult };
+  "empathy/exportCsv": { params: ExportCsvParams; result: ExportCsvResult };
+  "empathy/resolveSource": { params: ResolveSourceParams; result: SourceLocation | SourceUnresolved };
+  "empathy/generateDemo": { params: GenerateDemoParams; result: GenerateDemoResult };
+}
+
+/** Each notification's params (sidecar -> client). */
+export interface Notifications {
+  "empathy/didUpdate": DidUpdateParams;
+  "empathy/didChangeHealth": Health;
+  "empathy/didFireAlert": DidFireAlertParams;
+}
