@@ -243,6 +243,7 @@ class FileExporter:
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_result: ExportResult | None = None
+        self._metrics_down = False
 
     @property
     def sink(self) -> SpanSink:
@@ -282,6 +283,7 @@ class FileExporter:
 
     def _pass(self, state: CursorState, res: ExportResult) -> None:
         now = self._clock()
+        self._metrics_down = False
         seen: set[tuple[int, int]] = set()
         work: list[tuple[FileCursor, Path, int]] = []
         for path in discover(self.dirs):
@@ -358,10 +360,14 @@ class FileExporter:
         self, state: CursorState, cur: FileCursor, path: Path, size: int, res: ExportResult
     ) -> bool:
         """Export one file up to ``size``; ``False`` when the collector refused a batch."""
-        metrics_on = self.config.export_metrics and _is_calls_file(path)
-        if not _is_calls_file(path):
+        # Metrics off (or a runs file): the metrics offset just follows the spans offset.
+        sync_metrics = not (self.config.export_metrics and _is_calls_file(path))
+        if sync_metrics:
             cur.metrics_offset = cur.offset
         while True:
+            # A collector that refuses metrics (Jaeger has no metrics endpoint) must not hold
+            # traces back: after a refusal this pass continues with spans only.
+            metrics_on = not sync_metrics and not self._metrics_down
             lo = min(cur.offset, cur.metrics_offset) if metrics_on else cur.offset
             if lo >= size:
                 return True
@@ -403,11 +409,16 @@ class FileExporter:
                     state.spans_exported += len(spans)
                 if metrics_on and end > cur.metrics_offset:
                     series = acc.series()
-                    self.sink.export_metrics(series, acc.start_ns or 0, acc.end_ns or 0)
-                    cur.metrics_offset = end
-                    res.metric_points += sum(len(s.points) for s in series)
-                    state.metric_batches += 1 if series else 0
-                elif not metrics_on:
+                    try:
+                        self.sink.export_metrics(series, acc.start_ns or 0, acc.end_ns or 0)
+                    except ExportFailed as exc:
+                        res.error = f"metrics: {exc}"
+                        self._metrics_down = True
+                    else:
+                        cur.metrics_offset = end
+                        res.metric_points += sum(len(s.points) for s in series)
+                        state.metric_batches += 1 if series else 0
+                elif sync_metrics:
                     cur.metrics_offset = cur.offset
             except ExportFailed as exc:
                 res.error = str(exc)

@@ -151,3 +151,12 @@ def test_yaml_errors_name_the_file(tmp_path: Path) -> None:
         load_config([tmp_path], env={})
     p.write_text("alerts: {}\n")
     assert not load_config([tmp_path], env={}).enabled
+
+
+def test_example_monitoring_yaml_is_valid() -> None:
+    example = Path(__file__).resolve().parents[3] / "docs" / "examples" / "monitoring.yaml"
+    cfg = load_config([], env={}, yaml_path=example)
+    assert cfg.endpoint == "http://localhost:4317"
+    assert cfg.protocol == "grpc"
+    assert cfg.headers == {}
+    assert cfg.resource() == {"deployment.environment": "dev", "service.name": "empathy-telemetry"}

@@ -158,15 +158,17 @@ def test_rotation_into_archive_keeps_the_offset(
     ]
 
 
-def test_metrics_refused_spans_not_resent(tdir: Path, tmp_path: Path) -> None:
+def test_metrics_refused_spans_not_held_back_nor_resent(tdir: Path, tmp_path: Path) -> None:
     r = GrpcReceiver()
     try:
         write_calls(tdir, 6)
         r.fail_metrics = grpc.StatusCode.INVALID_ARGUMENT
-        exp = FileExporter([tdir], make_config(r.endpoint, tmp_path))
+        exp = FileExporter([tdir], make_config(r.endpoint, tmp_path, EMPATHY_OTEL_BATCH_SIZE="2"))
         res = exp.export_once()
-        assert not res.ok and res.spans == 6
+        assert not res.ok and (res.error or "").startswith("metrics:")
+        assert res.spans == 6  # every span batch went through although metrics were refused
         assert r.rec.metrics() == []
+        assert exp.status().backlog_lines == 0
         r.fail_metrics = None
         res = exp.export_once()
         assert res.ok and res.spans == 0 and res.metric_points > 0
