@@ -21,6 +21,12 @@ export function formatCost(value: number | null | undefined): string {
   return usd2.format(value);
 }
 
+/** A single call's cost: four decimals below a dollar ("$0.0123"), since calls are usually cheap. */
+export function formatCallCost(value: number | null | undefined): string {
+  if (value === null || value === undefined) return DASH;
+  return Math.abs(value) < 1 ? usd4.format(value) : usd2.format(value);
+}
+
 /** "1,234". */
 export function formatCount(value: number | null | undefined): string {
   return value === null || value === undefined ? DASH : integer.format(value);
@@ -66,7 +72,8 @@ export function formatDateTime(iso: string): string {
 
 /** Short axis label for an ISO hour ("14:00") or a date ("Nov 20"). */
 export function formatBucketLabel(isoOrDate: string, byHour: boolean): string {
-  const t = Date.parse(isoOrDate);
+  // Date.parse accepts almost anything ("week 3" is a date to V8): only format ISO-looking input.
+  const t = /^\d{4}-\d{2}-\d{2}/.test(isoOrDate) ? Date.parse(isoOrDate) : Number.NaN;
   if (Number.isNaN(t)) return isoOrDate;
   if (byHour) return new Date(t).toLocaleTimeString(LOCALE, { hour: '2-digit', minute: '2-digit' });
   // A bare "YYYY-MM-DD" is a calendar day: format it in UTC so the day never shifts.

@@ -7,6 +7,25 @@
 
 export type Guard<T> = (value: unknown) => value is T;
 
+/**
+ * Where the last failed check failed ("snapshot.recent_calls.3.cost"), built while the combinators
+ * unwind, so a warning can say which field broke instead of only "malformed".
+ */
+let failurePath: string[] = [];
+
+export function resetFailurePath(): void {
+  failurePath = [];
+}
+
+export function lastFailurePath(): string {
+  return failurePath.join('.');
+}
+
+export function failAt(key: string | number): false {
+  failurePath.unshift(String(key));
+  return false;
+}
+
 export const isRecordObject = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
@@ -30,11 +49,12 @@ export function literal<const L extends readonly (string | number | boolean)[]>(
 }
 
 export function arr<T>(g: Guard<T>): Guard<T[]> {
-  return (v): v is T[] => Array.isArray(v) && v.every((item) => g(item));
+  return (v): v is T[] => Array.isArray(v) && v.every((item, i) => g(item) || failAt(i));
 }
 
 export function rec<T>(g: Guard<T>): Guard<Record<string, T>> {
-  return (v): v is Record<string, T> => isRecordObject(v) && Object.values(v).every((item) => g(item));
+  return (v): v is Record<string, T> =>
+    isRecordObject(v) && Object.entries(v).every(([key, item]) => g(item) || failAt(key));
 }
 
 type Shape<T> = { [K in keyof T]-?: Guard<T[K]> };
@@ -42,5 +62,5 @@ type Shape<T> = { [K in keyof T]-?: Guard<T[K]> };
 /** Object guard: every listed key must pass its guard; extra keys are allowed (forward compatible). */
 export function obj<T>(shape: Shape<T>): Guard<T> {
   const entries = Object.entries(shape) as [string, Guard<unknown>][];
-  return (v): v is T => isRecordObject(v) && entries.every(([key, g]) => g(v[key]));
+  return (v): v is T => isRecordObject(v) && entries.every(([key, g]) => g(v[key]) || failAt(key));
 }

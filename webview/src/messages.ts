@@ -29,7 +29,22 @@ import type {
   TierStats,
   WorkflowStats,
 } from './protocol';
-import { arr, bool, isRecordObject, literal, nullable, num, obj, optional, rec, str, type Guard } from './guards';
+import {
+  arr,
+  bool,
+  failAt,
+  isRecordObject,
+  lastFailurePath,
+  literal,
+  nullable,
+  num,
+  obj,
+  optional,
+  rec,
+  resetFailurePath,
+  str,
+  type Guard,
+} from './guards';
 
 export type ConnectionState = 'starting' | 'ready' | 'reconnecting' | 'error';
 
@@ -58,10 +73,10 @@ export type OutgoingMessage =
 export const isRange: Guard<Range> = literal('today', '7d', '30d', 'all');
 
 export const isFilters: Guard<Filters> = obj<Filters>({
-  workflow: optional(str),
-  provider: optional(str),
-  tier: optional(str),
-  model: optional(str),
+  workflow: optional(nullable(str)),
+  provider: optional(nullable(str)),
+  tier: optional(nullable(str)),
+  model: optional(nullable(str)),
 });
 
 export const isCallRow: Guard<CallRow> = obj<CallRow>({
@@ -72,7 +87,8 @@ export const isCallRow: Guard<CallRow> = obj<CallRow>({
   provider: str,
   model_id: str,
   tier: str,
-  cost: num,
+  task_type: optional(nullable(str)),
+  cost: nullable(num),
   input_tokens: num,
   output_tokens: num,
   latency_ms: num,
@@ -82,6 +98,9 @@ export const isCallRow: Guard<CallRow> = obj<CallRow>({
   fallback_used: bool,
   fallback_chain: arr(str),
   retry_count: num,
+  session_id: optional(nullable(str)),
+  user_id: optional(nullable(str)),
+  run_id: optional(nullable(str)),
   source_file: nullable(str),
   source_line: nullable(num),
 });
@@ -97,7 +116,7 @@ export const isOverview: Guard<Overview> = obj<Overview>({
   p50_latency_ms: nullable(num),
   p95_latency_ms: nullable(num),
   active_workflows: num,
-  unpriced_calls: num,
+  unpriced_calls: optional(num),
 });
 
 const isWindow: Guard<SnapshotWindow> = obj<SnapshotWindow>({
@@ -191,9 +210,10 @@ const isErrors: Guard<Errors> = obj<Errors>({
 
 const isCircuitBreaker: Guard<CircuitBreaker> = obj<CircuitBreaker>({
   state: literal('closed', 'open', 'half-open'),
-  since: str,
+  since: optional(str),
+  updated_at: optional(str),
   last_opened_at: nullable(str),
-  open_count: num,
+  open_count: optional(num),
 });
 
 const isHealthProblem: Guard<HealthProblem> = obj<HealthProblem>({ line: num, kind: str, reason: str });
@@ -233,6 +253,7 @@ const SECTION_GUARDS: { [K in Exclude<keyof Snapshot, 'version'>]-?: Guard<Snaps
   circuit_breakers: rec(isCircuitBreaker),
   recent_calls: arr(isCallRow),
   health: isHealth,
+  retention_days: optional(nullable(num)),
 };
 
 export const isSnapshot: Guard<Snapshot> = obj<Snapshot>({ version: num, ...SECTION_GUARDS });
@@ -243,9 +264,10 @@ export const isSnapshotUpdate: Guard<SnapshotUpdate> = (v): v is SnapshotUpdate 
     return false;
   }
   const changed = v.changed;
-  return Object.entries(SECTION_GUARDS).every(
-    ([key, guard]) => !(key in changed) || (guard as Guard<unknown>)(changed[key]),
+  const valid = Object.entries(SECTION_GUARDS).every(
+    ([key, guard]) => !(key in changed) || (guard as Guard<unknown>)(changed[key]) || failAt(key),
   );
+  return valid || failAt('changed');
 };
 
 const MESSAGE_GUARDS: { [K in IncomingMessage['type']]: Guard<Extract<IncomingMessage, { type: K }>> } = {
@@ -273,8 +295,10 @@ export const isIncomingMessage: Guard<IncomingMessage> = (v): v is IncomingMessa
 
 /** The typed message, or null (and a console warning) when `data` is unknown or malformed. */
 export function parseIncoming(data: unknown): IncomingMessage | null {
+  resetFailurePath();
   if (isIncomingMessage(data)) return data;
   const type = isRecordObject(data) && typeof data.type === 'string' ? data.type : typeof data;
-  console.warn(`[empathy] ignored an unknown or malformed message (type: ${type})`);
+  const where = lastFailurePath();
+  console.warn(`[empathy] ignored an unknown or malformed message (type: ${type}${where ? `, at: ${where}` : ''})`);
   return null;
 }

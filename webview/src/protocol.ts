@@ -9,11 +9,12 @@
 export type Range = 'today' | '7d' | '30d' | 'all';
 export const RANGES: readonly Range[] = ['today', '7d', '30d', 'all'];
 
+/** Exact-match filters; missing, null or "" matches anything. The webview sends only non-empty values. */
 export interface Filters {
-  workflow?: string;
-  provider?: string;
-  tier?: string;
-  model?: string;
+  workflow?: string | null;
+  provider?: string | null;
+  tier?: string | null;
+  model?: string | null;
 }
 
 export interface CallRow {
@@ -25,7 +26,9 @@ export interface CallRow {
   provider: string;
   model_id: string;
   tier: string;
-  cost: number;
+  task_type?: string | null;
+  /** null when the model has no known price. */
+  cost: number | null;
   input_tokens: number;
   output_tokens: number;
   latency_ms: number;
@@ -35,6 +38,9 @@ export interface CallRow {
   fallback_used: boolean;
   fallback_chain: string[];
   retry_count: number;
+  session_id?: string | null;
+  user_id?: string | null;
+  run_id?: string | null;
   source_file: string | null;
   source_line: number | null;
 }
@@ -51,7 +57,8 @@ export interface Overview {
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
   active_workflows: number;
-  unpriced_calls: number;
+  /** In the contract, not (yet) sent by the sidecar. */
+  unpriced_calls?: number;
 }
 
 export interface SnapshotWindow {
@@ -167,11 +174,13 @@ export interface Errors {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
+/** The contract names `since` and `open_count`; the sidecar currently sends `updated_at` instead. */
 export interface CircuitBreaker {
   state: BreakerState;
-  since: string;
+  since?: string;
+  updated_at?: string;
   last_opened_at: string | null;
-  open_count: number;
+  open_count?: number;
 }
 
 export interface HealthProblem {
@@ -221,6 +230,8 @@ export interface Snapshot {
   circuit_breakers: Record<string, CircuitBreaker>;
   recent_calls: CallRow[];
   health: Health;
+  /** Display only (a setting); the sidecar never deletes data. */
+  retention_days?: number | null;
 }
 
 /** Sections of a snapshot that a `didUpdate` may replace. */

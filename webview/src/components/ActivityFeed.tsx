@@ -4,7 +4,7 @@
  */
 import type { KeyboardEvent } from 'react';
 import type { CallRow, Filters } from '../protocol';
-import { DASH, formatCost, formatDateTime, formatLatency, formatTimeAgo } from '../format';
+import { DASH, formatCallCost, formatDateTime, formatLatency, formatTimeAgo } from '../format';
 
 export interface FilterOptions {
   workflow: string[];
@@ -93,7 +93,7 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
                   <td>{row.provider}</td>
                   <td>{row.model_id}</td>
                   <td>{row.tier}</td>
-                  <td className="num">{formatCost(row.cost)}</td>
+                  <td className="num">{formatCallCost(row.cost)}</td>
                   <td title={row.error_message ?? undefined}>
                     <span className={`status-dot ${row.success ? 'ok' : 'err'}`} aria-hidden="true" />
                     {row.success ? 'ok' : (row.error_type ?? 'error')}

@@ -18,9 +18,8 @@ export function CircuitBreakers({ breakers, nowMs }: { breakers: Record<string, 
               <span className="name">{provider}</span>
               <span className={`badge badge-${b.state}`}>{b.state}</span>
               <span className="muted" title={b.last_opened_at ? formatDateTime(b.last_opened_at) : undefined}>
-                {b.last_opened_at
-                  ? `last opened ${formatTimeAgo(b.last_opened_at, nowMs)} · ${formatCount(b.open_count)}×`
-                  : 'never opened'}
+                {b.last_opened_at ? `last opened ${formatTimeAgo(b.last_opened_at, nowMs)}` : 'never opened'}
+                {b.open_count !== undefined && b.open_count > 0 && ` · opened ${formatCount(b.open_count)}×`}
               </span>
             </li>
           ))}

@@ -61,7 +61,7 @@ export function OverviewCards({ overview, previous }: { overview: Overview; prev
           </div>
         );
       })}
-      {overview.unpriced_calls > 0 && (
+      {(overview.unpriced_calls ?? 0) > 0 && (
         <p className="muted card-note">{formatCount(overview.unpriced_calls)} calls have no known price and count as $0.</p>
       )}
     </section>

@@ -1,0 +1,28 @@
+/**
+ * Contract check against what the real sidecar sends: src/test/sidecarSnapshot.json is a `7d`
+ * snapshot captured from `empathy_monitor sidecar` over demo data (recent_calls trimmed to 5).
+ * If the sidecar's shapes drift, this fails before the panel silently ignores snapshots.
+ */
+import { describe, expect, it } from 'vitest';
+import { screen } from '@testing-library/react';
+import real from './test/sidecarSnapshot.json';
+import { isSnapshot, parseIncoming } from './messages';
+import { formatCost, formatCount } from './format';
+import { renderApp, send } from './test/harness';
+
+describe('real sidecar snapshot', () => {
+  it('passes validation', () => {
+    expect(isSnapshot(real)).toBe(true);
+    expect(parseIncoming({ type: 'snapshot', snapshot: real })).not.toBeNull();
+  });
+
+  it('renders the sidecar numbers as they are', () => {
+    renderApp();
+    send({ type: 'snapshot', snapshot: real });
+    expect(screen.getByTestId('card-calls').textContent).toContain(formatCount(real.overview.calls));
+    expect(screen.getByTestId('card-cost').textContent).toContain(formatCost(real.overview.total_cost));
+    const first = document.querySelector(`tr[data-call-id="${real.recent_calls[0]!.call_id}"]`);
+    expect(first).not.toBeNull();
+    expect(screen.getByTestId('health-strip').textContent).toContain('llm_calls.jsonl');
+  });
+});
