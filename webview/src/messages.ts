@@ -87,7 +87,7 @@ export const isCallRow: Guard<CallRow> = obj<CallRow>({
   provider: str,
   model_id: str,
   tier: str,
-  task_type: optional(nullable(str)),
+  task_type: nullable(str),
   cost: nullable(num),
   input_tokens: num,
   output_tokens: num,
@@ -98,9 +98,9 @@ export const isCallRow: Guard<CallRow> = obj<CallRow>({
   fallback_used: bool,
   fallback_chain: arr(str),
   retry_count: num,
-  session_id: optional(nullable(str)),
-  user_id: optional(nullable(str)),
-  run_id: optional(nullable(str)),
+  session_id: nullable(str),
+  user_id: nullable(str),
+  run_id: nullable(str),
   source_file: nullable(str),
   source_line: nullable(num),
 });
@@ -116,7 +116,6 @@ export const isOverview: Guard<Overview> = obj<Overview>({
   p50_latency_ms: nullable(num),
   p95_latency_ms: nullable(num),
   active_workflows: num,
-  unpriced_calls: optional(num),
 });
 
 const isWindow: Guard<SnapshotWindow> = obj<SnapshotWindow>({

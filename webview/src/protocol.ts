@@ -1,65 +1,19 @@
 /**
  * Data shapes of the panel contract (docs/dev/PANEL_CONTRACT.md), as the webview sees them.
  *
- * Hand-written until `scripts/gen_protocol` produces `protocol.generated.ts`. Every other module
- * imports protocol types from this one file, so switching to the generated file is a one-line change.
- * Python owns every number in here; the webview only formats and draws them.
+ * Every other module imports protocol types from this one file. Shapes that `scripts/gen_protocol`
+ * types precisely (calls, overview, health, filters) are re-exported from protocol.generated.ts, so
+ * a change in Python is a compile error here; sections the generator leaves as
+ * `Record<string, unknown>` are refined below from the contract and checked against the real
+ * sidecar output in sidecarContract.test.tsx. Python owns every number; the webview only formats.
  */
+import type * as Gen from './protocol.generated';
+
+export type { CallRow, Filters, Health, HealthDir, HealthFile, HealthProblem, Overview } from './protocol.generated';
+import type { CallRow, Health, Overview } from './protocol.generated';
 
 export type Range = 'today' | '7d' | '30d' | 'all';
 export const RANGES: readonly Range[] = ['today', '7d', '30d', 'all'];
-
-/** Exact-match filters; missing, null or "" matches anything. The webview sends only non-empty values. */
-export interface Filters {
-  workflow?: string | null;
-  provider?: string | null;
-  tier?: string | null;
-  model?: string | null;
-}
-
-export interface CallRow {
-  call_id: string;
-  /** ISO 8601 with offset. */
-  timestamp: string;
-  workflow_name: string | null;
-  step_name: string | null;
-  provider: string;
-  model_id: string;
-  tier: string;
-  task_type?: string | null;
-  /** null when the model has no known price. */
-  cost: number | null;
-  input_tokens: number;
-  output_tokens: number;
-  latency_ms: number;
-  success: boolean;
-  error_type: string | null;
-  error_message: string | null;
-  fallback_used: boolean;
-  fallback_chain: string[];
-  retry_count: number;
-  session_id?: string | null;
-  user_id?: string | null;
-  run_id?: string | null;
-  source_file: string | null;
-  source_line: number | null;
-}
-
-export interface Overview {
-  calls: number;
-  errors: number;
-  /** Percent (0–100) or null when there were no calls. */
-  success_rate: number | null;
-  total_cost: number;
-  input_tokens: number;
-  output_tokens: number;
-  avg_latency_ms: number | null;
-  p50_latency_ms: number | null;
-  p95_latency_ms: number | null;
-  active_workflows: number;
-  /** In the contract, not (yet) sent by the sidecar. */
-  unpriced_calls?: number;
-}
 
 export interface SnapshotWindow {
   range: Range;
@@ -183,37 +137,9 @@ export interface CircuitBreaker {
   open_count?: number;
 }
 
-export interface HealthProblem {
-  line: number;
-  kind: string;
-  reason: string;
-}
-
-export interface HealthFile {
-  path: string;
-  records: number;
-  malformed: number;
-  salvaged: number;
-  flagged: number;
-  read_error: string | null;
-  problems: HealthProblem[];
-}
-
-export interface HealthDir {
-  path: string;
-  exists: boolean;
-}
-
-export interface Health {
-  records: number;
-  malformed: number;
-  salvaged: number;
-  flagged: number;
-  files: HealthFile[];
-  dirs: HealthDir[];
-}
-
-export interface Snapshot {
+/** The generated Snapshot with its loosely generated sections refined from the contract. */
+export interface Snapshot
+  extends Omit<Gen.Snapshot, 'window' | RefinedSection | 'recent_calls' | 'health' | 'overview' | 'previous' | 'retention_days'> {
   version: number;
   window: SnapshotWindow;
   overview: Overview;
@@ -233,6 +159,22 @@ export interface Snapshot {
   /** Display only (a setting); the sidecar never deletes data. */
   retention_days?: number | null;
 }
+
+type RefinedSection =
+  | 'cost_series'
+  | 'by_provider'
+  | 'by_tier'
+  | 'by_model'
+  | 'top_workflows'
+  | 'savings'
+  | 'fallback'
+  | 'errors'
+  | 'circuit_breakers';
+
+// Compile-time drift checks against the generated shapes for what is refined here.
+type AssertAssignable<T extends U, U> = T;
+export type _WindowMatchesGenerated = AssertAssignable<SnapshotWindow, Gen.WindowInfo>;
+export type _ActivityMatchesGenerated = AssertAssignable<ActivityPage, Gen.ActivityResult>;
 
 /** Sections of a snapshot that a `didUpdate` may replace. */
 export type SnapshotSection = Exclude<keyof Snapshot, 'version'>;

@@ -61,9 +61,6 @@ export function OverviewCards({ overview, previous }: { overview: Overview; prev
           </div>
         );
       })}
-      {(overview.unpriced_calls ?? 0) > 0 && (
-        <p className="muted card-note">{formatCount(overview.unpriced_calls)} calls have no known price and count as $0.</p>
-      )}
     </section>
   );
 }

@@ -15,6 +15,7 @@ export function callRow(overrides: Partial<CallRow> & { call_id: string }): Call
     provider: 'anthropic',
     model_id: 'claude-sonnet-4-5',
     tier: 'capable',
+    task_type: 'review',
     cost: 0.0123,
     input_tokens: 1200,
     output_tokens: 340,
@@ -25,6 +26,9 @@ export function callRow(overrides: Partial<CallRow> & { call_id: string }): Call
     fallback_used: false,
     fallback_chain: [],
     retry_count: 0,
+    session_id: null,
+    user_id: null,
+    run_id: 'run-1',
     source_file: '/work/sample/src/review.py',
     source_line: 42,
     ...overrides,
@@ -42,7 +46,6 @@ export const fixtureOverview: Overview = {
   p50_latency_ms: 700,
   p95_latency_ms: 2100,
   active_workflows: 6,
-  unpriced_calls: 0,
 };
 
 export const fixturePrevious: Overview = {
@@ -56,7 +59,6 @@ export const fixturePrevious: Overview = {
   p50_latency_ms: 750,
   p95_latency_ms: 2500,
   active_workflows: 5,
-  unpriced_calls: 0,
 };
 
 export const fixtureHealth: Health = {
