@@ -70,12 +70,14 @@ export function formatDateTime(iso: string): string {
   return Number.isNaN(t) ? iso : new Date(t).toLocaleString(LOCALE);
 }
 
-/** Short axis label for an ISO hour ("14:00") or a date ("Nov 20"). */
+/** Short axis label for an ISO hour ("Nov 20, 14:00") or a date ("Nov 20"). */
 export function formatBucketLabel(isoOrDate: string, byHour: boolean): string {
   // Date.parse accepts almost anything ("week 3" is a date to V8): only format ISO-looking input.
   const t = /^\d{4}-\d{2}-\d{2}/.test(isoOrDate) ? Date.parse(isoOrDate) : Number.NaN;
   if (Number.isNaN(t)) return isoOrDate;
-  if (byHour) return new Date(t).toLocaleTimeString(LOCALE, { hour: '2-digit', minute: '2-digit' });
+  if (byHour) {
+    return new Date(t).toLocaleString(LOCALE, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+  }
   // A bare "YYYY-MM-DD" is a calendar day: format it in UTC so the day never shifts.
   const dateOnly = /^\d{4}-\d{2}-\d{2}$/.test(isoOrDate);
   return new Date(t).toLocaleDateString(LOCALE, { month: 'short', day: 'numeric', ...(dateOnly ? { timeZone: 'UTC' } : {}) });

@@ -159,7 +159,7 @@ export function TierCostChart({ byTier, tables, onToggleTable }: { byTier: Recor
           },
         },
       },
-      scales: { x: categoryAxis(colors), y: axis(colors, formatCost), y1: axis(colors, formatCount, 'right') },
+      scales: { x: categoryAxis(colors), y: axis(colors, formatCost), y1: axis(colors, formatCount, 'right', true) },
     }),
     [colors],
   );
@@ -254,7 +254,7 @@ export function FallbackChart({ fallback, tables, onToggleTable }: { fallback: F
       ...baseOptions<'bar'>(colors),
       indexAxis: 'y',
       plugins: { ...baseOptions<'bar'>(colors).plugins, legend: { display: false } },
-      scales: { x: axis(colors, formatCount), y: categoryAxis(colors) },
+      scales: { x: axis(colors, formatCount, 'left', true), y: categoryAxis(colors) },
     }),
     [colors],
   );

@@ -52,12 +52,19 @@ export function baseOptions<T extends ChartType>(colors: ThemeColors): ChartOpti
 }
 
 /** Cartesian axes in theme colours; `format` turns tick values into display strings. */
-export function axis(colors: ThemeColors, format?: (value: number) => string, position: 'left' | 'right' = 'left') {
+export function axis(
+  colors: ThemeColors,
+  format?: (value: number) => string,
+  position: 'left' | 'right' = 'left',
+  integer = false,
+) {
   return {
     position,
     beginAtZero: true,
     ticks: {
       color: colors.muted,
+      // Counts have no fractional ticks (else "1, 1, 2, 2" after rounding).
+      ...(integer ? { precision: 0 } : {}),
       font: { family: colors.fontFamily },
       ...(format ? { callback: (value: string | number) => format(Number(value)) } : {}),
     },

@@ -54,7 +54,7 @@ export function OverviewCards({ overview, previous }: { overview: Overview; prev
         return (
           <div key={card.id} className="card" data-testid={`card-${card.id}`} title={card.title?.(overview)}>
             <div className="card-label">{card.label}</div>
-            <div className="card-value">{card.value(overview)}</div>
+            <div className={`card-value${card.id === 'tokens' ? ' card-value-small' : ''}`}>{card.value(overview)}</div>
             <div className={`card-delta delta-${d.direction}`} aria-label={d.text === DASH ? 'No previous period' : `${d.text} vs previous period`}>
               {d.text === DASH ? DASH : `${d.direction === 'up' ? '▲' : d.direction === 'down' ? '▼' : ''} ${d.text} vs prev`}
             </div>
