@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
+from typing import BinaryIO
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,11 +26,27 @@ def run(args: argparse.Namespace) -> int:
         if getattr(args, "tcp", False):
             server.start_tcp("127.0.0.1", int(args.port))
         else:
-            server.start_io()
+            rpc_in, rpc_out = _private_stdio()
+            server.start_io(rpc_in, rpc_out)
     finally:
         if server.service is not None:
             server.service.close_sync()
     return 0
+
+
+def _private_stdio() -> tuple[BinaryIO, BinaryIO]:
+    """Duplicate fds 0/1 for JSON-RPC and point ``sys.stdin``/``sys.stdout`` elsewhere.
+
+    The core's parallel reader forks worker processes; a forked child closes ``sys.stdin`` and
+    flushes ``sys.stdout`` on start/exit, and would deadlock on their locks while our stdin reader
+    thread or the writer holds them. With private streams the children never touch the RPC locks,
+    and a stray ``print()`` lands on stderr instead of corrupting the JSON-RPC stream.
+    """
+    rpc_in = os.fdopen(os.dup(sys.stdin.fileno()), "rb")
+    rpc_out = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    sys.stdin = open(os.devnull, encoding="utf-8")  # noqa: SIM115 - lives for the process
+    sys.stdout = sys.stderr
+    return rpc_in, rpc_out
 
 
 if __name__ == "__main__":

@@ -156,7 +156,9 @@ class Service:
             return
         if upd.changed:
             msg = P.DidUpdateParams(
-                version=upd.version, baseVersion=upd.base_version, changed=upd.changed
+                version=upd.version,
+                baseVersion=upd.base_version,
+                changed=P.normalize_sections(upd.changed),
             )
             self.notify(P.DID_UPDATE, msg.model_dump(mode="json"))
         if upd.health is not None:

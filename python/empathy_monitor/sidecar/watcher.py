@@ -46,22 +46,30 @@ class Batch:
         self.structural = self.structural or c.structural
 
 
+def _relevant(p: Path, dirs: list[Path]) -> bool:
+    """A telemetry file, or a directory on the way to (or inside) a telemetry directory."""
+    return is_telemetry_file(p) or any(p == d or p in d.parents or d in p.parents for d in dirs)
+
+
 class _Handler(FileSystemEventHandler):
-    def __init__(self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[Change]) -> None:
+    def __init__(
+        self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[Change], dirs: list[Path]
+    ) -> None:
         self.loop = loop
         self.queue = queue
+        self.dirs = [d.absolute() for d in dirs]
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in IGNORED_EVENTS:
             return
         src = Path(str(event.src_path))
         structural = event.is_directory or event.event_type != "modified"
-        if not structural and not is_telemetry_file(src):
-            return
         paths = [src]
         dest = getattr(event, "dest_path", "")
         if dest:
             paths.append(Path(str(dest)))
+        if not any(_relevant(p, self.dirs) for p in paths):
+            return  # e.g. an exported CSV next to .empathy
         for p in paths:
             try:
                 self.loop.call_soon_threadsafe(self.queue.put_nowait, Change(p, structural))
@@ -103,7 +111,7 @@ class Watcher:
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._handler = _Handler(loop, self.queue)
+        self._handler = _Handler(loop, self.queue, self.dirs)
         self._observer = Observer()
         self._observer.daemon = True
         self._schedule()
