@@ -23,12 +23,9 @@ let page;
 let view;
 const dialogs = [];
 
-/** Digits of a card's value, e.g. "1,234 calls" -> 1234 (the delta lives in its own element). */
+/** A card's value text, e.g. "1,234" (the delta against the previous period is its own element). */
 async function cardNumber(testid) {
-  const card = view.locator(`[data-testid="${testid}"]`);
-  const valueEl = card.locator('[data-testid="card-value"]');
-  const text = (await valueEl.count()) ? await valueEl.first().innerText() : await card.innerText();
-  return text;
+  return view.locator(`[data-testid="${testid}"] .card-value`).first().innerText({ timeout: 1000 });
 }
 
 function digits(text) {
@@ -88,7 +85,13 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
   });
 
   it('renders a workflow named with HTML as text', async () => {
-    await view.getByText(XSS).first().waitFor({ timeout: 10000 });
+    const table = view.getByRole('table', { name: 'Activity feed' });
+    try {
+      await table.locator('td', { hasText: XSS }).first().waitFor({ timeout: 10000 });
+    } catch (err) {
+      console.log(`# feed text: ${(await table.innerText().catch(() => '(no table)')).slice(0, 600)}`);
+      throw err;
+    }
     assert.equal(await view.locator('img[src="x"]').count(), 0);
     assert.deepEqual(dialogs, []);
   });
@@ -107,7 +110,7 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
   });
 
   it('narrows the feed with the Provider filter', { timeout: 30000 }, async () => {
-    const select = view.getByLabel('Provider');
+    const select = view.getByRole('combobox', { name: 'Provider', exact: true });
     await select.selectOption('openai');
     const rows = await feedRows();
     const byId = callsById(ws);

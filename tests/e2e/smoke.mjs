@@ -7,7 +7,8 @@ import { BASE_SETTINGS, REPO, installVsix, launchBrowser, makeSandbox, openWorkb
 const vsix = process.argv[2];
 const sb = makeSandbox();
 const ws = sb.dirs.ws;
-fs.mkdirSync(path.join(ws, '.empathy'));
+const { writeDemo } = await import('./data.mjs');
+writeDemo(ws, { calls: 400 });
 writeUserSettings(sb, { ...BASE_SETTINGS, 'empathy.pythonPath': path.join(REPO, '.venv/bin/python') });
 let t = Date.now();
 installVsix(sb, vsix);
@@ -16,6 +17,7 @@ const cs = await startCodeServer(sb, ws);
 const ctx = await launchBrowser(sb);
 try {
   const page = ctx.pages()[0] ?? (await ctx.newPage());
+  page.on('console', (m) => { if (!/ENOTFOUND|vsda|gallery/.test(m.text())) console.log('console:', m.type(), m.text().slice(0, 400)); });
   t = Date.now();
   await openWorkbench(page, cs.url);
   console.log('workbench in', Date.now() - t);
@@ -25,6 +27,7 @@ try {
   const view = panelView(page);
   await view.locator('body').waitFor({ timeout: 30000 });
   console.log('panel body:', (await view.locator('body').innerText()).slice(0, 200), Date.now() - t);
+  await page.waitForTimeout(8000);
   await page.screenshot({ path: path.join(REPO, '.artifacts', 'smoke.png') });
 } finally {
   await ctx.close();

@@ -164,6 +164,28 @@ describe('TelemetryPanel', () => {
   });
 });
 
+describe('openSource from the panel', () => {
+  it('sends only the contract keys to the sidecar', async () => {
+    TelemetryPanel.show(deps);
+    sidecar.request.mockResolvedValueOnce({ uri: null, reason: 'nothing recorded' });
+    panel.send({ type: 'openSource', workflowName: 'code-review', stepName: 'scan', callId: 'c1' });
+    await vi.waitFor(() =>
+      expect(sidecar.request).toHaveBeenCalledWith('empathy/resolveSource', {
+        workflowName: 'code-review',
+        stepName: 'scan',
+        callId: 'c1',
+      }),
+    );
+    await vi.waitFor(() =>
+      expect(panel.webview.postMessage).toHaveBeenCalledWith({
+        type: 'notice',
+        level: 'info',
+        message: 'No source found for workflow "code-review": nothing recorded',
+      }),
+    );
+  });
+});
+
 describe('restoredView', () => {
   it('accepts only a well-formed saved state', () => {
     expect(restoredView({ range: 'all', filters: { tier: 'cheap' }, other: 1 })).toEqual({ range: 'all', filters: { tier: 'cheap' } });

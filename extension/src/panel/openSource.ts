@@ -77,7 +77,11 @@ export interface SourceResolver {
 
 /** Asks the sidecar where a workflow (or call) lives in the source, then opens it. */
 export async function openSource(sidecar: SourceResolver, params: ResolveSourceParams): Promise<OpenResult> {
-  const res = await sidecar.request<ResolveSourceResult>(Methods.resolveSource, params);
+  // Only the contract's keys: the sidecar rejects anything extra.
+  const clean: ResolveSourceParams = { workflowName: params.workflowName };
+  if (params.stepName) clean.stepName = params.stepName;
+  if (params.callId) clean.callId = params.callId;
+  const res = await sidecar.request<ResolveSourceResult>(Methods.resolveSource, clean);
   if (res.uri === null) {
     return {
       opened: false,

@@ -130,9 +130,11 @@ export class TelemetryPanel implements vscode.Disposable {
         this.post({ type: 'activityPage', rows: page.rows, total: page.total, offset: page.offset });
         return;
       }
-      case 'openSource':
-        this.notice(await openSource(sidecar, msg));
+      case 'openSource': {
+        const { workflowName, stepName, callId } = msg;
+        this.notice(await openSource(sidecar, { workflowName, stepName, callId }));
         return;
+      }
       case 'openFile':
         this.notice(await openFileAt(msg.path, msg.line));
         return;
