@@ -143,9 +143,9 @@ class SourceIndex:
         for path in self._files():
             d = self._defs(path).get(workflow)
             if d is not None:
-                line = d.steps.get(step, d.line) if step else d.line
-                if step and step not in d.steps:
-                    line = d.steps.get(step.replace("-", "_"), d.line)
+                line = d.line
+                if step:  # a step's own def (or literal) if the workflow names it
+                    line = d.steps.get(step) or d.steps.get(step.replace("-", "_")) or d.line
                 return path, line
             if by_module is None and path.stem == module:
                 by_module = path

@@ -60,8 +60,10 @@ class _Handler(FileSystemEventHandler):
         self.dirs = [d.absolute() for d in dirs]
 
     def on_any_event(self, event: FileSystemEvent) -> None:
-        if event.event_type in IGNORED_EVENTS:
-            return
+        if event.event_type in IGNORED_EVENTS or (
+            event.is_directory and event.event_type == "modified"
+        ):
+            return  # a dir's mtime moves with the file events we already get
         src = Path(str(event.src_path))
         structural = event.is_directory or event.event_type != "modified"
         paths = [src]
