@@ -273,7 +273,7 @@ class TelemetryReader:
                         break
                     pos += len(data)
                     buf = carry + data if carry else data
-                    n = dec.feed(buf, fs.offset + consumed, base_line + lines)
+                    n = dec.feed(buf, fs.offset + consumed, lines)  # relative; absorb() adds base_line
                     lines += chunk.lines if n else 0
                     consumed += n
                     carry = buf[n:]

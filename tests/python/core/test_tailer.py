@@ -211,3 +211,16 @@ def test_parallel_cold_load_equals_serial(tdir: Path, monkeypatch: pytest.Monkey
     assert a["health"]["files"] == b["health"]["files"]  # same malformed line number
     bad = [p for f in b["health"]["files"] for p in f["problems"]]
     assert bad and bad[0]["line"] == 1501
+
+
+def test_problem_line_numbers_stay_right_across_incremental_reads(tdir: Path) -> None:
+    p = tdir / "llm_calls.jsonl"
+    write_lines(p, [line("a", 1), line("b", 2)])
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    write_lines(p, ["{broken", line("c", 3)], mode="a")
+    tel.refresh()
+    write_lines(p, [line("d", 4), "[1]"], mode="a")
+    tel.refresh()
+    got = [(x["line"], x["reason"][:14]) for f in tel.health()["files"] for x in f["problems"]]
+    assert got == [(3, "not valid JSON"), (6, "not a JSON obj")]
