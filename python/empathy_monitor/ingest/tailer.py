@@ -41,8 +41,21 @@ def discover(dirs: Iterable[Path]) -> list[Path]:
         out.extend(p for p in d.glob("*.jsonl") if is_telemetry_file(p) and p.is_file())
         arch = d / "archive"
         if arch.is_dir():
-            out.extend(p for p in arch.rglob("*.jsonl") if is_telemetry_file(p) and p.is_file())
+            out.extend(
+                p
+                for p in arch.rglob("*.jsonl")
+                if is_telemetry_file(p) and p.is_file() and not _is_cleared(p, arch)
+            )
     return sorted(set(out))
+
+
+CLEARED_PREFIX = "cleared-"
+
+
+def _is_cleared(path: Path, archive: Path) -> bool:
+    """Files the user set aside with "Clear History" (``archive/cleared-<ts>/``) are not read."""
+    rel = path.relative_to(archive).parts
+    return len(rel) > 1 and rel[0].startswith(CLEARED_PREFIX)
 
 
 @dataclass
