@@ -23,7 +23,7 @@ N_BLOCKS = CAP >> BLOCK_BITS
 class LatencyHist:
     """Histogram of latencies (ms) with exact nearest-rank percentiles."""
 
-    __slots__ = ("blocks", "fine", "n", "overflow", "total")
+    __slots__ = ("_stale", "blocks", "fine", "n", "overflow", "total")
 
     def __init__(self) -> None:
         self.fine: npt.NDArray[np.int64] = np.zeros(CAP, dtype=np.int64)
@@ -31,6 +31,7 @@ class LatencyHist:
         self.overflow: list[int] = []
         self.n = 0
         self.total = 0
+        self._stale = False
 
     @classmethod
     def from_array(cls, lat: npt.NDArray[Any]) -> LatencyHist:
@@ -42,8 +43,27 @@ class LatencyHist:
         h.blocks = h.fine.reshape(N_BLOCKS, BLOCK).sum(axis=1).tolist()
         h.overflow = sorted(int(x) for x in lat[lat >= CAP])
         h.n = int(lat.size)
-        h.total = int(lat.sum())
+        h.total = int(lat.sum(dtype=np.int64))
         return h
+
+    def add_array(self, lat: npt.NDArray[Any]) -> None:
+        """Add many latencies at once; call :meth:`seal` before reading percentiles."""
+        if lat.size == 0:
+            return
+        small = lat[lat < CAP]
+        self.fine += np.bincount(small, minlength=CAP)
+        big = lat[lat >= CAP]
+        if big.size:
+            self.overflow.extend(int(x) for x in big)
+        self.n += int(lat.size)
+        self.total += int(lat.sum(dtype=np.int64))
+        self._stale = True
+
+    def seal(self) -> None:
+        """Recompute block totals after :meth:`add_array` calls."""
+        self.blocks = self.fine.reshape(N_BLOCKS, BLOCK).sum(axis=1).tolist()
+        self.overflow.sort()
+        self._stale = False
 
     def add(self, ms: int) -> None:
         if ms < CAP:
@@ -61,6 +81,8 @@ class LatencyHist:
         """Nearest-rank percentile: the smallest value with at least ``ceil(q·n)`` values ≤ it."""
         if self.n == 0:
             return None
+        if self._stale:
+            self.seal()
         rank = max(1, math.ceil(q * self.n - 1e-9))
         seen = 0
         for b, cnt in enumerate(self.blocks):

@@ -12,18 +12,13 @@ from ..timeparse import TimestampParser
 _STEP = 6 * 3600.0
 
 
-def offsets(ts: npt.NDArray[np.float64], parser: TimestampParser) -> npt.NDArray[np.float64]:
-    """UTC offset (seconds) of the display zone at each instant in ``ts``.
+OffsetPlan = tuple[float, list[tuple[float, float]]]
 
-    Offsets are piecewise constant; we find the DST transitions between the min and max instant
-    (probing every 6 h, then bisecting to the second) instead of converting a million datetimes.
-    """
-    out = np.empty(ts.size, dtype=np.float64)
-    if ts.size == 0:
-        return out
-    lo, hi = float(ts.min()), float(ts.max())
+
+def offsets_plan(lo: float, hi: float, parser: TimestampParser) -> OffsetPlan:
+    """The display zone's offset at ``lo`` and every (instant, new offset) change up to ``hi``."""
     cur = parser.offset_at(lo)
-    out.fill(cur)
+    base = cur
     changes: list[tuple[float, float]] = []
     t = lo
     while t < hi:
@@ -40,6 +35,13 @@ def offsets(ts: npt.NDArray[np.float64], parser: TimestampParser) -> npt.NDArray
             changes.append((b, off))
             cur = off
         t = nxt
+    return base, changes
+
+
+def apply_offsets(ts: npt.NDArray[np.float64], plan: OffsetPlan) -> npt.NDArray[np.float64]:
+    """Offsets (seconds) for each instant in ``ts`` from a plan covering them."""
+    base, changes = plan
+    out = np.full(ts.size, base, dtype=np.float64)
     for start, off in changes:
         out[ts >= start] = off
     return out

@@ -28,7 +28,7 @@ from ..ingest.decode import (
 from ..tables import Tables
 from ..timeparse import TimestampParser
 from .latency import LatencyHist
-from .tzoffsets import as_int, day_index, hour_index, offsets
+from .tzoffsets import apply_offsets, as_int, day_index, hour_index, offsets_plan
 from .window import Filters, Window
 
 # Accumulator slots: calls, errors, cost (nanodollars), input tokens, output tokens,
@@ -38,6 +38,7 @@ N_ACC = 9
 # Run accumulator slots: runs, cost, baseline, savings, duration sum (ms), successes.
 R_RUNS, R_COST, R_BASE, R_SAVE, R_DUR, R_OK = range(6)
 MAX_HOURLY_DAYS = 31
+BUILD_BLOCK = 1 << 17  # rows per numpy pass in View.build
 SECTIONS = (
     "window",
     "overview",
@@ -129,6 +130,9 @@ class View:
         self._combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._run_combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._hour_cache: dict[int, float] = {}
+        # Rendered day/hour rows; an append drops only the rows of the buckets it touched, so a
+        # render rebuilds a handful of rows instead of ~750 (new dicts, so diffs still see them).
+        self._rows_cache: dict[tuple[str, int], dict[str, Any]] = {}
 
     # -- building ---------------------------------------------------------------------------
     def build(self) -> View:
@@ -159,114 +163,122 @@ class View:
         return m
 
     def _build_calls(self) -> None:
+        """Fold every selected call into the sums, one block of rows at a time.
+
+        Working in fixed-size blocks keeps numpy temporaries at a few MB whatever the table size
+        (a million rows would otherwise need ~70 MB of full-length intermediates per build).
+        """
         t = self.tables.calls
         if t.n == 0:
             return
-        ts_all = t.col("ts")
-        combo_all = t.col("combo")
-        sel = self._window_mask(ts_all)
-        if self.filters.active:
-            f = self._combo_allowed()[combo_all]
-            sel = f if sel is None else (sel & f)
-        # Every row selected (the usual "all"/"30d" case): use column views, not copies.
-        idx = np.flatnonzero(sel) if sel is not None and not sel.all() else None
-        del sel
-
-        def pick(name: str) -> npt.NDArray[Any]:
-            c = t.col(name)
-            return c if idx is None else c[idx]
-
-        ts = pick("ts")
-        if ts.size == 0:
-            return
-        combo = pick("combo")
-        ok = pick("ok")
-        cost = pick("cost")
-        tin, tout, lat = pick("tin"), pick("tout"), pick("lat")
-        fb, retry = pick("fb"), pick("retry")
-        nc = len(self.tables.call_combos)
-
-        def per_combo(
-            weights: npt.NDArray[Any] | None = None, where: npt.NDArray[Any] | None = None
-        ) -> list[int]:
-            c = combo if where is None else combo[where]
-            w = None if weights is None else (weights if where is None else weights[where])
-            out: list[int] = (
-                np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64).tolist()
-            )
-            return out
-
-        err = ~ok
-        sums = [
-            per_combo(),
-            per_combo(where=err),
-            per_combo(cost),
-            per_combo(tin),
-            per_combo(tout),
-            per_combo(lat),
-            per_combo(where=fb),
-            per_combo(retry),
-            per_combo(where=retry > 0),
-        ]
         combos = self.tables.call_combos.items
-        for cid in np.flatnonzero(np.asarray(sums[CALLS])).tolist():
-            acc = [s[cid] for s in sums]
-            self._fold_combo(combos[cid], acc)
-        # latency histograms, overall and per tier
-        self.hist = LatencyHist.from_array(lat)
-        tier_of = np.array([c[C_TIER] for c in combos], dtype=object)
-        tiers = tier_of[combo]
-        for name in self.tier:
-            self.tier_hist[name] = LatencyHist.from_array(lat[tiers == name])
-        # day and hour buckets in local time
-        off = offsets(ts, self.parser)
-        local = ts + off
-        days = as_int(local / 86400)
-        d0 = int(days.min())
-        dd = days - d0
-        ndays = int(dd.max()) + 1
-        cnt = np.bincount(dd, minlength=ndays)
-        dcost = np.rint(np.bincount(dd, weights=cost, minlength=ndays)).astype(np.int64)
-        derr = np.bincount(dd[err], minlength=ndays)
-        din = np.rint(np.bincount(dd, weights=tin, minlength=ndays)).astype(np.int64)
-        dout = np.rint(np.bincount(dd, weights=tout, minlength=ndays)).astype(np.int64)
-        for i in np.flatnonzero(cnt).tolist():
-            self.days[d0 + i] = [
-                int(dcost[i]),
-                int(cnt[i]),
-                int(derr[i]),
-                int(din[i]),
-                int(dout[i]),
-            ]
-        prov_names = sorted({c[C_PROV] for c in combos})
-        prov_idx = {p: i for i, p in enumerate(prov_names)}
-        prov_of = np.array([prov_idx[c[C_PROV]] for c in combos], dtype=np.int64)
-        key = dd * len(prov_names) + prov_of[combo]
-        kc = np.rint(np.bincount(key, weights=cost, minlength=ndays * len(prov_names))).astype(
-            np.int64
+        nc = len(combos)
+        tier_names = sorted({c[C_TIER] for c in combos})
+        tier_of = np.fromiter(
+            (tier_names.index(c[C_TIER]) for c in combos), dtype=np.int32, count=nc
         )
-        kn = np.bincount(key, minlength=ndays * len(prov_names))
-        for k in np.flatnonzero(kn).tolist():
-            d, p = divmod(k, len(prov_names))
-            self.day_prov[(d0 + d, prov_names[p])] = int(kc[k])
-        if self._hourly():
-            hours = as_int(local / 3600)
-            h0 = int(hours.min())
-            hh = hours - h0
-            hn = np.bincount(hh)
-            he = np.bincount(hh[err], minlength=hn.size)
-            for i in np.flatnonzero(hn).tolist():
-                self.hours[h0 + i] = [int(hn[i]), int(he[i])]
-        # newest calls for the feed
-        k = min(self.recent_limit, ts.size)
-        if k:
-            top = np.argpartition(ts, ts.size - k)[ts.size - k :]
-            top = top[np.argsort(-ts[top], kind="stable")]
-            files, offs = pick("file")[top], pick("off")[top]
-            self.recent = [
-                (float(ts[i]), int(f), int(o))
-                for i, f, o in zip(top.tolist(), files.tolist(), offs.tolist())
-            ]
+        prov_names = sorted({c[C_PROV] for c in combos})
+        prov_pos = {p: i for i, p in enumerate(prov_names)}
+        prov_of = np.fromiter((prov_pos[c[C_PROV]] for c in combos), dtype=np.int64, count=nc)
+        allowed = self._combo_allowed() if self.filters.active else None
+        ts_all = t.col("ts")
+        tz = offsets_plan(float(ts_all.min()), float(ts_all.max()), self.parser)
+        sums = np.zeros((N_ACC, nc), dtype=np.int64)
+        hist = LatencyHist()
+        tier_hists: dict[int, LatencyHist] = {}
+        hourly = self._hourly()
+        candidates: list[tuple[float, int, int]] = []
+        for lo in range(0, t.n, BUILD_BLOCK):
+            hi = min(t.n, lo + BUILD_BLOCK)
+            ts = ts_all[lo:hi]
+            m = self._window_mask(ts)
+            if allowed is not None:
+                f = allowed[t.col("combo")[lo:hi]]
+                m = f if m is None else (m & f)
+            idx = None if m is None or m.all() else np.flatnonzero(m)
+            if idx is not None and idx.size == 0:
+                continue
+
+            def pick(name: str, lo: int = lo, hi: int = hi, idx: Any = idx) -> npt.NDArray[Any]:
+                c = t.col(name)[lo:hi]
+                return c if idx is None else c[idx]
+
+            ts = pick("ts")
+            combo = pick("combo")
+            ok = pick("ok")
+            cost, tin, tout = pick("cost"), pick("tin"), pick("tout")
+            lat, fb, retry = pick("lat"), pick("fb"), pick("retry")
+            err = ~ok
+            for slot, weights, where in (
+                (CALLS, None, None),
+                (ERR, None, err),
+                (COST, cost, None),
+                (TIN, tin, None),
+                (TOUT, tout, None),
+                (LAT, lat, None),
+                (FB, None, fb),
+                (RETRY, retry, None),
+                (RETRIED, None, retry > 0),
+            ):
+                c = combo if where is None else combo[where]
+                w = None if weights is None else (weights if where is None else weights[where])
+                sums[slot] += np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64)
+            # latency histograms, overall and per tier
+            hist.add_array(lat)
+            tiers = tier_of[combo]
+            for ti in np.unique(tiers).tolist():
+                tier_hists.setdefault(ti, LatencyHist()).add_array(lat[tiers == ti])
+            # day and hour buckets in local time
+            local = ts + apply_offsets(ts, tz)
+            days = as_int(local / 86400)
+            d0 = int(days.min())
+            dd = days - d0
+            nd = int(dd.max()) + 1
+            cnt = np.bincount(dd, minlength=nd)
+            dcost = np.rint(np.bincount(dd, weights=cost, minlength=nd)).astype(np.int64)
+            derr = np.bincount(dd[err], minlength=nd)
+            din = np.rint(np.bincount(dd, weights=tin, minlength=nd)).astype(np.int64)
+            dout = np.rint(np.bincount(dd, weights=tout, minlength=nd)).astype(np.int64)
+            for i in np.flatnonzero(cnt).tolist():
+                day = self.days.setdefault(d0 + i, [0, 0, 0, 0, 0])
+                day[0] += int(dcost[i])
+                day[1] += int(cnt[i])
+                day[2] += int(derr[i])
+                day[3] += int(din[i])
+                day[4] += int(dout[i])
+            npv = len(prov_names)
+            key = dd * npv + prov_of[combo]
+            kc = np.rint(np.bincount(key, weights=cost, minlength=nd * npv)).astype(np.int64)
+            kn = np.bincount(key, minlength=nd * npv)
+            for k in np.flatnonzero(kn).tolist():
+                d, pi = divmod(k, npv)
+                dk = (d0 + d, prov_names[pi])
+                self.day_prov[dk] = self.day_prov.get(dk, 0) + int(kc[k])
+            if hourly:
+                hours = as_int(local / 3600)
+                h0 = int(hours.min())
+                hh = hours - h0
+                hn = np.bincount(hh)
+                he = np.bincount(hh[err], minlength=hn.size)
+                for i in np.flatnonzero(hn).tolist():
+                    hr = self.hours.setdefault(h0 + i, [0, 0])
+                    hr[0] += int(hn[i])
+                    hr[1] += int(he[i])
+            # newest calls for the feed: keep each block's top candidates
+            k = min(self.recent_limit, ts.size)
+            if k:
+                top = np.argpartition(ts, ts.size - k)[ts.size - k :]
+                files, offs = pick("file")[top], pick("off")[top]
+                candidates += zip(ts[top].tolist(), files.tolist(), offs.tolist(), strict=True)
+        for cid in np.flatnonzero(sums[CALLS]).tolist():
+            self._fold_combo(combos[cid], [int(x) for x in sums[:, cid]])
+        hist.seal()
+        self.hist = hist
+        for ti, h in tier_hists.items():
+            h.seal()
+            self.tier_hist[tier_names[ti]] = h
+        candidates.sort(key=lambda r: -r[0])
+        self.recent = candidates[: self.recent_limit]
 
     def _build_runs(self) -> None:
         t = self.tables.runs
@@ -423,6 +435,8 @@ class View:
             day[2] += acc[ERR]
             day[3] += acc[TIN]
             day[4] += acc[TOUT]
+            self._rows_cache.pop(("series", d), None)
+            self._rows_cache.pop(("eday", d), None)
             key = (d, c[C_PROV])
             self.day_prov[key] = self.day_prov.get(key, 0) + acc[COST]
             if self._hourly():
@@ -432,6 +446,7 @@ class View:
                     hr = self.hours[h] = [0, 0]
                 hr[0] += 1
                 hr[1] += acc[ERR]
+                self._rows_cache.pop(("hour", h), None)
             self._push_recent(ts, cols["file"][i], cols["off"][i])
         return added
 
@@ -536,11 +551,13 @@ class View:
         last = end_day if last is None else max(last, end_day) if w.until is None else end_day
         assert first is not None and last is not None
         provs = sorted({p for (_, p) in self.day_prov})
+        cache = self._rows_cache
         out = []
         for d in range(first, last + 1):
-            v = self.days.get(d, [0, 0, 0, 0, 0])
-            out.append(
-                {
+            row = cache.get(("series", d))
+            if row is None:
+                v = self.days.get(d, [0, 0, 0, 0, 0])
+                row = cache["series", d] = {
                     "date": _day_label(d),
                     "cost": usd(v[0]),
                     "calls": v[1],
@@ -551,7 +568,7 @@ class View:
                         p: usd(self.day_prov[(d, p)]) for p in provs if (d, p) in self.day_prov
                     },
                 }
-            )
+            out.append(row)
         return out
 
     def render_by_provider(self) -> dict[str, Any]:
@@ -672,15 +689,19 @@ class View:
 
     def render_errors(self) -> dict[str, Any]:
         t = self.tot
-        by_day = [
-            {
-                "date": _day_label(d),
-                "calls": v[1],
-                "errors": v[2],
-                "error_rate": _pct(v[2], v[1]),
-            }
-            for d, v in sorted(self.days.items())
-        ]
+        cache = self._rows_cache
+        by_day = []
+        for d in sorted(self.days):
+            row = cache.get(("eday", d))
+            if row is None:
+                v = self.days[d]
+                row = cache["eday", d] = {
+                    "date": _day_label(d),
+                    "calls": v[1],
+                    "errors": v[2],
+                    "error_rate": _pct(v[2], v[1]),
+                }
+            by_day.append(row)
         by_hour: list[dict[str, Any]] | None = None
         if self._hourly():
             w = self.window
@@ -692,15 +713,16 @@ class View:
                 h1 = max(h1, max(self.hours)) if w.until is None else h1
             by_hour = []
             for h in range(h0, h1 + 1):
-                v = self.hours.get(h, [0, 0])
-                by_hour.append(
-                    {
+                row = cache.get(("hour", h))
+                if row is None:
+                    v = self.hours.get(h, [0, 0])
+                    row = cache["hour", h] = {
                         "hour": _hour_label(h),
                         "calls": v[0],
                         "errors": v[1],
                         "error_rate": _pct(v[1], v[0]),
                     }
-                )
+                by_hour.append(row)
         return {
             "total": t[ERR],
             "error_rate": _pct(t[ERR], t[CALLS]),
