@@ -274,6 +274,16 @@ def generate(
             t += timedelta(milliseconds=latency + rng.randint(5, 400))
             if fail:
                 break
+        for step, tier, _task in wf.steps[len(stages) :]:  # after a failure the rest is skipped
+            stages.append(
+                WorkflowStageRecord(
+                    stage_name=step,
+                    tier=tier,
+                    model_id=MODELS[("anthropic", tier)][0],
+                    skipped=True,
+                    skip_reason="an earlier stage failed",
+                )
+            )
         total = round(sum(s.cost for s in stages), 8)
         base_total = round(base_total, 8)
         store.log_workflow(
@@ -297,7 +307,7 @@ def generate(
                 success=ok_run,
                 error=None if ok_run else "a stage failed",
                 providers_used=sorted(set(providers)),
-                tiers_used=sorted({s.tier for s in stages}),
+                tiers_used=sorted({s.tier for s in stages if not s.skipped}),
             )
         )
         written_runs += 1

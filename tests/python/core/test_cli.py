@@ -218,6 +218,12 @@ def test_demo_is_reproducible(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert 0 < d["fallback"]["fallback_percent"] < 20 and 0 < d["errors"]["error_rate"] < 12
     assert len(d["top_workflows"]) >= 6 and d["errors"]["retries"]["total_retries"] > 0
     assert d["health"]["malformed"] == 0
+    runs = [json.loads(x) for x in (a / "workflow_runs.jsonl").read_text().splitlines()]
+    assert all(2 <= len(r["stages"]) <= 4 for r in runs)
+    failed = [r for r in runs if not r["success"]]
+    assert failed and all(
+        any(s["skipped"] for s in r["stages"]) or not r["stages"][-1]["success"] for r in failed
+    )
     src = d["recent_calls"][0]
     assert (
         (a.parent / src["source_file"])
