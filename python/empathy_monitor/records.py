@@ -146,33 +146,34 @@ class WorkflowRunRecord(_Record):
         return [] if v is None else v
 
 
-def call_problems(rec: LLMCallRecord) -> list[str]:
-    """Values in a valid call that are not believable; each is excluded from sums and reported."""
-    out: list[str] = []
+def call_problems(rec: LLMCallRecord) -> dict[str, str]:
+    """Values in a valid call that are not believable, by field; each is excluded from sums."""
+    out: dict[str, str] = {}
     if math.isnan(rec.estimated_cost) or math.isinf(rec.estimated_cost):
-        out.append(f"estimated_cost is {rec.estimated_cost}")
+        out["estimated_cost"] = f"estimated_cost is {rec.estimated_cost}"
     elif rec.estimated_cost < 0 or rec.estimated_cost > MAX_COST_PER_CALL:
-        out.append(f"estimated_cost {rec.estimated_cost} out of range")
-    for name in ("input_tokens", "output_tokens"):
+        out["estimated_cost"] = f"estimated_cost {rec.estimated_cost} out of range"
+    for name, hi in (
+        ("input_tokens", MAX_TOKENS_PER_CALL),
+        ("output_tokens", MAX_TOKENS_PER_CALL),
+        ("latency_ms", MAX_LATENCY_MS),
+        ("retry_count", MAX_RETRIES),
+    ):
         v = getattr(rec, name)
-        if v < 0 or v > MAX_TOKENS_PER_CALL:
-            out.append(f"{name} {v} out of range")
-    if rec.latency_ms < 0 or rec.latency_ms > MAX_LATENCY_MS:
-        out.append(f"latency_ms {rec.latency_ms} out of range")
-    if rec.retry_count < 0 or rec.retry_count > MAX_RETRIES:
-        out.append(f"retry_count {rec.retry_count} out of range")
+        if v < 0 or v > hi:
+            out[name] = f"{name} {v} out of range"
     return out
 
 
-def run_problems(rec: WorkflowRunRecord) -> list[str]:
-    """Values in a valid run that are not believable (excluded from sums and reported)."""
-    out: list[str] = []
+def run_problems(rec: WorkflowRunRecord) -> dict[str, str]:
+    """Values in a valid run that are not believable, by field (excluded from sums)."""
+    out: dict[str, str] = {}
     for name in ("total_cost", "baseline_cost", "savings"):
         v = getattr(rec, name)
         if math.isnan(v) or math.isinf(v):
-            out.append(f"{name} is {v}")
+            out[name] = f"{name} is {v}"
         elif name != "savings" and (v < 0 or v > MAX_COST_PER_CALL * 100):
-            out.append(f"{name} {v} out of range")
+            out[name] = f"{name} {v} out of range"
     if rec.total_duration_ms < 0 or rec.total_duration_ms > MAX_LATENCY_MS * 7:
-        out.append(f"total_duration_ms {rec.total_duration_ms} out of range")
+        out["total_duration_ms"] = f"total_duration_ms {rec.total_duration_ms} out of range"
     return out

@@ -223,3 +223,56 @@ def test_wrong_types_fall_back_to_validation(tdir: Path) -> None:
     d = tel.dashboard(ALL)
     assert d["overview"]["avg_latency_ms"] == 6.5  # (13 + 0) / 2
     assert d["overview"]["input_tokens"] == 3
+
+
+def test_run_with_nan_or_negative_values_is_flagged_and_excluded(tdir: Path) -> None:
+    from telemetry_fixtures import run
+
+    write_lines(
+        tdir / "workflow_runs.jsonl",
+        [
+            json.dumps(
+                run(
+                    "ok",
+                    "wf",
+                    "2026-01-01T10:00:00",
+                    total_cost=1.0,
+                    baseline_cost=2.0,
+                    savings=1.0,
+                )
+            ),
+            json.dumps(
+                run(
+                    "nan",
+                    "wf",
+                    "2026-01-01T10:01:00",
+                    total_cost=float("nan"),
+                    baseline_cost=4.0,
+                    savings=float("nan"),
+                    total_duration_ms=-5,
+                )
+            ),
+            json.dumps(
+                run(
+                    "neg",
+                    "wf",
+                    "2026-01-01T10:02:00",
+                    total_cost=-1.0,
+                    baseline_cost=1.0,
+                    savings=2.0,
+                )
+            ),
+        ],
+    )
+    tel = load(tdir)
+    s = tel.dashboard(ALL)["savings"]
+    assert s["workflow_count"] == 3
+    assert s["total_actual_cost"] == 1.0
+    assert s["total_baseline_cost"] == 7.0
+    assert s["total_savings"] == 3.0
+    flagged = {line: r for line, kind, r in problems(tel) if kind == "flagged"}
+    assert (
+        flagged[2]
+        == "total_cost is nan; savings is nan; total_duration_ms -5 out of range (excluded from sums)"
+    )
+    assert flagged[3] == "total_cost -1.0 out of range (excluded from sums)"
