@@ -19,7 +19,7 @@ import numpy as np
 from ..ingest.decode import BREAKER_CODE, C_CB, C_PROV, decode_record
 from ..ingest.tailer import ReadResult, TelemetryReader
 from ..timeparse import TimestampParser
-from .view import View, usd
+from .view import View
 from .window import Filters, Window, WindowSpec, resolve
 
 STATE_NAMES: dict[int, str] = {
@@ -277,7 +277,3 @@ class Telemetry:
         finally:
             for fh in cache.values():
                 fh.close()
-
-    def total_cost_today(self) -> float:
-        v = self.view(WindowSpec(range="today"))
-        return usd(v.tot[2])

@@ -9,7 +9,6 @@ sums, so the live panel and a fresh ``empathy telemetry --json`` agree to the na
 from __future__ import annotations
 
 import functools
-import math
 from collections import Counter
 from collections.abc import Callable
 from datetime import datetime, timezone
@@ -19,7 +18,6 @@ import numpy as np
 import numpy.typing as npt
 
 from ..ingest.decode import (
-    C_CB,
     C_PROV,
     C_TIER,
     NANOS,
@@ -749,15 +747,3 @@ class View:
             keep = {(f, o) for _, f, o in self.recent}
             self._rows = {k: v for k, v in self._rows.items() if k in keep}
         return out
-
-
-def overview_only(view: View) -> dict[str, Any]:
-    """The overview of a view (used for the previous-period deltas)."""
-    return view.render_overview()
-
-
-def nan_safe(x: float) -> float | None:
-    return None if math.isnan(x) else x
-
-
-_ = C_CB  # breaker state is tracked across all time by telemetry.BreakerTracker
