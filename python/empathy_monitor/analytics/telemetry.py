@@ -181,24 +181,7 @@ class Telemetry:
         out = v.render()
         out["circuit_breakers"] = self.breakers.render(self.parser, (filters or Filters()).provider)
         out["health"] = self.health()
-        return {
-            k: out[k]
-            for k in (
-                "window",
-                "overview",
-                "cost_series",
-                "by_provider",
-                "by_tier",
-                "by_model",
-                "top_workflows",
-                "savings",
-                "fallback",
-                "errors",
-                "circuit_breakers",
-                "recent_calls",
-                "health",
-            )
-        }
+        return {k: out[k] for k in SECTIONS}
 
     def health(self) -> dict[str, Any]:
         files = self.reader.health()

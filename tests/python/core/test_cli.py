@@ -12,23 +12,10 @@ from pathlib import Path
 import pytest
 from telemetry_fixtures import call, write_lines
 
+from empathy_monitor.analytics import SECTIONS
 from empathy_monitor.cli import main
 
-KEYS = [
-    "window",
-    "overview",
-    "cost_series",
-    "by_provider",
-    "by_tier",
-    "by_model",
-    "top_workflows",
-    "savings",
-    "fallback",
-    "errors",
-    "circuit_breakers",
-    "recent_calls",
-    "health",
-]
+KEYS = list(SECTIONS)  # the order `empathy telemetry --json` promises
 
 
 def run_cli(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:
