@@ -19,7 +19,7 @@ import numpy as np
 from ..ingest.decode import BREAKER_CODE, C_CB, C_PROV, decode_record
 from ..ingest.tailer import ReadResult, TelemetryReader
 from ..timeparse import TimestampParser
-from .view import View
+from .view import SECTIONS, View
 from .window import Filters, Window, WindowSpec, resolve
 
 STATE_NAMES: dict[int, str] = {
