@@ -12,7 +12,15 @@ export const Methods = {
   generateDemo: "empathy/generateDemo",
   didUpdate: "empathy/didUpdate",
   didChangeHealth: "empathy/didChangeHealth",
+  refresh: "empathy/refresh",
+  clearHistory: "empathy/clearHistory",
+  undoClearHistory: "empathy/undoClearHistory",
+  alerts: "empathy/alerts",
+  testAlert: "empathy/testAlert",
+  checkAlerts: "empathy/checkAlerts",
+  initAlerts: "empathy/initAlerts",
   didFireAlert: "empathy/didFireAlert",
+  didChangeAlerts: "empathy/didChangeAlerts",
 } as const;
 
 /** ``empathy/activity``: a page of calls, newest first, through the whole history. */
@@ -27,6 +35,38 @@ export interface ActivityResult {
   rows: CallRow[];
   total: number;
   offset: number;
+}
+
+/** A button on the VS Code notification; ``args`` is left out when the command takes none. */
+export interface AlertButton {
+  title: string;
+  command: string;
+  args?: AlertButtonArgs | null;
+}
+
+export interface AlertButtonArgs {
+  workflowName: string;
+}
+
+export interface AlertRuleStatus {
+  name: string;
+  metric: string;
+  state: "ok" | "pending" | "firing" | "disabled" | "invalid";
+  severity: string;
+  lastValue: number | null;
+  threshold: number;
+  /** ISO 8601 (UTC) */
+  lastFiredAt: string | null;
+}
+
+/** ``empathy/alerts`` result, ``empathy/didChangeAlerts`` params, ``Snapshot.alerts``. */
+export interface AlertsStatus {
+  enabled: boolean;
+  configPath: string;
+  rules: AlertRuleStatus[];
+  /** alerts.yaml problems, each 'alerts.yaml:LINE: ...' */
+  errors: string[];
+  failingChannels: string[];
 }
 
 /** One LLM call as shown in the activity feed (display values; Python did any maths). */
@@ -57,9 +97,47 @@ export interface CallRow {
   source_line: number | null;
 }
 
-/** ``empathy/didFireAlert``: alerts that fired on the last ingest (alerts plugin). */
+export interface CheckAlertsResult {
+  evaluated: number;
+  fired: number;
+  resolved: number;
+}
+
+export interface ClearHistoryResult {
+  archiveDir: string;
+  moved: string[];
+}
+
+/** One headline number against the previous period of equal length. */
+export interface Delta {
+  previous: number | null;
+  /** current - previous (percentage points for rates) */
+  change: number | null;
+  /** change / previous x 100; null when previous is 0 */
+  percent: number | null;
+}
+
+export interface Deltas {
+  total_cost: Delta;
+  calls: Delta;
+  success_rate: Delta;
+  avg_latency_ms: Delta;
+  input_tokens: Delta;
+  output_tokens: Delta;
+  active_workflows: Delta;
+}
+
+/** ``empathy/didFireAlert``: one alert fired (or resolved); the extension only displays it. */
 export interface DidFireAlertParams {
-  alerts: Record<string, unknown>[];
+  level: "information" | "warning" | "error";
+  message: string;
+  rule: string;
+  value: number | null;
+  threshold: number;
+  workflow_name: string | null;
+  provider: string | null;
+  resolved: boolean;
+  buttons: AlertButton[];
 }
 
 /** ``empathy/didUpdate``: apply only when baseVersion equals the version you hold. */
@@ -69,6 +147,9 @@ export interface DidUpdateParams {
   /** only the sections whose value changed (same shapes as in Snapshot) */
   changed: Record<string, unknown>;
 }
+
+/** Requests without parameters (``{}`` or null). */
+export type EmptyParams = Record<string, unknown>;
 
 /** ``empathy/exportCsv``: write the window's calls as CSV to a path inside the workspace. */
 export interface ExportCsvParams {
@@ -141,6 +222,20 @@ export interface HealthProblem {
   reason: string;
 }
 
+/** ``empathy/initAlerts``: the 3-question wizard (metric, threshold, where to send). */
+export interface InitAlertsParams {
+  metric: string;
+  threshold: number;
+  channel: "webhook" | "email" | "stdout";
+  /** webhook URL or email address */
+  target?: string | null;
+  overwrite?: boolean;
+}
+
+export interface InitAlertsResult {
+  configPath: string;
+}
+
 export interface Overview {
   calls: number;
   errors: number;
@@ -155,9 +250,20 @@ export interface Overview {
   active_workflows: number;
 }
 
-/** ``empathy/resolveSource``: where a workflow (or one call's step) is defined. */
+export interface RefreshResult {
+  durationMs: number;
+  /** records read (calls + runs) */
+  records: number;
+}
+
+/**
+ * ``empathy/resolveSource``: where a workflow (or one call's step) is defined.
+ *
+ * ``workflowName`` may be missing or empty when ``callId`` is given (a call without a workflow):
+ * the call's own record then says where it came from.
+ */
 export interface ResolveSourceParams {
-  workflowName: string;
+  workflowName?: string | null;
   stepName?: string | null;
   callId?: string | null;
 }
@@ -172,8 +278,12 @@ export interface Settings {
   activityLimit?: number;
   /** Trailing debounce for file events (max-wait is 2x). */
   debounceMs?: number;
-  /** Shown in the panel only; the sidecar never deletes data. */
-  retentionDays?: number | null;
+  /** The panel's default history (days); the sidecar never deletes data. */
+  retentionDays?: number;
+  /** Re-read interval used ONLY when file watching fails to start; 0 = off. */
+  refreshFallbackSeconds?: number;
+  /** Internal (sent by the extension): false in an untrusted workspace, where alerts are evaluated and shown but no action from alerts.yaml runs. */
+  alertActions?: boolean;
 }
 
 /** The full dashboard: the keys of ``empathy telemetry --json`` plus version and previous. */
@@ -195,8 +305,11 @@ export interface Snapshot {
   circuit_breakers: Record<string, Record<string, unknown>>;
   recent_calls: CallRow[];
   health: Health;
-  /** display only (settings) */
-  retention_days: number | null;
+  deltas: Deltas;
+  /** null when there is no alerts.yaml */
+  alerts: AlertsStatus | null;
+  /** the retentionDays setting (display only) */
+  retention_days: number;
 }
 
 /** ``empathy/snapshot``: the view the panel shows; later didUpdates follow this view. */
@@ -222,6 +335,28 @@ export interface SourceUnresolved {
   reason: string;
 }
 
+/** ``empathy/testAlert``: evaluate one rule now; nothing is stored or sent. */
+export interface TestAlertParams {
+  rule: string;
+}
+
+export interface TestAlertResult {
+  rule: string;
+  value: number | null;
+  threshold: number;
+  breached: boolean;
+  message: string;
+}
+
+/** ``empathy/undoClearHistory``: the ``archiveDir`` a clearHistory returned. */
+export interface UndoClearHistoryParams {
+  archiveDir: string;
+}
+
+export interface UndoClearHistoryResult {
+  restored: string[];
+}
+
 export interface WindowInfo {
   range: string;
   since: string | null;
@@ -237,6 +372,13 @@ export interface Requests {
   "empathy/exportCsv": { params: ExportCsvParams; result: ExportCsvResult };
   "empathy/resolveSource": { params: ResolveSourceParams; result: SourceLocation | SourceUnresolved };
   "empathy/generateDemo": { params: GenerateDemoParams; result: GenerateDemoResult };
+  "empathy/refresh": { params: EmptyParams; result: RefreshResult };
+  "empathy/clearHistory": { params: EmptyParams; result: ClearHistoryResult };
+  "empathy/undoClearHistory": { params: UndoClearHistoryParams; result: UndoClearHistoryResult };
+  "empathy/alerts": { params: EmptyParams; result: AlertsStatus };
+  "empathy/testAlert": { params: TestAlertParams; result: TestAlertResult };
+  "empathy/checkAlerts": { params: EmptyParams; result: CheckAlertsResult };
+  "empathy/initAlerts": { params: InitAlertsParams; result: InitAlertsResult };
 }
 
 /** Each notification's params (sidecar -> client). */
@@ -244,4 +386,5 @@ export interface Notifications {
   "empathy/didUpdate": DidUpdateParams;
   "empathy/didChangeHealth": Health;
   "empathy/didFireAlert": DidFireAlertParams;
+  "empathy/didChangeAlerts": AlertsStatus;
 }

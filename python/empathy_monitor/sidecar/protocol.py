@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
 
 SNAPSHOT = "empathy/snapshot"
 ACTIVITY = "empathy/activity"
@@ -20,10 +20,31 @@ RESOLVE_SOURCE = "empathy/resolveSource"
 GENERATE_DEMO = "empathy/generateDemo"
 DID_UPDATE = "empathy/didUpdate"
 DID_CHANGE_HEALTH = "empathy/didChangeHealth"
+REFRESH = "empathy/refresh"
+CLEAR_HISTORY = "empathy/clearHistory"
+UNDO_CLEAR_HISTORY = "empathy/undoClearHistory"
+ALERTS = "empathy/alerts"
+TEST_ALERT = "empathy/testAlert"
+CHECK_ALERTS = "empathy/checkAlerts"
+INIT_ALERTS = "empathy/initAlerts"
 DID_FIRE_ALERT = "empathy/didFireAlert"
+DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 
-REQUESTS = (SNAPSHOT, ACTIVITY, EXPORT_CSV, RESOLVE_SOURCE, GENERATE_DEMO)
-NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT)
+REQUESTS = (
+    SNAPSHOT,
+    ACTIVITY,
+    EXPORT_CSV,
+    RESOLVE_SOURCE,
+    GENERATE_DEMO,
+    REFRESH,
+    CLEAR_HISTORY,
+    UNDO_CLEAR_HISTORY,
+    ALERTS,
+    TEST_ALERT,
+    CHECK_ALERTS,
+    INIT_ALERTS,
+)
+NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT, DID_CHANGE_ALERTS)
 
 RangeName = Literal["today", "7d", "30d", "all"]
 
@@ -77,11 +98,23 @@ class ExportCsvParams(_In):
 
 
 class ResolveSourceParams(_In):
-    """``empathy/resolveSource``: where a workflow (or one call's step) is defined."""
+    """``empathy/resolveSource``: where a workflow (or one call's step) is defined.
 
-    workflowName: str = Field(min_length=1)
+    ``workflowName`` may be missing or empty when ``callId`` is given (a call without a workflow):
+    the call's own record then says where it came from.
+    """
+
+    workflowName: str | None = None
     stepName: str | None = None
     callId: str | None = None
+
+    @model_validator(mode="after")
+    def _something_to_resolve(self) -> ResolveSourceParams:
+        if not self.workflowName:
+            self.workflowName = None
+            if not self.callId:
+                raise ValueError("workflowName must not be empty unless callId is given")
+        return self
 
 
 class GenerateDemoParams(_In):
@@ -89,6 +122,32 @@ class GenerateDemoParams(_In):
 
     calls: int = Field(default=2000, ge=1, le=200_000)
     days: int = Field(default=14, ge=1, le=365)
+
+
+class EmptyParams(_In):
+    """Requests without parameters (``{}`` or null)."""
+
+
+class UndoClearHistoryParams(_In):
+    """``empathy/undoClearHistory``: the ``archiveDir`` a clearHistory returned."""
+
+    archiveDir: str = Field(min_length=1)
+
+
+class TestAlertParams(_In):
+    """``empathy/testAlert``: evaluate one rule now; nothing is stored or sent."""
+
+    rule: str = Field(min_length=1)
+
+
+class InitAlertsParams(_In):
+    """``empathy/initAlerts``: the 3-question wizard (metric, threshold, where to send)."""
+
+    metric: str = Field(min_length=1)
+    threshold: float
+    channel: Literal["webhook", "email", "stdout"]
+    target: str | None = Field(default=None, description="webhook URL or email address")
+    overwrite: bool = False
 
 
 # -- results and sections -------------------------------------------------------------------
@@ -203,6 +262,47 @@ class Health(_Out):
     dirs: list[HealthDir]
 
 
+class Delta(_Out):
+    """One headline number against the previous period of equal length."""
+
+    previous: float | None
+    change: float | None = Field(description="current - previous (percentage points for rates)")
+    percent: float | None = Field(description="change / previous x 100; null when previous is 0")
+
+
+class Deltas(_Out):
+    total_cost: Delta
+    calls: Delta
+    success_rate: Delta
+    avg_latency_ms: Delta
+    input_tokens: Delta
+    output_tokens: Delta
+    active_workflows: Delta
+
+
+AlertState = Literal["ok", "pending", "firing", "disabled", "invalid"]
+
+
+class AlertRuleStatus(_Out):
+    name: str
+    metric: str
+    state: AlertState
+    severity: str
+    lastValue: float | None
+    threshold: float
+    lastFiredAt: str | None = Field(description="ISO 8601 (UTC)")
+
+
+class AlertsStatus(_Out):
+    """``empathy/alerts`` result, ``empathy/didChangeAlerts`` params, ``Snapshot.alerts``."""
+
+    enabled: bool
+    configPath: str
+    rules: list[AlertRuleStatus]
+    errors: list[str] = Field(description="alerts.yaml problems, each 'alerts.yaml:LINE: ...'")
+    failingChannels: list[str]
+
+
 class Snapshot(_Out):
     """The full dashboard: the keys of ``empathy telemetry --json`` plus version and previous."""
 
@@ -225,7 +325,9 @@ class Snapshot(_Out):
     circuit_breakers: dict[str, dict[str, Any]]
     recent_calls: list[CallRow]
     health: Health
-    retention_days: int | None = Field(default=None, description="display only (settings)")
+    deltas: Deltas
+    alerts: AlertsStatus | None = Field(description="null when there is no alerts.yaml")
+    retention_days: int = Field(description="the retentionDays setting (display only)")
 
 
 class DidUpdateParams(_Out):
@@ -267,10 +369,71 @@ class GenerateDemoResult(_Out):
     dir: str
 
 
-class DidFireAlertParams(_Out):
-    """``empathy/didFireAlert``: alerts that fired on the last ingest (alerts plugin)."""
+class RefreshResult(_Out):
+    durationMs: float
+    records: int = Field(description="records read (calls + runs)")
 
-    alerts: list[dict[str, Any]]
+
+class ClearHistoryResult(_Out):
+    archiveDir: str
+    moved: list[str]
+
+
+class UndoClearHistoryResult(_Out):
+    restored: list[str]
+
+
+class TestAlertResult(_Out):
+    rule: str
+    value: float | None
+    threshold: float
+    breached: bool
+    message: str
+
+
+class CheckAlertsResult(_Out):
+    evaluated: int
+    fired: int
+    resolved: int
+
+
+class InitAlertsResult(_Out):
+    configPath: str
+
+
+class AlertButtonArgs(_Out):
+    workflowName: str
+
+
+class AlertButton(BaseModel):
+    """A button on the VS Code notification; ``args`` is left out when the command takes none."""
+
+    model_config = ConfigDict(extra="allow")
+
+    title: str
+    command: str
+    args: AlertButtonArgs | None = None
+
+
+class DidFireAlertParams(_Out):
+    """``empathy/didFireAlert``: one alert fired (or resolved); the extension only displays it."""
+
+    level: Literal["information", "warning", "error"]
+    message: str
+    rule: str
+    value: float | None
+    threshold: float
+    workflow_name: str | None
+    provider: str | None
+    resolved: bool
+    buttons: list[AlertButton]
+
+    def wire(self) -> dict[str, Any]:
+        out = self.model_dump(mode="json")
+        for b in out["buttons"]:
+            if b.get("args") is None:
+                b.pop("args", None)
+        return out
 
 
 _SECTION_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
@@ -296,11 +459,19 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     EXPORT_CSV: (ExportCsvParams, (ExportCsvResult,)),
     RESOLVE_SOURCE: (ResolveSourceParams, (SourceLocation, SourceUnresolved)),
     GENERATE_DEMO: (GenerateDemoParams, (GenerateDemoResult,)),
+    REFRESH: (EmptyParams, (RefreshResult,)),
+    CLEAR_HISTORY: (EmptyParams, (ClearHistoryResult,)),
+    UNDO_CLEAR_HISTORY: (UndoClearHistoryParams, (UndoClearHistoryResult,)),
+    ALERTS: (EmptyParams, (AlertsStatus,)),
+    TEST_ALERT: (TestAlertParams, (TestAlertResult,)),
+    CHECK_ALERTS: (EmptyParams, (CheckAlertsResult,)),
+    INIT_ALERTS: (InitAlertsParams, (InitAlertsResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
     DID_CHANGE_HEALTH: Health,
     DID_FIRE_ALERT: DidFireAlertParams,
+    DID_CHANGE_ALERTS: AlertsStatus,
 }
 
 MODELS: tuple[type[BaseModel], ...] = (
@@ -310,6 +481,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     ExportCsvParams,
     ResolveSourceParams,
     GenerateDemoParams,
+    EmptyParams,
+    UndoClearHistoryParams,
+    TestAlertParams,
+    InitAlertsParams,
     CallRow,
     WindowInfo,
     Overview,
@@ -317,6 +492,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     HealthFile,
     HealthDir,
     Health,
+    Delta,
+    Deltas,
+    AlertRuleStatus,
+    AlertsStatus,
     Snapshot,
     DidUpdateParams,
     ActivityResult,
@@ -324,5 +503,13 @@ MODELS: tuple[type[BaseModel], ...] = (
     SourceLocation,
     SourceUnresolved,
     GenerateDemoResult,
+    RefreshResult,
+    ClearHistoryResult,
+    UndoClearHistoryResult,
+    TestAlertResult,
+    CheckAlertsResult,
+    InitAlertsResult,
+    AlertButtonArgs,
+    AlertButton,
     DidFireAlertParams,
 )

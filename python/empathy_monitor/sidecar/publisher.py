@@ -19,6 +19,35 @@ from ..ingest.tailer import ReadResult
 # A relative window ("7d", "today") is re-anchored at "now" when it is older than this on a change.
 REANCHOR_AFTER_S = 300.0
 HEALTH_VOLATILE = ("records",)
+DELTA_KEYS = (
+    "total_cost",
+    "calls",
+    "success_rate",
+    "avg_latency_ms",
+    "input_tokens",
+    "output_tokens",
+    "active_workflows",
+)
+
+
+def _delta(cur: Any, prev: Any) -> dict[str, float | None]:
+    if not isinstance(prev, (int, float)):
+        return {"previous": None, "change": None, "percent": None}
+    if not isinstance(cur, (int, float)):
+        return {"previous": prev, "change": None, "percent": None}
+    change = round(cur - prev, 9)
+    pct = round(change / prev * 100, 4) if prev else None
+    return {"previous": prev, "change": change, "percent": pct}
+
+
+def deltas(overview: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
+    """Each headline number against the previous period.
+
+    ``change`` = current - previous (percentage points for ``success_rate``, which is already a
+    percent); ``percent`` = change / previous x 100, null when previous is 0 or null.
+    """
+    prev = previous or {}
+    return {k: _delta(overview.get(k), prev.get(k)) for k in DELTA_KEYS}
 
 
 @dataclass(frozen=True)
@@ -92,6 +121,7 @@ class Publisher:
         assert self.view is not None and self.key is not None
         out = self.view.render()
         out["previous"] = self.prev.render_overview() if self.prev is not None else None
+        out["deltas"] = deltas(out["overview"], out["previous"])
         out["circuit_breakers"] = self.tel.breakers.render(
             self.tel.parser, self.key.filters.provider
         )

@@ -171,6 +171,7 @@ class Service:
         key = ViewKey(p.range, p.since, p.until, p.now, filters_of(p.filters))
         raw = await self._call(self.publisher.snapshot, key)
         raw["retention_days"] = self.settings.retentionDays
+        raw["alerts"] = None
         return P.Snapshot.model_validate(raw).model_dump(mode="json")
 
     async def activity(self, p: P.ActivityParams) -> dict[str, Any]:

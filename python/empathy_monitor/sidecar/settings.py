@@ -32,8 +32,22 @@ class Settings(BaseModel):
     debounceMs: int = Field(
         default=50, ge=0, le=5000, description="Trailing debounce for file events (max-wait is 2x)."
     )
-    retentionDays: int | None = Field(
-        default=None, ge=1, description="Shown in the panel only; the sidecar never deletes data."
+    retentionDays: int = Field(
+        default=30,
+        ge=1,
+        le=36500,
+        description="The panel's default history (days); the sidecar never deletes data.",
+    )
+    refreshFallbackSeconds: float = Field(
+        default=0,
+        ge=0,
+        le=86400,
+        description="Re-read interval used ONLY when file watching fails to start; 0 = off.",
+    )
+    alertActions: bool = Field(
+        default=True,
+        description="Internal (sent by the extension): false in an untrusted workspace, where"
+        " alerts are evaluated and shown but no action from alerts.yaml runs.",
     )
 
     @field_validator("naiveTimezone")
