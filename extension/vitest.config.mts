@@ -19,5 +19,14 @@ export default defineConfig({
     include: ['tests/extension/**/*.test.ts'],
     environment: 'node',
     restoreMocks: true,
+    coverage: {
+      // The root is the repo: point at this package's provider (same as `provider: 'v8'`).
+      provider: 'custom',
+      customProviderModule: here('node_modules/@vitest/coverage-v8/dist/index.js'),
+      include: ['extension/src/**/*.ts'],
+      exclude: ['extension/src/protocol.generated.ts'],
+      reporter: ['text', 'text-summary'],
+      reportsDirectory: here('coverage'),
+    },
   },
 });

@@ -52,10 +52,11 @@ export async function generateDemo(deps: CommandDeps): Promise<void> {
   await deps.model.refresh();
 }
 
-function guarded(name: string, fn: () => unknown): () => Promise<void> {
-  return async () => {
+/** Runs a command body, turning a failure into a logged error and an error message. */
+export function guarded(name: string, fn: (...args: unknown[]) => unknown): (...args: unknown[]) => Promise<void> {
+  return async (...args: unknown[]) => {
     try {
-      await fn();
+      await fn(...args);
     } catch (err) {
       log.error(`${name} failed`, err);
       void vscode.window.showErrorMessage(`Empathy Telemetry: ${err instanceof Error ? err.message : String(err)}`);

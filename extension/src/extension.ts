@@ -2,14 +2,17 @@
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { exportCsv, generateDemo, registerCommands, type CommandDeps } from './commands';
+import { openAlertsConfig, registerAlertCommands, showFiredAlert, testAlert, type AlertsDeps } from './alerts/alerts';
+import { exportCsv, generateDemo, guarded, registerCommands, type CommandDeps } from './commands';
 import { createLog, log } from './common/log';
 import { resolvePython } from './common/pythonSetup';
-import { initializationOptions, readSettings, RESTART_KEYS } from './common/settings';
+import { initialRange, initializationOptions, readSettings, RESTART_KEYS } from './common/settings';
+import { History } from './history';
 import { TelemetryModel } from './model';
 import { registerPanelSerializer, TelemetryPanel, type PanelDeps } from './panel/panel';
 import { Sidecar } from './sidecar/client';
 import { createStatusBar } from './statusBar';
+import { registerTrust } from './trust';
 
 let sidecar: Sidecar | undefined;
 
@@ -32,11 +35,12 @@ export function activate(context: vscode.ExtensionContext): void {
           pythonPath: () => readSettings().pythonPath,
           onEnvironmentReady: () => void sc.restart('private environment created', 0),
         }),
-      initializationOptions: () => initializationOptions(readSettings()),
+      // Alert actions from the workspace's alerts.yaml run only in a trusted workspace.
+      initializationOptions: () => initializationOptions(readSettings(), vscode.workspace.isTrusted),
       cwd: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     });
     sidecar = sc;
-    const model = new TelemetryModel(sc, readSettings().defaultRange);
+    const model = new TelemetryModel(sc, initialRange(readSettings()));
     let started = false;
     const ensureStarted = (): void => {
       if (started) return;
@@ -49,6 +53,8 @@ export function activate(context: vscode.ExtensionContext): void {
       ensureStarted,
       openPanel: () => TelemetryPanel.show(panelDeps),
     };
+    const alertsDeps: AlertsDeps = { sidecar: sc, ensureStarted };
+    const history = new History({ sidecar: sc, ensureStarted, onChanged: () => void model.refresh() });
     const panelDeps: PanelDeps = {
       extensionUri: context.extensionUri,
       model,
@@ -56,16 +62,24 @@ export function activate(context: vscode.ExtensionContext): void {
       ensureStarted,
       exportCsv: () => exportCsv(commandDeps),
       generateDemo: () => generateDemo(commandDeps),
+      clearHistory: () => history.clear(),
+      undoClearHistory: (dir) => history.undo(dir),
+      testAlert: (rule) => testAlert(alertsDeps, rule),
+      openAlertsConfig: () => openAlertsConfig(alertsDeps),
     };
     context.subscriptions.push(
       model,
       sc.onUpdate((u) => model.applyUpdate(u)),
+      sc.onAlertsChanged((a) => model.applyAlerts(a)),
+      sc.onAlertFired((a) => void showFiredAlert(a).catch((err: unknown) => log.error('alert notification', err))),
       sc.onStatus((s) => {
         if (s.state === 'ready') void model.refresh();
       }),
       createStatusBar(model, sc),
       registerPanelSerializer(panelDeps),
       registerCommands(commandDeps),
+      registerAlertCommands(alertsDeps, guarded),
+      registerTrust(sc, () => started),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (started && RESTART_KEYS.some((k) => e.affectsConfiguration(k))) void sc.restart('settings changed');
       }),

@@ -5,7 +5,7 @@
  */
 import * as vscode from 'vscode';
 import { log } from './common/log';
-import { Methods, type Filters, type Range, type Snapshot, type SnapshotUpdate } from './protocol';
+import { Methods, type AlertsStatus, type Filters, type Range, type Snapshot, type SnapshotUpdate } from './protocol';
 
 export interface ViewState {
   range: Range;
@@ -68,6 +68,11 @@ export class TelemetryModel implements vscode.Disposable {
     this.updateEmitter.fire(update);
   }
 
+  /** Keeps the cached snapshot's alerts current (`didChangeAlerts`), so a replay shows them. */
+  applyAlerts(alerts: AlertsStatus): void {
+    if (this.snapshot) this.snapshot = { ...this.snapshot, alerts };
+  }
+
   dispose(): void {
     this.snapshotEmitter.dispose();
     this.updateEmitter.dispose();
@@ -80,5 +85,6 @@ export function todaysCost(snap: Snapshot): number | undefined {
   const day = snap.window?.now?.slice(0, 10);
   if (snap.window?.range === 'today') return snap.overview?.total_cost;
   const point = snap.cost_series?.find((p) => p.date === day);
-  return point ? point.cost : snap.cost_series ? 0 : undefined;
+  if (!point) return snap.cost_series ? 0 : undefined;
+  return typeof point.cost === 'number' ? point.cost : undefined;
 }

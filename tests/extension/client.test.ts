@@ -105,6 +105,19 @@ describe('Sidecar', () => {
     expect(updates).toEqual([{ version: 2, baseVersion: 1, changed: {} }]);
   });
 
+  it('relays alert notifications', async () => {
+    const { sc } = make();
+    const fired: unknown[] = [];
+    const changed: unknown[] = [];
+    sc.onAlertFired((a) => fired.push(a));
+    sc.onAlertsChanged((a) => changed.push(a));
+    await sc.restart('start', 0);
+    instances[0].notifications.get('empathy/didFireAlert')?.({ rule: 'r', level: 'warning' });
+    instances[0].notifications.get('empathy/didChangeAlerts')?.({ enabled: true, rules: [] });
+    expect(fired).toEqual([{ rule: 'r', level: 'warning' }]);
+    expect(changed).toEqual([{ enabled: true, rules: [] }]);
+  });
+
   it('goes to error without an interpreter, and requests fail with the reason', async () => {
     const { sc, states } = make(null);
     await sc.restart('start', 0);

@@ -57,6 +57,14 @@ describe('parseWebviewMessage', () => {
     { type: 'openFile', path: '', line: 1 },
     { type: 'openFile', path: '/etc/passwd' },
     { type: 'openFile', path: '/etc/passwd', line: '1' },
+    { type: 'openSource', workflowName: null, callId: null },
+    { type: 'openSource', workflowName: '', callId: '' },
+    { type: 'undoClearHistory' },
+    { type: 'undoClearHistory', archiveDir: '' },
+    { type: 'undoClearHistory', archiveDir: 7 },
+    { type: 'testAlert' },
+    { type: 'testAlert', rule: '' },
+    { type: 'testAlert', rule: 'x'.repeat(5000) },
   ])('rejects %j', (raw) => {
     expect(parseWebviewMessage(raw)).toBeUndefined();
   });
@@ -67,6 +75,28 @@ describe('parseWebviewMessage', () => {
       type: 'openSource',
       workflowName: name,
     });
+  });
+});
+
+describe('round 2 messages', () => {
+  it('accepts a call without a workflow by its callId alone', () => {
+    expect(parseWebviewMessage({ type: 'openSource', workflowName: null, callId: 'c9' })).toEqual({
+      type: 'openSource',
+      callId: 'c9',
+    });
+    expect(parseWebviewMessage({ type: 'openSource', callId: 'c9', stepName: '' })).toEqual({ type: 'openSource', callId: 'c9' });
+  });
+
+  it.each(['clearHistory', 'clearFeed', 'refreshAll', 'openSettings', 'openAlertsConfig'])('accepts %s and drops extra keys', (type) => {
+    expect(parseWebviewMessage({ type, extra: 1 })).toEqual({ type });
+  });
+
+  it('accepts undoClearHistory and testAlert with their argument', () => {
+    expect(parseWebviewMessage({ type: 'undoClearHistory', archiveDir: '/ws/.empathy/archive/cleared-x' })).toEqual({
+      type: 'undoClearHistory',
+      archiveDir: '/ws/.empathy/archive/cleared-x',
+    });
+    expect(parseWebviewMessage({ type: 'testAlert', rule: 'Daily budget', more: true })).toEqual({ type: 'testAlert', rule: 'Daily budget' });
   });
 });
 

@@ -87,4 +87,16 @@ describe('openSource', () => {
     const sidecar = { request: vi.fn().mockResolvedValue({ uri: path.join(outside, 'secret.txt'), line: 1 }) };
     expect((await openSource(sidecar, { workflowName: 'w' })).opened).toBe(false);
   });
+  it('resolves a call without a workflow by callId alone, leaving workflowName out', async () => {
+    const sidecar = { request: vi.fn().mockResolvedValue({ uri: null, reason: 'the call names no source' }) };
+    const res = await openSource(sidecar, { workflowName: null, callId: 'c7' });
+    expect(sidecar.request).toHaveBeenCalledWith('empathy/resolveSource', { callId: 'c7' });
+    expect(res).toEqual({ opened: false, message: 'No source found for this call: the call names no source' });
+  });
+
+  it('asks nothing when there is neither a workflow nor a call', async () => {
+    const sidecar = { request: vi.fn() };
+    expect((await openSource(sidecar, {})).opened).toBe(false);
+    expect(sidecar.request).not.toHaveBeenCalled();
+  });
 });

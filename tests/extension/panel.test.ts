@@ -4,7 +4,7 @@ import { TelemetryModel } from '../../extension/src/model';
 import { restoredView, TelemetryPanel, type PanelDeps } from '../../extension/src/panel/panel';
 import type { Snapshot } from '../../extension/src/protocol';
 import type { Sidecar, SidecarStatus } from '../../extension/src/sidecar/client';
-import { EventEmitter, Uri, window } from './vscode.mock';
+import { commands, EventEmitter, Uri, window } from './vscode.mock';
 
 function fakePanel() {
   const receive = new EventEmitter<unknown>();
@@ -37,12 +37,15 @@ function fakePanel() {
 
 function fakeSidecar(state: SidecarStatus['state'] = 'ready') {
   const status = new EventEmitter<SidecarStatus>();
+  const alerts = new EventEmitter<unknown>();
   return {
     status: { state } as SidecarStatus,
     onStatus: status.event,
     onHealth: new EventEmitter<unknown>().event,
+    onAlertsChanged: alerts.event,
     request: vi.fn(),
     fireStatus: (s: SidecarStatus) => status.fire(s),
+    fireAlerts: (a: unknown) => alerts.fire(a),
   };
 }
 
@@ -67,6 +70,10 @@ beforeEach(() => {
     sidecar: sidecar as unknown as Sidecar,
     exportCsv: vi.fn().mockResolvedValue({ path: '/ws/out.csv', rows: 12 }),
     generateDemo: vi.fn().mockResolvedValue(undefined),
+    clearHistory: vi.fn().mockResolvedValue({ archiveDir: '/ws/.empathy/archive/cleared-20260101T000000Z', moved: ['llm_calls.jsonl'] }),
+    undoClearHistory: vi.fn().mockResolvedValue({ restored: ['llm_calls.jsonl'] }),
+    testAlert: vi.fn().mockResolvedValue({ rule: 'Budget', value: 12, threshold: 10, breached: true, message: 'daily_cost 12 > 10.' }),
+    openAlertsConfig: vi.fn().mockResolvedValue(undefined),
     ensureStarted: vi.fn(),
   };
 });
@@ -164,7 +171,89 @@ describe('TelemetryPanel', () => {
   });
 });
 
+describe('round 2 controls', () => {
+  const posted = () => panel.webview.postMessage.mock.calls.map((c) => (c as unknown[])[0]);
+
+  it('Clear History: confirms through the extension, then tells the webview where the files went', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'clearHistory' });
+    await vi.waitFor(() =>
+      expect(posted()).toContainEqual({
+        type: 'historyCleared',
+        archiveDir: '/ws/.empathy/archive/cleared-20260101T000000Z',
+        moved: ['llm_calls.jsonl'],
+      }),
+    );
+    expect(deps.clearHistory).toHaveBeenCalledOnce();
+  });
+
+  it('Clear History cancelled: nothing is posted', async () => {
+    (deps.clearHistory as ReturnType<typeof vi.fn>).mockResolvedValueOnce(undefined);
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'clearHistory' });
+    await flush();
+    expect(posted().some((m) => (m as { type: string }).type === 'historyCleared')).toBe(false);
+  });
+
+  it('Undo passes the archive folder on', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'undoClearHistory', archiveDir: '/ws/.empathy/archive/cleared-x' });
+    await vi.waitFor(() => expect(deps.undoClearHistory).toHaveBeenCalledWith('/ws/.empathy/archive/cleared-x'));
+  });
+
+  it('clearFeed is view-only: nothing goes to the sidecar', async () => {
+    TelemetryPanel.show(deps);
+    sidecar.request.mockClear();
+    panel.send({ type: 'clearFeed' });
+    await flush();
+    expect(sidecar.request).not.toHaveBeenCalled();
+    expect(posted()).toEqual([]);
+  });
+
+  it('Refresh forces a re-read, reports its time and record count, then re-fetches the view', async () => {
+    TelemetryPanel.show(deps);
+    sidecar.request.mockResolvedValueOnce({ durationMs: 42, records: 401 });
+    panel.send({ type: 'refreshAll' });
+    await vi.waitFor(() => expect(posted()).toContainEqual({ type: 'refreshed', durationMs: 42, records: 401 }));
+    expect(sidecar.request).toHaveBeenNthCalledWith(1, 'empathy/refresh', {});
+    await vi.waitFor(() => expect(sidecar.request).toHaveBeenCalledWith('empathy/snapshot', { range: '7d', filters: {} }));
+  });
+
+  it('Settings opens the settings UI filtered to this extension', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'openSettings' });
+    await vi.waitFor(() =>
+      expect(commands.executeCommand).toHaveBeenCalledWith('workbench.action.openSettings', '@ext:empathy.empathy-telemetry'),
+    );
+  });
+
+  it('relays alert changes and runs Test / Open config for the strip', async () => {
+    TelemetryPanel.show(deps);
+    const status = { enabled: true, configPath: '/ws/.empathy/alerts.yaml', rules: [], errors: [], failingChannels: [] };
+    sidecar.fireAlerts(status);
+    expect(posted()).toContainEqual({ type: 'alerts', alerts: status });
+    panel.send({ type: 'testAlert', rule: 'Budget' });
+    await vi.waitFor(() =>
+      expect(posted()).toContainEqual({
+        type: 'notice',
+        level: 'info',
+        message: 'Test of "Budget": would fire. daily_cost 12 > 10. Nothing was sent.',
+      }),
+    );
+    expect(deps.testAlert).toHaveBeenCalledWith('Budget');
+    panel.send({ type: 'openAlertsConfig' });
+    await vi.waitFor(() => expect(deps.openAlertsConfig).toHaveBeenCalledOnce());
+  });
+});
+
 describe('openSource from the panel', () => {
+  it('opens a call without a workflow by its callId', async () => {
+    TelemetryPanel.show(deps);
+    sidecar.request.mockResolvedValueOnce({ uri: null, reason: 'no source recorded' });
+    panel.send({ type: 'openSource', workflowName: null, callId: 'c2' });
+    await vi.waitFor(() => expect(sidecar.request).toHaveBeenCalledWith('empathy/resolveSource', { callId: 'c2' }));
+  });
+
   it('sends only the contract keys to the sidecar', async () => {
     TelemetryPanel.show(deps);
     sidecar.request.mockResolvedValueOnce({ uri: null, reason: 'nothing recorded' });

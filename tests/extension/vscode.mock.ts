@@ -92,6 +92,8 @@ export const window = {
   showWarningMessage: vi.fn(() => Promise.resolve(undefined)),
   showTextDocument: vi.fn(() => Promise.resolve(undefined)),
   showSaveDialog: vi.fn(() => Promise.resolve(undefined)),
+  showQuickPick: vi.fn((): Promise<unknown> => Promise.resolve(undefined)),
+  showInputBox: vi.fn((): Promise<string | undefined> => Promise.resolve(undefined)),
   withProgress: vi.fn((_o: unknown, task: (p: unknown, t: unknown) => unknown) =>
     task({ report: vi.fn() }, { onCancellationRequested: () => new Disposable() }),
   ),
@@ -104,6 +106,12 @@ export const workspace = {
   })),
   openTextDocument: vi.fn((uri: Uri) => Promise.resolve({ uri, lineCount: 100 })),
   onDidChangeConfiguration: vi.fn(() => new Disposable()),
+  isTrusted: true,
+  trustListeners: [] as (() => void)[],
+  onDidGrantWorkspaceTrust: vi.fn((l: () => void) => {
+    workspace.trustListeners.push(l);
+    return new Disposable(() => workspace.trustListeners.splice(workspace.trustListeners.indexOf(l), 1));
+  }),
 };
 
 export const commands = {

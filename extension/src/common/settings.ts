@@ -2,9 +2,11 @@
 import * as vscode from 'vscode';
 import { RANGES, type InitializationOptions, type Range } from '../protocol';
 
-export interface EmpathySettings extends InitializationOptions {
+/** The user settings; `alertActions` is not one (it follows workspace trust). */
+export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions'> {
   pythonPath: string;
-  defaultRange: Range;
+  /** An explicit range, or '' to derive the opening range from `retentionDays`. */
+  defaultRange: Range | '';
 }
 
 /** Settings whose change requires a sidecar restart. */
@@ -14,26 +16,54 @@ export const RESTART_KEYS = [
   'empathy.naiveTimezone',
   'empathy.activityLimit',
   'empathy.debounceMs',
+  'empathy.retentionDays',
+  'empathy.refreshFallbackSeconds',
 ] as const;
+
+function finite(v: unknown, dflt: number): number {
+  return typeof v === 'number' && Number.isFinite(v) ? v : dflt;
+}
 
 export function readSettings(): EmpathySettings {
   const cfg = vscode.workspace.getConfiguration('empathy');
-  const range = cfg.get<string>('defaultRange', '7d');
+  const range = cfg.get<string>('defaultRange', '');
   return {
     pythonPath: cfg.get<string>('pythonPath', '').trim(),
     telemetryDirs: cfg.get<string[]>('telemetryDirs', []).filter((d) => typeof d === 'string'),
     naiveTimezone: cfg.get<string>('naiveTimezone', 'local'),
     activityLimit: cfg.get<number>('activityLimit', 20),
     debounceMs: cfg.get<number>('debounceMs', 50),
-    defaultRange: (RANGES as readonly string[]).includes(range) ? (range as Range) : '7d',
+    defaultRange: (RANGES as readonly string[]).includes(range) ? (range as Range) : '',
+    retentionDays: finite(cfg.get<number>('retentionDays', 30), 30),
+    refreshFallbackSeconds: finite(cfg.get<number>('refreshFallbackSeconds', 0), 0),
   };
 }
 
-export function initializationOptions(s: EmpathySettings): InitializationOptions {
+/** The range for `retentionDays` days of history (PANEL_CONTRACT.md, "Settings additions"). */
+export function rangeForRetention(days: number): Range {
+  if (days <= 1) return 'today';
+  if (days <= 7) return '7d';
+  if (days <= 30) return '30d';
+  return 'all';
+}
+
+/** The range the panel opens with: `empathy.defaultRange` when set, else from `retentionDays`. */
+export function initialRange(s: Pick<EmpathySettings, 'defaultRange' | 'retentionDays'>): Range {
+  return s.defaultRange || rangeForRetention(s.retentionDays);
+}
+
+/**
+ * What the sidecar gets as `initializationOptions`. `trusted` is `vscode.workspace.isTrusted`: in
+ * an untrusted workspace the sidecar shows alerts but runs no action from the workspace's alerts.yaml.
+ */
+export function initializationOptions(s: EmpathySettings, trusted: boolean): InitializationOptions {
   return {
     telemetryDirs: s.telemetryDirs,
     naiveTimezone: s.naiveTimezone,
     activityLimit: s.activityLimit,
     debounceMs: s.debounceMs,
+    retentionDays: s.retentionDays,
+    refreshFallbackSeconds: s.refreshFallbackSeconds,
+    alertActions: trusted,
   };
 }

@@ -6,6 +6,7 @@ import {
   FILTER_KEYS,
   RANGES,
   type ActivityPage,
+  type AlertsStatus,
   type Filters,
   type Health,
   type Range,
@@ -23,17 +24,27 @@ export type ExtensionMessage =
   | { type: 'health'; health: Health }
   | { type: 'exported'; path: string; rows: number }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
-  | { type: 'uiState'; range: Range; filters: Filters };
+  | { type: 'uiState'; range: Range; filters: Filters }
+  | { type: 'alerts'; alerts: AlertsStatus }
+  | { type: 'historyCleared'; archiveDir: string; moved: string[] }
+  | { type: 'refreshed'; durationMs: number; records: number };
 
 export type WebviewMessage =
   | { type: 'ready' }
   | { type: 'setView'; range: Range; filters: Filters }
   | { type: 'refresh' }
   | { type: 'loadMore'; offset: number; limit: number; filters: Filters }
-  | { type: 'openSource'; workflowName: string; stepName?: string; callId?: string }
+  | { type: 'openSource'; workflowName?: string; stepName?: string; callId?: string }
   | { type: 'openFile'; path: string; line: number }
   | { type: 'exportCsv' }
-  | { type: 'generateDemo' };
+  | { type: 'generateDemo' }
+  | { type: 'clearHistory' }
+  | { type: 'undoClearHistory'; archiveDir: string }
+  | { type: 'clearFeed' }
+  | { type: 'refreshAll' }
+  | { type: 'openSettings' }
+  | { type: 'openAlertsConfig' }
+  | { type: 'testAlert'; rule: string };
 
 const MAX_STRING = 4096;
 export const MAX_PAGE = 1000;
@@ -78,7 +89,18 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'refresh':
     case 'exportCsv':
     case 'generateDemo':
+    case 'clearHistory':
+    case 'clearFeed':
+    case 'refreshAll':
+    case 'openSettings':
+    case 'openAlertsConfig':
       return { type: raw.type };
+    case 'undoClearHistory':
+      if (!isStr(raw.archiveDir) || raw.archiveDir.length === 0) return undefined;
+      return { type: 'undoClearHistory', archiveDir: raw.archiveDir };
+    case 'testAlert':
+      if (!isStr(raw.rule) || raw.rule.length === 0) return undefined;
+      return { type: 'testAlert', rule: raw.rule };
     case 'setView': {
       const filters = parseFilters(raw.filters);
       if (!isRange(raw.range) || !filters) return undefined;
@@ -92,10 +114,13 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       return { type: 'loadMore', offset: raw.offset, limit: raw.limit, filters };
     }
     case 'openSource': {
-      if (!isStr(raw.workflowName) || !isOptStr(raw.stepName) || !isOptStr(raw.callId)) return undefined;
-      const msg: WebviewMessage = { type: 'openSource', workflowName: raw.workflowName };
-      if (isStr(raw.stepName)) msg.stepName = raw.stepName;
-      if (isStr(raw.callId)) msg.callId = raw.callId;
+      // A call without a workflow is opened by its callId alone; one of the two must be there.
+      if (!isOptStr(raw.workflowName) || !isOptStr(raw.stepName) || !isOptStr(raw.callId)) return undefined;
+      if (!raw.workflowName && !raw.callId) return undefined;
+      const msg: WebviewMessage = { type: 'openSource' };
+      if (isStr(raw.workflowName) && raw.workflowName) msg.workflowName = raw.workflowName;
+      if (isStr(raw.stepName) && raw.stepName) msg.stepName = raw.stepName;
+      if (isStr(raw.callId) && raw.callId) msg.callId = raw.callId;
       return msg;
     }
     case 'openFile':

@@ -75,18 +75,21 @@ export interface SourceResolver {
   request<R>(method: string, params: unknown): Promise<R>;
 }
 
-/** Asks the sidecar where a workflow (or call) lives in the source, then opens it. */
+/**
+ * Asks the sidecar where a workflow (or one call) lives in the source, then opens it. A call
+ * without a workflow is resolved by its `callId` alone (`workflowName` is left out).
+ */
 export async function openSource(sidecar: SourceResolver, params: ResolveSourceParams): Promise<OpenResult> {
   // Only the contract's keys: the sidecar rejects anything extra.
-  const clean: ResolveSourceParams = { workflowName: params.workflowName };
+  const clean: ResolveSourceParams = {};
+  if (params.workflowName) clean.workflowName = params.workflowName;
   if (params.stepName) clean.stepName = params.stepName;
   if (params.callId) clean.callId = params.callId;
+  if (!clean.workflowName && !clean.callId) return { opened: false, message: 'No source to open: the call names no workflow.' };
   const res = await sidecar.request<ResolveSourceResult>(Methods.resolveSource, clean);
   if (res.uri === null) {
-    return {
-      opened: false,
-      message: `No source found for workflow "${params.workflowName}": ${res.reason}`,
-    };
+    const what = clean.workflowName ? `workflow "${clean.workflowName}"` : 'this call';
+    return { opened: false, message: `No source found for ${what}: ${res.reason}` };
   }
   return openFileAt(res.uri, res.line);
 }

@@ -6,7 +6,15 @@ import * as fs from 'node:fs';
 import * as vscode from 'vscode';
 import { log } from '../common/log';
 import type { TelemetryModel, ViewState } from '../model';
-import { Methods, type ActivityPage, type ExportCsvResult } from '../protocol';
+import {
+  Methods,
+  type ActivityPage,
+  type ClearHistoryResult,
+  type ExportCsvResult,
+  type RefreshResult,
+  type TestAlertResult,
+  type UndoClearHistoryResult,
+} from '../protocol';
 import type { Sidecar, SidecarStatus } from '../sidecar/client';
 import { renderHtml } from './html';
 import { isRange, parseFilters, parseWebviewMessage, type ExtensionMessage, type PanelStatus, type WebviewMessage } from './messages';
@@ -14,6 +22,8 @@ import { openFileAt, openSource, type OpenResult } from './openSource';
 
 export const VIEW_TYPE = 'empathy.telemetryPanel';
 export const TITLE = 'Empathy Telemetry';
+/** `<publisher>.<name>` from package.json: the settings UI filter `@ext:` uses it. */
+export const EXTENSION_ID = 'empathy.empathy-telemetry';
 
 export interface PanelDeps {
   extensionUri: vscode.Uri;
@@ -21,6 +31,12 @@ export interface PanelDeps {
   sidecar: Sidecar;
   exportCsv(): Promise<ExportCsvResult | undefined>;
   generateDemo(): Promise<void>;
+  /** Asks for confirmation, then moves the telemetry files into an archive (undefined: cancelled). */
+  clearHistory(): Promise<ClearHistoryResult | undefined>;
+  /** Restores a clear of this session (refuses any other folder). */
+  undoClearHistory(archiveDir: string): Promise<UndoClearHistoryResult | undefined>;
+  testAlert(rule: string): Promise<TestAlertResult | undefined>;
+  openAlertsConfig(): Promise<void>;
   /** Starts the sidecar if it is not running yet (the panel is what makes it run). */
   ensureStarted(): void;
 }
@@ -85,6 +101,7 @@ export class TelemetryPanel implements vscode.Disposable {
       model.onError((message) => this.post({ type: 'notice', level: 'error', message })),
       sidecar.onStatus((s) => this.post({ type: 'status', ...panelStatus(s) })),
       sidecar.onHealth((health) => this.post({ type: 'health', health })),
+      sidecar.onAlertsChanged((alerts) => this.post({ type: 'alerts', alerts })),
     );
   }
 
@@ -146,6 +163,36 @@ export class TelemetryPanel implements vscode.Disposable {
       case 'generateDemo':
         await this.deps.generateDemo();
         return;
+      case 'clearHistory': {
+        const res = await this.deps.clearHistory();
+        if (res) this.post({ type: 'historyCleared', archiveDir: res.archiveDir, moved: res.moved });
+        return;
+      }
+      case 'undoClearHistory':
+        await this.deps.undoClearHistory(msg.archiveDir);
+        return;
+      case 'clearFeed':
+        // View-only: the webview keeps its "cleared at" marker; nothing goes to the sidecar.
+        return;
+      case 'refreshAll': {
+        const res = await sidecar.request<RefreshResult>(Methods.refresh, {});
+        this.post({ type: 'refreshed', durationMs: res.durationMs, records: res.records });
+        await model.refresh();
+        return;
+      }
+      case 'openSettings':
+        await vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`);
+        return;
+      case 'openAlertsConfig':
+        await this.deps.openAlertsConfig();
+        return;
+      case 'testAlert': {
+        const res = await this.deps.testAlert(msg.rule);
+        if (res) {
+          this.post({ type: 'notice', level: 'info', message: `Test of "${res.rule}": ${res.breached ? 'would fire' : 'would not fire'}. ${res.message} Nothing was sent.` });
+        }
+        return;
+      }
     }
   }
 

@@ -14,7 +14,14 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import { log } from '../common/log';
-import { Methods, type Health, type InitializationOptions, type SnapshotUpdate } from '../protocol';
+import {
+  Methods,
+  type AlertsStatus,
+  type DidFireAlertParams,
+  type Health,
+  type InitializationOptions,
+  type SnapshotUpdate,
+} from '../protocol';
 import { Backoff } from './backoff';
 
 export type SidecarState = 'starting' | 'ready' | 'reconnecting' | 'error' | 'stopped';
@@ -45,11 +52,17 @@ export class Sidecar implements vscode.Disposable {
   private readonly statusEmitter = new vscode.EventEmitter<SidecarStatus>();
   private readonly updateEmitter = new vscode.EventEmitter<SnapshotUpdate>();
   private readonly healthEmitter = new vscode.EventEmitter<Health>();
+  private readonly alertFiredEmitter = new vscode.EventEmitter<DidFireAlertParams>();
+  private readonly alertsEmitter = new vscode.EventEmitter<AlertsStatus>();
   status: SidecarStatus = { state: 'stopped' };
 
   readonly onStatus = this.statusEmitter.event;
   readonly onUpdate = this.updateEmitter.event;
   readonly onHealth = this.healthEmitter.event;
+  /** `empathy/didFireAlert`: one alert fired or resolved. */
+  readonly onAlertFired = this.alertFiredEmitter.event;
+  /** `empathy/didChangeAlerts`: a rule's state changed. */
+  readonly onAlertsChanged = this.alertsEmitter.event;
 
   constructor(private readonly deps: SidecarDeps) {}
 
@@ -155,6 +168,8 @@ export class Sidecar implements vscode.Disposable {
     const client = new LanguageClient('empathy.sidecar', 'Empathy Telemetry Sidecar', serverOptions, clientOptions);
     client.onNotification(Methods.didUpdate, (p: SnapshotUpdate) => this.updateEmitter.fire(p));
     client.onNotification(Methods.didChangeHealth, (h: Health) => this.healthEmitter.fire(h));
+    client.onNotification(Methods.didFireAlert, (a: DidFireAlertParams) => this.alertFiredEmitter.fire(a));
+    client.onNotification(Methods.didChangeAlerts, (a: AlertsStatus) => this.alertsEmitter.fire(a));
     this.client = client;
     try {
       await client.start();
@@ -190,5 +205,7 @@ export class Sidecar implements vscode.Disposable {
     this.statusEmitter.dispose();
     this.updateEmitter.dispose();
     this.healthEmitter.dispose();
+    this.alertFiredEmitter.dispose();
+    this.alertsEmitter.dispose();
   }
 }
