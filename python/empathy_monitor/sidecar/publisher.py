@@ -155,12 +155,17 @@ class Publisher:
 
     # -- live -----------------------------------------------------------------------------
     def ingest(
-        self, res: ReadResult, check_health: bool = False, rebuild: bool = False
+        self,
+        res: ReadResult,
+        check_health: bool = False,
+        rebuild: bool = False,
+        force: bool = False,
     ) -> Update | None:
         """Fold what ``Telemetry.refresh`` read; the diff to send, or None if nothing changed.
 
         ``check_health`` re-checks health even if the reader saw no problem (a directory appeared
-        or vanished); ``rebuild`` recomputes the view from the tables (settings changed).
+        or vanished); ``rebuild`` recomputes the view from the tables (settings changed);
+        ``force`` sends every section even if none changed (an explicit Refresh).
         """
         health_changed = res.health_changed or check_health
         if res.changed or res.reset:
@@ -181,7 +186,7 @@ class Publisher:
                 if self.prev is not None:
                     self.prev.add_runs(*res.runs)
         sections = self._render()
-        changed = {k: v for k, v in sections.items() if self.last.get(k) != v}
+        changed = {k: v for k, v in sections.items() if force or self.last.get(k) != v}
         upd = self._health_only(health_changed)
         if not changed:
             return upd

@@ -180,4 +180,39 @@ def build() -> EmpathyServer:
     async def generate_demo(svc: Service, p: P.GenerateDemoParams) -> dict[str, Any]:
         return await svc.generate_demo(p)
 
+    @server.feature(P.REFRESH)
+    @validated(P.EmptyParams, P.REFRESH)
+    async def refresh(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
+        return await svc.refresh()
+
+    @server.feature(P.CLEAR_HISTORY)
+    @validated(P.EmptyParams, P.CLEAR_HISTORY)
+    async def clear_history(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
+        return await svc.clear_history()
+
+    @server.feature(P.UNDO_CLEAR_HISTORY)
+    @validated(P.UndoClearHistoryParams, P.UNDO_CLEAR_HISTORY)
+    async def undo_clear_history(svc: Service, p: P.UndoClearHistoryParams) -> dict[str, Any]:
+        return await svc.undo_clear_history(p)
+
+    @server.feature(P.ALERTS)
+    @validated(P.EmptyParams, P.ALERTS)
+    async def alerts(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
+        return await svc.alerts_status()
+
+    @server.feature(P.TEST_ALERT)
+    @validated(P.TestAlertParams, P.TEST_ALERT)
+    async def test_alert(svc: Service, p: P.TestAlertParams) -> dict[str, Any]:
+        return await svc.test_alert(p)
+
+    @server.feature(P.CHECK_ALERTS)
+    @validated(P.EmptyParams, P.CHECK_ALERTS)
+    async def check_alerts(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
+        return await svc.check_alerts()
+
+    @server.feature(P.INIT_ALERTS)
+    @validated(P.InitAlertsParams, P.INIT_ALERTS)
+    async def init_alerts(svc: Service, p: P.InitAlertsParams) -> dict[str, Any]:
+        return await svc.init_alerts(p)
+
     return server

@@ -8,6 +8,7 @@ sent from the event-loop thread only, through ``notify``.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import mmap
 import time
@@ -17,10 +18,10 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..analytics import Filters, Telemetry, WindowSpec
-from ..ingest.decode import decode_record
+from . import history
 from . import protocol as P
 from .export import export_csv
-from .plugins import AlertEngine, ExportWorker, evaluate_alerts, open_alerts, open_otel
+from .plugins import AlertsPlugin, OtelExporter, open_alerts, open_otel
 from .publisher import Publisher, Update, ViewKey
 from .settings import Settings
 from .source_index import SourceIndex, resolve
@@ -32,6 +33,7 @@ T = TypeVar("T")
 PS = ParamSpec("PS")
 Notify = Callable[[str, dict[str, Any]], None]
 TOP_WORKFLOWS = 5  # as `empathy telemetry --json` (its --top default)
+ALERTS_CONFIG = "alerts.yaml"
 
 
 def filters_of(f: P.Filters) -> Filters:
@@ -48,9 +50,12 @@ class Service:
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="empathy-telemetry")
         self.index = SourceIndex(workspace)
         self.watcher: Watcher | None = None
-        self.alerts: AlertEngine | None = None
-        self.otel: ExportWorker | None = None
+        self.alerts: AlertsPlugin | None = None
+        self.otel: OtelExporter | None = None
         self.loaded: asyncio.Future[None] | None = None
+        self.fallback: asyncio.Task[None] | None = None
+        self._alert_task: asyncio.Task[None] | None = None
+        self._alert_again = False
         self._open(settings, None)
 
     def _open(self, settings: Settings, old: Publisher | None) -> None:
@@ -69,15 +74,38 @@ class Service:
 
     # -- life -----------------------------------------------------------------------------
     async def start(self) -> None:
-        """Start watching, then load in the background (requests queue behind the load)."""
+        """Start watching and the plugins, then load in the background (requests queue behind)."""
         self.watcher = Watcher(self.dirs, self._on_batch, self.settings.debounceMs)
-        self.watcher.start()
-        self.alerts = open_alerts(self.workspace, self.dirs)
-        if self.otel is None:
-            self.otel = open_otel()
+        try:
+            self.watcher.start()
+        except Exception as exc:  # e.g. no inotify on a network drive
+            log.error("file watching unavailable: %s", exc)
+            await self.watcher.stop()
+            self.watcher = None
+            self._start_fallback()
+        self.alerts = open_alerts(self.dirs, self.tel, self.settings.alertActions)
+        self.otel = open_otel(self.dirs)
         loop = asyncio.get_running_loop()
         self.loaded = loop.run_in_executor(self.pool, self._load)
         self.loaded.add_done_callback(_log_failure)
+
+    def _start_fallback(self) -> None:
+        """Re-read on a timer, ONLY because watching failed and the user asked for it."""
+        secs = self.settings.refreshFallbackSeconds
+        if secs <= 0:
+            log.warning("no live updates: set empathy.refreshFallbackSeconds to re-read on a timer")
+            return
+        log.warning("re-reading every %gs (refreshFallbackSeconds)", secs)
+
+        async def tick() -> None:
+            while True:
+                await asyncio.sleep(secs)
+                try:
+                    await self._on_batch(Batch(structural=True))
+                except Exception:
+                    log.exception("fallback re-read failed")
+
+        self.fallback = asyncio.get_running_loop().create_task(tick(), name="empathy-fallback")
 
     def _load(self) -> None:
         t0 = time.perf_counter()
@@ -87,38 +115,55 @@ class Service:
 
     async def apply_settings(self, settings: Settings) -> None:
         """Switch to new settings without a restart: reload, re-watch, push what changed."""
-        if self.watcher is not None:
-            await self.watcher.stop()
+        await self._stop_watching()
+        self._close_plugins()
         old = self.publisher
         await self._call(self._open, settings, old)
         await self.start()
         upd = await self._call(self._rebuild)
         self._publish(upd)
 
-    def _rebuild(self) -> Update | None:
+    def _rebuild(self, force: bool = False) -> Update | None:
         from ..ingest.tailer import ReadResult
 
-        return self.publisher.ingest(ReadResult(reset=True), check_health=True, rebuild=True)
+        return self.publisher.ingest(
+            ReadResult(reset=True), check_health=True, rebuild=True, force=force
+        )
 
-    async def close(self) -> None:
+    async def _stop_watching(self) -> None:
+        if self.fallback is not None:
+            self.fallback.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self.fallback
+            self.fallback = None
         if self.watcher is not None:
             await self.watcher.stop()
+            self.watcher = None
+
+    async def close(self) -> None:
+        await self._stop_watching()
+        if self._alert_task is not None:
+            with contextlib.suppress(Exception):
+                await self._alert_task
         self.close_sync()
+
+    def _close_plugins(self) -> None:
+        if self.otel is not None:
+            try:
+                self.otel.close()
+            except Exception:
+                log.exception("otel: close failed")
+            self.otel = None
+        if self.alerts is not None:
+            self.alerts.close()
+            self.alerts = None
 
     def close_sync(self) -> None:
         """Stop and join every thread we started (idempotent; safe after the loop closed)."""
         if self.watcher is not None:
             self.watcher.stop_observer()
         self.pool.shutdown(wait=True, cancel_futures=True)
-        if self.otel is not None:
-            self.otel.close()
-            self.otel = None
-        if self.alerts is not None:
-            try:
-                self.alerts.close()
-            except Exception:
-                log.exception("alerts: close failed")
-            self.alerts = None
+        self._close_plugins()
 
     # -- live updates ---------------------------------------------------------------------
     async def _on_batch(self, batch: Batch) -> None:
@@ -126,30 +171,164 @@ class Service:
             self.watcher.resync()
         only = None if batch.structural else sorted(batch.paths)
         upd, grew = await self._call(self._ingest, only, batch.structural)
-        self._publish(upd)
-        if grew and self.alerts is not None:
-            fired = await self._call(evaluate_alerts, self.alerts, self.tel, time.time())
-            if fired:
-                self.notify(
-                    P.DID_FIRE_ALERT, P.DidFireAlertParams(alerts=fired).model_dump(mode="json")
-                )
+        self._publish(upd)  # the panel first; plugins after
+        if grew and self.otel is not None:
+            self.otel.notify()
+        rules_touched = any(p.name == ALERTS_CONFIG for p in batch.paths)
+        if (grew or rules_touched) and self.alerts is not None:
+            self._schedule_alerts()
 
     def _ingest(self, only: list[Path] | None, structural: bool) -> tuple[Update | None, bool]:
         res = self.tel.refresh(only)
         upd = self.publisher.ingest(res, check_health=structural)
-        if self.otel is not None and res.calls[1] > res.calls[0] and not res.reset:
-            self.otel.submit(self._records(*res.calls))
-        return upd, res.changed
+        return upd, res.changed or res.reset
 
-    def _records(self, start: int, end: int) -> list[dict[str, Any]]:
-        t = self.tel.tables.calls
-        out = []
-        for f, o in zip(t.col("file")[start:end].tolist(), t.col("off")[start:end].tolist()):
-            raw = self.tel.reader.read_line_at(f, o)
-            d = decode_record(raw) if raw is not None else None
-            if d is not None:
-                out.append(d)
-        return out
+    # -- alerts ---------------------------------------------------------------------------
+    def _schedule_alerts(self) -> None:
+        """Evaluate soon, without holding up the caller; evaluations coalesce, never pile up."""
+        if self._alert_task is not None and not self._alert_task.done():
+            self._alert_again = True
+            return
+        self._alert_task = asyncio.get_running_loop().create_task(self._evaluate_alerts())
+
+    async def _evaluate_alerts(self) -> None:
+        again = True
+        while again:
+            self._alert_again = False
+            try:
+                await self._alerts_round(time.time())
+            except Exception:
+                log.exception("alerts: evaluation failed")
+            again = self._alert_again
+
+    async def _alerts_round(self, now: float) -> tuple[int, int, int]:
+        plugin = self.alerts
+        if plugin is None:
+            return 0, 0, 0
+        n, fired, resolved, status = await self._call(plugin.evaluate, now)
+        self._send_alerts(plugin, status)
+        return n, fired, resolved
+
+    def _send_alerts(self, plugin: AlertsPlugin, status: dict[str, Any] | None) -> None:
+        """Push what the engine produced (event-loop thread only)."""
+        for payload in plugin.take_fired():
+            try:
+                msg = P.DidFireAlertParams.model_validate(payload)
+            except Exception:
+                log.exception("alerts: bad VS Code payload %r", payload)
+                continue
+            self.notify(P.DID_FIRE_ALERT, msg.wire())
+        if status is not None:
+            self.notify(
+                P.DID_CHANGE_ALERTS, P.AlertsStatus.model_validate(status).model_dump(mode="json")
+            )
+
+    def _alerts_or_raise(self) -> AlertsPlugin:
+        if self.alerts is None or not self.alerts.enabled():
+            where = self.dirs[0] / "alerts.yaml" if self.dirs else "alerts.yaml"
+            raise ValueError(f"no alerts configured ({where} does not exist)")
+        return self.alerts
+
+    async def alerts_status(self) -> dict[str, Any]:
+        plugin = self.alerts
+        if plugin is None:
+            raise ValueError("alerts are unavailable (no telemetry directory)")
+        st = await self._call(plugin.current_status)
+        return P.AlertsStatus.model_validate(st).model_dump(mode="json")
+
+    async def test_alert(self, p: P.TestAlertParams) -> dict[str, Any]:
+        plugin = self._alerts_or_raise()
+        try:
+            res = await self._call(plugin.test_rule, p.rule)
+        except KeyError:
+            raise ValueError(f"no rule named {p.rule!r} in {plugin.config_path}") from None
+        return P.TestAlertResult.model_validate(res).model_dump(mode="json")
+
+    async def check_alerts(self) -> dict[str, Any]:
+        plugin = self._alerts_or_raise()
+        n, fired, resolved = await self._alerts_round(time.time())
+        if plugin.delivery is not None:
+            await asyncio.get_running_loop().run_in_executor(None, plugin._deliver)
+        return P.CheckAlertsResult(evaluated=n, fired=fired, resolved=resolved).model_dump(
+            mode="json"
+        )
+
+    async def init_alerts(self, p: P.InitAlertsParams) -> dict[str, Any]:
+        from ..alerts.cli import build_rule, render_config
+        from ..alerts.rules import METRICS, load_rules
+
+        if p.metric not in METRICS:
+            raise ValueError(f"unknown metric {p.metric!r}; one of {', '.join(METRICS)}")
+        if p.channel in ("webhook", "email") and not p.target:
+            raise ValueError(f"target is required for the {p.channel} channel")
+        target_dir = self.alerts.engine.dir if self.alerts is not None else self.dirs[0]
+        path = target_dir / "alerts.yaml"
+        if path.exists() and not p.overwrite:
+            raise ValueError(f"{path} already exists (pass overwrite: true to replace it)")
+        rule = build_rule(
+            p.metric,
+            p.threshold,
+            p.target if p.channel == "webhook" else None,
+            p.target if p.channel == "email" else None,
+            p.channel == "stdout",
+        )
+        rule["actions"].append({"type": "vscode"})  # written from VS Code: show it there too
+        text = render_config(rule)
+        problems = load_rules(text).errors
+        if problems:
+            raise ValueError("; ".join(problems))
+        path.parent.mkdir(parents=True, exist_ok=True)
+        await asyncio.to_thread(path.write_text, text, encoding="utf-8")
+        self._schedule_alerts()
+        return P.InitAlertsResult(configPath=str(path)).model_dump(mode="json")
+
+    # -- refresh and history ---------------------------------------------------------------
+    def _reload(self) -> tuple[Update | None, int]:
+        """Drop every bit of reader state and read all files again (telemetry thread)."""
+        self._open(self.settings, self.publisher)
+        self.tel.refresh()
+        if self.alerts is not None:
+            self.alerts.set_telemetry(self.tel)
+        upd = self._rebuild(force=True)
+        return upd, self.tel.tables.calls.n + self.tel.tables.runs.n
+
+    async def refresh(self) -> dict[str, Any]:
+        t0 = time.perf_counter()
+        upd, records = await self._call(self._reload)
+        ms = (time.perf_counter() - t0) * 1000
+        self._publish(upd)
+        if self.alerts is not None:
+            self._schedule_alerts()
+        return P.RefreshResult(durationMs=round(ms, 1), records=records).model_dump(mode="json")
+
+    async def clear_history(self) -> dict[str, Any]:
+        def run() -> tuple[str, list[str], Update | None]:
+            archive, moved = history.clear(self.dirs)
+            upd, _ = self._reload()
+            return archive, moved, upd
+
+        archive, moved, upd = await self._call(run)
+        self._publish(upd)
+        if self.otel is not None:
+            self.otel.notify()
+        if self.alerts is not None:
+            self._schedule_alerts()
+        return P.ClearHistoryResult(archiveDir=archive, moved=moved).model_dump(mode="json")
+
+    async def undo_clear_history(self, p: P.UndoClearHistoryParams) -> dict[str, Any]:
+        def run() -> tuple[list[str], Update | None]:
+            name = history.archive_name(p.archiveDir, self.dirs)
+            restored = history.undo(self.dirs, name)
+            upd, _ = self._reload()
+            return restored, upd
+
+        restored, upd = await self._call(run)
+        self._publish(upd)
+        if self.otel is not None:
+            self.otel.notify()
+        if self.alerts is not None:
+            self._schedule_alerts()
+        return P.UndoClearHistoryResult(restored=restored).model_dump(mode="json")
 
     def _publish(self, upd: Update | None) -> None:
         if upd is None:
@@ -169,10 +348,15 @@ class Service:
     # -- requests -------------------------------------------------------------------------
     async def snapshot(self, p: P.SnapshotParams) -> dict[str, Any]:
         key = ViewKey(p.range, p.since, p.until, p.now, filters_of(p.filters))
-        raw = await self._call(self.publisher.snapshot, key)
+        raw = await self._call(self._snapshot, key)
         raw["retention_days"] = self.settings.retentionDays
-        raw["alerts"] = None
         return P.Snapshot.model_validate(raw).model_dump(mode="json")
+
+    def _snapshot(self, key: ViewKey) -> dict[str, Any]:
+        raw = self.publisher.snapshot(key)
+        plugin = self.alerts
+        raw["alerts"] = plugin.current_status() if plugin is not None and plugin.enabled() else None
+        return raw
 
     async def activity(self, p: P.ActivityParams) -> dict[str, Any]:
         limit = p.limit or self.settings.activityLimit

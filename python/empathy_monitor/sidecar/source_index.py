@@ -155,12 +155,18 @@ class SourceIndex:
 def resolve(
     workspace: Path,
     index: SourceIndex,
-    workflow: str,
+    workflow: str | None,
     step: str | None,
     record: dict[str, Any] | None,
 ) -> dict[str, Any]:
-    """``{uri, line}`` inside the workspace, or ``{uri: None, reason}``."""
+    """``{uri, line}`` inside the workspace, or ``{uri: None, reason}``.
+
+    Without ``workflow`` (a call whose row has no workflow name) the record's own workflow name
+    and source are used.
+    """
     reasons: list[str] = []
+    if not workflow and record is not None and record.get("workflow_name"):
+        workflow = str(record["workflow_name"])
     if record is not None and record.get("source_file"):
         raw = Path(str(record["source_file"])).expanduser()
         cand = raw if raw.is_absolute() else workspace / raw
@@ -173,6 +179,11 @@ def resolve(
             if real is None
             else f"the record's source_file {raw} does not exist"
         )
+    if not workflow:
+        if record is None:
+            reasons.append("the call was not found")
+        reasons.append("the call has no workflow name and no source_file in its metadata")
+        return {"uri": None, "reason": "; ".join(reasons)}
     found = index.find(workflow, step)
     if found is not None:
         real = inside(found[0], workspace)

@@ -46,9 +46,18 @@ class Batch:
         self.structural = self.structural or c.structural
 
 
-def _relevant(p: Path, dirs: list[Path]) -> bool:
-    """A telemetry file, or a directory on the way to (or inside) a telemetry directory."""
-    return is_telemetry_file(p) or any(p == d or p in d.parents or d in p.parents for d in dirs)
+WATCHED_NAMES = frozenset({"alerts.yaml"})  # rules: re-evaluated when they change
+
+
+def _relevant(p: Path, dirs: list[Path], is_dir: bool) -> bool:
+    """A telemetry file, alerts.yaml, or a directory on the way to (or inside) a telemetry dir.
+
+    Other files next to the telemetry (alerts.db, otel_cursor.json, an exported CSV) are not:
+    their writes would otherwise wake a re-read, and our own writes would feed back.
+    """
+    if is_telemetry_file(p) or p.name in WATCHED_NAMES:
+        return True
+    return any(p == d or p in d.parents or (is_dir and d in p.parents) for d in dirs)
 
 
 class _Handler(FileSystemEventHandler):
@@ -70,8 +79,8 @@ class _Handler(FileSystemEventHandler):
         dest = getattr(event, "dest_path", "")
         if dest:
             paths.append(Path(str(dest)))
-        if not any(_relevant(p, self.dirs) for p in paths):
-            return  # e.g. an exported CSV next to .empathy
+        if not any(_relevant(p, self.dirs, event.is_directory) for p in paths):
+            return  # e.g. an exported CSV or alerts.db next to the telemetry
         for p in paths:
             try:
                 self.loop.call_soon_threadsafe(self.queue.put_nowait, Change(p, structural))

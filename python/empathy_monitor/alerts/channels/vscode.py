@@ -16,23 +16,22 @@ _LEVEL = {"info": "information", "warning": "warning", "critical": "error"}
 
 
 def vscode_payload(note: Notification) -> dict[str, Any]:
-    """The ``empathy/didFireAlert`` params for one notification."""
+    """The ``empathy/didFireAlert`` params for one notification (docs/dev/PANEL_CONTRACT.md)."""
     level = "information" if note.kind == "resolved" else _LEVEL.get(note.severity, "warning")
-    buttons: list[dict[str, Any]] = [
-        {"title": "Open Panel", "command": "empathy.openPanel", "arguments": []}
-    ]
+    buttons: list[dict[str, Any]] = [{"title": "Open Panel", "command": "empathy.openPanel"}]
     wf = note.labels.get("workflow_name")
     if wf:
         buttons.append(
             {
                 "title": "Open Workflow Source",
                 "command": "empathy.openWorkflowSource",
-                "arguments": [wf],
+                "args": {"workflowName": wf},
             }
         )
     return {
         "rule": note.rule,
         "kind": note.kind,
+        "resolved": note.kind == "resolved",
         "severity": note.severity,
         "level": level,
         "message": note.headline(),
