@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { FIXTURE_NOW, XSS_NAME, callRow, emptySnapshot, fixtureSnapshot } from './test/fixtureSnapshot';
+import { FIXTURE_NOW, XSS_NAME, callRow, emptySnapshot, fixtureSnapshot, noDeltas } from './test/fixtureSnapshot';
 import { lastPosted, renderApp, send } from './test/harness';
 
 beforeEach(() => {
@@ -63,7 +63,7 @@ describe('overview', () => {
 
   it('shows a dash when there is no previous period', () => {
     renderApp();
-    send({ type: 'snapshot', snapshot: fixtureSnapshot({ previous: null, window: { ...fixtureSnapshot().window, range: 'all' } }) });
+    send({ type: 'snapshot', snapshot: fixtureSnapshot({ previous: null, deltas: noDeltas, window: { ...fixtureSnapshot().window, range: 'all' } }) });
     expect(screen.getByTestId('card-cost').textContent).toContain('—');
     expect(screen.getByRole('button', { name: 'All' }).getAttribute('aria-pressed')).toBe('true');
   });
@@ -122,7 +122,8 @@ describe('activity feed', () => {
     fireEvent.keyDown(row, { key: 'Enter' });
     expect(lastPosted(vscode)).toEqual({ type: 'openSource', workflowName: XSS_NAME, callId: 'c-002' });
     fireEvent.keyDown(feedRow('c-004'), { key: ' ' });
-    expect(lastPosted(vscode)).toEqual({ type: 'openSource', workflowName: '', callId: 'c-004' });
+    // No workflow: workflowName is left out and the sidecar resolves the call by its id.
+    expect(lastPosted(vscode)).toEqual({ type: 'openSource', callId: 'c-004' });
     const count = vscode.posted.length;
     fireEvent.keyDown(row, { key: 'a' });
     expect(vscode.posted.length).toBe(count);

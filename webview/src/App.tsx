@@ -11,6 +11,7 @@ import {
   reducer,
   restoreUiState,
   selectActivity,
+  selectAlerts,
   selectCanLoadMore,
   selectHealth,
   type UiState,
@@ -23,6 +24,7 @@ import { TopWorkflows } from './components/TopWorkflows';
 import { CircuitBreakers } from './components/CircuitBreakers';
 import { ActivityFeed, type FilterOptions } from './components/ActivityFeed';
 import { HealthStrip } from './components/HealthStrip';
+import { AlertsStrip } from './components/AlertsStrip';
 import { EmptyState } from './components/EmptyState';
 import { StatusBanner } from './components/StatusBanner';
 import { Skeleton } from './components/Skeleton';
@@ -119,12 +121,25 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
     post({ type: 'loadMore', offset: activity.length, limit: PAGE_SIZE, filters: ui.filters });
   };
   const openRow = (row: CallRow) => {
+    // A call without a workflow is resolved by its callId alone (workflowName left out).
     post({
       type: 'openSource',
-      workflowName: row.workflow_name ?? '',
-      ...(row.step_name !== null ? { stepName: row.step_name } : {}),
+      ...(row.workflow_name ? { workflowName: row.workflow_name } : {}),
+      ...(row.step_name ? { stepName: row.step_name } : {}),
       callId: row.call_id,
     });
+  };
+  const refreshAll = () => {
+    dispatch({ type: 'refreshRequested' });
+    post({ type: 'refreshAll' });
+  };
+  const clearFeed = () => {
+    dispatch({ type: 'clearFeed', at: Date.now() });
+    post({ type: 'clearFeed' });
+  };
+  const undoClear = (archiveDir: string) => {
+    dispatch({ type: 'undoRequested' });
+    post({ type: 'undoClearHistory', archiveDir });
   };
   const toggleTable = useCallback((id: string) => dispatch({ type: 'toggleTable', id }), []);
   const toggles = { tables: ui.tables, onToggleTable: toggleTable };
@@ -135,6 +150,8 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
       notice={state.notice}
       hasSnapshot={snapshot !== null}
       onDismiss={() => dispatch({ type: 'dismissNotice' })}
+      cleared={state.lastCleared}
+      onUndo={undoClear}
     />
   );
 
@@ -157,17 +174,38 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
 
   const isEmpty = snapshot.overview.calls === 0 && (health?.files.length ?? 0) === 0;
   const hasFilters = Object.keys(ui.filters).length > 0;
+  const alertsStrip = (
+    <AlertsStrip
+      alerts={selectAlerts(state)}
+      nowMs={now}
+      onTest={(rule) => post({ type: 'testAlert', rule })}
+      onOpenConfig={() => post({ type: 'openAlertsConfig' })}
+    />
+  );
 
   return (
     <ThemeProvider>
       <main className="app">
         {banner}
-        <Toolbar range={ui.range} onRange={setRange} onExport={() => post({ type: 'exportCsv' })} disabled={isEmpty} />
+        <Toolbar
+          range={ui.range}
+          onRange={setRange}
+          onExport={() => post({ type: 'exportCsv' })}
+          onRefresh={refreshAll}
+          onClearHistory={() => post({ type: 'clearHistory' })}
+          onSettings={() => post({ type: 'openSettings' })}
+          disabled={isEmpty}
+          refreshing={state.refreshing}
+        />
         {isEmpty && !hasFilters ? (
-          <EmptyState dirs={health?.dirs ?? []} onGenerateDemo={() => post({ type: 'generateDemo' })} />
+          <>
+            <EmptyState dirs={health?.dirs ?? []} onGenerateDemo={() => post({ type: 'generateDemo' })} />
+            {alertsStrip}
+          </>
         ) : (
           <>
-            <OverviewCards overview={snapshot.overview} previous={snapshot.previous} />
+            <OverviewCards overview={snapshot.overview} deltas={snapshot.deltas} />
+            {alertsStrip}
             <div className="grid">
               <CostOverTimeChart series={snapshot.cost_series} {...toggles} />
               <ProviderCostChart byProvider={snapshot.by_provider} {...toggles} />
@@ -188,6 +226,9 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
               canLoadMore={selectCanLoadMore(state)}
               loadingMore={state.loadingMore}
               onLoadMore={loadMore}
+              clearedAt={ui.feedCleared?.at ?? null}
+              onClear={clearFeed}
+              onShowEarlier={() => dispatch({ type: 'showEarlierFeed' })}
             />
           </>
         )}

@@ -54,15 +54,19 @@ describe('format', () => {
     expect(formatBucketLabel('2026-11-20T14:00:00Z', true)).toMatch(/^Nov 2\d, \d\d:00$/);
     expect(formatBucketLabel('week 3', false)).toBe('week 3');
   });
-  it('delta', () => {
-    expect(formatDelta('cost', 12, 10)).toEqual({ text: '+20.0%', direction: 'up' });
-    expect(formatDelta('count', 8, 10)).toEqual({ text: '−20.0%', direction: 'down' });
-    expect(formatDelta('percent', 97.5, 96)).toEqual({ text: '+1.5 pp', direction: 'up' });
-    expect(formatDelta('count', 5, 5)).toEqual({ text: '±0.0%', direction: 'flat' });
-    expect(formatDelta('count', 5, 0)).toEqual({ text: 'new', direction: 'up' });
-    expect(formatDelta('count', 0, 0)).toEqual({ text: '±0%', direction: 'flat' });
-    expect(formatDelta('latency', 800, null)).toEqual({ text: '—', direction: 'none' });
-    expect(formatDelta('latency', null, 800)).toEqual({ text: '—', direction: 'none' });
+  it('delta: formats what the sidecar computed, never recomputes it', () => {
+    expect(formatDelta('cost', { previous: 10, change: 2, percent: 20 })).toEqual({ text: '+20.0%', direction: 'up' });
+    expect(formatDelta('count', { previous: 10, change: -2, percent: -20 })).toEqual({ text: '−20.0%', direction: 'down' });
+    // Rates are shown in percentage points (change), not relative percent.
+    expect(formatDelta('percent', { previous: 96, change: 1.5, percent: 1.5625 })).toEqual({ text: '+1.5 pp', direction: 'up' });
+    expect(formatDelta('count', { previous: 5, change: 0, percent: 0 })).toEqual({ text: '±0.0%', direction: 'flat' });
+    expect(formatDelta('count', { previous: 0, change: 5, percent: null })).toEqual({ text: 'new', direction: 'up' });
+    expect(formatDelta('count', { previous: 0, change: 0, percent: null })).toEqual({ text: '±0%', direction: 'flat' });
+    expect(formatDelta('latency', { previous: null, change: null, percent: null })).toEqual({ text: '—', direction: 'none' });
+    expect(formatDelta('latency', { previous: 800, change: 5, percent: null })).toEqual({ text: '—', direction: 'none' });
+    expect(formatDelta('latency', undefined)).toEqual({ text: '—', direction: 'none' });
+    // A percent inconsistent with previous/change is shown as sent: Python owns the number.
+    expect(formatDelta('cost', { previous: 10, change: 2, percent: 55.55 })).toEqual({ text: '+55.6%', direction: 'up' });
   });
   it('basename', () => {
     expect(basename('/a/b/llm_calls.jsonl')).toBe('llm_calls.jsonl');

@@ -3,7 +3,7 @@
  *
  * Locale is fixed to en-US so the panel, the CLI and the end-to-end tests agree on "1,234" and "$1.23".
  */
-import type { Overview } from './protocol';
+import type { Delta } from './protocol';
 
 const LOCALE = 'en-US';
 const integer = new Intl.NumberFormat(LOCALE, { maximumFractionDigits: 0 });
@@ -85,36 +85,26 @@ export function formatBucketLabel(isoOrDate: string, byHour: boolean): string {
 
 export type DeltaKind = 'cost' | 'count' | 'percent' | 'latency';
 
-export interface Delta {
+export interface DeltaText {
   text: string;
   direction: 'up' | 'down' | 'flat' | 'none';
 }
 
 /**
- * The change against the previous period, as display text. This is presentation arithmetic on two
- * numbers the sidecar computed (current and previous), not analytics: rates are compared in
- * percentage points, everything else by relative change.
+ * A delta the sidecar computed (`snapshot.deltas`), as display text: rates in percentage points
+ * (`change`), everything else as the relative change (`percent`). No arithmetic happens here.
  */
-export function formatDelta(kind: DeltaKind, current: number | null, previous: number | null | undefined): Delta {
-  if (current === null || previous === null || previous === undefined) return { text: DASH, direction: 'none' };
-  const diff = current - previous;
-  const direction = diff > 0 ? 'up' : diff < 0 ? 'down' : 'flat';
-  const sign = diff > 0 ? '+' : diff < 0 ? '−' : '±';
-  if (kind === 'percent') return { text: `${sign}${oneDecimal.format(Math.abs(diff))} pp`, direction };
-  if (previous === 0) return { text: diff === 0 ? '±0%' : 'new', direction };
-  return { text: `${sign}${oneDecimal.format(Math.abs((diff / previous) * 100))}%`, direction };
+export function formatDelta(kind: DeltaKind, delta: Delta | null | undefined): DeltaText {
+  if (!delta || delta.change === null) return { text: DASH, direction: 'none' };
+  const { change } = delta;
+  const direction = change > 0 ? 'up' : change < 0 ? 'down' : 'flat';
+  const sign = change > 0 ? '+' : change < 0 ? '−' : '±';
+  if (kind === 'percent') return { text: `${sign}${oneDecimal.format(Math.abs(change))} pp`, direction };
+  if (delta.percent !== null) return { text: `${sign}${oneDecimal.format(Math.abs(delta.percent))}%`, direction };
+  // No relative change: the previous period had none of it.
+  if (delta.previous === 0) return { text: change === 0 ? '±0%' : 'new', direction };
+  return { text: DASH, direction: 'none' };
 }
-
-/** Which overview fields the cards show, and how. */
-export const OVERVIEW_DELTA_KIND: Partial<Record<keyof Overview, DeltaKind>> = {
-  total_cost: 'cost',
-  calls: 'count',
-  success_rate: 'percent',
-  avg_latency_ms: 'latency',
-  input_tokens: 'count',
-  output_tokens: 'count',
-  active_workflows: 'count',
-};
 
 /** Last path segment, for compact file labels (the full path goes in a title). */
 export function basename(path: string): string {

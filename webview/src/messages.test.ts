@@ -16,7 +16,7 @@ describe('isSnapshot', () => {
   it('accepts hourly error buckets and unknown extra keys', () => {
     const s = clone(fixtureSnapshot()) as unknown as Record<string, unknown>;
     (s.errors as Record<string, unknown>).by_hour = [{ hour: '2026-11-27T10:00:00+00:00', calls: 3, errors: 0, error_rate: 0 }];
-    s.alerts = { anything: true };
+    s.future_section = { anything: true };
     expect(isSnapshot(s)).toBe(true);
   });
 
@@ -26,6 +26,10 @@ describe('isSnapshot', () => {
     ['NaN calls', (s: Record<string, any>) => (s.overview.calls = Number.NaN)],
     ['bad range', (s: Record<string, any>) => (s.window.range = '90d')],
     ['bad breaker state', (s: Record<string, any>) => (s.circuit_breakers.openai.state = 'broken')],
+    ['missing deltas', (s: Record<string, any>) => delete s.deltas],
+    ['delta percent as string', (s: Record<string, any>) => (s.deltas.calls.percent = '23%')],
+    ['unknown alert state', (s: Record<string, any>) => (s.alerts.rules[0].state = 'exploded')],
+    ['alert threshold null', (s: Record<string, any>) => (s.alerts.rules[0].threshold = null)],
     ['call row without id', (s: Record<string, any>) => delete s.recent_calls[0].call_id],
     ['recent_calls not an array', (s: Record<string, any>) => (s.recent_calls = {})],
     ['problem line as string', (s: Record<string, any>) => (s.health.files[0].problems[0].line = '7')],
@@ -97,12 +101,12 @@ describe('warnings say where a message broke', () => {
     expect(warn.mock.calls[1]![0]).toContain('at: update.changed.by_tier.cheap.count');
   });
 
-  it('accepts the sidecar variants: null cost, null task_type, null filters, breakers without open_count', () => {
+  it('accepts the sidecar variants: null cost, null task_type, null filters, breakers as {state, updated_at, last_opened_at}, no alerts', () => {
     const s = clone(fixtureSnapshot()) as unknown as Record<string, any>;
     s.recent_calls[0].cost = null;
     s.recent_calls[0].task_type = null;
     s.circuit_breakers.anthropic = { state: 'closed', updated_at: '2026-11-27T00:00:00+00:00', last_opened_at: null };
-    s.retention_days = null;
+    s.alerts = null;
     expect(isSnapshot(s)).toBe(true);
     expect(parseIncoming({ type: 'uiState', range: '7d', filters: { provider: null } })).not.toBeNull();
   });

@@ -7,9 +7,13 @@
  */
 import type {
   ActivityPage,
+  AlertRuleStatus,
+  AlertsStatus,
   CallRow,
   CircuitBreaker,
   CostPoint,
+  Delta,
+  Deltas,
   ErrorDay,
   ErrorHour,
   Errors,
@@ -56,17 +60,28 @@ export type IncomingMessage =
   | { type: 'health'; health: Health }
   | { type: 'exported'; path: string; rows: number }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
-  | { type: 'uiState'; range: Range; filters: Filters };
+  | { type: 'uiState'; range: Range; filters: Filters }
+  | { type: 'alerts'; alerts: AlertsStatus }
+  | { type: 'historyCleared'; archiveDir: string; moved: string[] }
+  | { type: 'refreshed'; durationMs: number; records: number };
 
 export type OutgoingMessage =
   | { type: 'ready' }
   | { type: 'setView'; range: Range; filters: Filters }
   | { type: 'refresh' }
   | { type: 'loadMore'; offset: number; limit: number; filters: Filters }
-  | { type: 'openSource'; workflowName: string; stepName?: string; callId?: string }
+  /** `workflowName` is left out for a call without a workflow: the sidecar resolves it by `callId`. */
+  | { type: 'openSource'; workflowName?: string; stepName?: string; callId?: string }
   | { type: 'openFile'; path: string; line: number }
   | { type: 'exportCsv' }
-  | { type: 'generateDemo' };
+  | { type: 'generateDemo' }
+  | { type: 'clearHistory' }
+  | { type: 'undoClearHistory'; archiveDir: string }
+  | { type: 'clearFeed' }
+  | { type: 'refreshAll' }
+  | { type: 'openSettings' }
+  | { type: 'openAlertsConfig' }
+  | { type: 'testAlert'; rule: string };
 
 // ---- shape guards ---------------------------------------------------------------------------
 
@@ -209,10 +224,38 @@ const isErrors: Guard<Errors> = obj<Errors>({
 
 const isCircuitBreaker: Guard<CircuitBreaker> = obj<CircuitBreaker>({
   state: literal('closed', 'open', 'half-open'),
-  since: optional(str),
-  updated_at: optional(str),
+  updated_at: nullable(str),
   last_opened_at: nullable(str),
-  open_count: optional(num),
+});
+
+const isDelta: Guard<Delta> = obj<Delta>({ previous: nullable(num), change: nullable(num), percent: nullable(num) });
+
+const isDeltas: Guard<Deltas> = obj<Deltas>({
+  total_cost: isDelta,
+  calls: isDelta,
+  success_rate: isDelta,
+  avg_latency_ms: isDelta,
+  input_tokens: isDelta,
+  output_tokens: isDelta,
+  active_workflows: isDelta,
+});
+
+const isAlertRule: Guard<AlertRuleStatus> = obj<AlertRuleStatus>({
+  name: str,
+  metric: str,
+  state: literal('ok', 'pending', 'firing', 'disabled', 'invalid'),
+  severity: str,
+  lastValue: nullable(num),
+  threshold: num,
+  lastFiredAt: nullable(str),
+});
+
+export const isAlertsStatus: Guard<AlertsStatus> = obj<AlertsStatus>({
+  enabled: bool,
+  configPath: str,
+  rules: arr(isAlertRule),
+  errors: arr(str),
+  failingChannels: arr(str),
 });
 
 const isHealthProblem: Guard<HealthProblem> = obj<HealthProblem>({ line: num, kind: str, reason: str });
@@ -252,7 +295,9 @@ const SECTION_GUARDS: { [K in Exclude<keyof Snapshot, 'version'>]-?: Guard<Snaps
   circuit_breakers: rec(isCircuitBreaker),
   recent_calls: arr(isCallRow),
   health: isHealth,
-  retention_days: optional(nullable(num)),
+  deltas: isDeltas,
+  alerts: nullable(isAlertsStatus),
+  retention_days: num,
 };
 
 export const isSnapshot: Guard<Snapshot> = obj<Snapshot>({ version: num, ...SECTION_GUARDS });
@@ -282,6 +327,9 @@ const MESSAGE_GUARDS: { [K in IncomingMessage['type']]: Guard<Extract<IncomingMe
   exported: obj({ type: literal('exported'), path: str, rows: num }),
   notice: obj({ type: literal('notice'), level: literal('info', 'error'), message: str }),
   uiState: obj({ type: literal('uiState'), range: isRange, filters: isFilters }),
+  alerts: obj({ type: literal('alerts'), alerts: isAlertsStatus }),
+  historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
+  refreshed: obj({ type: literal('refreshed'), durationMs: num, records: num }),
 };
 
 export const isIncomingMessage: Guard<IncomingMessage> = (v): v is IncomingMessage => {

@@ -9,8 +9,20 @@
  */
 import type * as Gen from './protocol.generated';
 
-export type { CallRow, Filters, Health, HealthDir, HealthFile, HealthProblem, Overview } from './protocol.generated';
-import type { CallRow, Health, Overview } from './protocol.generated';
+export type {
+  AlertRuleStatus,
+  AlertsStatus,
+  CallRow,
+  Delta,
+  Deltas,
+  Filters,
+  Health,
+  HealthDir,
+  HealthFile,
+  HealthProblem,
+  Overview,
+} from './protocol.generated';
+import type { AlertsStatus, CallRow, Deltas, Health, Overview } from './protocol.generated';
 
 export type Range = 'today' | '7d' | '30d' | 'all';
 export const RANGES: readonly Range[] = ['today', '7d', '30d', 'all'];
@@ -128,18 +140,16 @@ export interface Errors {
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
-/** The contract names `since` and `open_count`; the sidecar currently sends `updated_at` instead. */
+/** Latest state per provider as the sidecar sends it (PANEL_CONTRACT.md). */
 export interface CircuitBreaker {
   state: BreakerState;
-  since?: string;
-  updated_at?: string;
+  updated_at: string | null;
   last_opened_at: string | null;
-  open_count?: number;
 }
 
 /** The generated Snapshot with its loosely generated sections refined from the contract. */
 export interface Snapshot
-  extends Omit<Gen.Snapshot, 'window' | RefinedSection | 'recent_calls' | 'health' | 'overview' | 'previous' | 'retention_days'> {
+  extends Omit<Gen.Snapshot, 'window' | RefinedSection | 'recent_calls' | 'health' | 'overview' | 'previous' | 'deltas' | 'alerts' | 'retention_days'> {
   version: number;
   window: SnapshotWindow;
   overview: Overview;
@@ -156,8 +166,12 @@ export interface Snapshot
   circuit_breakers: Record<string, CircuitBreaker>;
   recent_calls: CallRow[];
   health: Health;
+  /** Each headline number against the previous period, computed by the sidecar; the webview only formats. */
+  deltas: Deltas;
+  /** Null when there is no alerts.yaml. */
+  alerts: AlertsStatus | null;
   /** Display only (a setting); the sidecar never deletes data. */
-  retention_days?: number | null;
+  retention_days: number;
 }
 
 type RefinedSection =

@@ -1,6 +1,7 @@
 /**
  * Contract check against what the real sidecar sends: src/test/sidecarSnapshot.json is a `7d`
- * snapshot captured from `empathy_monitor sidecar` over demo data (recent_calls trimmed to 5).
+ * snapshot captured from `empathy_monitor sidecar` over demo data with one malformed line and an
+ * alerts.yaml of two stdout rules (recent_calls trimmed to 5, paths rewritten to /work/sample).
  * If the sidecar's shapes drift, this fails before the panel silently ignores snapshots.
  */
 import { describe, expect, it } from 'vitest';
@@ -24,5 +25,9 @@ describe('real sidecar snapshot', () => {
     const first = document.querySelector(`tr[data-call-id="${real.recent_calls[0]!.call_id}"]`);
     expect(first).not.toBeNull();
     expect(screen.getByTestId('health-strip').textContent).toContain('llm_calls.jsonl');
+    // Round 2: deltas and the alerts strip come straight from the sidecar.
+    expect(real.deltas.calls.change).not.toBeNull();
+    expect(screen.getByTestId('card-calls').querySelector('.card-delta')?.textContent).not.toBe('—');
+    expect(screen.getByTestId('alerts-strip').textContent).toContain(real.alerts!.rules[0]!.name);
   });
 });

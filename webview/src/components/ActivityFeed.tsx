@@ -18,7 +18,9 @@ const FILTERS: { key: keyof FilterOptions; label: string; all: string }[] = [
   { key: 'tier', label: 'Tier', all: 'All tiers' },
 ];
 
-export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, canLoadMore, loadingMore, onLoadMore }: {
+const CLOCK = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
+
+export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, canLoadMore, loadingMore, onLoadMore, clearedAt, onClear, onShowEarlier }: {
   rows: CallRow[];
   nowMs: number;
   filters: Filters;
@@ -28,6 +30,10 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
   canLoadMore: boolean;
   loadingMore: boolean;
   onLoadMore: () => void;
+  /** Epoch ms of the feed's "Clear" (view only), or null. */
+  clearedAt: number | null;
+  onClear: () => void;
+  onShowEarlier: () => void;
 }) {
   const onKeyDown = (event: KeyboardEvent<HTMLTableRowElement>, row: CallRow) => {
     if (event.key === 'Enter' || event.key === ' ') {
@@ -53,6 +59,9 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
               </select>
             </label>
           ))}
+          <button type="button" className="secondary" onClick={onClear} title="Hide the calls shown so far (view only; nothing is deleted)">
+            Clear
+          </button>
         </div>
       </header>
       <div className="table-scroll">
@@ -70,7 +79,7 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
             </tr>
           </thead>
           <tbody>
-            {rows.length === 0 ? (
+            {rows.length === 0 && clearedAt === null ? (
               <tr>
                 <td colSpan={8} className="muted">
                   No calls match these filters.
@@ -103,6 +112,16 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
                   <td className="num">{formatLatency(row.latency_ms)}</td>
                 </tr>
               ))
+            )}
+            {clearedAt !== null && (
+              <tr className="feed-marker" data-testid="feed-marker">
+                <td colSpan={8}>
+                  <span>cleared at {CLOCK.format(clearedAt)}</span>{' '}
+                  <button type="button" className="link-button" onClick={onShowEarlier}>
+                    Show earlier calls
+                  </button>
+                </td>
+              </tr>
             )}
           </tbody>
         </table>

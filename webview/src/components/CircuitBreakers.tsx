@@ -1,6 +1,6 @@
 /** Circuit breaker state per provider as badges. */
 import type { CircuitBreaker } from '../protocol';
-import { formatCount, formatDateTime, formatTimeAgo } from '../format';
+import { formatDateTime, formatTimeAgo } from '../format';
 
 export function CircuitBreakers({ breakers, nowMs }: { breakers: Record<string, CircuitBreaker>; nowMs: number }) {
   const entries = Object.entries(breakers);
@@ -19,7 +19,7 @@ export function CircuitBreakers({ breakers, nowMs }: { breakers: Record<string, 
               <span className={`badge badge-${b.state}`}>{b.state}</span>
               <span className="muted" title={b.last_opened_at ? formatDateTime(b.last_opened_at) : undefined}>
                 {b.last_opened_at ? `last opened ${formatTimeAgo(b.last_opened_at, nowMs)}` : 'never opened'}
-                {b.open_count !== undefined && b.open_count > 0 && ` · opened ${formatCount(b.open_count)}×`}
+                {b.updated_at && ` · ${b.state} since ${formatTimeAgo(b.updated_at, nowMs)}`}
               </span>
             </li>
           ))}

@@ -1,5 +1,5 @@
-/** The overview cards: each value as the sidecar computed it, with its change against the previous period. */
-import type { Overview } from '../protocol';
+/** The overview cards: each value and its change against the previous period, as the sidecar computed them. */
+import type { Deltas, Overview } from '../protocol';
 import { DASH, formatCompact, formatCost, formatCount, formatDelta, formatLatency, formatPercent, type DeltaKind } from '../format';
 
 interface CardSpec {
@@ -7,28 +7,25 @@ interface CardSpec {
   label: string;
   value: (o: Overview) => string;
   title?: (o: Overview) => string;
-  delta: (o: Overview, p: Overview | null) => { text: string; direction: string };
+  delta: { key: keyof Deltas; kind: DeltaKind };
 }
 
-const delta = (kind: DeltaKind, pick: (o: Overview) => number | null) => (o: Overview, p: Overview | null) =>
-  formatDelta(kind, pick(o), p === null ? null : pick(p));
-
 const CARDS: CardSpec[] = [
-  { id: 'cost', label: 'Total cost', value: (o) => formatCost(o.total_cost), delta: delta('cost', (o) => o.total_cost) },
-  { id: 'calls', label: 'Calls', value: (o) => formatCount(o.calls), delta: delta('count', (o) => o.calls) },
+  { id: 'cost', label: 'Total cost', value: (o) => formatCost(o.total_cost), delta: { key: 'total_cost', kind: 'cost' } },
+  { id: 'calls', label: 'Calls', value: (o) => formatCount(o.calls), delta: { key: 'calls', kind: 'count' } },
   {
     id: 'success',
     label: 'Success rate',
     value: (o) => formatPercent(o.success_rate),
     title: (o) => `${formatCount(o.errors)} errors`,
-    delta: delta('percent', (o) => o.success_rate),
+    delta: { key: 'success_rate', kind: 'percent' },
   },
   {
     id: 'latency',
     label: 'Avg latency',
     value: (o) => formatLatency(o.avg_latency_ms),
     title: (o) => `p50 ${formatLatency(o.p50_latency_ms)} · p95 ${formatLatency(o.p95_latency_ms)}`,
-    delta: delta('latency', (o) => o.avg_latency_ms),
+    delta: { key: 'avg_latency_ms', kind: 'latency' },
   },
   {
     id: 'tokens',
@@ -36,21 +33,21 @@ const CARDS: CardSpec[] = [
     value: (o) => `${formatCompact(o.input_tokens)} / ${formatCompact(o.output_tokens)}`,
     title: (o) => `${formatCount(o.input_tokens)} in · ${formatCount(o.output_tokens)} out`,
     // Tokens in are the bigger driver of cost; out is in the title.
-    delta: delta('count', (o) => o.input_tokens),
+    delta: { key: 'input_tokens', kind: 'count' },
   },
   {
     id: 'workflows',
     label: 'Active workflows',
     value: (o) => formatCount(o.active_workflows),
-    delta: delta('count', (o) => o.active_workflows),
+    delta: { key: 'active_workflows', kind: 'count' },
   },
 ];
 
-export function OverviewCards({ overview, previous }: { overview: Overview; previous: Overview | null }) {
+export function OverviewCards({ overview, deltas }: { overview: Overview; deltas: Deltas | null }) {
   return (
     <section className="cards" aria-label="Overview">
       {CARDS.map((card) => {
-        const d = card.delta(overview, previous);
+        const d = formatDelta(card.delta.kind, deltas?.[card.delta.key]);
         return (
           <div key={card.id} className="card" data-testid={`card-${card.id}`} title={card.title?.(overview)}>
             <div className="card-label">{card.label}</div>

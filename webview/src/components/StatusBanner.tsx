@@ -8,21 +8,33 @@ const STATE_TEXT: Partial<Record<ConnectionState, string>> = {
   error: 'The telemetry sidecar stopped.',
 };
 
-export function StatusBanner({ connection, notice, hasSnapshot, onDismiss }: {
+export function StatusBanner({ connection, notice, hasSnapshot, onDismiss, cleared = null, onUndo }: {
   connection: { state: ConnectionState; message?: string };
   notice: Notice | null;
   hasSnapshot: boolean;
   onDismiss: () => void;
+  /** The last Clear History, offering its Undo. */
+  cleared?: { archiveDir: string; moved: string[] } | null;
+  onUndo?: (archiveDir: string) => void;
 }) {
   // Before the first snapshot the skeletons already say "loading"; only errors need words.
   const showConnection = connection.state === 'error' || connection.state === 'reconnecting' || (connection.state === 'starting' && hasSnapshot);
-  if (!showConnection && !notice) return null;
+  if (!showConnection && !notice && !cleared) return null;
   return (
     <div role="status" className={`banner banner-${connection.state === 'error' || notice?.level === 'error' ? 'error' : 'info'}`}>
       {showConnection && (
         <span className="banner-text">
           {STATE_TEXT[connection.state]}
           {connection.message ? ` ${connection.message}` : ''}
+        </span>
+      )}
+      {cleared && (
+        <span className="banner-text" data-testid="history-cleared">
+          History cleared: {cleared.moved.length} {cleared.moved.length === 1 ? 'file' : 'files'} moved to{' '}
+          <code title={cleared.archiveDir}>{cleared.archiveDir}</code> (nothing was deleted).{' '}
+          <button type="button" className="link-button" onClick={() => onUndo?.(cleared.archiveDir)}>
+            Undo
+          </button>
         </span>
       )}
       {notice && (

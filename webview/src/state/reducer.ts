@@ -6,7 +6,7 @@
  */
 import type { ConnectionState, IncomingMessage } from '../messages';
 import { isFilters, isRange } from '../messages';
-import type { CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
+import type { AlertsStatus, CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
 import { isRecordObject } from '../guards';
 
 /** What survives a webview reload through `vscode.setState` — never data. */
@@ -15,6 +15,16 @@ export interface UiState {
   filters: Filters;
   /** Chart id -> "show as table" is on. */
   tables: Record<string, boolean>;
+  /** The activity feed's "Clear" (view only): calls up to this point are hidden behind a marker. */
+  feedCleared?: FeedMarker;
+}
+
+/** Where the feed was cleared: when (for the label) and the newest call then shown (the cut). */
+export interface FeedMarker {
+  /** Epoch ms of the click. */
+  at: number;
+  /** ISO timestamp of the newest call shown at the click; only newer calls are shown. */
+  after: string | null;
 }
 
 export const DEFAULT_UI: UiState = { range: '7d', filters: {}, tables: {} };
@@ -40,6 +50,12 @@ export interface PanelState {
   refreshSeq: number;
   /** True between asking for a refresh and the next snapshot: no duplicate refreshes. */
   awaitingRefresh: boolean;
+  /** Alerts pushed on their own (`didChangeAlerts`), newer than the snapshot's. */
+  alerts: AlertsStatus | null;
+  /** The last Clear History of this panel, for its Undo button. */
+  lastCleared: { archiveDir: string; moved: string[] } | null;
+  /** True between pressing Refresh and its `refreshed` answer. */
+  refreshing: boolean;
 }
 
 export type Action =
@@ -48,7 +64,11 @@ export type Action =
   | { type: 'setFilter'; key: keyof Filters; value: string }
   | { type: 'toggleTable'; id: string }
   | { type: 'loadMoreRequested' }
-  | { type: 'dismissNotice' };
+  | { type: 'dismissNotice' }
+  | { type: 'clearFeed'; at: number }
+  | { type: 'showEarlierFeed' }
+  | { type: 'refreshRequested' }
+  | { type: 'undoRequested' };
 
 export function initialState(ui: UiState = DEFAULT_UI): PanelState {
   return {
@@ -62,6 +82,9 @@ export function initialState(ui: UiState = DEFAULT_UI): PanelState {
     ui,
     refreshSeq: 0,
     awaitingRefresh: false,
+    alerts: null,
+    lastCleared: null,
+    refreshing: false,
   };
 }
 
@@ -72,11 +95,16 @@ export function restoreUiState(saved: unknown): UiState {
   if (isRecordObject(saved.tables)) {
     for (const [id, on] of Object.entries(saved.tables)) if (on === true) tables[id] = true;
   }
-  return {
+  const ui: UiState = {
     range: isRange(saved.range) ? saved.range : DEFAULT_UI.range,
     filters: isFilters(saved.filters) ? cleanFilters(saved.filters) : {},
     tables,
   };
+  const m = saved.feedCleared;
+  if (isRecordObject(m) && typeof m.at === 'number' && Number.isFinite(m.at) && (m.after === null || typeof m.after === 'string')) {
+    ui.feedCleared = { at: m.at, after: m.after };
+  }
+  return ui;
 }
 
 /** Drops empty filter values so `{workflow: ""}` and `{}` mean the same thing on the wire. */
@@ -89,12 +117,31 @@ export function cleanFilters(filters: Filters): Filters {
   return out;
 }
 
-/** The activity feed: the snapshot's latest calls, then paged rows not already shown. */
-export function selectActivity(state: PanelState): CallRow[] {
+/** Every loaded call: the snapshot's latest calls, then paged rows not already shown. */
+export function selectLoadedActivity(state: PanelState): CallRow[] {
   const recent = state.snapshot?.recent_calls ?? [];
   if (state.extraRows.length === 0) return recent;
   const seen = new Set(recent.map((r) => r.call_id));
   return [...recent, ...state.extraRows.filter((r) => !seen.has(r.call_id))];
+}
+
+/** Whether a call is newer than the feed's "cleared at" cut (a comparison of two timestamps). */
+function afterCut(row: CallRow, cutMs: number): boolean {
+  const t = Date.parse(row.timestamp);
+  return Number.isNaN(t) || t > cutMs;
+}
+
+/** The activity feed as shown: after a "Clear", only calls newer than the marker. */
+export function selectActivity(state: PanelState): CallRow[] {
+  const rows = selectLoadedActivity(state);
+  const marker = state.ui.feedCleared;
+  if (!marker) return rows;
+  const cut = marker.after === null ? marker.at : Date.parse(marker.after);
+  return Number.isNaN(cut) ? rows : rows.filter((r) => afterCut(r, cut));
+}
+
+export function selectAlerts(state: PanelState): AlertsStatus | null {
+  return state.alerts ?? state.snapshot?.alerts ?? null;
 }
 
 export function selectHealth(state: PanelState): Health | null {
@@ -103,8 +150,9 @@ export function selectHealth(state: PanelState): Health | null {
 
 /** Whether "Load more" can fetch anything: unknown total, or fewer rows shown than exist. */
 export function selectCanLoadMore(state: PanelState): boolean {
-  if (!state.snapshot) return false;
-  const shown = selectActivity(state).length;
+  // Older calls sit behind the "cleared at" marker: nothing to page in.
+  if (!state.snapshot || state.ui.feedCleared) return false;
+  const shown = selectLoadedActivity(state).length;
   if (state.activityTotal === null) return shown > 0;
   return shown < state.activityTotal;
 }
@@ -122,6 +170,7 @@ function applyUpdate(state: PanelState, update: SnapshotUpdate): PanelState {
     ...state,
     snapshot: next,
     health: update.changed.health ?? state.health,
+    alerts: update.changed.alerts !== undefined ? update.changed.alerts : state.alerts,
   };
 }
 
@@ -137,6 +186,7 @@ export function reducer(state: PanelState, action: Action): PanelState {
         activityTotal: null,
         loadingMore: false,
         awaitingRefresh: false,
+        alerts: snapshot.alerts,
         // A snapshot proves the sidecar answers, whatever the last status said.
         connection: { state: 'ready' },
         ui: { ...state.ui, range: snapshot.window.range },
@@ -145,7 +195,7 @@ export function reducer(state: PanelState, action: Action): PanelState {
     case 'update':
       return applyUpdate(state, action.update);
     case 'activityPage': {
-      const have = new Set(selectActivity(state).map((r) => r.call_id));
+      const have = new Set(selectLoadedActivity(state).map((r) => r.call_id));
       const fresh = action.rows.filter((r) => !have.has(r.call_id));
       return {
         ...state,
@@ -158,6 +208,8 @@ export function reducer(state: PanelState, action: Action): PanelState {
       return {
         ...state,
         connection: action.message === undefined ? { state: action.state } : { state: action.state, message: action.message },
+        // Whatever was in flight will not answer after a restart.
+        refreshing: action.state === 'ready' || action.state === 'starting' ? state.refreshing : false,
       };
     case 'health':
       return { ...state, health: action.health };
@@ -167,7 +219,12 @@ export function reducer(state: PanelState, action: Action): PanelState {
         notice: { level: 'info', message: `Exported ${action.rows.toLocaleString('en-US')} rows to ${action.path}` },
       };
     case 'notice':
-      return { ...state, notice: { level: action.level, message: action.message } };
+      // An error notice is how a failed Refresh answers.
+      return {
+        ...state,
+        notice: { level: action.level, message: action.message },
+        refreshing: action.level === 'error' ? false : state.refreshing,
+      };
     case 'uiState':
       return { ...state, ui: { ...state.ui, range: action.range, filters: cleanFilters(action.filters) } };
     case 'setRange':
@@ -187,6 +244,36 @@ export function reducer(state: PanelState, action: Action): PanelState {
       return { ...state, loadingMore: true };
     case 'dismissNotice':
       return { ...state, notice: null };
+    case 'alerts':
+      return { ...state, alerts: action.alerts };
+    case 'historyCleared':
+      return {
+        ...state,
+        lastCleared: { archiveDir: action.archiveDir, moved: action.moved },
+        notice: null,
+      };
+    case 'undoRequested':
+      return { ...state, lastCleared: null };
+    case 'refreshRequested':
+      return { ...state, refreshing: true };
+    case 'refreshed':
+      return {
+        ...state,
+        refreshing: false,
+        notice: {
+          level: 'info',
+          message: `Re-read ${action.records.toLocaleString('en-US')} records in ${action.durationMs.toLocaleString('en-US', { maximumFractionDigits: 0 })} ms`,
+        },
+      };
+    case 'clearFeed': {
+      const newest = selectActivity(state)[0]?.timestamp ?? state.ui.feedCleared?.after ?? null;
+      return { ...state, ui: { ...state.ui, feedCleared: { at: action.at, after: newest } } };
+    }
+    case 'showEarlierFeed': {
+      const ui = { ...state.ui };
+      delete ui.feedCleared;
+      return { ...state, ui };
+    }
     default: {
       const unreachable: never = action;
       return unreachable;

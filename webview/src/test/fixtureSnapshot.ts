@@ -2,7 +2,7 @@
  * A realistic snapshot following docs/dev/PANEL_CONTRACT.md (7-day window, three providers, one
  * workflow with an HTML name, one malformed line). Tests pin the clock to FIXTURE_NOW.
  */
-import type { CallRow, Health, Overview, Snapshot } from '../protocol';
+import type { AlertsStatus, CallRow, Deltas, Health, Overview, Snapshot } from '../protocol';
 
 export const FIXTURE_NOW = '2026-11-27T12:00:00+00:00';
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -134,6 +134,39 @@ export const fixtureRecentCalls: CallRow[] = [
   }),
 ];
 
+/** As the sidecar computes them against fixturePrevious (the webview never does this arithmetic). */
+export const fixtureDeltas: Deltas = {
+  total_cost: { previous: 10, change: 2.3456, percent: 23.456 },
+  calls: { previous: 1000, change: 234, percent: 23.4 },
+  success_rate: { previous: 96, change: 1.5, percent: 1.5625 },
+  avg_latency_ms: { previous: 900, change: -87.6, percent: -9.7333 },
+  input_tokens: { previous: 1_200_000, change: 323_400, percent: 26.95 },
+  output_tokens: { previous: 350_000, change: 52_100, percent: 14.8857 },
+  active_workflows: { previous: 5, change: 1, percent: 20 },
+};
+
+const NO_DELTA = { previous: null, change: null, percent: null };
+export const noDeltas: Deltas = {
+  total_cost: NO_DELTA,
+  calls: NO_DELTA,
+  success_rate: NO_DELTA,
+  avg_latency_ms: NO_DELTA,
+  input_tokens: NO_DELTA,
+  output_tokens: NO_DELTA,
+  active_workflows: NO_DELTA,
+};
+
+export const fixtureAlerts: AlertsStatus = {
+  enabled: true,
+  configPath: '/work/sample/.empathy/alerts.yaml',
+  rules: [
+    { name: 'Daily budget', metric: 'daily_cost', state: 'firing', severity: 'critical', lastValue: 12.3456, threshold: 10, lastFiredAt: '2026-11-27T11:40:00+00:00' },
+    { name: 'Error rate <b>high</b>', metric: 'error_rate', state: 'ok', severity: 'warning', lastValue: 2.5, threshold: 10, lastFiredAt: null },
+  ],
+  errors: [],
+  failingChannels: [],
+};
+
 export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
   return {
     version: 12,
@@ -193,12 +226,15 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       retries: { total_retries: 40, calls_with_retries: 22, retry_rate: 1.8 },
     },
     circuit_breakers: {
-      anthropic: { state: 'closed', since: '2026-11-20T00:00:00+00:00', last_opened_at: null, open_count: 0 },
-      openai: { state: 'half-open', since: '2026-11-27T11:50:00+00:00', last_opened_at: '2026-11-27T11:30:00+00:00', open_count: 2 },
-      google: { state: 'open', since: '2026-11-27T11:57:00+00:00', last_opened_at: '2026-11-27T11:57:00+00:00', open_count: 1 },
+      anthropic: { state: 'closed', updated_at: '2026-11-20T00:00:00+00:00', last_opened_at: null },
+      openai: { state: 'half-open', updated_at: '2026-11-27T11:50:00+00:00', last_opened_at: '2026-11-27T11:30:00+00:00' },
+      google: { state: 'open', updated_at: '2026-11-27T11:57:00+00:00', last_opened_at: '2026-11-27T11:57:00+00:00' },
     },
     recent_calls: fixtureRecentCalls,
     health: fixtureHealth,
+    deltas: fixtureDeltas,
+    alerts: fixtureAlerts,
+    retention_days: 30,
     ...overrides,
   };
 }
@@ -209,6 +245,8 @@ export function emptySnapshot(): Snapshot {
   return fixtureSnapshot({
     overview: zero,
     previous: null,
+    deltas: noDeltas,
+    alerts: null,
     cost_series: [],
     by_provider: {},
     by_tier: {},
