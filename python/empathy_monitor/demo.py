@@ -169,19 +169,14 @@ def generate(
             path = src_dir / f"{wf.module}.py"
             if not path.exists():
                 path.write_text(text, encoding="utf-8")
-    # Choose the runs first (so exactly ``calls`` calls are written), then spread their starts.
-    plan: list[DemoWorkflow] = []
-    planned = 0
-    while planned < calls * 1.15 + 4:  # failed runs stop early; plan a margin
-        wf_pick = rng.choice(WORKFLOWS)
-        plan.append(wf_pick)
-        planned += len(wf_pick.steps)
-    starts = sorted(start + timedelta(seconds=rng.random() * days * 86400) for _ in plan)
+    # Runs start in time order, spread evenly over the period by how many calls are written so far,
+    # so the newest calls land just before ``now`` (a "today" view of fresh demo data is not empty).
+    span = days * 86400 - 120  # leave room for the last run's stages to finish before ``now``
     breaker: dict[str, str] = {p: "closed" for p in PROVIDER_WEIGHTS}
     written_calls = written_runs = 0
-    for t0, wf in zip(starts, plan):
-        if written_calls >= calls:
-            break
+    while written_calls < calls:
+        wf = rng.choice(WORKFLOWS)
+        t0 = start + timedelta(seconds=(written_calls + rng.random()) / calls * span)
         run_id = f"run-{uuid.UUID(int=rng.getrandbits(128)).hex[:16]}"
         t = t0
         stages: list[WorkflowStageRecord] = []

@@ -205,6 +205,8 @@ def test_demo_is_reproducible(tmp_path: Path, capsys: pytest.CaptureFixture[str]
     assert 0 < d["fallback"]["fallback_percent"] < 20 and 0 < d["errors"]["error_rate"] < 12
     assert len(d["top_workflows"]) >= 6 and d["errors"]["retries"]["total_retries"] > 0
     assert d["health"]["malformed"] == 0
+    newest = d["recent_calls"][0]["timestamp"]
+    assert "2026-03-10T11:00" <= newest < "2026-03-10T12:00"  # data runs right up to --now
     runs = [json.loads(x) for x in (a / "workflow_runs.jsonl").read_text().splitlines()]
     assert all(2 <= len(r["stages"]) <= 4 for r in runs)
     failed = [r for r in runs if not r["success"]]
