@@ -31,8 +31,10 @@ from .window import Filters, Window
 
 # Accumulator slots: calls, errors, cost (nanodollars), input tokens, output tokens,
 # latency sum (ms), fallbacks, retries, calls with retries.
-CALLS, ERR, COST, TIN, TOUT, LAT, FB, RETRY, RETRIED = range(9)
-N_ACC = 9
+# LAT_N counts calls with a usable latency: a flagged (unbelievable) latency is stored as -1 and
+# left out of the average and the percentiles instead of counting as 0 ms.
+CALLS, ERR, COST, TIN, TOUT, LAT, FB, RETRY, RETRIED, LAT_N = range(10)
+N_ACC = 10
 # Run accumulator slots: runs, cost, baseline, savings, duration sum (ms), successes.
 R_RUNS, R_COST, R_BASE, R_SAVE, R_DUR, R_OK = range(6)
 MAX_HOURLY_DAYS = 31
@@ -207,23 +209,27 @@ class View:
             cost, tin, tout = pick("cost"), pick("tin"), pick("tout")
             lat, fb, retry = pick("lat"), pick("fb"), pick("retry")
             err = ~ok
+            has_lat = lat >= 0
             for slot, weights, where in (
                 (CALLS, None, None),
                 (ERR, None, err),
                 (COST, cost, None),
                 (TIN, tin, None),
                 (TOUT, tout, None),
-                (LAT, lat, None),
+                (LAT, lat, has_lat),
                 (FB, None, fb),
                 (RETRY, retry, None),
                 (RETRIED, None, retry > 0),
+                (LAT_N, None, has_lat),
             ):
                 c = combo if where is None else combo[where]
                 w = None if weights is None else (weights if where is None else weights[where])
                 sums[slot] += np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64)
             # latency histograms, overall and per tier
-            hist.add_array(lat)
             tiers = tier_of[combo]
+            if not has_lat.all():
+                lat, tiers = lat[has_lat], tiers[has_lat]
+            hist.add_array(lat)
             for ti in np.unique(tiers).tolist():
                 tier_hists.setdefault(ti, LatencyHist()).add_array(lat[tiers == ti])
             # day and hour buckets in local time
@@ -406,23 +412,23 @@ class View:
             ok = cols["ok"][i]
             retry = cols["retry"][i]
             lat = cols["lat"][i]
+            has_lat = lat >= 0
             acc = [
                 1,
                 0 if ok else 1,
                 cols["cost"][i],
                 cols["tin"][i],
                 cols["tout"][i],
-                lat,
+                lat if has_lat else 0,
                 1 if cols["fb"][i] else 0,
                 retry,
                 1 if retry > 0 else 0,
+                1 if has_lat else 0,
             ]
-            new_tier = c[C_TIER] not in self.tier
             self._fold_combo(c, acc)
-            self.hist.add(lat)
-            if new_tier:
-                self.tier_hist[c[C_TIER]] = LatencyHist()
-            self.tier_hist[c[C_TIER]].add(lat)
+            if has_lat:
+                self.hist.add(lat)
+                self.tier_hist.setdefault(c[C_TIER], LatencyHist()).add(lat)
             off = self._offset(ts)
             d = day_index(ts, off)
             day = self.days.get(d)
@@ -530,7 +536,7 @@ class View:
             "total_cost": usd(t[COST]),
             "input_tokens": t[TIN],
             "output_tokens": t[TOUT],
-            "avg_latency_ms": _avg(t[LAT], n),
+            "avg_latency_ms": _avg(t[LAT], t[LAT_N]),
             "p50_latency_ms": self.hist.percentile(0.50),
             "p95_latency_ms": self.hist.percentile(0.95),
             "active_workflows": len(wfs),
@@ -577,7 +583,7 @@ class View:
                 "total_tokens": a[TIN] + a[TOUT],
                 "total_cost": usd(a[COST]),
                 "error_count": a[ERR],
-                "avg_latency_ms": _avg(a[LAT], a[CALLS]),
+                "avg_latency_ms": _avg(a[LAT], a[LAT_N]),
                 "input_tokens": a[TIN],
                 "output_tokens": a[TOUT],
             }
@@ -600,7 +606,7 @@ class View:
                 "tokens": a[TIN] + a[TOUT],
                 "percent": _pct(a[CALLS], total),
                 "error_count": a[ERR],
-                "avg_latency_ms": _avg(a[LAT], a[CALLS]),
+                "avg_latency_ms": _avg(a[LAT], a[LAT_N]),
                 "p95_latency_ms": h.percentile(0.95) if h else None,
             }
         return out
@@ -617,7 +623,7 @@ class View:
                 "total_tokens": a[TIN] + a[TOUT],
                 "total_cost": usd(a[COST]),
                 "error_count": a[ERR],
-                "avg_latency_ms": _avg(a[LAT], a[CALLS]),
+                "avg_latency_ms": _avg(a[LAT], a[LAT_N]),
                 "provider": prov,
                 "tier": tier,
             }
@@ -648,7 +654,7 @@ class View:
                     "run_count": a[CALLS],
                     "avg_cost": usd(a[COST] / a[CALLS]),
                     "total_savings": 0.0,
-                    "avg_duration_ms": _avg(a[LAT], a[CALLS]),
+                    "avg_duration_ms": _avg(a[LAT], a[LAT_N]),
                     "source": "calls",
                 }
                 for wf, a in self.wf_calls.items()

@@ -354,7 +354,7 @@ class Decoder:
         cost = 0.0 if "estimated_cost" in problems else rec.estimated_cost
         tin = 0 if "input_tokens" in problems else rec.input_tokens
         tout = 0 if "output_tokens" in problems else rec.output_tokens
-        lat = 0 if "latency_ms" in problems else rec.latency_ms
+        lat = -1 if "latency_ms" in problems else rec.latency_ms  # -1: no usable latency
         rc = 0 if "retry_count" in problems else rec.retry_count
         key = (
             rec.provider,

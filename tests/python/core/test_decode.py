@@ -276,3 +276,29 @@ def test_run_with_nan_or_negative_values_is_flagged_and_excluded(tdir: Path) -> 
         == "total_cost is nan; savings is nan; total_duration_ms -5 out of range (excluded from sums)"
     )
     assert flagged[3] == "total_cost -1.0 out of range (excluded from sums)"
+
+
+def test_flagged_latency_is_left_out_of_average_and_percentiles(tdir: Path) -> None:
+    write_lines(
+        tdir / "llm_calls.jsonl",
+        [
+            call("a", "2026-01-01T10:00:00", latency_ms=100, tier="cheap"),
+            call("b", "2026-01-01T10:00:01", latency_ms=300, tier="cheap"),
+            call("c", "2026-01-01T10:00:02", latency_ms=10**12, tier="cheap"),  # flagged
+        ],
+    )
+    tel = load(tdir)
+    tel.refresh()
+    d = tel.dashboard(ALL)
+    assert d["overview"]["calls"] == 3
+    assert d["overview"]["avg_latency_ms"] == 200.0
+    assert d["overview"]["p95_latency_ms"] == 300
+    assert d["by_tier"]["cheap"]["avg_latency_ms"] == 200.0
+    live = tel.view(ALL)  # the incremental path agrees
+    write_lines(
+        tdir / "llm_calls.jsonl", [call("d", "2026-01-01T10:00:03", latency_ms=-4)], mode="a"
+    )
+    r = tel.refresh()
+    live.add_calls(*r.calls)
+    assert live.render_overview()["avg_latency_ms"] == 200.0
+    assert live.render() == tel.view(live.window).render()
