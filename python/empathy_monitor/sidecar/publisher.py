@@ -83,6 +83,20 @@ def health_signature(health: dict[str, Any]) -> Any:
 
 
 @dataclass
+class _Built:
+    """A view and its previous-period view, in step with the first ``calls_n``/``runs_n`` rows."""
+
+    view: View
+    prev: View | None
+    built_at: float
+    calls_n: int
+    runs_n: int
+
+
+MAX_CACHED_VIEWS = 8
+
+
+@dataclass
 class Update:
     """What one ingest produced for the client."""
 
@@ -104,18 +118,63 @@ class Publisher:
         self.view: View | None = None
         self.prev: View | None = None
         self.built_at = 0.0
+        # Views built for other (range, filters) keys: a range switch back to one of them only
+        # folds in the rows appended since, instead of a full build of both periods.
+        self.cache: dict[ViewKey, _Built] = {}
         self.last: dict[str, Any] = {}
         self.health_sig: Any = None
         self._health: dict[str, Any] | None = None
 
     # -- building -------------------------------------------------------------------------
-    def _build(self, key: ViewKey) -> None:
+    def _fresh(self, key: ViewKey) -> _Built:
         window: Window = self.tel.window(key.spec())
-        self.view = self.tel.view(window, key.filters, recent=self.recent, top=self.top)
+        view = self.tel.view(window, key.filters, recent=self.recent, top=self.top)
         pw = window.previous()
-        self.prev = self.tel.view(pw, key.filters, recent=1, top=1) if pw is not None else None
-        self.key = key
-        self.built_at = time.monotonic()
+        prev = self.tel.view(pw, key.filters, recent=1, top=1) if pw is not None else None
+        t = self.tel.tables
+        return _Built(view, prev, time.monotonic(), t.calls.n, t.runs.n)
+
+    def _cached(self, key: ViewKey) -> _Built | None:
+        """A cached build of ``key`` brought up to date, or None if it is unusable."""
+        hit = self.cache.pop(key, None)
+        t = self.tel.tables
+        if hit is None or hit.calls_n > t.calls.n or hit.runs_n > t.runs.n:
+            return None
+        if key.relative and time.monotonic() - hit.built_at > REANCHOR_AFTER_S:
+            return None
+        for v in (hit.view, hit.prev):
+            if v is None:
+                continue
+            if t.calls.n > hit.calls_n:
+                v.add_calls(hit.calls_n, t.calls.n)
+            if t.runs.n > hit.runs_n:
+                v.add_runs(hit.runs_n, t.runs.n)
+        hit.calls_n, hit.runs_n = t.calls.n, t.runs.n
+        return hit
+
+    def _stash(self) -> None:
+        if self.key is None or self.view is None:
+            return
+        t = self.tel.tables
+        self.cache[self.key] = _Built(self.view, self.prev, self.built_at, t.calls.n, t.runs.n)
+        while len(self.cache) > MAX_CACHED_VIEWS:
+            self.cache.pop(next(iter(self.cache)))
+
+    def _build(self, key: ViewKey, reuse: bool = True) -> None:
+        b = self._cached(key) if reuse else None
+        if key != self.key:
+            self._stash()
+        b = b or self._fresh(key)
+        self.view, self.prev, self.built_at, self.key = b.view, b.prev, b.built_at, key
+
+    def warm(self, key: ViewKey) -> bool:
+        """Build ``key`` into the cache ahead of a range switch; False if nothing to do."""
+        if key == self.key or key in self.cache:
+            return False
+        self.cache[key] = self._fresh(key)
+        while len(self.cache) > MAX_CACHED_VIEWS:
+            self.cache.pop(next(iter(self.cache)))
+        return True
 
     def _render(self) -> dict[str, Any]:
         assert self.view is not None and self.key is not None
@@ -138,7 +197,7 @@ class Publisher:
         """The full dashboard for ``key``; becomes the view later updates follow."""
         stale = key.relative and time.monotonic() - self.built_at > REANCHOR_AFTER_S
         if key != self.key or self.view is None or stale:
-            self._build(key)
+            self._build(key, reuse=not stale)
         sections = self._render()
         if sections != self.last:
             self.version += 1
@@ -151,6 +210,7 @@ class Publisher:
     def reset(self) -> None:
         """Forget the view (settings changed); the next snapshot or ingest rebuilds."""
         self.view = self.prev = None
+        self.cache.clear()
         self._health = None
 
     # -- live -----------------------------------------------------------------------------
@@ -173,8 +233,10 @@ class Publisher:
         if self.key is None:
             return self._health_only(health_changed)
         stale = self.key.relative and time.monotonic() - self.built_at > REANCHOR_AFTER_S
+        if res.reset or rebuild:
+            self.cache.clear()
         if res.reset or self.view is None or stale or rebuild:
-            self._build(self.key)
+            self._build(self.key, reuse=False)
         else:
             assert self.view is not None
             if res.calls[1] > res.calls[0]:

@@ -34,6 +34,7 @@ PS = ParamSpec("PS")
 Notify = Callable[[str, dict[str, Any]], None]
 TOP_WORKFLOWS = 5  # as `empathy telemetry --json` (its --top default)
 ALERTS_CONFIG = "alerts.yaml"
+WARM_RANGES = ("today", "7d", "30d", "all")
 
 
 def filters_of(f: P.Filters) -> Filters:
@@ -350,7 +351,20 @@ class Service:
         key = ViewKey(p.range, p.since, p.until, p.now, filters_of(p.filters))
         raw = await self._call(self._snapshot, key)
         raw["retention_days"] = self.settings.retentionDays
-        return P.Snapshot.model_validate(raw).model_dump(mode="json")
+        out = P.Snapshot.model_validate(raw).model_dump(mode="json")
+        if key.relative:
+            self._warm_ranges(key)
+        return out
+
+    def _warm_ranges(self, key: ViewKey) -> None:
+        """Build the other standard ranges in the background, one pool job each, so that an
+        ingest waits behind at most one build and a later range switch is a cache hit."""
+        loop = asyncio.get_running_loop()
+        for rng in WARM_RANGES:
+            other = ViewKey(rng, None, None, None, key.filters)
+            if other != key and other not in self.publisher.cache:
+                fut = loop.run_in_executor(self.pool, self.publisher.warm, other)
+                fut.add_done_callback(_log_failure)
 
     def _snapshot(self, key: ViewKey) -> dict[str, Any]:
         raw = self.publisher.snapshot(key)

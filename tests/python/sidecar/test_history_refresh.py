@@ -270,3 +270,31 @@ def test_cli_json_field_order_is_unchanged() -> None:
     assert json.loads(json.dumps(P.Deltas.model_json_schema()))["required"] == list(
         P.Deltas.model_fields
     )
+
+
+async def test_range_switch_back_uses_cached_views_caught_up_with_appends(
+    start_sidecar: Start, workspace: Path
+) -> None:
+    from datetime import datetime, timedelta, timezone
+
+    f = workspace / ".empathy" / "llm_calls.jsonl"
+    now = datetime.now(timezone.utc)
+    old = [call(f"o{i}", (now - timedelta(days=20 + i)).isoformat(), estimated_cost=0.01)
+           for i in range(3)]  # fmt: skip
+    recent = [call(f"r{i}", (now - timedelta(hours=i + 1)).isoformat(), estimated_cost=0.01)
+              for i in range(2)]  # fmt: skip
+    write_lines(f, old + recent)
+    c = await start_sidecar(workspace)
+    await c.initialize(workspace, {"naiveTimezone": "UTC"})
+    first = {r: (await c.request(P.SNAPSHOT, {"range": r}))["overview"]["calls"]
+             for r in ("7d", "all", "30d")}  # fmt: skip
+    assert first == {"7d": 2, "all": 5, "30d": 5}
+    write_lines(f, [call("n1", now.isoformat(), estimated_cost=0.01)], mode="a")
+    await until(c, lambda u: n_calls(u) == 6)  # the 30d view followed the append
+    for rng, want in (("7d", 3), ("all", 6), ("today", None), ("30d", 6), ("7d", 3)):
+        s = await c.request(P.SNAPSHOT, {"range": rng})
+        if want is not None:
+            assert s["overview"]["calls"] == want, rng
+        if rng == "7d":
+            assert s["deltas"]["calls"]["previous"] == 0 and s["previous"]["calls"] == 0
+    assert await c.close() == 0
