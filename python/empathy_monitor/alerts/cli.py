@@ -109,13 +109,16 @@ def cmd_init(args: argparse.Namespace, read: Callable[[str], str] = input) -> in
         if metric not in METRICS:
             print(f"unknown metric {metric!r}", file=sys.stderr)
             return 2
-        threshold = float(
-            _ask(
-                "2/3 Threshold?",
-                f"{DEFAULT_THRESHOLDS[metric]:g}" if threshold is None else f"{threshold:g}",
-                read,
-            )
+        answer = _ask(
+            "2/3 Threshold?",
+            f"{DEFAULT_THRESHOLDS[metric]:g}" if threshold is None else f"{threshold:g}",
+            read,
         )
+        try:
+            threshold = float(answer)
+        except ValueError:
+            print(f"threshold {answer!r} is not a number", file=sys.stderr)
+            return 2
         if not (args.webhook or args.email or args.stdout):
             where = _ask(
                 "3/3 Where to send? (webhook URL, email address, or 'stdout')", "stdout", read

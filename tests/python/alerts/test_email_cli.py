@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import io
 import json
 import socket
@@ -281,3 +282,26 @@ def test_install_service_writes_unit(tdir: Path, tmp_path: Path) -> None:
     assert "systemctl --user" in start
     p2, _start2 = install_service(tdir, platform="darwin", home=tmp_path)
     assert p2.suffix == ".plist" and "<string>watch</string>" in p2.read_text()
+
+
+def test_cli_init_wizard_rejects_a_non_numeric_threshold(tdir: Path) -> None:
+    import argparse
+
+    from empathy_monitor.alerts.cli import cmd_init
+
+    answers = iter(["daily_cost", "abc"])
+    args = argparse.Namespace(
+        dir=str(tdir),
+        metric=None,
+        threshold=None,
+        webhook=None,
+        email=None,
+        stdout=False,
+        yes=False,
+        force=False,
+    )
+    err = io.StringIO()
+    with redirect_stdout(io.StringIO()), contextlib.redirect_stderr(err):
+        assert cmd_init(args, read=lambda _p: next(answers)) == 2
+    assert "threshold 'abc' is not a number" in err.getvalue()
+    assert not (tdir / "alerts.yaml").exists()
