@@ -163,10 +163,19 @@ class Telemetry:
         filters: Filters | None = None,
         recent: int = 20,
         top: int = 10,
+        overview_only: bool = False,
     ) -> View:
+        """A built view; with ``overview_only`` only ``render_overview`` is meaningful."""
         w = spec if isinstance(spec, Window) else self.window(spec)
         return View(
-            self.tables, self.parser, w, filters or Filters(), self.row_at, recent, top
+            self.tables,
+            self.parser,
+            w,
+            filters or Filters(),
+            self.row_at,
+            recent,
+            top,
+            overview_only,
         ).build()
 
     def dashboard(

@@ -97,7 +97,11 @@ class View:
         row_reader: RowReader,
         recent_limit: int = 20,
         top: int = 10,
+        overview_only: bool = False,
     ) -> None:
+        # overview_only: keep just what render_overview needs (totals, per-workflow sums, the
+        # overall latency histogram) — a previous-period view for deltas costs half as much.
+        self.overview_only = overview_only
         self.tables = tables
         self.parser = parser
         self.window = window
@@ -230,6 +234,8 @@ class View:
             if not has_lat.all():
                 lat, tiers = lat[has_lat], tiers[has_lat]
             hist.add_array(lat)
+            if self.overview_only:
+                continue
             for ti in np.unique(tiers).tolist():
                 tier_hists.setdefault(ti, LatencyHist()).add_array(lat[tiers == ti])
             # day and hour buckets in local time
@@ -428,6 +434,9 @@ class View:
             self._fold_combo(c, acc)
             if has_lat:
                 self.hist.add(lat)
+            if self.overview_only:
+                continue
+            if has_lat:
                 self.tier_hist.setdefault(c[C_TIER], LatencyHist()).add(lat)
             off = self._offset(ts)
             d = day_index(ts, off)

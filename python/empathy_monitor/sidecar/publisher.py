@@ -130,7 +130,11 @@ class Publisher:
         window: Window = self.tel.window(key.spec())
         view = self.tel.view(window, key.filters, recent=self.recent, top=self.top)
         pw = window.previous()
-        prev = self.tel.view(pw, key.filters, recent=1, top=1) if pw is not None else None
+        prev = (
+            self.tel.view(pw, key.filters, recent=1, top=1, overview_only=True)
+            if pw is not None
+            else None
+        )
         t = self.tel.tables
         return _Built(view, prev, time.monotonic(), t.calls.n, t.runs.n)
 

@@ -380,3 +380,12 @@ def test_writer_repairs_a_torn_tail(tdir: Path) -> None:
     t = Telemetry([tdir], naive_tz="UTC", workers=1)
     t.refresh()
     assert t.health()["records"] == 1 and t.health()["malformed"] == 1
+
+
+def test_overview_only_view_matches_the_full_overview(tel: Telemetry) -> None:
+    w = tel.window(WindowSpec(range="7d", now=NOW))
+    for filters in (Filters(), Filters(provider="anthropic")):
+        full = tel.view(w, filters)
+        slim = tel.view(w, filters, overview_only=True)
+        assert slim.render_overview() == full.render_overview()
+        assert slim.days == {} and slim.tier_hist == {} and slim.recent == []
