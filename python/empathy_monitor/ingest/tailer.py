@@ -286,7 +286,8 @@ class TelemetryReader:
                         break
                     pos += len(data)
                     buf = carry + data if carry else data
-                    n = dec.feed(buf, fs.offset + consumed, lines)  # relative; absorb() adds base_line
+                    # line numbers are relative to this read; absorb() adds base_line
+                    n = dec.feed(buf, fs.offset + consumed, lines)
                     lines += chunk.lines if n else 0
                     consumed += n
                     carry = buf[n:]

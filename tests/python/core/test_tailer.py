@@ -227,7 +227,9 @@ def test_problem_line_numbers_stay_right_across_incremental_reads(tdir: Path) ->
 
 
 def test_cleared_history_folders_are_not_read_but_rotations_are(tdir: Path) -> None:
-    write_lines(tdir / "archive" / "cleared-20260101T000000Z" / "llm_calls.jsonl", [line("cleared")])
+    write_lines(
+        tdir / "archive" / "cleared-20260101T000000Z" / "llm_calls.jsonl", [line("cleared")]
+    )
     write_lines(tdir / "archive" / "llm_calls-20260101T000000Z.jsonl", [line("rotated")])
     write_lines(tdir / "llm_calls.jsonl", [line("live")])
     tel = Telemetry([tdir], naive_tz="UTC", workers=1)
