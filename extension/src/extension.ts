@@ -54,7 +54,14 @@ export function activate(context: vscode.ExtensionContext): void {
       openPanel: () => TelemetryPanel.show(panelDeps),
     };
     const alertsDeps: AlertsDeps = { sidecar: sc, ensureStarted };
-    const history = new History({ sidecar: sc, ensureStarted, onChanged: () => void model.refresh() });
+    const history = new History({
+      sidecar: sc,
+      ensureStarted,
+      onChanged: (event) => {
+        TelemetryPanel.current?.post(event);
+        void model.refresh();
+      },
+    });
     const panelDeps: PanelDeps = {
       extensionUri: context.extensionUri,
       model,

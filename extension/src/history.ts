@@ -15,11 +15,16 @@ export const CLEAR_DETAIL =
   'into .empathy/archive/cleared-<UTC timestamp>/. Writers keep appending to fresh files, and the panel ' +
   'starts empty. Undo restores them (moves them back, merging anything written since).';
 
+/** What happened, as the panel is told it (PANEL_CONTRACT.md). */
+export type HistoryEvent =
+  | { type: 'historyCleared'; archiveDir: string; moved: string[] }
+  | { type: 'historyRestored'; archiveDir: string; restored: string[] };
+
 export interface HistoryDeps {
   sidecar: { request<R>(method: string, params: unknown): Promise<R> };
   ensureStarted(): void;
   /** Called after the files moved (or came back): the panel shows the new state. */
-  onChanged(): void;
+  onChanged(event: HistoryEvent): void;
 }
 
 export class History {
@@ -40,7 +45,7 @@ export class History {
     const res = await this.deps.sidecar.request<ClearHistoryResult>(Methods.clearHistory, {});
     this.archives.add(res.archiveDir);
     log.info(`history cleared: ${res.moved.length} files moved to ${res.archiveDir}`);
-    this.deps.onChanged();
+    this.deps.onChanged({ type: 'historyCleared', archiveDir: res.archiveDir, moved: res.moved });
     void vscode.window
       .showInformationMessage(
         `Empathy Telemetry: moved ${res.moved.length} telemetry file${res.moved.length === 1 ? '' : 's'} to ${displayPath(res.archiveDir)}. The panel starts empty.`,
@@ -61,7 +66,7 @@ export class History {
     const res = await this.deps.sidecar.request<UndoClearHistoryResult>(Methods.undoClearHistory, { archiveDir });
     this.archives.delete(archiveDir);
     log.info(`history restored: ${res.restored.length} files from ${archiveDir}`);
-    this.deps.onChanged();
+    this.deps.onChanged({ type: 'historyRestored', archiveDir, restored: res.restored });
     void vscode.window.showInformationMessage(
       `Empathy Telemetry: restored ${res.restored.length} telemetry file${res.restored.length === 1 ? '' : 's'}.`,
     );

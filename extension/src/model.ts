@@ -38,6 +38,8 @@ export class TelemetryModel implements vscode.Disposable {
   async refresh(): Promise<Snapshot | undefined> {
     const seq = ++this.seq;
     const params = { range: this.view.range, filters: this.view.filters };
+    // Logged so the end-to-end test can tell a replay from a re-fetch.
+    log.info(`snapshot requested (${params.range})`);
     try {
       const snap = await this.source.request<Snapshot>(Methods.snapshot, params);
       if (seq !== this.seq) return this.snapshot;

@@ -1,9 +1,10 @@
 // End-to-end: the packaged extension in a real VS Code (code-server), driven through the browser.
 // Run with scripts/test_e2e (it sets up the cached tools, builds the .vsix and passes its path).
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { after, before, describe, it } from 'node:test';
+import { after, afterEach, before, describe, it } from 'node:test';
 import { appendCall, callRecord, callsById, cliTelemetry, csvRows, PY, writeDemo } from './data.mjs';
 import {
   BASE_SETTINGS, cursorPosition, descendantsMatching, installVsix, launchBrowser, makeSandbox,
@@ -12,6 +13,17 @@ import {
 
 const VSIX = process.env.EMPATHY_VSIX;
 const ARTIFACTS = path.join(REPO, '.artifacts');
+const ALERTS_YAML = `# stdout actions only: nothing leaves the machine.
+alerts:
+  - name: Daily budget
+    description: Today's spend passed one cent
+    condition: {metric: daily_cost, operator: gt, threshold: 0.01}
+    severity: warning
+    actions: [stdout]
+  - name: Error rate
+    condition: {metric: error_rate, operator: gt, threshold: 90, window: 24h}
+    actions: [stdout]
+`;
 const XSS = '<img src=x onerror=alert(1)>';
 const LIVE_MS = 2000;
 
@@ -26,6 +38,33 @@ const dialogs = [];
 /** A card's value text, e.g. "1,234" (the delta against the previous period is its own element). */
 async function cardNumber(testid) {
   return view.locator(`[data-testid="${testid}"] .card-value`).first().innerText({ timeout: 1000 });
+}
+
+/** The panel as docs show it: only the webview, scrolled so `locator` (if any) is in view. */
+async function shot(name, locator) {
+  if (locator) await locator.scrollIntoViewIfNeeded();
+  else await view.locator('main.app').evaluate((el) => el.ownerDocument.scrollingElement?.scrollTo(0, 0));
+  await sleep(400);
+  await page.locator('iframe.webview.ready').first().screenshot({ path: path.join(ARTIFACTS, name) });
+}
+
+/** Lines of the extension's log channel (code-server writes it under the user data dir). */
+function extensionLog() {
+  const out = [];
+  const walk = (dir) => {
+    for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) walk(p);
+      else if (e.name.endsWith('Empathy Telemetry.log')) out.push(...fs.readFileSync(p, 'utf8').split('\n'));
+    }
+  };
+  walk(sb.dirs.user);
+  return out;
+}
+const snapshotRequests = () => extensionLog().filter((l) => l.includes('snapshot requested')).length;
+
+async function clearToasts() {
+  await runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined);
 }
 
 function digits(text) {
@@ -52,6 +91,7 @@ before(async () => {
   fs.mkdirSync(ARTIFACTS, { recursive: true });
   writeDemo(ws, { calls: 400, days: 7 });
   appendCall(ws, callRecord({ workflow_name: XSS, step_name: 'inject', provider: 'openai', model_id: 'gpt-4o' }));
+  fs.writeFileSync(path.join(ws, '.empathy', 'alerts.yaml'), ALERTS_YAML);
   writeUserSettings(sb, { ...BASE_SETTINGS, 'empathy.pythonPath': PY, 'empathy.defaultRange': '7d', 'empathy.debounceMs': 100 });
   installVsix(sb, VSIX);
   cs = await startCodeServer(sb, ws);
@@ -62,6 +102,13 @@ before(async () => {
     void d.dismiss();
   });
   await openWorkbench(page, cs.url);
+});
+
+// With EMPATHY_E2E_KEEP, a screenshot after every test lands in the kept sandbox.
+let step = 0;
+afterEach(async () => {
+  step += 1;
+  if (process.env.EMPATHY_E2E_KEEP) await page?.screenshot({ path: path.join(sb.root, `step-${String(step).padStart(2, '0')}.png`) }).catch(() => undefined);
 });
 
 after(async () => {
@@ -81,7 +128,7 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     console.log(`# command -> overview rendered: ${shown - t0} ms`);
     const cost = await cardNumber('card-cost');
     assert.equal(digits(cost).toFixed(2), cli.overview.total_cost.toFixed(2), `cost card "${cost}"`);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'panel-light.png') });
+    await shot('panel-overview-light.png');
   });
 
   it('renders a workflow named with HTML as text', async () => {
@@ -128,6 +175,32 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     await select.selectOption({ index: 0 });
   });
 
+  it('survives a hide/show (another editor tab and back) by replaying, not re-fetching', { timeout: 30000 }, async () => {
+    const calls = await cardNumber('card-calls');
+    const before = snapshotRequests();
+    assert.ok(before >= 1, 'the extension log has no snapshot request (log path changed?)');
+    await runCommand(page, 'File: New Untitled Text File');
+    await page.locator('.tab.active[aria-label^="Untitled-1"]').waitFor({ timeout: 10000 });
+    await page.locator(`.tab[aria-label^="${'Empathy Telemetry'}"]`).first().click();
+    const t0 = Date.now();
+    const deadline = t0 + 5000;
+    let shown = '';
+    while (Date.now() < deadline) {
+      shown = await cardNumber('card-calls').catch(() => '');
+      if (shown) break;
+      await sleep(25);
+    }
+    const ms = Date.now() - t0;
+    console.log(`# tab shown -> cards ${ms} ms`);
+    assert.equal(shown, calls, 'cards are not the ones shown before the switch');
+    assert.ok(ms <= 3000, `cards took ${ms} ms after the tab came back`);
+    assert.equal(await view.locator('[aria-label="Loading telemetry"]').count(), 0);
+    assert.equal(snapshotRequests(), before, 'the panel re-fetched the snapshot instead of replaying it');
+    // Close the untitled file again (not saved).
+    await page.locator('.tab[aria-label^="Untitled-1"]').first().click({ button: 'middle' });
+    await page.locator('.tab[aria-label^="Untitled-1"]').first().waitFor({ state: 'detached', timeout: 5000 });
+  });
+
   it('opens the source of an activity row at its line', { timeout: 30000 }, async () => {
     const byId = callsById(ws);
     const rows = await feedRows();
@@ -145,6 +218,10 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
       { timeout: 10000 },
     );
     assert.match(await cursorPosition(page), new RegExp(`Ln ${rec.metadata.source_line},`));
+    // Close the source again so the panel has the whole window for the screenshots.
+    await page.locator(`.tab[aria-label^="${file}"]`).first().click({ button: 'middle' });
+    await page.locator(`.tab[aria-label^="${file}"]`).first().waitFor({ state: 'detached', timeout: 10000 });
+    await page.locator('.tab[aria-label^="Empathy Telemetry"]').first().click();
   });
 
   it('exports a CSV with the right row count', { timeout: 30000 }, async () => {
@@ -167,6 +244,75 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     assert.equal(csvRows(path.join(ws, created)), cli.overview.calls);
   });
 
+  it('Refresh re-reads everything and says how long it took', { timeout: 30000 }, async () => {
+    const t0 = Date.now();
+    await view.getByRole('button', { name: 'Refresh' }).click();
+    const status = view.getByRole('status').filter({ hasText: 'Re-read' });
+    await status.waitFor({ timeout: 15000 });
+    const text = await status.innerText();
+    console.log(`# refresh: "${text.split('\n')[0]}" (click -> shown ${Date.now() - t0} ms)`);
+    const cli = cliTelemetry(ws, ['--range', '7d']);
+    assert.match(text, /Re-read [\d,]+ records in [\d,]+ ms/);
+    assert.ok(digits(text.match(/Re-read ([\d,]+)/)[1]) >= cli.overview.calls);
+    await view.getByRole('button', { name: 'Dismiss' }).click();
+  });
+
+  it('shows the alerts strip from the workspace alerts.yaml (stdout actions)', { timeout: 30000 }, async () => {
+    const strip = view.getByTestId('alerts-strip');
+    const rule = strip.locator('li[data-rule="Daily budget"]');
+    await rule.waitFor({ timeout: 15000 });
+    await rule.filter({ hasText: 'firing' }).waitFor({ timeout: 15000 });
+    assert.match(await rule.innerText(), /daily_cost/);
+    assert.match(await strip.locator('li[data-rule="Error rate"]').innerText(), /\bok\b/);
+    await clearToasts();
+    await shot('panel-alerts.png', strip);
+    // "Test" evaluates now and sends nothing: its answer is a notice in the panel.
+    await rule.getByRole('button', { name: 'Test' }).click();
+    await view.getByRole('status').filter({ hasText: 'Test of "Daily budget": would fire' }).waitFor({ timeout: 10000 });
+    await view.getByRole('button', { name: 'Dismiss' }).click();
+    await clearToasts();
+    await shot('panel-activity.png', view.getByRole('table', { name: 'Activity feed' }));
+  });
+
+  it('Clear History asks, moves the files into an archive, and Undo brings them back', { timeout: 60000 }, async () => {
+    const cli = cliTelemetry(ws, ['--range', '7d']).overview.calls;
+    await view.getByRole('button', { name: 'Clear History' }).click();
+    const dialog = page.locator('.monaco-dialog-box');
+    await dialog.waitFor({ timeout: 10000 });
+    const said = await dialog.innerText();
+    assert.match(said, /moved, never deleted/);
+    assert.match(said, /\.empathy\/archive\/cleared-<UTC timestamp>\//);
+    assert.match(said, /Writers keep appending to fresh files/);
+    assert.match(said, /Undo restores them/);
+    await dialog.getByRole('button', { name: 'Clear History' }).click();
+    await view.getByRole('heading', { name: 'No LLM calls recorded yet' }).waitFor({ timeout: 15000 });
+    const archives = fs.readdirSync(path.join(ws, '.empathy', 'archive')).filter((d) => d.startsWith('cleared-'));
+    assert.equal(archives.length, 1, 'one archive folder');
+    assert.ok(fs.existsSync(path.join(ws, '.empathy', 'archive', archives[0], 'llm_calls.jsonl')), 'llm_calls.jsonl was moved, not deleted');
+    assert.ok(!fs.existsSync(path.join(ws, '.empathy', 'llm_calls.jsonl')));
+    await view.getByTestId('history-cleared').waitFor({ timeout: 5000 });
+    const toast = page.locator('.notification-toast', { hasText: 'The panel starts empty' });
+    await toast.waitFor({ timeout: 10000 });
+    await shot('panel-clear-history.png');
+    await toast.getByRole('button', { name: 'Undo' }).click();
+    await waitForCalls(cli, 15000);
+    assert.ok(fs.existsSync(path.join(ws, '.empathy', 'llm_calls.jsonl')), 'llm_calls.jsonl is back');
+    assert.equal(cliTelemetry(ws, ['--range', '7d']).overview.calls, cli);
+  });
+
+  it('survives a window reload (serializer) and shows the cards again', { timeout: 90000 }, async () => {
+    const cli = cliTelemetry(ws, ['--range', '7d']).overview.calls;
+    await clearToasts();
+    const t0 = Date.now();
+    await page.reload();
+    await page.locator('.monaco-workbench').waitFor({ timeout: 60000 });
+    // Nobody runs the command: the serializer brings the panel back.
+    view = panelView(page);
+    await waitForCalls(cli, 60000);
+    console.log(`# reload -> cards ${Date.now() - t0} ms`);
+    assert.equal(await page.locator('.tab[aria-label^="Empathy Telemetry"]').count(), 1);
+  });
+
   it('comes back after the sidecar is killed from outside', { timeout: 60000 }, async () => {
     const pids = descendantsMatching(cs.child.pid, ['empathy_monitor', 'sidecar']);
     assert.ok(pids.length >= 1, 'sidecar process not found');
@@ -185,6 +331,21 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
       timeout: 15000,
     });
     await sleep(1500);
-    await page.screenshot({ path: path.join(ARTIFACTS, 'panel-dark.png') });
+    await clearToasts();
+    await shot('panel-overview-dark.png');
+  });
+
+  it('says exactly what is wrong when empathy.pythonPath lacks empathy_monitor', { timeout: 60000 }, async () => {
+    const sys = '/usr/bin/python3';
+    const probe = spawnSync(sys, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3]); import empathy_monitor'], { encoding: 'utf8' });
+    assert.notEqual(probe.status, 0, `${sys} can import empathy_monitor: pick another interpreter for this check`);
+    const version = probe.stdout.trim();
+    writeUserSettings(sb, { 'empathy.pythonPath': sys });
+    const expected = `The Python package "empathy-monitor" is not installed for ${sys} (from the empathy.pythonPath setting, Python ${version}). Create a private environment for it, or run "pip install empathy-monitor" there.`;
+    const toast = page.locator('.notification-toast', { hasText: 'is not installed for' });
+    await toast.waitFor({ timeout: 30000 });
+    assert.equal((await toast.locator('.notification-list-item-message').innerText()).trim(), expected);
+    for (const b of ['Create Environment', 'Open Settings', 'Show Logs']) await toast.getByRole('button', { name: b }).waitFor({ timeout: 2000 });
+    await view.getByText('No usable Python interpreter').first().waitFor({ timeout: 10000 });
   });
 });

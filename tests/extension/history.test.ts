@@ -38,7 +38,11 @@ describe('Clear History', () => {
     const res = await history.clear();
     expect(res?.archiveDir).toBe(ARCHIVE);
     expect(request).toHaveBeenCalledWith('empathy/clearHistory', {});
-    expect(onChanged).toHaveBeenCalledOnce();
+    expect(onChanged).toHaveBeenCalledExactlyOnceWith({
+      type: 'historyCleared',
+      archiveDir: ARCHIVE,
+      moved: ['/ws/.empathy/llm_calls.jsonl', '/ws/.empathy/workflow_runs.jsonl'],
+    });
     expect(window.showInformationMessage).toHaveBeenCalledWith(
       'Empathy Telemetry: moved 2 telemetry files to .empathy/archive/cleared-20260102T030405Z. The panel starts empty.',
       'Undo',
@@ -53,6 +57,11 @@ describe('Clear History', () => {
     await vi.waitFor(() => expect(request).toHaveBeenCalledWith('empathy/undoClearHistory', { archiveDir: ARCHIVE }));
     await vi.waitFor(() => expect(window.showInformationMessage).toHaveBeenCalledWith('Empathy Telemetry: restored 2 telemetry files.'));
     expect(onChanged).toHaveBeenCalledTimes(2);
+    expect(onChanged).toHaveBeenLastCalledWith({
+      type: 'historyRestored',
+      archiveDir: ARCHIVE,
+      restored: ['/ws/.empathy/llm_calls.jsonl', '/ws/.empathy/workflow_runs.jsonl'],
+    });
     expect(history.isKnownArchive(ARCHIVE)).toBe(false);
   });
 

@@ -63,6 +63,7 @@ export type IncomingMessage =
   | { type: 'uiState'; range: Range; filters: Filters }
   | { type: 'alerts'; alerts: AlertsStatus }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
+  | { type: 'historyRestored'; archiveDir: string; restored: string[] }
   | { type: 'refreshed'; durationMs: number; records: number };
 
 export type OutgoingMessage =
@@ -329,6 +330,7 @@ const MESSAGE_GUARDS: { [K in IncomingMessage['type']]: Guard<Extract<IncomingMe
   uiState: obj({ type: literal('uiState'), range: isRange, filters: isFilters }),
   alerts: obj({ type: literal('alerts'), alerts: isAlertsStatus }),
   historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
+  historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: num }),
 };
 

@@ -129,6 +129,18 @@ describe('toolbar: Refresh, Clear History, Settings', () => {
     expect(screen.queryByTestId('history-cleared')).toBeNull();
   });
 
+  it('an Undo from the notification removes the banner and says so', () => {
+    renderWithSnapshot();
+    const dir = '/work/sample/.empathy/archive/cleared-20261127T120000Z';
+    send({ type: 'historyCleared', archiveDir: dir, moved: ['/a/llm_calls.jsonl'] });
+    expect(screen.getByTestId('history-cleared').textContent).toContain('1 file moved');
+    send({ type: 'historyRestored', archiveDir: '/other', restored: [] });
+    expect(screen.getByTestId('history-cleared')).toBeTruthy();
+    send({ type: 'historyRestored', archiveDir: dir, restored: ['/a/llm_calls.jsonl'] });
+    expect(screen.queryByTestId('history-cleared')).toBeNull();
+    expect(screen.getByRole('status').textContent).toContain('History restored: 1 file moved back.');
+  });
+
   it('after Clear History the empty panel still shows the alerts strip and disables Clear History', () => {
     renderApp();
     send({ type: 'snapshot', snapshot: emptySnapshot() });

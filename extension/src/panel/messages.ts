@@ -27,6 +27,7 @@ export type ExtensionMessage =
   | { type: 'uiState'; range: Range; filters: Filters }
   | { type: 'alerts'; alerts: AlertsStatus }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
+  | { type: 'historyRestored'; archiveDir: string; restored: string[] }
   | { type: 'refreshed'; durationMs: number; records: number };
 
 export type WebviewMessage =

@@ -9,8 +9,7 @@ import type { TelemetryModel, ViewState } from '../model';
 import {
   Methods,
   type ActivityPage,
-  type ClearHistoryResult,
-  type ExportCsvResult,
+    type ExportCsvResult,
   type RefreshResult,
   type TestAlertResult,
   type UndoClearHistoryResult,
@@ -32,7 +31,7 @@ export interface PanelDeps {
   exportCsv(): Promise<ExportCsvResult | undefined>;
   generateDemo(): Promise<void>;
   /** Asks for confirmation, then moves the telemetry files into an archive (undefined: cancelled). */
-  clearHistory(): Promise<ClearHistoryResult | undefined>;
+  clearHistory(): Promise<unknown>;
   /** Restores a clear of this session (refuses any other folder). */
   undoClearHistory(archiveDir: string): Promise<UndoClearHistoryResult | undefined>;
   testAlert(rule: string): Promise<TestAlertResult | undefined>;
@@ -163,11 +162,10 @@ export class TelemetryPanel implements vscode.Disposable {
       case 'generateDemo':
         await this.deps.generateDemo();
         return;
-      case 'clearHistory': {
-        const res = await this.deps.clearHistory();
-        if (res) this.post({ type: 'historyCleared', archiveDir: res.archiveDir, moved: res.moved });
+      case 'clearHistory':
+        // The modal, the move and the Undo notification live in History; it tells the panel.
+        await this.deps.clearHistory();
         return;
-      }
       case 'undoClearHistory':
         await this.deps.undoClearHistory(msg.archiveDir);
         return;

@@ -19,7 +19,7 @@ export function CircuitBreakers({ breakers, nowMs }: { breakers: Record<string, 
               <span className={`badge badge-${b.state}`}>{b.state}</span>
               <span className="muted" title={b.last_opened_at ? formatDateTime(b.last_opened_at) : undefined}>
                 {b.last_opened_at ? `last opened ${formatTimeAgo(b.last_opened_at, nowMs)}` : 'never opened'}
-                {b.updated_at && ` · ${b.state} since ${formatTimeAgo(b.updated_at, nowMs)}`}
+                {b.updated_at && ` · updated ${formatTimeAgo(b.updated_at, nowMs)}`}
               </span>
             </li>
           ))}

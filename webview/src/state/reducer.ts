@@ -254,6 +254,13 @@ export function reducer(state: PanelState, action: Action): PanelState {
       };
     case 'undoRequested':
       return { ...state, lastCleared: null };
+    case 'historyRestored':
+      // Undone (from the panel or the notification): its Undo button goes away.
+      return {
+        ...state,
+        lastCleared: state.lastCleared?.archiveDir === action.archiveDir ? null : state.lastCleared,
+        notice: { level: 'info', message: `History restored: ${action.restored.length} ${action.restored.length === 1 ? 'file' : 'files'} moved back.` },
+      };
     case 'refreshRequested':
       return { ...state, refreshing: true };
     case 'refreshed':
