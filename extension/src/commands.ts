@@ -70,7 +70,11 @@ export function registerCommands(deps: CommandDeps): vscode.Disposable {
     vscode.commands.registerCommand('empathy.exportCsv', guarded('export', () => exportCsv(deps))),
     vscode.commands.registerCommand(
       'empathy.restartSidecar',
-      guarded('restart', () => deps.sidecar.restart('command', 0)),
+      guarded('restart', () => {
+        // Counts as starting it: settings and trust changes restart it from now on.
+        deps.ensureStarted();
+        return deps.sidecar.restart('command', 0);
+      }),
     ),
     vscode.commands.registerCommand('empathy.showLogs', () => log.show()),
     vscode.commands.registerCommand('empathy.generateDemo', guarded('demo', () => generateDemo(deps))),

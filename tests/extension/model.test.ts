@@ -87,3 +87,15 @@ describe('todaysCost', () => {
     expect(todaysCost(s)).toBe(1);
   });
 });
+
+describe('TelemetryModel alerts', () => {
+  it('keeps the cached snapshot\'s alerts current so a replay shows them', async () => {
+    const m = new TelemetryModel({ request: vi.fn().mockResolvedValue(snap(1, { alerts: null })) }, '7d');
+    const alerts = { enabled: true, configPath: '/ws/.empathy/alerts.yaml', rules: [], errors: [], failingChannels: [] };
+    m.applyAlerts(alerts);
+    expect(m.snapshot).toBeUndefined();
+    await m.refresh();
+    m.applyAlerts(alerts);
+    expect(m.snapshot?.alerts).toEqual(alerts);
+  });
+});
