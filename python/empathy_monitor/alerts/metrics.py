@@ -79,33 +79,55 @@ def _appended(old: _Sig, table: Any) -> bool:
 
 
 class ViewCache:
-    """Views that outlive one evaluation, kept current by folding appended rows into them."""
+    """Views that outlive one evaluation, kept current without rebuilds.
+
+    Each cached view lives in a *slot* (filters, range kind, window length): appended rows are
+    folded in, and when the window has moved on (a minute later) the view is slid forward —
+    rows that left are subtracted, rows that entered are added — instead of rebuilt.
+    """
 
     def __init__(self) -> None:
-        self._views: dict[Any, tuple[View, _Sig, _Sig]] = {}
+        self._views: dict[Any, tuple[Any, View, _Sig, _Sig]] = {}
         self._used: set[Any] = set()
         self.rebuilt = 0
+        self.slid = 0
 
-    def get(self, tel: Telemetry, key: Any, build: Callable[[], View]) -> View:
-        self._used.add(key)
+    def get(
+        self,
+        tel: Telemetry,
+        key: Any,
+        build: Callable[[], View],
+        slot: Any = None,
+        now: float | None = None,
+    ) -> View:
+        slot = key if slot is None else slot
+        self._used.add(slot)
         calls, runs = tel.tables.calls, tel.tables.runs
-        hit = self._views.get(key)
+        hit = self._views.get(slot)
         if hit is not None:
-            view, csig, rsig = hit
+            hkey, view, csig, rsig = hit
             if _appended(csig, calls) and _appended(rsig, runs):
                 if calls.n > csig[0]:
                     view.add_calls(csig[0], calls.n)
                 if runs.n > rsig[0]:
                     view.add_runs(rsig[0], runs.n)
-                self._views[key] = (view, _sig(calls), _sig(runs))
-                return view
+                slid = True
+                if hkey != key:
+                    try:
+                        view.slide(key[0], key[1], view.window.now if now is None else now)
+                        self.slid += 1
+                    except ValueError:  # the window moved backwards (clock change): rebuild
+                        slid = False
+                if slid:
+                    self._views[slot] = (key, view, _sig(calls), _sig(runs))
+                    return view
         view = build()
         self.rebuilt += 1
-        self._views[key] = (view, _sig(calls), _sig(runs))
+        self._views[slot] = (key, view, _sig(calls), _sig(runs))
         return view
 
     def sweep(self) -> None:
-        """Forget views no rule asked for since the last sweep (windows that slid on)."""
+        """Forget views no rule asked for since the last sweep."""
         for k in list(self._views):
             if k not in self._used:
                 del self._views[k]
@@ -140,12 +162,18 @@ class MetricContext:
         filters: Filters,
         rng: str = "custom",
         keep: bool = False,
+        length: Any = None,
     ) -> View:
+        """A view of ``[since, until)``. ``keep`` caches it across evaluations; ``length`` (the
+        rule's window length) names its cache slot so the next minute slides it forward."""
         key = (since, until, filters, rng)
         v = self._views.get(key)
         if v is None:
             if keep:
-                v = self.cache.get(self.tel, key, lambda: self._build(since, until, filters, rng))
+                slot = (filters, rng, until is None, length)
+                v = self.cache.get(
+                    self.tel, key, lambda: self._build(since, until, filters, rng), slot, self.now
+                )
             else:
                 v = self._build(since, until, filters, rng)
             self._views[key] = v
@@ -158,13 +186,17 @@ class MetricContext:
     def main(self, cond: Condition, filters: Filters) -> tuple[View, float]:
         since, rng = self.bounds(cond)
         long = rng == "today" or (cond.window_seconds or 0) >= LONG_WINDOW
-        return self.view(since, None, filters, rng, keep=long), max(self.now - since, 1e-9)
+        view = self.view(since, None, filters, rng, keep=long, length=cond.window_seconds)
+        return view, max(self.now - since, 1e-9)
 
     def baseline(self, cond: Condition, filters: Filters) -> tuple[View, float]:
         since, _ = self.bounds(cond)
         end = math.floor(since / BASELINE_GRAIN) * BASELINE_GRAIN
         length = cond.baseline_seconds
-        return self.view(end - length, end, filters, keep=True), length
+        # The slot names both lengths: baselines of rules with different windows end at
+        # different lags behind now, so they must not share (and thrash) one cached view.
+        slot_len = (cond.window, length)
+        return self.view(end - length, end, filters, keep=True, length=slot_len), length
 
 
 def filters_of(cond: Condition) -> Filters:

@@ -74,6 +74,16 @@ class LatencyHist:
         self.n += 1
         self.total += ms
 
+    def remove(self, ms: int) -> None:
+        """Take one value back out (a row left a sliding window)."""
+        if ms < CAP:
+            self.fine[ms] -= 1
+            self.blocks[ms >> BLOCK_BITS] -= 1
+        else:
+            self.overflow.remove(ms)
+        self.n -= 1
+        self.total -= ms
+
     def mean(self) -> float | None:
         return self.total / self.n if self.n else None
 

@@ -68,6 +68,15 @@ def _hour_label(h: int) -> str:
     return datetime.fromtimestamp(h * 3600, timezone.utc).strftime("%Y-%m-%dT%H:00")
 
 
+def _bump(counter: Counter[Any], key: Any, by: int) -> None:
+    """Add to a count, dropping it at zero (rows can be subtracted when a window slides)."""
+    n = counter[key] + by
+    if n:
+        counter[key] = n
+    else:
+        del counter[key]
+
+
 def _acc() -> list[int]:
     return [0] * N_ACC
 
@@ -124,11 +133,10 @@ class View:
         self.oprov: Counter[str] = Counter()
         self.chains: Counter[tuple[str, ...]] = Counter()
         self.days: dict[int, list[int]] = {}
-        self.day_prov: dict[tuple[int, str], int] = {}
+        self.day_prov: dict[tuple[int, str], list[int]] = {}  # [cost, calls]
         self.hours: dict[int, list[int]] = {}
         self.runs_wf: dict[str, list[int]] = {}
         self.runs_tot = [0] * 6
-        self.run_wfs: set[str] = set()
         self.recent: list[tuple[float, int, int]] = []  # (ts, file, offset), newest first
         self._rows: dict[tuple[int, int], dict[str, Any] | None] = {}
         self._combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
@@ -237,7 +245,10 @@ class View:
             if self.overview_only:
                 continue
             for ti in np.unique(tiers).tolist():
-                tier_hists.setdefault(ti, LatencyHist()).add_array(lat[tiers == ti])
+                th = tier_hists.get(ti)
+                if th is None:
+                    th = tier_hists[ti] = LatencyHist()
+                th.add_array(lat[tiers == ti])
             # day and hour buckets in local time
             local = ts + apply_offsets(ts, tz)
             days = as_int(local / 86400)
@@ -262,8 +273,9 @@ class View:
             kn = np.bincount(key, minlength=nd * npv)
             for k in np.flatnonzero(kn).tolist():
                 d, pi = divmod(k, npv)
-                dk = (d0 + d, prov_names[pi])
-                self.day_prov[dk] = self.day_prov.get(dk, 0) + int(kc[k])
+                dp = self.day_prov.setdefault((d0 + d, prov_names[pi]), [0, 0])
+                dp[0] += int(kc[k])
+                dp[1] += int(kn[k])
             if hourly:
                 hours = as_int(local / 3600)
                 h0 = int(hours.min())
@@ -349,12 +361,12 @@ class View:
         for i in range(N_ACC):
             self.tot[i] += acc[i]
         if acc[ERR]:
-            self.etype[etype or "unknown"] += acc[ERR]
+            _bump(self.etype, etype or "unknown", acc[ERR])
         if acc[FB]:
             if oprov:
-                self.oprov[oprov] += acc[FB]
+                _bump(self.oprov, oprov, acc[FB])
             if chain:
-                self.chains[chain] += acc[FB]
+                _bump(self.chains, chain, acc[FB])
 
     def _fold_run(self, wf: str, acc: list[int]) -> None:
         a = self.runs_wf.get(wf)
@@ -365,7 +377,6 @@ class View:
                 a[i] += acc[i]
         for i in range(6):
             self.runs_tot[i] += acc[i]
-        self.run_wfs.add(wf)
 
     def _hourly(self) -> bool:
         w = self.window
@@ -385,11 +396,62 @@ class View:
     # -- incremental ------------------------------------------------------------------------
     def add_calls(self, start: int, end: int) -> int:
         """Fold appended call rows ``[start, end)``; returns how many fell in this view."""
-        t = self.tables.calls
         if end <= start:
             return 0
+        return self._fold_calls(slice(start, end), 1, check=True)
+
+    def add_runs(self, start: int, end: int) -> int:
+        """Fold appended run rows ``[start, end)``; returns how many fell in this view."""
+        if end <= start:
+            return 0
+        return self._fold_runs(slice(start, end), 1, check=True)
+
+    def slide(self, since: float | None, until: float | None, now: float) -> None:
+        """Move the window forward to ``[since, until)``: subtract the rows that left it and add
+        the rows that entered it, instead of rebuilding (a 7-day window sliding by a minute
+        touches a few dozen rows out of a million).
+
+        Raises:
+            ValueError: if a bound would move backwards or an open bound would close.
+        """
+        old = self.window
+        if (since is None) != (old.since is None) or (until is None) != (old.until is None):
+            raise ValueError("slide() keeps which bounds are open")
+        if (since is not None and old.since is not None and since < old.since) or (
+            until is not None and old.until is not None and until < old.until
+        ):
+            raise ValueError("slide() only moves a window forward")
+        leaving: tuple[float, float] | None = None
+        if since is not None and old.since is not None and since > old.since:
+            hi = since if old.until is None else min(since, old.until)
+            leaving = (old.since, hi)
+        entering: tuple[float, float] | None = None
+        if until is not None and old.until is not None and until > old.until:
+            lo = old.until if since is None else max(old.until, since)
+            entering = (lo, until)
+        for span, sign in ((leaving, -1), (entering, 1)):
+            if span is None or span[1] <= span[0]:
+                continue
+            for table, fold, allowed in (
+                (self.tables.calls, self._fold_calls, self._combo_allowed),
+                (self.tables.runs, self._fold_runs, self._run_allowed),
+            ):
+                if table.n == 0:
+                    continue
+                ts = table.col("ts")
+                m = (ts >= span[0]) & (ts < span[1])
+                if self.filters.active:
+                    m &= allowed()[table.col("combo")]
+                idx = np.flatnonzero(m)
+                if idx.size:
+                    fold(idx, sign, check=False)
+        self.window = Window(old.range, since, until, now)
+
+    def _fold_calls(self, rows: slice | npt.NDArray[Any], sign: int, check: bool) -> int:
+        """Add (``sign`` 1) or subtract (-1) call rows; ``check`` keeps only rows in this view."""
+        t = self.tables.calls
         cols = {
-            k: t.col(k)[start:end].tolist()
+            k: t.col(k)[rows].tolist()
             for k in (
                 "ts",
                 "combo",
@@ -404,64 +466,81 @@ class View:
                 "off",
             )
         }
-        allowed = self._combo_allowed() if self.filters.active else None
+        allowed = self._combo_allowed() if (check and self.filters.active) else None
         combos = self.tables.call_combos.items
         win = self.window
-        added = 0
-        for i in range(end - start):
+        folded = 0
+        for i in range(len(cols["ts"])):
             ts = cols["ts"][i]
             cid = cols["combo"][i]
-            if not win.contains(ts) or (allowed is not None and not allowed[cid]):
+            if check and (not win.contains(ts) or (allowed is not None and not allowed[cid])):
                 continue
-            added += 1
+            folded += 1
             c = combos[cid]
             ok = cols["ok"][i]
             retry = cols["retry"][i]
             lat = cols["lat"][i]
             has_lat = lat >= 0
             acc = [
-                1,
-                0 if ok else 1,
-                cols["cost"][i],
-                cols["tin"][i],
-                cols["tout"][i],
-                lat if has_lat else 0,
-                1 if cols["fb"][i] else 0,
-                retry,
-                1 if retry > 0 else 0,
-                1 if has_lat else 0,
+                sign,
+                0 if ok else sign,
+                sign * cols["cost"][i],
+                sign * cols["tin"][i],
+                sign * cols["tout"][i],
+                sign * lat if has_lat else 0,
+                sign if cols["fb"][i] else 0,
+                sign * retry,
+                sign if retry > 0 else 0,
+                sign if has_lat else 0,
             ]
             self._fold_combo(c, acc)
             if has_lat:
-                self.hist.add(lat)
+                self.hist.add(lat) if sign > 0 else self.hist.remove(lat)
             if self.overview_only:
                 continue
             if has_lat:
-                self.tier_hist.setdefault(c[C_TIER], LatencyHist()).add(lat)
+                th = self.tier_hist.get(c[C_TIER])
+                if th is None:  # (not setdefault: that would allocate a histogram per row)
+                    th = self.tier_hist[c[C_TIER]] = LatencyHist()
+                th.add(lat) if sign > 0 else th.remove(lat)
             off = self._offset(ts)
             d = day_index(ts, off)
             day = self.days.get(d)
             if day is None:
                 day = self.days[d] = [0, 0, 0, 0, 0]
             day[0] += acc[COST]
-            day[1] += 1
+            day[1] += sign
             day[2] += acc[ERR]
             day[3] += acc[TIN]
             day[4] += acc[TOUT]
+            if day[1] == 0:
+                del self.days[d]
             self._rows_cache.pop(("series", d), None)
             self._rows_cache.pop(("eday", d), None)
             key = (d, c[C_PROV])
-            self.day_prov[key] = self.day_prov.get(key, 0) + acc[COST]
+            dp = self.day_prov.get(key)
+            if dp is None:
+                dp = self.day_prov[key] = [0, 0]
+            dp[0] += acc[COST]
+            dp[1] += sign
+            if dp[1] == 0:
+                del self.day_prov[key]
             if self._hourly():
                 h = hour_index(ts, off)
                 hr = self.hours.get(h)
                 if hr is None:
                     hr = self.hours[h] = [0, 0]
-                hr[0] += 1
+                hr[0] += sign
                 hr[1] += acc[ERR]
+                if hr[0] == 0:
+                    del self.hours[h]
                 self._rows_cache.pop(("hour", h), None)
-            self._push_recent(ts, cols["file"][i], cols["off"][i])
-        return added
+            if sign > 0:
+                self._push_recent(ts, cols["file"][i], cols["off"][i])
+            else:
+                ref = (cols["file"][i], cols["off"][i])
+                self.recent = [r for r in self.recent if (r[1], r[2]) != ref]
+        return folded
 
     def _push_recent(self, ts: float, file: int, off: int) -> None:
         r = self.recent
@@ -473,36 +552,34 @@ class View:
         r.insert(pos, (ts, file, off))
         del r[self.recent_limit :]
 
-    def add_runs(self, start: int, end: int) -> int:
+    def _fold_runs(self, rows: slice | npt.NDArray[Any], sign: int, check: bool) -> int:
         t = self.tables.runs
-        if end <= start:
-            return 0
         cols = {
-            k: t.col(k)[start:end].tolist()
-            for k in ("ts", "combo", "cost", "base", "save", "dur", "ok")
+            k: t.col(k)[rows].tolist() for k in ("ts", "combo", "cost", "base", "save", "dur", "ok")
         }
-        allowed = self._run_allowed() if self.filters.active else None
+        allowed = self._run_allowed() if (check and self.filters.active) else None
         combos = self.tables.run_combos.items
-        added = 0
-        for i in range(end - start):
+        folded = 0
+        for i in range(len(cols["ts"])):
             rid = cols["combo"][i]
-            if not self.window.contains(cols["ts"][i]) or (
-                allowed is not None and not allowed[rid]
+            if check and (
+                not self.window.contains(cols["ts"][i])
+                or (allowed is not None and not allowed[rid])
             ):
                 continue
-            added += 1
+            folded += 1
             self._fold_run(
                 combos[rid][0],
                 [
-                    1,
-                    cols["cost"][i],
-                    cols["base"][i],
-                    cols["save"][i],
-                    cols["dur"][i],
-                    1 if cols["ok"][i] else 0,
+                    sign,
+                    sign * cols["cost"][i],
+                    sign * cols["base"][i],
+                    sign * cols["save"][i],
+                    sign * cols["dur"][i],
+                    sign if cols["ok"][i] else 0,
                 ],
             )
-        return added
+        return folded
 
     # -- rendering --------------------------------------------------------------------------
     def render(self) -> dict[str, Any]:
@@ -537,7 +614,8 @@ class View:
     def render_overview(self) -> dict[str, Any]:
         t = self.tot
         n = t[CALLS]
-        wfs = {k for k, a in self.wf_calls.items() if a[CALLS]} | self.run_wfs
+        wfs = {k for k, a in self.wf_calls.items() if a[CALLS]}
+        wfs.update(k for k, a in self.runs_wf.items() if a[R_RUNS])
         return {
             "calls": n,
             "errors": t[ERR],
@@ -578,7 +656,7 @@ class View:
                     "input_tokens": v[3],
                     "output_tokens": v[4],
                     "by_provider": {
-                        p: usd(self.day_prov[(d, p)]) for p in provs if (d, p) in self.day_prov
+                        p: usd(self.day_prov[(d, p)][0]) for p in provs if (d, p) in self.day_prov
                     },
                 }
             out.append(row)

@@ -389,3 +389,34 @@ def test_overview_only_view_matches_the_full_overview(tel: Telemetry) -> None:
         slim = tel.view(w, filters, overview_only=True)
         assert slim.render_overview() == full.render_overview()
         assert slim.days == {} and slim.tier_hist == {} and slim.recent == []
+
+
+def test_sliding_a_window_equals_building_it_fresh(tdir: Path) -> None:
+    from datetime import datetime
+
+    from empathy_monitor.analytics import Window
+    from empathy_monitor.demo import generate
+
+    generate(tdir, calls=1500, days=6, seed=21, now=datetime(2026, 3, 10, 12))
+    t = Telemetry([tdir], naive_tz="UTC", workers=1)
+    t.refresh()
+    base = t.parser.epoch("2026-03-06T00:00:00")
+    for filters in (Filters(), Filters(provider="anthropic"), Filters(workflow="code-review")):
+        for until in (None, base + 2 * 86400):
+            live = t.view(Window("custom", base, until, base + 3 * 86400), filters)
+            for step in (60.0, 3600.0, 7 * 3600.0 + 17, 86400.0):
+                w = live.window
+                since = (w.since or 0) + step
+                new_until = None if w.until is None else w.until + step
+                live.slide(since, new_until, w.now + step)
+                fresh = t.view(live.window, filters)
+                assert live.render() == fresh.render(), (filters, until, step)
+
+
+def test_slide_refuses_to_move_backwards(tel: Telemetry) -> None:
+    v = tel.view(WindowSpec(range="7d", now=NOW))
+    assert v.window.since is not None
+    with pytest.raises(ValueError, match="forward"):
+        v.slide(v.window.since - 1, None, v.window.now)
+    with pytest.raises(ValueError, match="open"):
+        v.slide(v.window.since, v.window.now, v.window.now)
