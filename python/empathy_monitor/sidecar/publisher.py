@@ -3,7 +3,7 @@
 ``Publisher`` holds the view the client last asked for (range + filters), the previous-period view
 for deltas, and the sections last sent. After each refresh it folds the appended rows into both
 views (``View.add_calls``/``add_runs``, O(1) per row), re-renders, and reports only the sections
-whose value changed. A reset (a file truncated or replaced) or a stale relative window rebuilds.
+whose value changed. A reset (a file truncated or replaced) rebuilds; a relative window slides forward with "now".
 It does no IO besides what ``Telemetry`` does and never touches pygls: the service sends.
 """
 
@@ -16,8 +16,9 @@ from typing import Any
 from ..analytics import Filters, Telemetry, View, Window, WindowSpec
 from ..ingest.tailer import ReadResult
 
-# A relative window ("7d", "today") is re-anchored at "now" when it is older than this on a change.
-REANCHOR_AFTER_S = 300.0
+# A relative window ("7d", "today") follows "now": at most this often, on a change or a snapshot,
+# it is slid forward (rows that left are subtracted, rows that entered added), not rebuilt.
+REANCHOR_EVERY_S = 60.0
 HEALTH_VOLATILE = ("records",)
 DELTA_KEYS = (
     "total_cost",
@@ -88,7 +89,6 @@ class _Built:
 
     view: View
     prev: View | None
-    built_at: float
     calls_n: int
     runs_n: int
 
@@ -117,7 +117,6 @@ class Publisher:
         self.key: ViewKey | None = None
         self.view: View | None = None
         self.prev: View | None = None
-        self.built_at = 0.0
         # Views built for other (range, filters) keys: a range switch back to one of them only
         # folds in the rows appended since, instead of a full build of both periods.
         self.cache: dict[ViewKey, _Built] = {}
@@ -136,15 +135,13 @@ class Publisher:
             else None
         )
         t = self.tel.tables
-        return _Built(view, prev, time.monotonic(), t.calls.n, t.runs.n)
+        return _Built(view, prev, t.calls.n, t.runs.n)
 
     def _cached(self, key: ViewKey) -> _Built | None:
         """A cached build of ``key`` brought up to date, or None if it is unusable."""
         hit = self.cache.pop(key, None)
         t = self.tel.tables
         if hit is None or hit.calls_n > t.calls.n or hit.runs_n > t.runs.n:
-            return None
-        if key.relative and time.monotonic() - hit.built_at > REANCHOR_AFTER_S:
             return None
         for v in (hit.view, hit.prev):
             if v is None:
@@ -154,13 +151,31 @@ class Publisher:
             if t.runs.n > hit.runs_n:
                 v.add_runs(hit.runs_n, t.runs.n)
         hit.calls_n, hit.runs_n = t.calls.n, t.runs.n
+        hit.view, hit.prev = self._reanchor(key, hit.view, hit.prev)
         return hit
+
+    def _reanchor(self, key: ViewKey, view: View, prev: View | None) -> tuple[View, View | None]:
+        """Bring a relative window up to "now" by sliding it (cheap), once a minute at most."""
+        if not key.relative or time.time() - view.window.now < REANCHOR_EVERY_S:
+            return view, prev
+        w = self.tel.window(key.spec())
+        try:
+            view.slide(w.since, w.until, w.now)
+        except ValueError:  # the clock went backwards: build it again
+            view = self.tel.view(w, key.filters, recent=self.recent, top=self.top)
+        pw = w.previous()
+        if prev is not None and pw is not None:
+            try:
+                prev.slide(pw.since, pw.until, w.now)
+            except ValueError:  # "today" grows, so its previous period starts earlier: rebuild
+                prev = self.tel.view(pw, key.filters, recent=1, top=1, overview_only=True)
+        return view, prev
 
     def _stash(self) -> None:
         if self.key is None or self.view is None:
             return
         t = self.tel.tables
-        self.cache[self.key] = _Built(self.view, self.prev, self.built_at, t.calls.n, t.runs.n)
+        self.cache[self.key] = _Built(self.view, self.prev, t.calls.n, t.runs.n)
         while len(self.cache) > MAX_CACHED_VIEWS:
             self.cache.pop(next(iter(self.cache)))
 
@@ -169,7 +184,7 @@ class Publisher:
         if key != self.key:
             self._stash()
         b = b or self._fresh(key)
-        self.view, self.prev, self.built_at, self.key = b.view, b.prev, b.built_at, key
+        self.view, self.prev, self.key = b.view, b.prev, key
 
     def warm(self, key: ViewKey) -> bool:
         """Build ``key`` into the cache ahead of a range switch; False if nothing to do."""
@@ -199,9 +214,10 @@ class Publisher:
     # -- requests -------------------------------------------------------------------------
     def snapshot(self, key: ViewKey) -> dict[str, Any]:
         """The full dashboard for ``key``; becomes the view later updates follow."""
-        stale = key.relative and time.monotonic() - self.built_at > REANCHOR_AFTER_S
-        if key != self.key or self.view is None or stale:
-            self._build(key, reuse=not stale)
+        if key != self.key or self.view is None:
+            self._build(key)
+        else:
+            self.view, self.prev = self._reanchor(key, self.view, self.prev)
         sections = self._render()
         if sections != self.last:
             self.version += 1
@@ -236,10 +252,9 @@ class Publisher:
             self._health = None  # record counts moved
         if self.key is None:
             return self._health_only(health_changed)
-        stale = self.key.relative and time.monotonic() - self.built_at > REANCHOR_AFTER_S
         if res.reset or rebuild:
             self.cache.clear()
-        if res.reset or self.view is None or stale or rebuild:
+        if res.reset or self.view is None or rebuild:
             self._build(self.key, reuse=False)
         else:
             assert self.view is not None
@@ -251,6 +266,7 @@ class Publisher:
                 self.view.add_runs(*res.runs)
                 if self.prev is not None:
                     self.prev.add_runs(*res.runs)
+            self.view, self.prev = self._reanchor(self.key, self.view, self.prev)
         sections = self._render()
         changed = {k: v for k, v in sections.items() if force or self.last.get(k) != v}
         upd = self._health_only(health_changed)
