@@ -153,6 +153,22 @@ class Telemetry:
             self.breakers.update(self, *res.calls)
         return res
 
+    def load_cache(self, path: Path) -> bool:
+        """Warm start from an index cache (before the first ``refresh``); True if it was used."""
+        from ..ingest import statecache
+
+        if not statecache.load(self.reader, path):
+            return False
+        self.breakers = BreakerTracker()
+        self.breakers.update(self, 0, self.tables.calls.n)
+        return True
+
+    def save_cache(self, path: Path) -> None:
+        """Write the index cache so the next start parses only what is appended after now."""
+        from ..ingest import statecache
+
+        statecache.save(self.reader, path)
+
     # -- questions --------------------------------------------------------------------------
     def window(self, spec: WindowSpec) -> Window:
         return resolve(spec, self.parser)

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..analytics import Filters, Telemetry, WindowSpec
+from ..ingest import statecache
 from . import history
 from . import protocol as P
 from .export import export_csv
@@ -57,6 +58,7 @@ class Service:
         self.fallback: asyncio.Task[None] | None = None
         self._alert_task: asyncio.Task[None] | None = None
         self._alert_again = False
+        self._saved: tuple[int, int] | None = None  # rows in the index cache last written
         self._open(settings, None)
 
     def _open(self, settings: Settings, old: Publisher | None) -> None:
@@ -110,9 +112,32 @@ class Service:
 
     def _load(self) -> None:
         t0 = time.perf_counter()
+        warm = False
+        try:
+            warm = self.tel.load_cache(self._cache_path())
+        except Exception:  # a cache is an optimisation: never a reason not to start
+            log.exception("index cache unusable; reading everything")
         self.tel.refresh()
         self.publisher.health()
-        log.info("loaded %d calls in %.2fs", self.tel.tables.calls.n, time.perf_counter() - t0)
+        log.info(
+            "loaded %d calls in %.2fs (%s)",
+            self.tel.tables.calls.n,
+            time.perf_counter() - t0,
+            "warm start: only appended bytes parsed" if warm else "cold start",
+        )
+        self._save_cache()
+
+    def _cache_path(self) -> Path:
+        return statecache.cache_path(self.dirs, self.settings.naiveTimezone)
+
+    def _save_cache(self) -> None:
+        """Remember the reader's state so the next start parses only what is new."""
+        t = self.tel.tables
+        try:
+            self.tel.save_cache(self._cache_path())
+            self._saved = (t.calls.n, t.runs.n)
+        except OSError as exc:
+            log.warning("could not write the index cache: %s", exc)
 
     async def apply_settings(self, settings: Settings) -> None:
         """Switch to new settings without a restart: reload, re-watch, push what changed."""
@@ -164,6 +189,9 @@ class Service:
         if self.watcher is not None:
             self.watcher.stop_observer()
         self.pool.shutdown(wait=True, cancel_futures=True)
+        t = self.tel.tables
+        if self._saved is not None and self._saved != (t.calls.n, t.runs.n):
+            self._save_cache()
         self._close_plugins()
 
     # -- live updates ---------------------------------------------------------------------
@@ -288,6 +316,7 @@ class Service:
         """Drop every bit of reader state and read all files again (telemetry thread)."""
         self._open(self.settings, self.publisher)
         self.tel.refresh()
+        self._save_cache()
         if self.alerts is not None:
             self.alerts.set_telemetry(self.tel)
         upd = self._rebuild(force=True)
