@@ -36,7 +36,11 @@ export function activate(context: vscode.ExtensionContext): void {
           onEnvironmentReady: () => void sc.restart('private environment created', 0),
         }),
       // Alert actions from the workspace's alerts.yaml run only in a trusted workspace.
-      initializationOptions: () => initializationOptions(readSettings(), vscode.workspace.isTrusted),
+      initializationOptions: () => {
+        const options = initializationOptions(readSettings(), vscode.workspace.isTrusted);
+        log.info(`alert actions ${options.alertActions ? 'on' : 'off (untrusted workspace)'}`);
+        return options;
+      },
       cwd: () => vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     });
     sidecar = sc;
@@ -78,7 +82,10 @@ export function activate(context: vscode.ExtensionContext): void {
       model,
       sc.onUpdate((u) => model.applyUpdate(u)),
       sc.onAlertsChanged((a) => model.applyAlerts(a)),
-      sc.onAlertFired((a) => void showFiredAlert(a).catch((err: unknown) => log.error('alert notification', err))),
+      sc.onAlertFired((a) => {
+        log.info(`alert ${a.resolved ? 'resolved' : 'fired'}: ${a.rule}`);
+        void showFiredAlert(a).catch((err: unknown) => log.error('alert notification', err));
+      }),
       sc.onStatus((s) => {
         if (s.state === 'ready') void model.refresh();
       }),

@@ -23,6 +23,10 @@ alerts:
   - name: Error rate
     condition: {metric: error_rate, operator: gt, threshold: 90, window: 24h}
     actions: [stdout]
+  - name: Spend in 24h
+    condition: {metric: cost, operator: gt, threshold: 0.01, window: 24h}
+    severity: warning
+    actions: [vscode]
 `;
 const XSS = '<img src=x onerror=alert(1)>';
 const LIVE_MS = 2000;
@@ -156,6 +160,15 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     assert.ok(t2 - t0 <= LIVE_MS, `feed row took ${t2 - t0} ms`);
   });
 
+  it('shows a `vscode` alert action as a warning notification with its button', { timeout: 30000 }, async () => {
+    // The append above crossed "Spend in 24h"; the sidecar pushed empathy/didFireAlert.
+    const toast = page.locator('.notification-toast', { hasText: 'Spend in 24h' }).first();
+    await toast.waitFor({ timeout: 15000 });
+    assert.ok((await toast.locator('.codicon-warning, .codicon-notifications-warning').count()) > 0, 'not shown as a warning');
+    await toast.getByRole('button', { name: 'Open Panel' }).click();
+    await toast.waitFor({ state: 'hidden', timeout: 5000 });
+  });
+
   it('narrows the feed with the Provider filter', { timeout: 30000 }, async () => {
     const select = view.getByRole('combobox', { name: 'Provider', exact: true });
     await select.selectOption('openai');
@@ -264,6 +277,9 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     await rule.filter({ hasText: 'firing' }).waitFor({ timeout: 15000 });
     assert.match(await rule.innerText(), /daily_cost/);
     assert.match(await strip.locator('li[data-rule="Error rate"]').innerText(), /\bok\b/);
+    // "Empathy: Check Alerts Now" from the palette evaluates and reports (the rules are in cooldown).
+    await runCommand(page, 'Empathy: Check Alerts Now');
+    await page.locator('.notification-toast', { hasText: /checked 3 alert rules/ }).first().waitFor({ timeout: 15000 });
     await clearToasts();
     await shot('panel-alerts.png', strip);
     // "Test" evaluates now and sends nothing: its answer is a notice in the panel.
@@ -293,6 +309,10 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     await view.getByTestId('history-cleared').waitFor({ timeout: 5000 });
     const toast = page.locator('.notification-toast', { hasText: 'The panel starts empty' });
     await toast.waitFor({ timeout: 10000 });
+    // Clearing resolves the firing rules (their notifications are not what this picture is about).
+    await sleep(500);
+    const others = page.locator('.notification-toast').filter({ hasNotText: 'The panel starts empty' }).locator('.codicon-notifications-clear');
+    while ((await others.count()) > 0) await others.first().click();
     await shot('panel-clear-history.png');
     await toast.getByRole('button', { name: 'Undo' }).click();
     await waitForCalls(cli, 15000);

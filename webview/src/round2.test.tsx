@@ -122,7 +122,8 @@ describe('toolbar: Refresh, Clear History, Settings', () => {
     send({ type: 'historyCleared', archiveDir: dir, moved: ['/a/llm_calls.jsonl', '/a/workflow_runs.jsonl'] });
     const banner = screen.getByTestId('history-cleared');
     expect(banner.textContent).toContain('History cleared: 2 files moved to');
-    expect(banner.textContent).toContain(dir);
+    expect(banner.textContent).toContain('.empathy/archive/cleared-20261127T120000Z');
+    expect(banner.querySelector('code')?.getAttribute('title')).toBe(dir);
     expect(banner.textContent).toContain('nothing was deleted');
     fireEvent.click(within(banner).getByRole('button', { name: 'Undo' }));
     expect(lastPosted(vscode)).toEqual({ type: 'undoClearHistory', archiveDir: dir });

@@ -8,6 +8,12 @@ const STATE_TEXT: Partial<Record<ConnectionState, string>> = {
   error: 'The telemetry sidecar stopped.',
 };
 
+/** ".empathy/archive/cleared-…" from the full path (the full path is in the title). */
+export function shortArchive(dir: string): string {
+  const parts = dir.split(/[\\/]/).filter(Boolean);
+  return parts.length > 3 ? parts.slice(-3).join('/') : dir;
+}
+
 export function StatusBanner({ connection, notice, hasSnapshot, onDismiss, cleared = null, onUndo }: {
   connection: { state: ConnectionState; message?: string };
   notice: Notice | null;
@@ -31,7 +37,7 @@ export function StatusBanner({ connection, notice, hasSnapshot, onDismiss, clear
       {cleared && (
         <span className="banner-text" data-testid="history-cleared">
           History cleared: {cleared.moved.length} {cleared.moved.length === 1 ? 'file' : 'files'} moved to{' '}
-          <code title={cleared.archiveDir}>{cleared.archiveDir}</code> (nothing was deleted).{' '}
+          <code title={cleared.archiveDir}>{shortArchive(cleared.archiveDir)}</code> (nothing was deleted).{' '}
           <button type="button" className="link-button" onClick={() => onUndo?.(cleared.archiveDir)}>
             Undo
           </button>
