@@ -297,6 +297,28 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     await shot('panel-activity.png', view.getByRole('table', { name: 'Activity feed' }));
   });
 
+  it('"Clear" on the feed is view-only: a marker, new calls above it, nothing moved', { timeout: 30000 }, async () => {
+    const feed = view.getByRole('region', { name: 'Live activity' });
+    const files = fs.readdirSync(path.join(ws, '.empathy')).sort();
+    await feed.getByRole('button', { name: 'Clear', exact: true }).click();
+    const marker = view.getByTestId('feed-marker');
+    await marker.waitFor({ timeout: 5000 });
+    assert.match(await marker.innerText(), /cleared at \d\d:\d\d/);
+    assert.equal(await (await feedRows()).count(), 0);
+    const rec = appendCall(ws, callRecord({ workflow_name: 'doc-gen', provider: 'openai' }));
+    await view.locator(`[data-call-id="${rec.call_id}"]`).waitFor({ timeout: 5000 });
+    assert.equal(await (await feedRows()).count(), 1);
+    // Newest first: the new call sits above the marker.
+    const order = await view.locator('table[aria-label="Activity feed"] tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => tr.getAttribute('data-testid') ?? tr.getAttribute('data-call-id')),
+    );
+    assert.deepEqual(order, [rec.call_id, 'feed-marker']);
+    assert.deepEqual(fs.readdirSync(path.join(ws, '.empathy')).sort(), files, 'the feed Clear touched files');
+    await marker.getByRole('button', { name: 'Show earlier calls' }).click();
+    await marker.waitFor({ state: 'detached', timeout: 5000 });
+    assert.ok((await (await feedRows()).count()) > 1);
+  });
+
   it('Clear History asks, moves the files into an archive, and Undo brings them back', { timeout: 60000 }, async () => {
     const cli = cliTelemetry(ws, ['--range', '7d']).overview.calls;
     await clearToasts();
