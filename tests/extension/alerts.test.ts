@@ -172,10 +172,17 @@ describe('List / Test / Check / Open config', () => {
   });
 
   it('check now reports what was evaluated, fired and resolved', async () => {
-    answer({ 'empathy/checkAlerts': { evaluated: 3, fired: 1, resolved: 0 } });
+    answer({ 'empathy/alerts': status(), 'empathy/checkAlerts': { evaluated: 3, fired: 1, resolved: 0 } });
     await checkAlerts(deps);
     expect(deps.sidecar.request).toHaveBeenCalledWith('empathy/checkAlerts', {});
     expect(window.showInformationMessage).toHaveBeenCalledWith('Empathy Telemetry: checked 3 alert rules: 1 fired, 0 resolved.');
+  });
+
+  it('check now without alerts.yaml offers Initialize instead of an error', async () => {
+    answer({ 'empathy/alerts': status({ enabled: false, rules: [], configPath: missing }) });
+    expect(await checkAlerts(deps)).toBeUndefined();
+    expect(deps.sidecar.request).not.toHaveBeenCalledWith('empathy/checkAlerts', expect.anything());
+    expect(window.showInformationMessage).toHaveBeenCalledWith('Empathy Telemetry: no alerts are configured (no alerts.yaml).', 'Initialize Alerts');
   });
 
   it('opens alerts.yaml when it exists, else offers Initialize', async () => {
@@ -286,7 +293,7 @@ describe('registerAlertCommands', () => {
       'empathy.openWorkflowSource',
     ]);
     deps.sidecar.request.mockRejectedValue(new Error('sidecar gone'));
-    await handlers.get('empathy.checkAlerts')?.();
+    await handlers.get('empathy.listAlerts')?.();
     expect(window.showErrorMessage).toHaveBeenCalledWith('Empathy Telemetry: sidecar gone');
     await handlers.get('empathy.testAlert')?.('Errors');
     expect(deps.sidecar.request).toHaveBeenLastCalledWith('empathy/testAlert', { rule: 'Errors' });

@@ -204,8 +204,12 @@ export async function testAlert(deps: AlertsDeps, rule?: string): Promise<TestAl
 }
 
 /** "Empathy: Check Alerts Now": evaluate and deliver now. */
-export async function checkAlerts(deps: AlertsDeps): Promise<CheckAlertsResult> {
-  deps.ensureStarted();
+export async function checkAlerts(deps: AlertsDeps): Promise<CheckAlertsResult | undefined> {
+  const status = await alertsStatus(deps);
+  if (!status.enabled && status.rules.length === 0) {
+    await offerInitialize(deps, 'Empathy Telemetry: no alerts are configured (no alerts.yaml).');
+    return undefined;
+  }
   const res = await deps.sidecar.request<CheckAlertsResult>(Methods.checkAlerts, {});
   void vscode.window.showInformationMessage(
     `Empathy Telemetry: checked ${res.evaluated} alert rule${res.evaluated === 1 ? '' : 's'}: ${res.fired} fired, ${res.resolved} resolved.`,
