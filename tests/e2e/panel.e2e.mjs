@@ -270,6 +270,27 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     await view.getByRole('button', { name: 'Dismiss' }).click();
   });
 
+  it('the gear opens the settings UI filtered to this extension, with the new settings', { timeout: 30000 }, async () => {
+    await view.getByRole('button', { name: 'Settings' }).click();
+    // The query is in the search box; the extension's settings, the new ones included, are listed.
+    await page.getByText('@ext:empathy.empathy-telemetry').first().waitFor({ state: 'attached', timeout: 15000 });
+    for (const title of ['Retention Days', 'Refresh Fallback Seconds']) {
+      await page.locator('.setting-item-label', { hasText: title }).first().waitFor({ state: 'attached', timeout: 10000 });
+    }
+    // VS Code 1.139 opens Settings in a modal editor; older ones in a tab.
+    const modal = page.locator('.monaco-modal-editor-block');
+    if ((await modal.count()) > 0) {
+      const close = modal.locator('[aria-label^="Close"]').first();
+      if ((await close.count()) > 0) await close.click();
+      else await page.keyboard.press('Escape');
+      await modal.first().waitFor({ state: 'detached', timeout: 5000 });
+    } else {
+      await page.locator('.tab[aria-label^="Settings"]').first().click({ button: 'middle' });
+    }
+    await page.locator('.tab[aria-label^="Empathy Telemetry"]').first().click();
+    await view.getByTestId('card-calls').waitFor({ timeout: 5000 });
+  });
+
   it('shows the alerts strip from the workspace alerts.yaml (stdout actions)', { timeout: 60000 }, async () => {
     const t0 = Date.now();
     const mark = (what) => console.log(`# alerts: ${what} at ${Date.now() - t0} ms`);
