@@ -59,7 +59,8 @@ describe('alerts strip', () => {
   it('"Test" posts testAlert for that rule; the config link posts openAlertsConfig', () => {
     const { vscode } = renderWithSnapshot();
     const first = within(strip()).getAllByRole('listitem')[0]!;
-    fireEvent.click(within(first).getByRole('button', { name: 'Test' }));
+    const test = within(first).getByRole('button', { name: 'Test', description: 'Daily budget' });
+    fireEvent.click(test);
     expect(lastPosted(vscode)).toEqual({ type: 'testAlert', rule: 'Daily budget' });
     fireEvent.click(within(strip()).getByRole('button', { name: 'Open alerts.yaml' }));
     expect(lastPosted(vscode)).toEqual({ type: 'openAlertsConfig' });

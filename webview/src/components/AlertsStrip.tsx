@@ -36,17 +36,23 @@ export function AlertsStrip({ alerts, nowMs, onTest, onOpenConfig }: {
         <p className="muted">No rules in alerts.yaml.</p>
       ) : (
         <ul className="alert-rules">
-          {alerts.rules.map((r) => (
+          {alerts.rules.map((r, i) => (
             <li key={r.name} data-rule={r.name} className={`alert-rule alert-${r.state}`}>
               <span className={`badge badge-alert-${r.state}`}>{r.state}</span>
-              <span className="name" title={`${r.metric} · ${r.severity}`}>{r.name}</span>
+              <span className="name" id={`alert-rule-${i}`} title={`${r.metric} · ${r.severity}`}>{r.name}</span>
               <span className="muted">
                 {r.metric} {value(r.lastValue)} / {value(r.threshold)}
               </span>
               <span className="muted" title={r.lastFiredAt ? formatDateTime(r.lastFiredAt) : undefined}>
                 {r.lastFiredAt ? `fired ${formatTimeAgo(r.lastFiredAt, nowMs)}` : 'never fired'}
               </span>
-              <button type="button" className="secondary small" onClick={() => onTest(r.name)} title={`Evaluate "${r.name}" now; sends nothing`}>
+              <button
+                type="button"
+                className="secondary small"
+                onClick={() => onTest(r.name)}
+                aria-describedby={`alert-rule-${i}`}
+                title={`Evaluate "${r.name}" now; sends nothing`}
+              >
                 Test
               </button>
             </li>
