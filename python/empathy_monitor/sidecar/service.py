@@ -91,6 +91,13 @@ class Service:
         loop = asyncio.get_running_loop()
         self.loaded = loop.run_in_executor(self.pool, self._load)
         self.loaded.add_done_callback(_log_failure)
+        self.loaded.add_done_callback(self._after_load)
+
+    def _after_load(self, fut: asyncio.Future[None]) -> None:
+        """Rules see the data already on disk at start, not only what is appended later."""
+        ok = not fut.cancelled() and fut.exception() is None
+        if ok and self.alerts is not None and self.alerts.enabled():
+            self._schedule_alerts()
 
     def _start_fallback(self) -> None:
         """Re-read on a timer, ONLY because watching failed and the user asked for it."""

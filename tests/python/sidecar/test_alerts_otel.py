@@ -129,6 +129,10 @@ async def test_threshold_crossing_fires_vscode_and_webhook_within_2s(
     (tdir / "alerts.yaml").write_text(RULES.format(url=hooks.url))
     append(tdir / "llm_calls.jsonl", live_calls(2, 0.1))  # 0.2: under the threshold
     c = await start_with(start_sidecar, workspace)
+    _, first = await c.next(P.DID_CHANGE_ALERTS, 5)  # rules are evaluated once the files are read
+    assert first["rules"][0]["state"] == "ok" and first["rules"][0]["lastValue"] == pytest.approx(
+        0.2
+    )
     snap = await c.request(P.SNAPSHOT, {"range": "today"})
     assert snap["alerts"]["enabled"] is True
     assert [r["name"] for r in snap["alerts"]["rules"]] == ["spend"]
@@ -284,3 +288,16 @@ async def test_otel_exports_appends_and_clear_undo_sends_nothing_twice(
         assert len(ids) == 10 and len(set(ids)) == 10
     finally:
         assert await c.close() == 0
+
+
+async def test_rules_are_evaluated_on_the_data_present_at_start(
+    start_sidecar: Start, workspace: Path, hooks: Hooks
+) -> None:
+    tdir = workspace / ".empathy"
+    (tdir / "alerts.yaml").write_text(RULES.format(url=hooks.url))
+    append(tdir / "llm_calls.jsonl", live_calls(7, 0.1))  # 0.7 > 0.5 before the sidecar starts
+    c = await start_with(start_sidecar, workspace)
+    _, fired = await c.next(P.DID_FIRE_ALERT, 5)  # no append needed
+    assert fired["rule"] == "spend" and fired["value"] == pytest.approx(0.7)
+    assert await wait_for(lambda: bool(hooks.got), 3.0)
+    assert await c.close() == 0
