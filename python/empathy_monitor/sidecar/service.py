@@ -36,6 +36,9 @@ Notify = Callable[[str, dict[str, Any]], None]
 TOP_WORKFLOWS = 5  # as `empathy telemetry --json` (its --top default)
 ALERTS_CONFIG = "alerts.yaml"
 WARM_RANGES = ("today", "7d", "30d", "all")
+# Other ranges are pre-built only after this long without a request or an ingest, so a pre-build
+# never sits in front of work the user is waiting for.
+WARM_IDLE_S = 0.5
 
 
 def filters_of(f: P.Filters) -> Filters:
@@ -57,6 +60,8 @@ class Service:
         self.loaded: asyncio.Future[None] | None = None
         self.fallback: asyncio.Task[None] | None = None
         self._alert_task: asyncio.Task[None] | None = None
+        self._warm_task: asyncio.Task[None] | None = None
+        self._last_call = 0.0  # monotonic time of the last request/ingest on the worker
         self._alert_again = False
         self._saved: tuple[int, int] | None = None  # rows in the index cache last written
         self._open(settings, None)
@@ -72,8 +77,12 @@ class Service:
         self.publisher = pub
 
     async def _call(self, fn: Callable[PS, T], *args: PS.args, **kw: PS.kwargs) -> T:
+        self._last_call = time.monotonic()
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, lambda: fn(*args, **kw))
+        try:
+            return await loop.run_in_executor(self.pool, lambda: fn(*args, **kw))
+        finally:
+            self._last_call = time.monotonic()
 
     # -- life -----------------------------------------------------------------------------
     async def start(self) -> None:
@@ -174,6 +183,10 @@ class Service:
             self.watcher = None
 
     async def close(self) -> None:
+        if self._warm_task is not None:
+            self._warm_task.cancel()
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await self._warm_task
         await self._stop_watching()
         if self._alert_task is not None:
             with contextlib.suppress(Exception):
@@ -393,14 +406,24 @@ class Service:
         return out
 
     def _warm_ranges(self, key: ViewKey) -> None:
-        """Build the other standard ranges in the background, one pool job each, so that an
-        ingest waits behind at most one build and a later range switch is a cache hit."""
+        """Pre-build the other standard ranges so a later range switch is a cache hit; one at a
+        time and only while idle (see WARM_IDLE_S). A newer snapshot replaces the plan."""
+        if self._warm_task is not None and not self._warm_task.done():
+            self._warm_task.cancel()
+        self._warm_task = asyncio.get_running_loop().create_task(self._warm_when_idle(key))
+        self._warm_task.add_done_callback(_log_failure)
+
+    async def _warm_when_idle(self, key: ViewKey) -> None:
         loop = asyncio.get_running_loop()
         for rng in WARM_RANGES:
             other = ViewKey(rng, None, None, None, key.filters)
+            while True:
+                idle = time.monotonic() - self._last_call
+                if idle >= WARM_IDLE_S:
+                    break
+                await asyncio.sleep(WARM_IDLE_S - idle)
             if other != key and other not in self.publisher.cache:
-                fut = loop.run_in_executor(self.pool, self.publisher.warm, other)
-                fut.add_done_callback(_log_failure)
+                await loop.run_in_executor(self.pool, self.publisher.warm, other)
 
     def _snapshot(self, key: ViewKey) -> dict[str, Any]:
         raw = self.publisher.snapshot(key)
