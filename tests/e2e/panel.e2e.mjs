@@ -170,6 +170,7 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
   });
 
   it('narrows the feed with the Provider filter', { timeout: 30000 }, async () => {
+    const unfiltered = await cardNumber('card-calls');
     const select = view.getByRole('combobox', { name: 'Provider', exact: true });
     await select.selectOption('openai');
     const rows = await feedRows();
@@ -186,6 +187,10 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     assert.ok(providers.length > 0, 'no rows after filtering');
     assert.deepEqual([...new Set(providers)], ['openai']);
     await select.selectOption({ index: 0 });
+    // Leave the panel as we found it: wait for the unfiltered snapshot before the next test.
+    const back = Date.now() + 10000;
+    while (Date.now() < back && (await cardNumber('card-calls')) !== unfiltered) await sleep(50);
+    assert.equal(await cardNumber('card-calls'), unfiltered, 'the unfiltered numbers did not come back');
   });
 
   it('survives a hide/show (another editor tab and back) by replaying, not re-fetching', { timeout: 30000 }, async () => {
