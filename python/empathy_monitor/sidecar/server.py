@@ -11,11 +11,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Awaitable, Callable
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any
 from urllib.parse import unquote, urlparse
 
 from lsprotocol import types as lsp
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 from pygls.exceptions import JsonRpcInvalidParams
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
@@ -27,7 +27,6 @@ from .service import Service
 from .settings import Settings, describe, parse
 
 log = logging.getLogger(__name__)
-M = TypeVar("M", bound=BaseModel)
 CUSTOM_PREFIX = "empathy/"
 
 
@@ -52,30 +51,45 @@ def _invalid(what: str, exc: ValidationError | ValueError) -> JsonRpcInvalidPara
     return JsonRpcInvalidParams(message=msg)
 
 
-def validated(
-    model: type[M], method: str
-) -> Callable[[Callable[[Service, M], Awaitable[dict[str, Any]]]], Callable[..., Any]]:
-    """Decorator: dict params -> ``model`` -> the service call; bad params -> InvalidParams."""
+Call = Callable[[Service, Any], Awaitable[dict[str, Any]]]
 
-    def deco(fn: Callable[[Service, M], Awaitable[dict[str, Any]]]) -> Callable[..., Any]:
-        # No functools.wraps: pygls reads the signature to decide whether to pass ``ls``.
-        async def handler(ls: EmpathyServer, params: Any) -> dict[str, Any]:
-            if not isinstance(params, (dict, type(None))):
-                raise JsonRpcInvalidParams(message=f"{method}: params must be an object")
-            try:
-                p = model.model_validate(params or {})
-            except ValidationError as exc:
-                raise _invalid(method, exc) from exc
-            try:
-                return await fn(ls.service_or_raise(), p)
-            except (ValueError, ExportRefused) as exc:  # bad dates, paths outside the workspace
-                raise JsonRpcInvalidParams(message=f"{method}: {exc}") from exc
+# Each custom request and the Service coroutine that answers it. The params model comes from
+# P.REQUEST_TYPES, the same table the TypeScript types are generated from, so they cannot drift.
+ROUTES: dict[str, Call] = {
+    P.SNAPSHOT: Service.snapshot,
+    P.ACTIVITY: Service.activity,
+    P.EXPORT_CSV: Service.export_csv,
+    P.RESOLVE_SOURCE: Service.resolve_source,
+    P.GENERATE_DEMO: Service.generate_demo,
+    P.REFRESH: lambda svc, _: svc.refresh(),
+    P.CLEAR_HISTORY: lambda svc, _: svc.clear_history(),
+    P.UNDO_CLEAR_HISTORY: Service.undo_clear_history,
+    P.ALERTS: lambda svc, _: svc.alerts_status(),
+    P.TEST_ALERT: Service.test_alert,
+    P.CHECK_ALERTS: lambda svc, _: svc.check_alerts(),
+    P.INIT_ALERTS: Service.init_alerts,
+}
 
-        handler.__name__ = handler.__qualname__ = fn.__name__
-        handler.__doc__ = fn.__doc__
-        return handler
 
-    return deco
+def validated(method: str, call: Call) -> Callable[..., Any]:
+    """A handler: dict params -> the method's params model -> ``call``; bad params -> InvalidParams."""
+    model = P.REQUEST_TYPES[method][0]
+
+    # No functools.wraps: pygls reads the signature to decide whether to pass ``ls``.
+    async def handler(ls: EmpathyServer, params: Any) -> dict[str, Any]:
+        if not isinstance(params, (dict, type(None))):
+            raise JsonRpcInvalidParams(message=f"{method}: params must be an object")
+        try:
+            p = model.model_validate(params or {})
+        except ValidationError as exc:
+            raise _invalid(method, exc) from exc
+        try:
+            return await call(ls.service_or_raise(), p)
+        except (ValueError, ExportRefused) as exc:  # bad dates, paths outside the workspace
+            raise JsonRpcInvalidParams(message=f"{method}: {exc}") from exc
+
+    handler.__name__ = handler.__qualname__ = method.replace("/", "_")
+    return handler
 
 
 def workspace_of(params: lsp.InitializeParams) -> Path:
@@ -155,64 +169,7 @@ def build() -> EmpathyServer:
         if ls.service is not None:
             await ls.service.close()
 
-    @server.feature(P.SNAPSHOT)
-    @validated(P.SnapshotParams, P.SNAPSHOT)
-    async def snapshot(svc: Service, p: P.SnapshotParams) -> dict[str, Any]:
-        return await svc.snapshot(p)
-
-    @server.feature(P.ACTIVITY)
-    @validated(P.ActivityParams, P.ACTIVITY)
-    async def activity(svc: Service, p: P.ActivityParams) -> dict[str, Any]:
-        return await svc.activity(p)
-
-    @server.feature(P.EXPORT_CSV)
-    @validated(P.ExportCsvParams, P.EXPORT_CSV)
-    async def export(svc: Service, p: P.ExportCsvParams) -> dict[str, Any]:
-        return await svc.export_csv(p)
-
-    @server.feature(P.RESOLVE_SOURCE)
-    @validated(P.ResolveSourceParams, P.RESOLVE_SOURCE)
-    async def resolve_source(svc: Service, p: P.ResolveSourceParams) -> dict[str, Any]:
-        return await svc.resolve_source(p)
-
-    @server.feature(P.GENERATE_DEMO)
-    @validated(P.GenerateDemoParams, P.GENERATE_DEMO)
-    async def generate_demo(svc: Service, p: P.GenerateDemoParams) -> dict[str, Any]:
-        return await svc.generate_demo(p)
-
-    @server.feature(P.REFRESH)
-    @validated(P.EmptyParams, P.REFRESH)
-    async def refresh(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
-        return await svc.refresh()
-
-    @server.feature(P.CLEAR_HISTORY)
-    @validated(P.EmptyParams, P.CLEAR_HISTORY)
-    async def clear_history(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
-        return await svc.clear_history()
-
-    @server.feature(P.UNDO_CLEAR_HISTORY)
-    @validated(P.UndoClearHistoryParams, P.UNDO_CLEAR_HISTORY)
-    async def undo_clear_history(svc: Service, p: P.UndoClearHistoryParams) -> dict[str, Any]:
-        return await svc.undo_clear_history(p)
-
-    @server.feature(P.ALERTS)
-    @validated(P.EmptyParams, P.ALERTS)
-    async def alerts(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
-        return await svc.alerts_status()
-
-    @server.feature(P.TEST_ALERT)
-    @validated(P.TestAlertParams, P.TEST_ALERT)
-    async def test_alert(svc: Service, p: P.TestAlertParams) -> dict[str, Any]:
-        return await svc.test_alert(p)
-
-    @server.feature(P.CHECK_ALERTS)
-    @validated(P.EmptyParams, P.CHECK_ALERTS)
-    async def check_alerts(svc: Service, _: P.EmptyParams) -> dict[str, Any]:
-        return await svc.check_alerts()
-
-    @server.feature(P.INIT_ALERTS)
-    @validated(P.InitAlertsParams, P.INIT_ALERTS)
-    async def init_alerts(svc: Service, p: P.InitAlertsParams) -> dict[str, Any]:
-        return await svc.init_alerts(p)
+    for method, call in ROUTES.items():
+        server.feature(method)(validated(method, call))
 
     return server

@@ -432,3 +432,11 @@ def test_gen_protocol_check_passes(env: dict[str, str]) -> None:
         capture_output=True, text=True, env=env,
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
+
+
+def test_every_protocol_request_has_a_handler() -> None:
+    from empathy_monitor.sidecar.server import ROUTES, build
+
+    assert set(ROUTES) == set(P.REQUEST_TYPES)
+    registered = set(build().protocol.fm.features)
+    assert set(P.REQUEST_TYPES) <= registered
