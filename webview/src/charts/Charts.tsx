@@ -179,7 +179,7 @@ export function TierCostChart({ byTier, tables, onToggleTable }: { byTier: Recor
             { header: 'Tier', cell: ([tier]) => tier },
             { header: 'Cost', cell: ([, t]) => formatCost(t.cost), numeric: true },
             { header: 'Calls', cell: ([, t]) => formatCount(t.count), numeric: true },
-            { header: 'Share of cost', cell: ([, t]) => formatPercent(t.percent), numeric: true },
+            { header: 'Share of calls', cell: ([, t]) => formatPercent(t.percent), numeric: true },
             { header: 'Errors', cell: ([, t]) => formatCount(t.error_count), numeric: true },
           ]}
         />
