@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
@@ -70,3 +71,43 @@ def write_rules(d: Path, text: str) -> Path:
     p = d / "alerts.yaml"
     p.write_text(text)
     return p
+
+
+class Inbox:
+    """An aiosmtpd handler that keeps each message and how its session was secured."""
+
+    def __init__(self) -> None:
+        self.messages: list[Any] = []  # envelopes
+        self.sessions: list[tuple[bool, Any]] = []  # (STARTTLS used, login)
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        self.messages.append(envelope)
+        self.sessions.append((session.ssl is not None, session.auth_data))
+        return "250 OK"
+
+
+def free_port() -> int:
+    s = socket.socket()
+    s.bind(("127.0.0.1", 0))
+    port: int = s.getsockname()[1]
+    s.close()
+    return port
+
+
+def email_note() -> Any:
+    """The notification the email tests send."""
+    from empathy_monitor.alerts.notification import Notification
+
+    return Notification(
+        rule="Budget",
+        kind="firing",
+        severity="critical",
+        metric="cost",
+        value=3.5,
+        threshold=1.0,
+        operator="gt",
+        window="1h",
+        message="cost $3.50 > $1.00 over 1h",
+        fingerprint="f" * 16,
+        timestamp=NOW,
+    )

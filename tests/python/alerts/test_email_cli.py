@@ -5,64 +5,32 @@ from __future__ import annotations
 import contextlib
 import io
 import json
-import socket
 import subprocess
 import sys
 from collections.abc import Iterator
 from contextlib import redirect_stdout
 from pathlib import Path
-from typing import Any
 
 import pytest
 from aiosmtpd.controller import Controller
-from alert_helpers import NOW, append, call, write_rules
+from alert_helpers import NOW, Inbox, append, call, email_note, free_port, write_rules
 
 from empathy_monitor.alerts.channels.email import EmailChannel
-from empathy_monitor.alerts.notification import Notification
 from empathy_monitor.alerts.rules import EmailAction, SmtpSettings
 from empathy_monitor.cli import main
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[Any] = []
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append(envelope)
-        return "250 OK"
-
-
-def _free_port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port: int = s.getsockname()[1]
-    s.close()
-    return port
 
 
 @pytest.fixture
 def smtp() -> Iterator[tuple[Inbox, int]]:
     inbox = Inbox()
-    port = _free_port()
+    port = free_port()
     c = Controller(inbox, hostname="127.0.0.1", port=port)
     c.start()
     yield inbox, port
     c.stop()
 
 
-NOTE = Notification(
-    rule="Budget",
-    kind="firing",
-    severity="critical",
-    metric="cost",
-    value=3.5,
-    threshold=1.0,
-    operator="gt",
-    window="1h",
-    message="cost $3.50 > $1.00 over 1h",
-    fingerprint="f" * 16,
-    timestamp=NOW,
-)
+NOTE = email_note()
 
 
 def test_email_delivered(smtp: tuple[Inbox, int]) -> None:
@@ -88,7 +56,7 @@ def test_email_down_is_retryable_and_password_never_in_error(
         EmailAction(type="email", to=["a@b.c"]),
         SmtpSettings(
             host="127.0.0.1",
-            port=_free_port(),
+            port=free_port(),
             security="starttls",
             username="u",
             timeout_seconds=2,

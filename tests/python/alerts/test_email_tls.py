@@ -6,7 +6,6 @@ client trusts it only through ``smtp.ca_file``, as a self-hosted relay would be 
 
 from __future__ import annotations
 
-import socket
 import ssl
 import subprocess
 from collections.abc import Iterator
@@ -16,41 +15,12 @@ from typing import Any
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from alert_helpers import Inbox, email_note, free_port
 
 from empathy_monitor.alerts.channels.email import EmailChannel
-from empathy_monitor.alerts.notification import Notification
 from empathy_monitor.alerts.rules import EmailAction, SmtpSettings
 
-NOTE = Notification(
-    rule="Budget",
-    kind="firing",
-    severity="critical",
-    metric="cost",
-    value=3.5,
-    threshold=1.0,
-    operator="gt",
-    window="1h",
-    message="cost $3.50 > $1.00 over 1h",
-    fingerprint="e" * 16,
-    timestamp=1_800_000_000.0,
-)
-
-
-class Inbox:
-    def __init__(self) -> None:
-        self.messages: list[tuple[Any, bool, Any]] = []  # (envelope, over TLS, login)
-
-    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        self.messages.append((envelope, session.ssl is not None, session.auth_data))
-        return "250 OK"
-
-
-def _port() -> int:
-    s = socket.socket()
-    s.bind(("127.0.0.1", 0))
-    port: int = s.getsockname()[1]
-    s.close()
-    return port
+NOTE = email_note()
 
 
 @pytest.fixture(scope="module")
@@ -79,7 +49,7 @@ def _auth(server: Any, session: Any, envelope: Any, mechanism: str, data: Any) -
 
 @pytest.fixture
 def starttls_server(cert: tuple[Path, Path]) -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _port()
+    inbox, port = Inbox(), free_port()
     c = Controller(
         inbox, hostname="127.0.0.1", port=port, server_hostname="127.0.0.1",
         tls_context=_server_ctx(cert), require_starttls=True, authenticator=_auth,
@@ -92,7 +62,7 @@ def starttls_server(cert: tuple[Path, Path]) -> Iterator[tuple[Inbox, int]]:
 
 @pytest.fixture
 def ssl_server(cert: tuple[Path, Path]) -> Iterator[tuple[Inbox, int]]:
-    inbox, port = Inbox(), _port()
+    inbox, port = Inbox(), free_port()
     c = Controller(
         inbox, hostname="127.0.0.1", port=port, server_hostname="127.0.0.1",
         ssl_context=_server_ctx(cert),
@@ -111,7 +81,7 @@ def test_starttls_with_login(
     smtp = SmtpSettings(host="127.0.0.1", port=port, security="starttls", ca_file=str(cert[0]))
     res = EmailChannel(EmailAction(type="email", to=["ops@example.com"]), smtp).send(NOTE)
     assert res.delivered, res.error
-    envelope, over_tls, login = inbox.messages[0]
+    envelope, (over_tls, login) = inbox.messages[0], inbox.sessions[0]
     assert over_tls and login == b"alerts"
     assert "Budget" in envelope.content.decode()
 
