@@ -121,29 +121,35 @@ def _head_hash(path: Path) -> bytes:
         return hashlib.blake2b(f.read(HEAD_BYTES), digest_size=8).digest()
 
 
-def _decode_range(args: tuple[str, int, int, str]) -> tuple[Chunk, int]:
-    """Worker: decode complete lines in ``[start, end)`` of a file (``end`` is after a newline)."""
-    path, start, end, tz = args
-    chunk = Chunk(file_idx=-1)
-    dec = Decoder(TimestampParser(tz), chunk)
-    line = 0
-    consumed = 0
+def _decode_span(path: str | Path, start: int, end: int, dec: Decoder) -> tuple[int, int]:
+    """Decode every complete line in ``[start, end)`` of a file into ``dec``'s chunk.
+
+    Returns (bytes consumed, lines consumed); line numbers are relative to ``start``. A partial
+    last line is left for a later read.
+    """
+    consumed = lines = 0
     with open(path, "rb") as f:
         f.seek(start)
         pos = start
+        carry = b""
         while pos < end:
             data = f.read(min(READ_BLOCK, end - pos))
             if not data:
                 break
-            n = dec.feed(data, pos, line)
-            if n == 0:
-                break
-            line += chunk.lines
+            pos += len(data)
+            buf = carry + data if carry else data
+            n = dec.feed(buf, start + consumed, lines)
+            lines += dec.chunk.lines if n else 0
             consumed += n
-            pos += n
-            if n < len(data):
-                f.seek(pos)
-    chunk.lines = line
+            carry = buf[n:]
+    return consumed, lines
+
+
+def _decode_range(args: tuple[str, int, int, str]) -> tuple[Chunk, int]:
+    """Worker: decode complete lines in ``[start, end)`` of a file (``end`` is after a newline)."""
+    path, start, end, tz = args
+    chunk = Chunk(file_idx=-1)
+    consumed, chunk.lines = _decode_span(path, start, end, Decoder(TimestampParser(tz), chunk))
     return chunk, consumed
 
 
@@ -271,26 +277,10 @@ class TelemetryReader:
     # -- reading --------------------------------------------------------------------------
     def _read_serial(self, fs: FileState, size: int) -> None:
         chunk = Chunk(file_idx=fs.id)
-        dec = Decoder(self.parser, chunk)
         base_line = fs.lines
-        consumed = 0
-        lines = 0
+        consumed = lines = 0
         try:
-            with fs.path.open("rb") as f:
-                f.seek(fs.offset)
-                pos = fs.offset
-                carry = b""
-                while pos < size:
-                    data = f.read(min(READ_BLOCK, size - pos))
-                    if not data:
-                        break
-                    pos += len(data)
-                    buf = carry + data if carry else data
-                    # line numbers are relative to this read; absorb() adds base_line
-                    n = dec.feed(buf, fs.offset + consumed, lines)
-                    lines += chunk.lines if n else 0
-                    consumed += n
-                    carry = buf[n:]
+            consumed, lines = _decode_span(fs.path, fs.offset, size, Decoder(self.parser, chunk))
             if not fs.head or fs.offset == 0:
                 fs.head = _head_hash(fs.path)
             fs.read_error = None
@@ -338,7 +328,7 @@ def _split(
         last_nl = tail.rfind(b"\n")
         end = tail_from + last_nl + 1 if last_nl >= 0 else start
         if end <= start:
-            return [(str(path), start, start, tz)] if False else []
+            return []
         bounds = [start]
         step = (end - start) // parts
         for i in range(1, parts):
