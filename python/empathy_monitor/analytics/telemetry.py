@@ -231,11 +231,9 @@ class Telemetry:
         sel = np.ones(t.n, dtype=np.bool_)
         if spec is not None:
             w = spec if isinstance(spec, Window) else self.window(spec)
-            ts = t.col("ts")
-            if w.since is not None:
-                sel &= ts >= w.since
-            if w.until is not None:
-                sel &= ts < w.until
+            m = w.mask(t.col("ts"))
+            if m is not None:
+                sel &= m
         if filters is not None and filters.active:
             sel &= self.tables.call_combo_mask(filters.match_call)[t.col("combo")]
         return np.flatnonzero(sel)

@@ -164,16 +164,6 @@ class View:
             self._run_combo_ok = self.tables.run_combo_mask(self.filters.match_run)
         return self._run_combo_ok
 
-    def _window_mask(self, ts: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_] | None:
-        w = self.window
-        m: npt.NDArray[np.bool_] | None = None
-        if w.since is not None:
-            m = ts >= w.since
-        if w.until is not None:
-            u = ts < w.until
-            m = u if m is None else (m & u)
-        return m
-
     def _build_calls(self) -> None:
         """Fold every selected call into the sums, one block of rows at a time.
 
@@ -203,7 +193,7 @@ class View:
         for lo in range(0, t.n, BUILD_BLOCK):
             hi = min(t.n, lo + BUILD_BLOCK)
             ts = ts_all[lo:hi]
-            m = self._window_mask(ts)
+            m = self.window.mask(ts)
             if allowed is not None:
                 f = allowed[t.col("combo")[lo:hi]]
                 m = f if m is None else (m & f)
@@ -308,7 +298,7 @@ class View:
             return
         ts_all = t.col("ts")
         combo_all = t.col("combo")
-        sel = self._window_mask(ts_all)
+        sel = self.window.mask(ts_all)
         if self.filters.active:
             f = self._run_allowed()[combo_all]
             sel = f if sel is None else (sel & f)

@@ -6,6 +6,9 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+import numpy as np
+import numpy.typing as npt
+
 from ..ingest.decode import C_MODEL, C_PROV, C_TIER, C_WF, CallCombo, RunCombo
 from ..timeparse import TimestampParser
 
@@ -35,6 +38,16 @@ class Window:
 
     def contains(self, ts: float) -> bool:
         return (self.since is None or ts >= self.since) and (self.until is None or ts < self.until)
+
+    def mask(self, ts: npt.NDArray[np.float64]) -> npt.NDArray[np.bool_] | None:
+        """``contains`` for an array of instants; None when the window is unbounded (all rows)."""
+        m: npt.NDArray[np.bool_] | None = None
+        if self.since is not None:
+            m = ts >= self.since
+        if self.until is not None:
+            u = ts < self.until
+            m = u if m is None else (m & u)
+        return m
 
     def previous(self) -> Window | None:
         """The period of equal length just before this one (for deltas); None when unbounded."""
