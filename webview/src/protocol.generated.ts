@@ -19,6 +19,7 @@ export const Methods = {
   testAlert: "empathy/testAlert",
   checkAlerts: "empathy/checkAlerts",
   initAlerts: "empathy/initAlerts",
+  alertMetrics: "empathy/alertMetrics",
   didFireAlert: "empathy/didFireAlert",
   didChangeAlerts: "empathy/didChangeAlerts",
 } as const;
@@ -46,6 +47,19 @@ export interface AlertButton {
 
 export interface AlertButtonArgs {
   workflowName: string;
+}
+
+/** One metric the alerts wizard offers (the catalogue lives in ``alerts/rules.py``). */
+export interface AlertMetric {
+  metric: string;
+  label: string;
+  unit: string;
+  example: string;
+}
+
+/** ``empathy/alertMetrics``: the metrics the "Initialize Alerts" wizard offers, in order. */
+export interface AlertMetricsResult {
+  metrics: AlertMetric[];
 }
 
 export interface AlertRuleStatus {
@@ -103,9 +117,26 @@ export interface CheckAlertsResult {
   resolved: number;
 }
 
+export interface CircuitBreaker {
+  state: "closed" | "open" | "half-open";
+  updated_at: string | null;
+  last_opened_at: string | null;
+}
+
 export interface ClearHistoryResult {
   archiveDir: string;
   moved: string[];
+}
+
+export interface CostPoint {
+  /** local day, YYYY-MM-DD */
+  date: string;
+  cost: number;
+  calls: number;
+  errors: number;
+  input_tokens: number;
+  output_tokens: number;
+  by_provider: Record<string, number>;
 }
 
 /** One headline number against the previous period of equal length. */
@@ -151,6 +182,29 @@ export interface DidUpdateParams {
 /** Requests without parameters (``{}`` or null). */
 export type EmptyParams = Record<string, unknown>;
 
+export interface ErrorDay {
+  date: string;
+  calls: number;
+  errors: number;
+  error_rate: number;
+}
+
+export interface ErrorHour {
+  hour: string;
+  calls: number;
+  errors: number;
+  error_rate: number;
+}
+
+export interface Errors {
+  total: number;
+  error_rate: number;
+  by_type: Record<string, number>;
+  by_day: ErrorDay[];
+  by_hour: ErrorHour[] | null;
+  retries: Retries;
+}
+
 /** ``empathy/exportCsv``: write the window's calls as CSV to a path inside the workspace. */
 export interface ExportCsvParams {
   range?: "today" | "7d" | "30d" | "all";
@@ -165,6 +219,34 @@ export interface ExportCsvParams {
 export interface ExportCsvResult {
   path: string;
   rows: number;
+}
+
+export interface Fallback {
+  total_calls: number;
+  fallback_count: number;
+  fallback_percent: number;
+  error_count: number;
+  error_rate: number;
+  by_original_provider: Record<string, number>;
+  top_chains: FallbackChain[];
+}
+
+export interface FallbackChain {
+  chain: string[];
+  count: number;
+}
+
+export interface FilterOption {
+  value: string;
+  calls: number;
+  cost: number;
+}
+
+export interface FilterOptions {
+  workflow: FilterOption[];
+  provider: FilterOption[];
+  tier: FilterOption[];
+  model: FilterOption[];
 }
 
 /** Exact-match filters; a missing or null field matches anything. */
@@ -236,6 +318,16 @@ export interface InitAlertsResult {
   configPath: string;
 }
 
+export interface ModelStats {
+  call_count: number;
+  total_tokens: number;
+  total_cost: number;
+  error_count: number;
+  avg_latency_ms: number | null;
+  provider: string;
+  tier: string;
+}
+
 export interface Overview {
   calls: number;
   errors: number;
@@ -248,6 +340,16 @@ export interface Overview {
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
   active_workflows: number;
+}
+
+export interface ProviderStats {
+  call_count: number;
+  total_tokens: number;
+  total_cost: number;
+  error_count: number;
+  avg_latency_ms: number | null;
+  input_tokens: number;
+  output_tokens: number;
 }
 
 export interface RefreshResult {
@@ -266,6 +368,21 @@ export interface ResolveSourceParams {
   workflowName?: string | null;
   stepName?: string | null;
   callId?: string | null;
+}
+
+export interface Retries {
+  total_retries: number;
+  calls_with_retries: number;
+  retry_rate: number;
+}
+
+export interface Savings {
+  workflow_count: number;
+  total_actual_cost: number;
+  total_baseline_cost: number;
+  total_savings: number;
+  savings_percent: number;
+  avg_cost_per_workflow: number;
 }
 
 /** ``initializationOptions`` and ``workspace/didChangeConfiguration`` settings. */
@@ -294,15 +411,19 @@ export interface Snapshot {
   overview: Overview;
   /** the previous period of equal length; null for all */
   previous: Overview | null;
-  cost_series: Record<string, unknown>[];
-  by_provider: Record<string, Record<string, unknown>>;
-  by_tier: Record<string, Record<string, unknown>>;
-  by_model: Record<string, Record<string, unknown>>;
-  top_workflows: Record<string, unknown>[];
-  savings: Record<string, unknown>;
-  fallback: Record<string, unknown>;
-  errors: Record<string, unknown>;
-  circuit_breakers: Record<string, Record<string, unknown>>;
+  cost_series: CostPoint[];
+  by_provider: Record<string, ProviderStats>;
+  by_tier: Record<string, TierStats>;
+  by_model: Record<string, ModelStats>;
+  top_workflows: WorkflowStats[];
+  savings: Savings;
+  fallback: Fallback;
+  errors: Errors;
+  circuit_breakers: Record<string, CircuitBreaker>;
+  /** every workflow/provider/tier/model in the window (unfiltered), with calls and cost */
+  filter_options: FilterOptions;
+  /** cost of the local day of window.now in this view (the status bar shows it) */
+  today_cost: number;
   recent_calls: CallRow[];
   health: Health;
   deltas: Deltas;
@@ -348,6 +469,17 @@ export interface TestAlertResult {
   message: string;
 }
 
+export interface TierStats {
+  count: number;
+  cost: number;
+  tokens: number;
+  /** share of calls, percent */
+  percent: number;
+  error_count: number;
+  avg_latency_ms: number | null;
+  p95_latency_ms: number | null;
+}
+
 /** ``empathy/undoClearHistory``: the ``archiveDir`` a clearHistory returned. */
 export interface UndoClearHistoryParams {
   archiveDir: string;
@@ -365,6 +497,17 @@ export interface WindowInfo {
   timezone: string;
 }
 
+export interface WorkflowStats {
+  workflow_name: string;
+  total_cost: number;
+  run_count: number;
+  avg_cost: number;
+  total_savings: number;
+  avg_duration_ms: number | null;
+  /** 'runs' from workflow_runs.jsonl; 'calls' when only calls name the workflow */
+  source: "runs" | "calls";
+}
+
 /** Each request's params and result. */
 export interface Requests {
   "empathy/snapshot": { params: SnapshotParams; result: Snapshot };
@@ -379,6 +522,7 @@ export interface Requests {
   "empathy/testAlert": { params: TestAlertParams; result: TestAlertResult };
   "empathy/checkAlerts": { params: EmptyParams; result: CheckAlertsResult };
   "empathy/initAlerts": { params: InitAlertsParams; result: InitAlertsResult };
+  "empathy/alertMetrics": { params: EmptyParams; result: AlertMetricsResult };
 }
 
 /** Each notification's params (sidecar -> client). */

@@ -817,6 +817,34 @@ class View:
             },
         }
 
+    def render_today_cost(self) -> float:
+        """Cost of the local day that holds ``window.now`` (what the status bar shows)."""
+        now = self.window.now
+        day = self.days.get(day_index(now, self._offset(now)))
+        return usd(day[0]) if day else 0.0
+
+    def render_filter_options(self) -> dict[str, list[dict[str, Any]]]:
+        """Every workflow, provider, tier and model with calls (or runs) in this view."""
+
+        def opts(table: dict[str, list[int]]) -> list[dict[str, Any]]:
+            rows = [(k, a[CALLS], a[COST]) for k, a in table.items() if a[CALLS]]
+            rows.sort(key=lambda r: (-r[2], r[0]))
+            return [{"value": k, "calls": n, "cost": usd(c)} for k, n, c in rows]
+
+        workflows = opts(self.wf_calls)
+        seen = {o["value"] for o in workflows}
+        runs_only = sorted(
+            ((wf, a[R_COST]) for wf, a in self.runs_wf.items() if a[R_RUNS] and wf not in seen),
+            key=lambda r: (-r[1], r[0]),
+        )
+        workflows += [{"value": wf, "calls": 0, "cost": usd(c)} for wf, c in runs_only]
+        return {
+            "workflow": workflows,
+            "provider": opts(self.prov),
+            "tier": opts(self.tier),
+            "model": opts(self.model),
+        }
+
     def render_recent(self) -> list[dict[str, Any]]:
         out = []
         for _ts, f, o in self.recent:

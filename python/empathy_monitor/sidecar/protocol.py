@@ -11,7 +11,26 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+
+from ..analytics.sections import (
+    MODELS as SECTION_TYPES,
+)
+from ..analytics.sections import (
+    CallRow,
+    CircuitBreaker,
+    CostPoint,
+    Errors,
+    Fallback,
+    FilterOptions,
+    ModelStats,
+    Overview,
+    ProviderStats,
+    Savings,
+    TierStats,
+    WindowInfo,
+    WorkflowStats,
+)
 
 SNAPSHOT = "empathy/snapshot"
 ACTIVITY = "empathy/activity"
@@ -27,6 +46,7 @@ ALERTS = "empathy/alerts"
 TEST_ALERT = "empathy/testAlert"
 CHECK_ALERTS = "empathy/checkAlerts"
 INIT_ALERTS = "empathy/initAlerts"
+ALERT_METRICS = "empathy/alertMetrics"
 DID_FIRE_ALERT = "empathy/didFireAlert"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 
@@ -43,6 +63,7 @@ REQUESTS = (
     TEST_ALERT,
     CHECK_ALERTS,
     INIT_ALERTS,
+    ALERT_METRICS,
 )
 NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT, DID_CHANGE_ALERTS)
 
@@ -151,82 +172,6 @@ class InitAlertsParams(_In):
 
 
 # -- results and sections -------------------------------------------------------------------
-class CallRow(_Out):
-    """One LLM call as shown in the activity feed (display values; Python did any maths)."""
-
-    call_id: str
-    timestamp: str = Field(description="ISO 8601 with offset")
-    workflow_name: str | None = None
-    step_name: str | None = None
-    provider: str
-    model_id: str
-    tier: str
-    task_type: str | None = None
-    cost: float | None = None
-    input_tokens: int | float = 0
-    output_tokens: int | float = 0
-    latency_ms: int | float = 0
-    success: bool
-    error_type: str | None = None
-    error_message: str | None = None
-    fallback_used: bool = False
-    fallback_chain: list[str] = Field(default_factory=list)
-    retry_count: int | float = 0
-    session_id: str | None = None
-    user_id: str | None = None
-    run_id: str | None = None
-    source_file: str | None = None
-    source_line: int | None = None
-
-    # Rows echo raw record fields: an odd value in one record must not break a whole snapshot.
-    @field_validator(
-        "workflow_name",
-        "step_name",
-        "task_type",
-        "error_type",
-        "error_message",
-        "session_id",
-        "user_id",
-        "run_id",
-        "source_file",
-        mode="before",
-    )
-    @classmethod
-    def _text(cls, v: Any) -> str | None:
-        return None if v is None else str(v)
-
-    @field_validator("input_tokens", "output_tokens", "latency_ms", "retry_count", mode="before")
-    @classmethod
-    def _number(cls, v: Any) -> int | float:
-        return v if isinstance(v, (int, float)) and not isinstance(v, bool) else 0
-
-    @field_validator("source_line", mode="before")
-    @classmethod
-    def _line(cls, v: Any) -> int | None:
-        return v if isinstance(v, int) and not isinstance(v, bool) and v > 0 else None
-
-
-class WindowInfo(_Out):
-    range: str
-    since: str | None
-    until: str | None
-    now: str
-    timezone: str
-
-
-class Overview(_Out):
-    calls: int
-    errors: int
-    success_rate: float | None = Field(description="percent, null when no calls")
-    total_cost: float
-    input_tokens: int
-    output_tokens: int
-    avg_latency_ms: float | None
-    p50_latency_ms: float | None
-    p95_latency_ms: float | None
-    active_workflows: int
-
-
 class HealthProblem(_Out):
     line: int
     kind: str
@@ -314,15 +259,21 @@ class Snapshot(_Out):
     previous: Overview | None = Field(
         description="the previous period of equal length; null for all"
     )
-    cost_series: list[dict[str, Any]]
-    by_provider: dict[str, dict[str, Any]]
-    by_tier: dict[str, dict[str, Any]]
-    by_model: dict[str, dict[str, Any]]
-    top_workflows: list[dict[str, Any]]
-    savings: dict[str, Any]
-    fallback: dict[str, Any]
-    errors: dict[str, Any]
-    circuit_breakers: dict[str, dict[str, Any]]
+    cost_series: list[CostPoint]
+    by_provider: dict[str, ProviderStats]
+    by_tier: dict[str, TierStats]
+    by_model: dict[str, ModelStats]
+    top_workflows: list[WorkflowStats]
+    savings: Savings
+    fallback: Fallback
+    errors: Errors
+    circuit_breakers: dict[str, CircuitBreaker]
+    filter_options: FilterOptions = Field(
+        description="every workflow/provider/tier/model in the window (unfiltered), with calls and cost"
+    )
+    today_cost: float = Field(
+        description="cost of the local day of window.now in this view (the status bar shows it)"
+    )
     recent_calls: list[CallRow]
     health: Health
     deltas: Deltas
@@ -401,6 +352,21 @@ class InitAlertsResult(_Out):
     configPath: str
 
 
+class AlertMetric(_Out):
+    """One metric the alerts wizard offers (the catalogue lives in ``alerts/rules.py``)."""
+
+    metric: str
+    label: str
+    unit: str
+    example: str
+
+
+class AlertMetricsResult(_Out):
+    """``empathy/alertMetrics``: the metrics the "Initialize Alerts" wizard offers, in order."""
+
+    metrics: list[AlertMetric]
+
+
 class AlertButtonArgs(_Out):
     workflowName: str
 
@@ -466,6 +432,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     TEST_ALERT: (TestAlertParams, (TestAlertResult,)),
     CHECK_ALERTS: (EmptyParams, (CheckAlertsResult,)),
     INIT_ALERTS: (InitAlertsParams, (InitAlertsResult,)),
+    ALERT_METRICS: (EmptyParams, (AlertMetricsResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -475,6 +442,7 @@ NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
 }
 
 MODELS: tuple[type[BaseModel], ...] = (
+    *SECTION_TYPES,
     Filters,
     SnapshotParams,
     ActivityParams,
@@ -485,9 +453,6 @@ MODELS: tuple[type[BaseModel], ...] = (
     UndoClearHistoryParams,
     TestAlertParams,
     InitAlertsParams,
-    CallRow,
-    WindowInfo,
-    Overview,
     HealthProblem,
     HealthFile,
     HealthDir,
@@ -509,6 +474,8 @@ MODELS: tuple[type[BaseModel], ...] = (
     TestAlertResult,
     CheckAlertsResult,
     InitAlertsResult,
+    AlertMetric,
+    AlertMetricsResult,
     AlertButtonArgs,
     AlertButton,
     DidFireAlertParams,

@@ -200,6 +200,8 @@ class Publisher:
         out = self.view.render()
         out["previous"] = self.prev.render_overview() if self.prev is not None else None
         out["deltas"] = deltas(out["overview"], out["previous"])
+        out["filter_options"] = self.view.render_filter_options()
+        out["today_cost"] = self.view.render_today_cost()
         out["circuit_breakers"] = self.tel.breakers.render(
             self.tel.parser, self.key.filters.provider
         )

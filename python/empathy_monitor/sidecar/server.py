@@ -68,6 +68,7 @@ ROUTES: dict[str, Call] = {
     P.TEST_ALERT: Service.test_alert,
     P.CHECK_ALERTS: lambda svc, _: svc.check_alerts(),
     P.INIT_ALERTS: Service.init_alerts,
+    P.ALERT_METRICS: lambda svc, _: svc.alert_metrics(),
 }
 
 

@@ -302,6 +302,13 @@ class Service:
             mode="json"
         )
 
+    async def alert_metrics(self) -> dict[str, Any]:
+        from ..alerts.catalog import WIZARD_METRICS
+
+        return P.AlertMetricsResult(
+            metrics=[P.AlertMetric(**m._asdict()) for m in WIZARD_METRICS]
+        ).model_dump(mode="json")
+
     async def init_alerts(self, p: P.InitAlertsParams) -> dict[str, Any]:
         from ..alerts.cli import build_rule, render_config
         from ..alerts.rules import METRICS, load_rules
