@@ -166,3 +166,29 @@ def test_vectorised_cost_equals_the_library_for_any_token_counts(
         mid, provider_id=provider, genai_request_timestamp=datetime(2026, 11, 1, 12, tzinfo=timezone.utc),
     ).total_price  # fmt: skip
     assert abs(ours - lib * Decimal(10**9)) <= 1
+
+
+def test_cost_sources_in_each_mode_by_hand() -> None:
+    from empathy_monitor.prices.sources import SOURCE_NAMES, classify
+
+    # rows: actual billed; writer priced; writer 0 + known model; writer 0 + unknown model;
+    #       failed call costed 0 (known model); local model; no tokens, unknown model
+    writer = np.array([5, 7, 0, 0, 0, 0, 0], dtype=np.int64)
+    actual = np.array([9, -1, -1, -1, -1, -1, -1], dtype=np.int64)
+    ok = np.array([True, True, True, True, False, True, True])
+    tokens = np.array([10, 10, 10, 10, 10, 10, 0])
+    list_cost = np.array([4, 6, 3, 0, 8, 0, 0], dtype=np.int64)
+    priced = np.array([True, True, True, False, True, True, False])
+    free = np.array([False, False, False, False, False, True, False])
+    names = lambda s: [SOURCE_NAMES[i] for i in s.tolist()]  # noqa: E731
+
+    src, c = classify("auto", writer, actual, ok, tokens, list_cost, priced, free)
+    assert names(src) == ["actual", "writer", "list", "unpriced", "free", "free", "free"]
+    assert c.tolist() == [9, 7, 3, 0, 0, 0, 0]
+
+    src, c = classify("writer", writer, actual, ok, tokens, list_cost, priced, free)
+    assert names(src) == ["writer"] * 7 and c.tolist() == writer.tolist()
+
+    src, c = classify("list", writer, actual, ok, tokens, list_cost, priced, free)
+    assert names(src) == ["list", "list", "list", "unpriced", "free", "free", "free"]
+    assert c.tolist() == [4, 6, 3, 0, 0, 0, 0]
