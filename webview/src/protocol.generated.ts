@@ -214,6 +214,8 @@ export interface ExportCsvParams {
   filters?: Filters;
   /** absolute, or relative to the workspace */
   path: string;
+  /** the user confirmed replacing an existing file (never a telemetry file) */
+  overwrite?: boolean;
 }
 
 export interface ExportCsvResult {

@@ -116,6 +116,10 @@ class ExportCsvParams(_In):
     now: str | None = None
     filters: Filters = Field(default_factory=Filters)
     path: str = Field(min_length=1, description="absolute, or relative to the workspace")
+    overwrite: bool = Field(
+        default=False,
+        description="the user confirmed replacing an existing file (never a telemetry file)",
+    )
 
 
 class ResolveSourceParams(_In):

@@ -447,7 +447,14 @@ class Service:
     async def export_csv(self, p: P.ExportCsvParams) -> dict[str, Any]:
         spec = WindowSpec(range=p.range, since=p.since, until=p.until, now=p.now)
         path, n = await self._call(
-            export_csv, self.tel, self.workspace, p.path, spec, filters_of(p.filters)
+            export_csv,
+            self.tel,
+            self.workspace,
+            p.path,
+            spec,
+            filters_of(p.filters),
+            self.dirs,
+            p.overwrite,
         )
         return P.ExportCsvResult(path=str(path), rows=n).model_dump(mode="json")
 
