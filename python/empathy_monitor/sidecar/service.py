@@ -21,6 +21,7 @@ from ..analytics import Filters, Telemetry, WindowSpec
 from ..ingest import statecache
 from . import history
 from . import protocol as P
+from .bounded import run_bounded
 from .export import export_csv
 from .plugins import AlertsPlugin, OtelExporter, open_alerts, open_otel
 from .publisher import Publisher, Update, ViewKey
@@ -39,6 +40,8 @@ WARM_RANGES = ("today", "7d", "30d", "all")
 # Other ranges are pre-built only after this long without a request or an ingest, so a pre-build
 # never sits in front of work the user is waiting for.
 WARM_IDLE_S = 0.5
+# resolveSource walks and parses the workspace (20,000 files at most); beyond this it is stuck.
+SOURCE_TIMEOUT_S = 15.0
 
 
 def filters_of(f: P.Filters) -> Filters:
@@ -460,9 +463,20 @@ class Service:
 
     async def resolve_source(self, p: P.ResolveSourceParams) -> dict[str, Any]:
         record = await self._call(self._find_call, p.callId) if p.callId else None
-        res = await self._call(
-            resolve, self.workspace, self.index, p.workflowName, p.stepName, record
-        )
+        # Off the telemetry worker and bounded: it reads the user's workspace files.
+        try:
+            res = await run_bounded(
+                lambda: resolve(self.workspace, self.index, p.workflowName, p.stepName, record),
+                SOURCE_TIMEOUT_S,
+                "empathy-source-index",
+            )
+        except asyncio.TimeoutError:  # TimeoutError itself only from 3.11 on
+            log.warning("resolveSource: gave up after %gs", SOURCE_TIMEOUT_S)
+            reason = (
+                f"looking for the source took longer than {SOURCE_TIMEOUT_S:g} s (a slow or "
+                "unreadable file or mount in the workspace?); other requests are unaffected"
+            )
+            return P.SourceUnresolved(reason=reason).model_dump(mode="json")
         if res["uri"] is None:
             return P.SourceUnresolved(reason=res["reason"]).model_dump(mode="json")
         return P.SourceLocation(uri=res["uri"], line=res["line"]).model_dump(mode="json")
