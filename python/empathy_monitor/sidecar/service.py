@@ -18,10 +18,12 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..analytics import Filters, Telemetry, WindowSpec
+from ..analytics.sections import CallRow
 from ..ingest import statecache
 from . import history
 from . import protocol as P
 from .bounded import run_bounded
+from .clip import clip_rows, clip_sections
 from .export import export_csv
 from .plugins import AlertsPlugin, OtelExporter, open_alerts, open_otel
 from .publisher import Publisher, Update, ViewKey
@@ -397,7 +399,7 @@ class Service:
             msg = P.DidUpdateParams(
                 version=upd.version,
                 baseVersion=upd.base_version,
-                changed=P.normalize_sections(upd.changed),
+                changed=P.normalize_sections(clip_sections(upd.changed)),
             )
             self.notify(P.DID_UPDATE, msg.model_dump(mode="json"))
         if upd.health is not None:
@@ -436,7 +438,7 @@ class Service:
                 await loop.run_in_executor(self.pool, self.publisher.warm, other)
 
     def _snapshot(self, key: ViewKey) -> dict[str, Any]:
-        raw = self.publisher.snapshot(key)
+        raw = clip_sections(self.publisher.snapshot(key))
         plugin = self.alerts
         raw["alerts"] = plugin.current_status() if plugin is not None and plugin.enabled() else None
         return raw
@@ -444,8 +446,15 @@ class Service:
     async def activity(self, p: P.ActivityParams) -> dict[str, Any]:
         limit = p.limit or self.settings.activityLimit
         rows, total = await self._call(self.tel.calls_page, p.offset, limit, filters_of(p.filters))
-        res = P.ActivityResult.model_validate({"rows": rows, "total": total, "offset": p.offset})
-        return res.model_dump(mode="json")
+        page = {"rows": clip_rows(rows), "total": total, "offset": p.offset}
+        return P.ActivityResult.model_validate(page).model_dump(mode="json")
+
+    async def call_detail(self, p: P.CallDetailParams) -> dict[str, Any]:
+        """The whole row of one call (the wire's rows are clipped); ValueError if unknown."""
+        row = await self._call(self._find_call, p.callId)
+        if row is None:
+            raise ValueError(f"no call with call_id {p.callId!r}")
+        return CallRow.model_validate(row).model_dump(mode="json")
 
     async def export_csv(self, p: P.ExportCsvParams) -> dict[str, Any]:
         spec = WindowSpec(range=p.range, since=p.since, until=p.until, now=p.now)
