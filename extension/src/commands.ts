@@ -1,4 +1,5 @@
 /** The palette commands and the actions they share with the panel. */
+import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from './common/log';
@@ -31,10 +32,13 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
   });
   if (!target) return undefined;
   const { range, filters } = deps.model.view;
+  // The save dialog already asked "Replace?" for an existing file; the sidecar refuses to
+  // replace one unless told so (and never replaces telemetry files, confirmed or not).
   const res = await deps.sidecar.request<ExportCsvResult>(Methods.exportCsv, {
     range,
     filters,
     path: target.fsPath,
+    ...(existsSync(target.fsPath) ? { overwrite: true } : {}),
   });
   log.info(`exported ${res.rows} rows to ${res.path}`);
   void vscode.window

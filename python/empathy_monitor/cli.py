@@ -105,18 +105,22 @@ def cmd_telemetry(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from .csvout import write_csv, write_jsonl
+    from .csvout import csv_bytes, jsonl_bytes, write_csv, write_jsonl
+    from .safewrite import WriteRefused, atomic_write, check_target
 
-    tel, window, filters, _ = _load(args)
+    tel, window, filters, dirs = _load(args)
     rows = tel.iter_calls(window, filters)
     if args.out:
         out = Path(args.out)
-        if args.format == "csv":
-            with out.open("w", encoding="utf-8", newline="") as f:
-                n = write_csv(rows, f)
-        else:
-            with out.open("wb") as fb:
-                n = write_jsonl(rows, fb)
+        try:  # before any row is produced: a refused export touches nothing
+            real = check_target(out, dirs, overwrite=args.force, hint="pass --force")
+        except WriteRefused as exc:
+            raise CliError(str(exc)) from exc
+        fill = csv_bytes(rows) if args.format == "csv" else jsonl_bytes(rows)
+        try:
+            n = atomic_write(real, fill)
+        except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:
+            raise CliError(f"--out {out}: {exc.strerror}") from exc
         print(f"wrote {n} rows to {out}", file=sys.stderr)
         return 0
     if args.format == "csv":
@@ -168,6 +172,9 @@ def build_parser() -> argparse.ArgumentParser:
     _window_flags(e)
     e.add_argument("--format", choices=("csv", "jsonl"), default="csv")
     e.add_argument("--out", metavar="FILE")
+    e.add_argument(
+        "--force", action="store_true", help="replace an existing --out file (never telemetry)"
+    )
     e.set_defaults(func=cmd_export)
 
     dm = sub.add_parser("demo", help="write realistic sample telemetry")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable
-from typing import Any, TextIO
+from collections.abc import Callable, Iterable
+from typing import IO, Any, TextIO
 
 import orjson
 
@@ -58,6 +58,24 @@ def write_csv(rows: Iterable[dict[str, Any]], out: TextIO) -> int:
         w.writerow([safe_cell(r.get(c)) for c in CSV_COLUMNS])
         n += 1
     return n
+
+
+def csv_bytes(rows: Iterable[dict[str, Any]]) -> Callable[[IO[bytes]], int]:
+    """A ``safewrite.atomic_write`` filler that writes ``rows`` as UTF-8 CSV."""
+
+    def fill(out: IO[bytes]) -> int:
+        text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+        n = write_csv(rows, text)
+        text.flush()
+        text.detach()  # the caller owns (fsyncs and closes) the binary file
+        return n
+
+    return fill
+
+
+def jsonl_bytes(rows: Iterable[dict[str, Any]]) -> Callable[[IO[bytes]], int]:
+    """A ``safewrite.atomic_write`` filler that writes ``rows`` as JSON lines."""
+    return lambda out: write_jsonl(rows, out)
 
 
 def write_jsonl(rows: Iterable[dict[str, Any]], out: io.BufferedIOBase | Any) -> int:

@@ -4,14 +4,28 @@ Lines are ``json.dumps(record) + "\\n"`` with the writers' key order and ASCII e
 empathy-framework / attune-ai readers keep working on files we write. If the file does not end
 with a newline (a writer was killed mid-line), a newline is written first so the new record is
 never glued onto the torn one.
+
+The tail check (read the last byte, then write) is two steps, so between our own writers it is
+done under an exclusive ``flock`` on the file: without it, a writer can read a last byte that
+another writer's append is still filling in and add a spurious blank line (4 processes x 5,000
+records gave ~40 extra lines). Other writers (empathy-framework, attune-ai) take no lock; their
+appends are single ``write`` calls with ``O_APPEND``, which stay safe alongside ours. Where
+``flock`` is unavailable (Windows, some network filesystems) we append unlocked, as before.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - Windows has no flock; append unlocked there
+    fcntl = None  # type: ignore[assignment]
 
 from .records import LLMCallRecord, WorkflowRunRecord
 
@@ -25,15 +39,33 @@ def _line(d: dict[str, Any]) -> bytes:
     return (json.dumps(d) + "\n").encode("ascii")
 
 
+@contextlib.contextmanager
+def _exclusive(fd: int) -> Iterator[None]:
+    """Hold an exclusive ``flock`` on ``fd`` if the platform and filesystem allow one."""
+    locked = False
+    if fcntl is not None:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)
+            locked = True
+        except OSError:  # ENOLCK / EOPNOTSUPP (NFS, some FUSE mounts): degrade to unlocked
+            pass
+    try:
+        yield
+    finally:
+        if locked:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 def append_line(path: Path, data: bytes) -> None:
     """Append ``data`` (one or more complete lines) with O_APPEND, repairing a torn tail first."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o644)
     try:
-        size = os.fstat(fd).st_size
-        if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
-            data = b"\n" + data
-        os.write(fd, data)
+        with _exclusive(fd):
+            size = os.fstat(fd).st_size
+            if size > 0 and os.pread(fd, 1, size - 1) != b"\n":
+                data = b"\n" + data
+            os.write(fd, data)  # still one write per record: readers never see half of ours
     finally:
         os.close(fd)
 

@@ -1,3 +1,6 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
 import { exportCsv, generateDemo, guarded, registerCommands, type CommandDeps } from '../../extension/src/commands';
 import { TelemetryModel } from '../../extension/src/model';
@@ -27,6 +30,24 @@ describe('Export Telemetry CSV', () => {
       expect(window.showInformationMessage).toHaveBeenCalledWith('Exported 7 calls to out.csv.', 'Open');
     } finally {
       workspace.workspaceFolders = undefined;
+    }
+  });
+
+  it('says the user confirmed replacing a file only when the chosen file exists', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'empathy-export-'));
+    try {
+      const existing = join(dir, 'old.csv');
+      writeFileSync(existing, 'mine\n');
+      const request = vi.fn().mockResolvedValue({ path: existing, rows: 7 });
+      const d = deps(request);
+      window.showSaveDialog.mockResolvedValueOnce(Uri.file(existing) as never);
+      await exportCsv(d);
+      expect(request).toHaveBeenLastCalledWith('empathy/exportCsv', { range: '30d', filters: {}, path: existing, overwrite: true });
+      window.showSaveDialog.mockResolvedValueOnce(Uri.file(join(dir, 'new.csv')) as never);
+      await exportCsv(d);
+      expect(request.mock.calls[1]![1]).not.toHaveProperty('overwrite');
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 

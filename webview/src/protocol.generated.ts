@@ -20,6 +20,7 @@ export const Methods = {
   checkAlerts: "empathy/checkAlerts",
   initAlerts: "empathy/initAlerts",
   alertMetrics: "empathy/alertMetrics",
+  callDetail: "empathy/callDetail",
   didFireAlert: "empathy/didFireAlert",
   didChangeAlerts: "empathy/didChangeAlerts",
 } as const;
@@ -81,6 +82,11 @@ export interface AlertsStatus {
   /** alerts.yaml problems, each 'alerts.yaml:LINE: ...' */
   errors: string[];
   failingChannels: string[];
+}
+
+/** ``empathy/callDetail``: one call's whole row (snapshot and activity rows clip long text). */
+export interface CallDetailParams {
+  callId: string;
 }
 
 /** One LLM call as shown in the activity feed (display values; Python did any maths). */
@@ -214,6 +220,8 @@ export interface ExportCsvParams {
   filters?: Filters;
   /** absolute, or relative to the workspace */
   path: string;
+  /** the user confirmed replacing an existing file (never a telemetry file) */
+  overwrite?: boolean;
 }
 
 export interface ExportCsvResult {
@@ -523,6 +531,7 @@ export interface Requests {
   "empathy/checkAlerts": { params: EmptyParams; result: CheckAlertsResult };
   "empathy/initAlerts": { params: InitAlertsParams; result: InitAlertsResult };
   "empathy/alertMetrics": { params: EmptyParams; result: AlertMetricsResult };
+  "empathy/callDetail": { params: CallDetailParams; result: CallRow };
 }
 
 /** Each notification's params (sidecar -> client). */

@@ -1,17 +1,22 @@
-"""``empathy/exportCsv``: write a window's calls as CSV, only to paths inside the workspace."""
+"""``empathy/exportCsv``: write a window's calls as CSV, only to paths inside the workspace.
+
+Never onto telemetry (history, alert config/state, cursors) and never onto an existing file
+unless the user confirmed replacing it in the save dialog (``overwrite``); see ``safewrite``.
+"""
 
 from __future__ import annotations
 
-import os
+from collections.abc import Sequence
 from pathlib import Path
 
 from ..analytics import Filters, Telemetry, WindowSpec
-from ..csvout import write_csv
+from ..csvout import csv_bytes
+from ..safewrite import WriteRefused, atomic_write, check_target
 from .source_index import inside
 
 
-class ExportRefused(ValueError):
-    """The target path is outside the workspace or not writable."""
+class ExportRefused(WriteRefused):
+    """The target path is outside the workspace, telemetry, or an unconfirmed overwrite."""
 
 
 def target(workspace: Path, path: str) -> Path:
@@ -34,16 +39,26 @@ def target(workspace: Path, path: str) -> Path:
 
 
 def export_csv(
-    tel: Telemetry, workspace: Path, path: str, spec: WindowSpec, filters: Filters
+    tel: Telemetry,
+    workspace: Path,
+    path: str,
+    spec: WindowSpec,
+    filters: Filters,
+    telemetry_dirs: Sequence[Path] = (),
+    overwrite: bool = False,
 ) -> tuple[Path, int]:
-    """Write the CSV atomically (temp file + rename); returns (path, rows)."""
+    """Write the CSV atomically (temp file + rename); returns (path, rows).
+
+    Raises:
+        ExportRefused: see :func:`target`; or the target is telemetry, or exists and
+            ``overwrite`` is false.
+    """
     out = target(workspace, path)
-    window = tel.window(spec)
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
     try:
-        with tmp.open("w", encoding="utf-8", newline="") as f:
-            n = write_csv(tel.iter_calls(window, filters), f)
-        os.replace(tmp, out)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return out, n
+        out = check_target(
+            out, telemetry_dirs, overwrite=overwrite, hint="confirm the overwrite in the dialog"
+        )
+    except WriteRefused as exc:
+        raise ExportRefused(str(exc)) from exc
+    window = tel.window(spec)
+    return out, atomic_write(out, csv_bytes(tel.iter_calls(window, filters)))

@@ -47,6 +47,7 @@ TEST_ALERT = "empathy/testAlert"
 CHECK_ALERTS = "empathy/checkAlerts"
 INIT_ALERTS = "empathy/initAlerts"
 ALERT_METRICS = "empathy/alertMetrics"
+CALL_DETAIL = "empathy/callDetail"
 DID_FIRE_ALERT = "empathy/didFireAlert"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 
@@ -64,6 +65,7 @@ REQUESTS = (
     CHECK_ALERTS,
     INIT_ALERTS,
     ALERT_METRICS,
+    CALL_DETAIL,
 )
 NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT, DID_CHANGE_ALERTS)
 
@@ -107,6 +109,12 @@ class ActivityParams(_In):
     filters: Filters = Field(default_factory=Filters)
 
 
+class CallDetailParams(_In):
+    """``empathy/callDetail``: one call's whole row (snapshot and activity rows clip long text)."""
+
+    callId: str = Field(min_length=1)
+
+
 class ExportCsvParams(_In):
     """``empathy/exportCsv``: write the window's calls as CSV to a path inside the workspace."""
 
@@ -116,6 +124,10 @@ class ExportCsvParams(_In):
     now: str | None = None
     filters: Filters = Field(default_factory=Filters)
     path: str = Field(min_length=1, description="absolute, or relative to the workspace")
+    overwrite: bool = Field(
+        default=False,
+        description="the user confirmed replacing an existing file (never a telemetry file)",
+    )
 
 
 class ResolveSourceParams(_In):
@@ -433,6 +445,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     CHECK_ALERTS: (EmptyParams, (CheckAlertsResult,)),
     INIT_ALERTS: (InitAlertsParams, (InitAlertsResult,)),
     ALERT_METRICS: (EmptyParams, (AlertMetricsResult,)),
+    CALL_DETAIL: (CallDetailParams, (CallRow,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -446,6 +459,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     Filters,
     SnapshotParams,
     ActivityParams,
+    CallDetailParams,
     ExportCsvParams,
     ResolveSourceParams,
     GenerateDemoParams,

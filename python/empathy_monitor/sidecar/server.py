@@ -69,6 +69,7 @@ ROUTES: dict[str, Call] = {
     P.CHECK_ALERTS: lambda svc, _: svc.check_alerts(),
     P.INIT_ALERTS: Service.init_alerts,
     P.ALERT_METRICS: lambda svc, _: svc.alert_metrics(),
+    P.CALL_DETAIL: Service.call_detail,
 }
 
 

@@ -18,9 +18,12 @@ from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
 from ..analytics import Filters, Telemetry, WindowSpec
+from ..analytics.sections import CallRow
 from ..ingest import statecache
 from . import history
 from . import protocol as P
+from .bounded import run_bounded
+from .clip import clip_rows, clip_sections
 from .export import export_csv
 from .plugins import AlertsPlugin, OtelExporter, open_alerts, open_otel
 from .publisher import Publisher, Update, ViewKey
@@ -39,6 +42,8 @@ WARM_RANGES = ("today", "7d", "30d", "all")
 # Other ranges are pre-built only after this long without a request or an ingest, so a pre-build
 # never sits in front of work the user is waiting for.
 WARM_IDLE_S = 0.5
+# resolveSource walks and parses the workspace (20,000 files at most); beyond this it is stuck.
+SOURCE_TIMEOUT_S = 15.0
 
 
 def filters_of(f: P.Filters) -> Filters:
@@ -394,7 +399,7 @@ class Service:
             msg = P.DidUpdateParams(
                 version=upd.version,
                 baseVersion=upd.base_version,
-                changed=P.normalize_sections(upd.changed),
+                changed=P.normalize_sections(clip_sections(upd.changed)),
             )
             self.notify(P.DID_UPDATE, msg.model_dump(mode="json"))
         if upd.health is not None:
@@ -433,7 +438,7 @@ class Service:
                 await loop.run_in_executor(self.pool, self.publisher.warm, other)
 
     def _snapshot(self, key: ViewKey) -> dict[str, Any]:
-        raw = self.publisher.snapshot(key)
+        raw = clip_sections(self.publisher.snapshot(key))
         plugin = self.alerts
         raw["alerts"] = plugin.current_status() if plugin is not None and plugin.enabled() else None
         return raw
@@ -441,21 +446,46 @@ class Service:
     async def activity(self, p: P.ActivityParams) -> dict[str, Any]:
         limit = p.limit or self.settings.activityLimit
         rows, total = await self._call(self.tel.calls_page, p.offset, limit, filters_of(p.filters))
-        res = P.ActivityResult.model_validate({"rows": rows, "total": total, "offset": p.offset})
-        return res.model_dump(mode="json")
+        page = {"rows": clip_rows(rows), "total": total, "offset": p.offset}
+        return P.ActivityResult.model_validate(page).model_dump(mode="json")
+
+    async def call_detail(self, p: P.CallDetailParams) -> dict[str, Any]:
+        """The whole row of one call (the wire's rows are clipped); ValueError if unknown."""
+        row = await self._call(self._find_call, p.callId)
+        if row is None:
+            raise ValueError(f"no call with call_id {p.callId!r}")
+        return CallRow.model_validate(row).model_dump(mode="json")
 
     async def export_csv(self, p: P.ExportCsvParams) -> dict[str, Any]:
         spec = WindowSpec(range=p.range, since=p.since, until=p.until, now=p.now)
         path, n = await self._call(
-            export_csv, self.tel, self.workspace, p.path, spec, filters_of(p.filters)
+            export_csv,
+            self.tel,
+            self.workspace,
+            p.path,
+            spec,
+            filters_of(p.filters),
+            self.dirs,
+            p.overwrite,
         )
         return P.ExportCsvResult(path=str(path), rows=n).model_dump(mode="json")
 
     async def resolve_source(self, p: P.ResolveSourceParams) -> dict[str, Any]:
         record = await self._call(self._find_call, p.callId) if p.callId else None
-        res = await self._call(
-            resolve, self.workspace, self.index, p.workflowName, p.stepName, record
-        )
+        # Off the telemetry worker and bounded: it reads the user's workspace files.
+        try:
+            res = await run_bounded(
+                lambda: resolve(self.workspace, self.index, p.workflowName, p.stepName, record),
+                SOURCE_TIMEOUT_S,
+                "empathy-source-index",
+            )
+        except asyncio.TimeoutError:  # TimeoutError itself only from 3.11 on
+            log.warning("resolveSource: gave up after %gs", SOURCE_TIMEOUT_S)
+            reason = (
+                f"looking for the source took longer than {SOURCE_TIMEOUT_S:g} s (a slow or "
+                "unreadable file or mount in the workspace?); other requests are unaffected"
+            )
+            return P.SourceUnresolved(reason=reason).model_dump(mode="json")
         if res["uri"] is None:
             return P.SourceUnresolved(reason=res["reason"]).model_dump(mode="json")
         return P.SourceLocation(uri=res["uri"], line=res["line"]).model_dump(mode="json")

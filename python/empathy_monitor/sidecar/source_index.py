@@ -4,6 +4,11 @@ Order: the call record's own ``metadata.source_file``/``source_line``; else a wo
 Python files (a class or function whose ``name``/``workflow_name`` string literal equals the
 workflow name, or a module named after it, dashes -> underscores). Only files whose real path is
 inside the workspace are ever returned. Parsed files are cached by (mtime, size).
+
+Only regular files are read, and at most ``MAX_FILE_BYTES`` of them: a ``*.py`` that is a FIFO
+(opening or reading it would wait for a writer forever) or a link to a device (``/dev/zero``
+reports size 0 and never ends) is skipped, never opened for reading without ``O_NONBLOCK``, and
+the type is checked again with ``fstat`` on the open file in case it was swapped in between.
 """
 
 from __future__ import annotations
@@ -11,6 +16,7 @@ from __future__ import annotations
 import ast
 import logging
 import os
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -101,6 +107,31 @@ def definitions(tree: ast.Module) -> dict[str, Definition]:
     return out
 
 
+def read_bounded(path: Path, limit: int) -> bytes | None:
+    """The bytes of a regular file of at most ``limit`` bytes, else ``None`` (never blocks).
+
+    ``O_NONBLOCK`` makes opening a FIFO return at once; ``fstat`` on the descriptor then sees what
+    was actually opened (the path may have been swapped since the caller's ``stat``); the read is
+    capped at ``limit + 1`` bytes whatever the size claims.
+    """
+    flags = os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags)
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None
+        chunks: list[bytes] = []
+        got = 0
+        while got <= limit:
+            chunk = os.read(fd, min(1 << 20, limit + 1 - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+        return None if got > limit else b"".join(chunks)
+    finally:
+        os.close(fd)
+
+
 class SourceIndex:
     """A lazily refreshed index of the workspace's Python files."""
 
@@ -118,21 +149,25 @@ class SourceIndex:
                 break
         return sorted(out)
 
-    def _defs(self, path: Path) -> dict[str, Definition]:
+    def _defs(self, path: Path) -> dict[str, Definition] | None:
+        """The file's definitions; ``None`` when it is not a regular file (never a source)."""
         try:
             st = path.stat()
         except OSError:
-            return {}
+            return None
+        if not stat.S_ISREG(st.st_mode):
+            return None
         sig = (st.st_mtime_ns, st.st_size)
         hit = self._cache.get(path)
         if hit is not None and hit[0] == sig:
             return hit[1]
         defs: dict[str, Definition] = {}
-        if st.st_size <= MAX_FILE_BYTES:
-            try:
-                defs = definitions(ast.parse(path.read_bytes(), str(path)))
-            except (SyntaxError, ValueError, OSError) as exc:
-                log.debug("source index: skipping %s: %s", path, exc)
+        try:
+            data = read_bounded(path, MAX_FILE_BYTES) if st.st_size <= MAX_FILE_BYTES else None
+            if data is not None:
+                defs = definitions(ast.parse(data, str(path)))
+        except (SyntaxError, ValueError, OSError, RecursionError, MemoryError) as exc:
+            log.debug("source index: skipping %s: %s", path, exc)
         self._cache[path] = (sig, defs)
         return defs
 
@@ -141,7 +176,10 @@ class SourceIndex:
         module = workflow.replace("-", "_").replace(" ", "_")
         by_module: Path | None = None
         for path in self._files():
-            d = self._defs(path).get(workflow)
+            defs = self._defs(path)
+            if defs is None:
+                continue
+            d = defs.get(workflow)
             if d is not None:
                 line = d.line
                 if step:  # a step's own def (or literal) if the workflow names it
