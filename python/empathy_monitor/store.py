@@ -18,7 +18,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -103,3 +103,21 @@ class TelemetryStore:
     def log_workflow(self, record: WorkflowRunRecord | dict[str, Any]) -> None:
         """Validate and append one workflow run."""
         append_line(self.workflows_file, _line(run_dict(record)))
+
+    def log_calls(
+        self, records: Sequence[LLMCallRecord | dict[str, Any]], file_name: str = CALLS_FILE
+    ) -> None:
+        """Validate and append many calls in one ``write`` (each still one whole line).
+
+        ``file_name`` lets a source keep its own call file (e.g. ``llm_calls-claude-code.jsonl``),
+        which the reader picks up like ``llm_calls.jsonl``.
+        """
+        if not records:
+            return
+        if (
+            "/" in file_name
+            or not file_name.startswith("llm_calls")
+            or not file_name.endswith(".jsonl")
+        ):
+            raise ValueError(f"not a call file name: {file_name!r}")
+        append_line(self.dir / file_name, b"".join(_line(call_dict(r)) for r in records))

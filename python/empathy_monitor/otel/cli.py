@@ -153,6 +153,10 @@ def register(subparsers: Any) -> None:
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_status)
 
+    from ..receiver.cli import add_parser as add_receive
+
+    add_receive(sub)
+
 
 def _usage(p: argparse.ArgumentParser) -> int:
     p.print_help(sys.stderr)
