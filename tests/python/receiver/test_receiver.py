@@ -241,5 +241,5 @@ def test_binds_loopback_only() -> None:
     assert loopback_only("::1") == "::1"
     assert loopback_only("localhost") == "127.0.0.1"
     for bad in ("0.0.0.0", "192.168.1.5", "::", "example.com"):
-        with pytest.raises(ValueError, match="loopback|127.0.0.1"):
+        with pytest.raises(ValueError, match=r"loopback|127\.0\.0\.1"):
             loopback_only(bad)
