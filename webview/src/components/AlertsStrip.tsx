@@ -38,17 +38,17 @@ export function AlertsStrip({ alerts, nowMs, onTest, onOpenConfig }: {
         <ul className="alert-rules">
           {alerts.rules.map((r, i) => (
             <li key={r.name} data-rule={r.name} className={`alert-rule alert-${r.state}`}>
-              <span className={`badge badge-alert-${r.state}`}>{r.state}</span>
-              <span className="name" id={`alert-rule-${i}`} title={`${r.metric} · ${r.severity}`}>{r.name}</span>
-              <span className="muted">
+              <span className={`badge alert-badge badge-alert-${r.state}`}>{r.state}</span>
+              <span className="name truncate" id={`alert-rule-${i}`} title={`${r.name} — ${r.metric} · ${r.severity}`}>{r.name}</span>
+              <span className="muted truncate alert-value" title={`${r.metric} ${value(r.lastValue)} / ${value(r.threshold)}`}>
                 {r.metric} {value(r.lastValue)} / {value(r.threshold)}
               </span>
-              <span className="muted" title={r.lastFiredAt ? formatDateTime(r.lastFiredAt) : undefined}>
+              <span className="muted truncate alert-fired" title={r.lastFiredAt ? formatDateTime(r.lastFiredAt) : undefined}>
                 {r.lastFiredAt ? `fired ${formatTimeAgo(r.lastFiredAt, nowMs)}` : 'never fired'}
               </span>
               <button
                 type="button"
-                className="secondary small"
+                className="secondary small alert-test"
                 onClick={() => onTest(r.name)}
                 aria-describedby={`alert-rule-${i}`}
                 title={`Evaluate "${r.name}" now; sends nothing`}
