@@ -8,6 +8,7 @@ import { render, screen, within } from '@testing-library/react';
 import { ErrorTrendChart, FallbackChart } from './charts/Charts';
 import { ActivityFeed } from './components/ActivityFeed';
 import { AlertsStrip } from './components/AlertsStrip';
+import { CircuitBreakers } from './components/CircuitBreakers';
 import { HealthStrip } from './components/HealthStrip';
 import { OverviewCards } from './components/OverviewCards';
 import { TopWorkflows } from './components/TopWorkflows';
@@ -84,6 +85,10 @@ describe('a 5,000-character name fits', () => {
     expect(ruleName.title.startsWith(LONG)).toBe(true);
     expect(rule.querySelector('button.alert-test')?.textContent).toBe('Test');
     expect(rule.querySelector('.alert-value.truncate')).not.toBeNull();
+    render(<CircuitBreakers breakers={{ [LONG]: { state: 'open', updated_at: null, last_opened_at: null } }} nowMs={NOW} />);
+    const provider = document.querySelector('.breakers .name') as HTMLElement;
+    expect(provider.classList.contains('truncate')).toBe(true);
+    expect(provider.title).toBe(LONG);
   });
 });
 

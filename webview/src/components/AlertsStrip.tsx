@@ -1,6 +1,6 @@
 /** Alert rules from the workspace's alerts.yaml: state, last value against threshold, last fired; "Test" per rule. */
 import type { AlertsStatus } from '../protocol';
-import { formatDateTime, formatTimeAgo } from '../format';
+import { formatDateTime, formatTimeAgo, plural } from '../format';
 
 const VALUE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 const value = (v: number | null) => (v === null ? 'no data' : VALUE.format(v));
@@ -26,7 +26,7 @@ export function AlertsStrip({ alerts, nowMs, onTest, onOpenConfig }: {
     <section className={`alerts-strip${firing ? ' alerts-firing' : ''}`} data-testid="alerts-strip" aria-labelledby="alerts-heading">
       <header className="alerts-header">
         <h2 id="alerts-heading">
-          Alerts <span className="muted">· {alerts.rules.length} {alerts.rules.length === 1 ? 'rule' : 'rules'}{firing ? ` · ${firing} firing` : ''}</span>
+          Alerts <span className="muted">· {plural(alerts.rules.length, 'rule')}{firing ? ` · ${firing} firing` : ''}</span>
         </h2>
         <button type="button" className="link-button" onClick={onOpenConfig} title={alerts.configPath}>
           Open alerts.yaml
