@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from './common/log';
+import { notify } from './common/plainText';
 import type { TelemetryModel } from './model';
 import { Methods, type ExportCsvResult, type GenerateDemoResult } from './protocol';
 import type { Sidecar } from './sidecar/client';
@@ -41,8 +42,8 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
     ...(existsSync(target.fsPath) ? { overwrite: true } : {}),
   });
   log.info(`exported ${res.rows} rows to ${res.path}`);
-  void vscode.window
-    .showInformationMessage(`Exported ${res.rows} calls to ${path.basename(res.path)}.`, 'Open')
+  void notify
+    .info(`Exported ${res.rows} ${res.rows === 1 ? 'call' : 'calls'} to ${path.basename(res.path)}.`, 'Open')
     .then((c) => c === 'Open' && vscode.commands.executeCommand('vscode.open', vscode.Uri.file(res.path)));
   return res;
 }
@@ -50,7 +51,7 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
 export async function generateDemo(deps: CommandDeps): Promise<void> {
   deps.ensureStarted();
   const res = await deps.sidecar.request<GenerateDemoResult>(Methods.generateDemo, {});
-  void vscode.window.showInformationMessage(
+  void notify.info(
     `Empathy Telemetry: wrote ${res.calls} demo calls and ${res.runs} workflow runs to ${res.dir}.`,
   );
   await deps.model.refresh();
@@ -63,7 +64,7 @@ export function guarded(name: string, fn: (...args: unknown[]) => unknown): (...
       await fn(...args);
     } catch (err) {
       log.error(`${name} failed`, err);
-      void vscode.window.showErrorMessage(`Empathy Telemetry: ${err instanceof Error ? err.message : String(err)}`);
+      void notify.error(`Empathy Telemetry: ${err instanceof Error ? err.message : String(err)}`);
     }
   };
 }

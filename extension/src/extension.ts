@@ -5,6 +5,7 @@ import * as vscode from 'vscode';
 import { openAlertsConfig, registerAlertCommands, showFiredAlert, testAlert, type AlertsDeps } from './alerts/alerts';
 import { exportCsv, generateDemo, guarded, registerCommands, type CommandDeps } from './commands';
 import { createLog, log } from './common/log';
+import { notify } from './common/plainText';
 import { resolvePython } from './common/pythonSetup';
 import { initialRange, initializationOptions, readSettings, RESTART_KEYS } from './common/settings';
 import { History } from './history';
@@ -106,7 +107,7 @@ export function activate(context: vscode.ExtensionContext): void {
     log.info(`activated (${context.extension.packageJSON.version as string})`);
   } catch (err) {
     log.error('activation failed', err);
-    void vscode.window.showErrorMessage(`Empathy Telemetry could not start: ${String(err)}`, 'Show Logs')
+    void notify.error(`Empathy Telemetry could not start: ${String(err)}`, 'Show Logs')
       .then((c) => c === 'Show Logs' && log.show());
   }
 }

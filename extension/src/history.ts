@@ -5,6 +5,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from './common/log';
+import { notify, showMessage } from './common/plainText';
 import { Methods, type ClearHistoryResult, type UndoClearHistoryResult } from './protocol';
 
 export const CLEAR_TITLE = 'Clear telemetry history?';
@@ -39,15 +40,15 @@ export class History {
 
   /** Asks (modal), clears, then offers Undo in a notification. Undefined when the user said no. */
   async clear(): Promise<ClearHistoryResult | undefined> {
-    const choice = await vscode.window.showWarningMessage(CLEAR_TITLE, { modal: true, detail: CLEAR_DETAIL }, CLEAR_BUTTON);
+    const choice = await showMessage('warning', CLEAR_TITLE, { modal: true, detail: CLEAR_DETAIL }, CLEAR_BUTTON);
     if (choice !== CLEAR_BUTTON) return undefined;
     this.deps.ensureStarted();
     const res = await this.deps.sidecar.request<ClearHistoryResult>(Methods.clearHistory, {});
     this.archives.add(res.archiveDir);
     log.info(`history cleared: ${res.moved.length} files moved to ${res.archiveDir}`);
     this.deps.onChanged({ type: 'historyCleared', archiveDir: res.archiveDir, moved: res.moved });
-    void vscode.window
-      .showInformationMessage(
+    void notify
+      .info(
         `Empathy Telemetry: moved ${res.moved.length} telemetry file${res.moved.length === 1 ? '' : 's'} to ${displayPath(res.archiveDir)}. The panel starts empty.`,
         UNDO_BUTTON,
       )
@@ -60,14 +61,14 @@ export class History {
   async undo(archiveDir: string): Promise<UndoClearHistoryResult | undefined> {
     if (!this.archives.has(archiveDir)) {
       log.warn(`refused to restore ${archiveDir}: not an archive this session created`);
-      void vscode.window.showWarningMessage(`Empathy Telemetry: ${archiveDir} is not a history this session cleared.`);
+      void notify.warn(`Empathy Telemetry: ${archiveDir} is not a history this session cleared.`);
       return undefined;
     }
     const res = await this.deps.sidecar.request<UndoClearHistoryResult>(Methods.undoClearHistory, { archiveDir });
     this.archives.delete(archiveDir);
     log.info(`history restored: ${res.restored.length} files from ${archiveDir}`);
     this.deps.onChanged({ type: 'historyRestored', archiveDir, restored: res.restored });
-    void vscode.window.showInformationMessage(
+    void notify.info(
       `Empathy Telemetry: restored ${res.restored.length} telemetry file${res.restored.length === 1 ? '' : 's'}.`,
     );
     return res;
@@ -76,7 +77,7 @@ export class History {
 
 function reportUndoFailure(err: unknown): void {
   log.error('undo clear history failed', err);
-  void vscode.window.showErrorMessage(`Empathy Telemetry: Undo failed: ${err instanceof Error ? err.message : String(err)}`);
+  void notify.error(`Empathy Telemetry: Undo failed: ${err instanceof Error ? err.message : String(err)}`);
 }
 
 /** The archive folder relative to the workspace when inside it (shorter in a notification). */

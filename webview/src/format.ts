@@ -32,6 +32,17 @@ export function formatCount(value: number | null | undefined): string {
   return value === null || value === undefined ? DASH : integer.format(value);
 }
 
+/** "1 call", "2 calls", "1,234 retries": the count and the word that agrees with it. */
+export function plural(count: number, one: string, many = `${one}s`): string {
+  return `${formatCount(count)} ${count === 1 ? one : many}`;
+}
+
+/** Names of any length in a fixed space: at most `max` characters, cut with "…" (the full text goes in a title). */
+export function ellipsize(text: string, max = 60): string {
+  const chars = Array.from(text);
+  return chars.length <= max ? text : `${chars.slice(0, max - 1).join('')}…`;
+}
+
 /** "12.3K", "4.5M" — for token counts in tight spaces (the exact number goes in a title). */
 export function formatCompact(value: number | null | undefined): string {
   return value === null || value === undefined ? DASH : compact.format(value);
@@ -93,8 +104,14 @@ export interface DeltaText {
 /**
  * A delta the sidecar computed (`snapshot.deltas`), as display text: rates in percentage points
  * (`change`), everything else as the relative change (`percent`). No arithmetic happens here.
+ *
+ * "new" means the previous period had none of it: a count that was 0 (`previous: 0`, no `percent`),
+ * or a rate or latency without a value then (`previous: null`) that has one now. The caller passes
+ * `current` only when the previous period existed and was empty (its calls delta has `previous: 0`),
+ * so every card says the same thing then, while a range without a previous period stays "—".
  */
-export function formatDelta(kind: DeltaKind, delta: Delta | null | undefined): DeltaText {
+export function formatDelta(kind: DeltaKind, delta: Delta | null | undefined, current?: number | null): DeltaText {
+  if (delta && delta.previous === null && current !== undefined && current !== null) return { text: 'new', direction: 'up' };
   if (!delta || delta.change === null) return { text: DASH, direction: 'none' };
   const { change } = delta;
   const direction = change > 0 ? 'up' : change < 0 ? 'down' : 'flat';

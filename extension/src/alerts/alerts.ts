@@ -7,6 +7,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../common/log';
+import { noIcons, notify, promptText, showMessage } from '../common/plainText';
 import { openSource } from '../panel/openSource';
 import {
   Methods,
@@ -92,7 +93,8 @@ export async function initAlerts(deps: AlertsDeps): Promise<InitAlertsResult | u
   if (fs.existsSync(status.configPath)) {
     const REPLACE = 'Replace';
     const OPEN = 'Open Existing';
-    const choice = await vscode.window.showWarningMessage(
+    const choice = await showMessage(
+      'warning',
       `${status.configPath} already exists.`,
       { modal: true, detail: 'Replace it with a new file holding one rule, or open the existing one?' },
       REPLACE,
@@ -103,13 +105,13 @@ export async function initAlerts(deps: AlertsDeps): Promise<InitAlertsResult | u
     overwrite = true;
   }
   const metric = await vscode.window.showQuickPick(
-    WIZARD_METRICS.map((m) => ({ label: m.label, description: m.metric, m })),
+    WIZARD_METRICS.map((m) => ({ label: noIcons(m.label), description: noIcons(m.metric), m })),
     { title: 'Initialize Alerts (1/3): what to watch', placeHolder: 'Pick a metric', ignoreFocusOut: true },
   );
   if (!metric) return undefined;
   const thresholdText = await vscode.window.showInputBox({
     title: 'Initialize Alerts (2/3): threshold',
-    prompt: `Alert when ${metric.m.label.toLowerCase()} is above this value (${metric.m.unit})`,
+    prompt: promptText(`Alert when ${metric.m.label.toLowerCase()} is above this value (${metric.m.unit})`),
     value: metric.m.example,
     ignoreFocusOut: true,
     validateInput: (t) => {
@@ -139,7 +141,7 @@ export async function initAlerts(deps: AlertsDeps): Promise<InitAlertsResult | u
   const res = await deps.sidecar.request<InitAlertsResult>(Methods.initAlerts, params);
   log.info(`alerts initialized: ${res.configPath}`);
   await openConfigFile(res.configPath);
-  void vscode.window.showInformationMessage(
+  void notify.info(
     `Empathy Telemetry: alerts are on. The rule is in ${path.basename(res.configPath)}; edit it to add more.`,
   );
   return res;
@@ -151,7 +153,7 @@ function ruleDetail(r: AlertRuleStatus): string {
 }
 
 async function offerInitialize(deps: AlertsDeps, message: string): Promise<void> {
-  const choice = await vscode.window.showInformationMessage(message, INITIALIZE);
+  const choice = await notify.info(message, INITIALIZE);
   if (choice === INITIALIZE) await initAlerts(deps);
 }
 
@@ -163,13 +165,13 @@ export async function listAlerts(deps: AlertsDeps): Promise<void> {
     return;
   }
   const items: (vscode.QuickPickItem & { rule?: string })[] = status.rules.map((r) => ({
-    label: r.name,
-    description: `${r.state} · ${r.severity}`,
-    detail: ruleDetail(r),
+    label: noIcons(r.name),
+    description: noIcons(`${r.state} · ${r.severity}`),
+    detail: noIcons(ruleDetail(r)),
     rule: r.name,
   }));
-  for (const e of status.errors) items.push({ label: `$(error) ${e}` });
-  for (const c of status.failingChannels) items.push({ label: `$(warning) channel failing: ${c}` });
+  for (const e of status.errors) items.push({ label: `$(error) ${noIcons(e)}` });
+  for (const c of status.failingChannels) items.push({ label: `$(warning) channel failing: ${noIcons(c)}` });
   const pick = await vscode.window.showQuickPick(items, {
     title: `Alerts (${status.rules.length}) — ${status.configPath}`,
     placeHolder: 'Pick a rule to open the alerts config',
@@ -188,16 +190,16 @@ export async function testAlert(deps: AlertsDeps, rule?: string): Promise<TestAl
       return undefined;
     }
     const pick = await vscode.window.showQuickPick(
-      status.rules.map((r) => ({ label: r.name, description: r.state, detail: ruleDetail(r) })),
+      status.rules.map((r) => ({ label: noIcons(r.name), description: noIcons(r.state), detail: noIcons(ruleDetail(r)), rule: r.name })),
       { title: 'Test Alert (evaluates now, sends nothing)' },
     );
     if (!pick) return undefined;
-    name = pick.label;
+    name = pick.rule;
   }
   deps.ensureStarted();
   const res = await deps.sidecar.request<TestAlertResult>(Methods.testAlert, { rule: name });
   const verdict = res.breached ? 'would fire' : 'would not fire';
-  void vscode.window.showInformationMessage(
+  void notify.info(
     `Alert "${res.rule}": value ${formatValue(res.value)}, threshold ${formatValue(res.threshold)} — ${verdict}. ${res.message} (Test only: nothing was sent.)`,
   );
   return res;
@@ -211,7 +213,7 @@ export async function checkAlerts(deps: AlertsDeps): Promise<CheckAlertsResult |
     return undefined;
   }
   const res = await deps.sidecar.request<CheckAlertsResult>(Methods.checkAlerts, {});
-  void vscode.window.showInformationMessage(
+  void notify.info(
     `Empathy Telemetry: checked ${res.evaluated} alert rule${res.evaluated === 1 ? '' : 's'}: ${res.fired} fired, ${res.resolved} resolved.`,
   );
   return res;
@@ -242,13 +244,8 @@ export async function openAlertsConfig(deps: AlertsDeps): Promise<void> {
 export async function showFiredAlert(a: DidFireAlertParams): Promise<void> {
   const buttons = a.buttons.filter((b) => ALERT_BUTTON_COMMANDS.includes(b.command));
   const titles = buttons.map((b) => b.title);
-  const show =
-    a.level === 'error'
-      ? vscode.window.showErrorMessage
-      : a.level === 'warning'
-        ? vscode.window.showWarningMessage
-        : vscode.window.showInformationMessage;
-  const choice = await show(a.message, ...titles);
+  const level = a.level === 'error' ? 'error' : a.level === 'warning' ? 'warning' : 'info';
+  const choice = await showMessage(level, a.message, undefined, ...titles);
   const button = buttons.find((b) => b.title === choice);
   if (!button) return;
   if (button.args) await vscode.commands.executeCommand(button.command, button.args);
@@ -262,12 +259,12 @@ export async function openWorkflowSource(deps: AlertsDeps, args: unknown): Promi
       ? (args as { workflowName: string }).workflowName
       : undefined;
   if (!workflowName) {
-    void vscode.window.showInformationMessage('Empathy Telemetry: no workflow to open.');
+    void notify.info('Empathy Telemetry: no workflow to open.');
     return;
   }
   deps.ensureStarted();
   const res = await openSource(deps.sidecar, { workflowName });
-  if (!res.opened && res.message) void vscode.window.showInformationMessage(res.message);
+  if (!res.opened && res.message) void notify.info(res.message);
 }
 
 export function registerAlertCommands(

@@ -1,6 +1,7 @@
 /** The interactive part of finding Python: tell the user what is wrong and offer the one-click fix. */
 import * as vscode from 'vscode';
 import { log } from './log';
+import { notify } from './plainText';
 import { describeProblem, findInterpreter } from './python';
 import { createPrivateEnv } from './pythonEnv';
 
@@ -22,16 +23,16 @@ export async function resolvePython(deps: PythonSetupDeps): Promise<string | und
   const message = describeProblem(found);
   log.error(message);
   const actions = found.kind === 'notInstalled' ? [CREATE, SETTINGS, LOGS] : [SETTINGS, LOGS];
-  void vscode.window.showErrorMessage(message, ...actions).then(async (choice) => {
+  void notify.error(message, ...actions).then(async (choice) => {
     if (choice === CREATE) {
       try {
         await createPrivateEnv(found.candidate.command, deps.context.globalStorageUri, deps.context.extensionPath);
-        void vscode.window.showInformationMessage('Empathy Telemetry: Python environment ready.');
+        void notify.info('Empathy Telemetry: Python environment ready.');
         deps.onEnvironmentReady();
       } catch (err) {
         log.error('creating the Python environment failed', err);
-        void vscode.window
-          .showErrorMessage(`Empathy Telemetry: creating the Python environment failed: ${String(err)}`, LOGS)
+        void notify
+          .error(`Empathy Telemetry: creating the Python environment failed: ${String(err)}`, LOGS)
           .then((c) => c === LOGS && log.show());
       }
     } else if (choice === SETTINGS) {

@@ -4,6 +4,7 @@
  */
 import * as fs from 'node:fs';
 import * as vscode from 'vscode';
+import { notify } from '../common/plainText';
 import { log } from '../common/log';
 import type { TelemetryModel, ViewState } from '../model';
 import {
@@ -196,7 +197,7 @@ export class TelemetryPanel implements vscode.Disposable {
 
   private notice(res: OpenResult): void {
     if (res.opened || !res.message) return;
-    void vscode.window.showInformationMessage(res.message);
+    void notify.info(res.message);
     this.post({ type: 'notice', level: 'info', message: res.message });
   }
 

@@ -7,7 +7,7 @@ import { useMemo } from 'react';
 import { Bar, Doughnut, Line } from 'react-chartjs-2';
 import type { ChartData, ChartOptions } from 'chart.js';
 import type { CostPoint, Errors, Fallback, ProviderStats, TierStats } from '../protocol';
-import { formatBucketLabel, formatCost, formatCount, formatLatency, formatPercent } from '../format';
+import { formatBucketLabel, formatCost, formatCount, formatLatency, formatPercent, plural } from '../format';
 import { useThemeColors } from '../theme';
 import { axis, baseOptions, categoryAxis } from './setup';
 import { ChartCard } from './ChartCard';
@@ -268,7 +268,7 @@ export function FallbackChart({ fallback, tables, onToggleTable }: { fallback: F
         <>
           <span className="big-number">{formatPercent(fallback.fallback_percent)}</span>{' '}
           <span className="muted">
-            of {formatCount(fallback.total_calls)} calls fell back ({formatCount(fallback.fallback_count)})
+            of {plural(fallback.total_calls, 'call')} fell back ({formatCount(fallback.fallback_count)})
           </span>
           {fallback.top_chains.length > 0 && (
             <ul className="chains" aria-label="Top fallback chains">
@@ -355,7 +355,7 @@ export function ErrorTrendChart({ errors, tables, onToggleTable }: { errors: Err
         <>
           <span className="big-number">{formatPercent(errors.error_rate)}</span>{' '}
           <span className="muted">
-            {formatCount(errors.total)} errors · {formatCount(errors.retries.total_retries)} retries
+            {plural(errors.total, 'error')} · {plural(errors.retries.total_retries, 'retry', 'retries')}
           </span>
         </>
       }

@@ -4,7 +4,7 @@
  */
 import type { KeyboardEvent } from 'react';
 import type { CallRow, Filters } from '../protocol';
-import { DASH, formatCallCost, formatDateTime, formatLatency, formatTimeAgo } from '../format';
+import { DASH, ellipsize, formatCallCost, formatDateTime, formatLatency, formatTimeAgo, plural } from '../format';
 
 export interface FilterOptions {
   workflow: string[];
@@ -17,6 +17,15 @@ const FILTERS: { key: keyof FilterOptions; label: string; all: string }[] = [
   { key: 'provider', label: 'Provider', all: 'All providers' },
   { key: 'tier', label: 'Tier', all: 'All tiers' },
 ];
+
+/** A name cell of any length: one line, cut with an ellipsis by CSS, the whole name in its title. */
+function Name({ text }: { text: string }) {
+  return (
+    <span className="truncate" title={text}>
+      {text}
+    </span>
+  );
+}
 
 const CLOCK = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
@@ -49,11 +58,11 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
           {FILTERS.map((f) => (
             <label key={f.key}>
               <span>{f.label}</span>
-              <select value={filters[f.key] ?? ''} onChange={(e) => onFilter(f.key, e.target.value)}>
+              <select value={filters[f.key] ?? ''} title={filters[f.key] || f.all} onChange={(e) => onFilter(f.key, e.target.value)}>
                 <option value="">{f.all}</option>
                 {options[f.key].map((value) => (
-                  <option key={value} value={value}>
-                    {value}
+                  <option key={value} value={value} title={value}>
+                    {ellipsize(value)}
                   </option>
                 ))}
               </select>
@@ -98,16 +107,24 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
                   title={row.step_name ? `Step: ${row.step_name}` : undefined}
                 >
                   <td title={formatDateTime(row.timestamp)}>{formatTimeAgo(row.timestamp, nowMs)}</td>
-                  <td>{row.workflow_name ?? DASH}</td>
-                  <td>{row.provider}</td>
-                  <td>{row.model_id}</td>
-                  <td>{row.tier}</td>
+                  <td>{row.workflow_name === null ? DASH : <Name text={row.workflow_name} />}</td>
+                  <td>
+                    <Name text={row.provider} />
+                  </td>
+                  <td>
+                    <Name text={row.model_id} />
+                  </td>
+                  <td>
+                    <Name text={row.tier} />
+                  </td>
                   <td className="num">{formatCallCost(row.cost)}</td>
                   <td title={row.error_message ?? undefined}>
-                    <span className={`status-dot ${row.success ? 'ok' : 'err'}`} aria-hidden="true" />
-                    {row.success ? 'ok' : (row.error_type ?? 'error')}
-                    {row.fallback_used && <span className="muted"> · fallback</span>}
-                    {row.retry_count > 0 && <span className="muted"> · {row.retry_count} retries</span>}
+                    <span className="truncate status-cell">
+                      <span className={`status-dot ${row.success ? 'ok' : 'err'}`} aria-hidden="true" />
+                      {row.success ? 'ok' : (row.error_type ?? 'error')}
+                      {row.fallback_used && <span className="muted"> · fallback</span>}
+                      {row.retry_count > 0 && <span className="muted"> · {plural(row.retry_count, 'retry', 'retries')}</span>}
+                    </span>
                   </td>
                   <td className="num">{formatLatency(row.latency_ms)}</td>
                 </tr>

@@ -1,6 +1,6 @@
 /** Alert rules from the workspace's alerts.yaml: state, last value against threshold, last fired; "Test" per rule. */
 import type { AlertsStatus } from '../protocol';
-import { formatDateTime, formatTimeAgo } from '../format';
+import { formatDateTime, formatTimeAgo, plural } from '../format';
 
 const VALUE = new Intl.NumberFormat('en-US', { maximumFractionDigits: 4 });
 const value = (v: number | null) => (v === null ? 'no data' : VALUE.format(v));
@@ -26,7 +26,7 @@ export function AlertsStrip({ alerts, nowMs, onTest, onOpenConfig }: {
     <section className={`alerts-strip${firing ? ' alerts-firing' : ''}`} data-testid="alerts-strip" aria-labelledby="alerts-heading">
       <header className="alerts-header">
         <h2 id="alerts-heading">
-          Alerts <span className="muted">· {alerts.rules.length} {alerts.rules.length === 1 ? 'rule' : 'rules'}{firing ? ` · ${firing} firing` : ''}</span>
+          Alerts <span className="muted">· {plural(alerts.rules.length, 'rule')}{firing ? ` · ${firing} firing` : ''}</span>
         </h2>
         <button type="button" className="link-button" onClick={onOpenConfig} title={alerts.configPath}>
           Open alerts.yaml
@@ -38,17 +38,17 @@ export function AlertsStrip({ alerts, nowMs, onTest, onOpenConfig }: {
         <ul className="alert-rules">
           {alerts.rules.map((r, i) => (
             <li key={r.name} data-rule={r.name} className={`alert-rule alert-${r.state}`}>
-              <span className={`badge badge-alert-${r.state}`}>{r.state}</span>
-              <span className="name" id={`alert-rule-${i}`} title={`${r.metric} · ${r.severity}`}>{r.name}</span>
-              <span className="muted">
+              <span className={`badge alert-badge badge-alert-${r.state}`}>{r.state}</span>
+              <span className="name truncate" id={`alert-rule-${i}`} title={`${r.name} — ${r.metric} · ${r.severity}`}>{r.name}</span>
+              <span className="muted truncate alert-value" title={`${r.metric} ${value(r.lastValue)} / ${value(r.threshold)}`}>
                 {r.metric} {value(r.lastValue)} / {value(r.threshold)}
               </span>
-              <span className="muted" title={r.lastFiredAt ? formatDateTime(r.lastFiredAt) : undefined}>
+              <span className="muted truncate alert-fired" title={r.lastFiredAt ? formatDateTime(r.lastFiredAt) : undefined}>
                 {r.lastFiredAt ? `fired ${formatTimeAgo(r.lastFiredAt, nowMs)}` : 'never fired'}
               </span>
               <button
                 type="button"
-                className="secondary small"
+                className="secondary small alert-test"
                 onClick={() => onTest(r.name)}
                 aria-describedby={`alert-rule-${i}`}
                 title={`Evaluate "${r.name}" now; sends nothing`}

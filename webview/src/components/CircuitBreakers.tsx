@@ -15,7 +15,9 @@ export function CircuitBreakers({ breakers, nowMs }: { breakers: Record<string, 
         <ul className="breakers">
           {entries.map(([provider, b]) => (
             <li key={provider} data-provider={provider}>
-              <span className="name">{provider}</span>
+              <span className="name truncate" title={provider}>
+                {provider}
+              </span>
               <span className={`badge badge-${b.state}`}>{b.state}</span>
               <span className="muted" title={b.last_opened_at ? formatDateTime(b.last_opened_at) : undefined}>
                 {b.last_opened_at ? `last opened ${formatTimeAgo(b.last_opened_at, nowMs)}` : 'never opened'}

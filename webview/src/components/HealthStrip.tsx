@@ -1,6 +1,6 @@
 /** Data health: how many lines were read and where the bad ones are; each problem opens the file at its line. */
 import type { Health } from '../protocol';
-import { basename, formatCount } from '../format';
+import { basename, formatCount, plural } from '../format';
 
 const MAX_PROBLEMS = 50;
 
@@ -11,7 +11,7 @@ export function HealthStrip({ health, onOpenFile }: { health: Health; onOpenFile
   return (
     <section className={`health-strip ${clean ? 'health-ok' : 'health-warn'}`} data-testid="health-strip" aria-label="Data health">
       <span>
-        {formatCount(health.records)} records from {formatCount(health.files.length)} {health.files.length === 1 ? 'file' : 'files'}
+        {plural(health.records, 'record')} from {plural(health.files.length, 'file')}
         {health.malformed > 0 && ` · ${formatCount(health.malformed)} malformed`}
         {health.salvaged > 0 && ` · ${formatCount(health.salvaged)} salvaged`}
         {health.flagged > 0 && ` · ${formatCount(health.flagged)} flagged`}

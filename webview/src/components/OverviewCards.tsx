@@ -1,6 +1,6 @@
 /** The overview cards: each value and its change against the previous period, as the sidecar computed them. */
 import type { Deltas, Overview } from '../protocol';
-import { DASH, formatCompact, formatCost, formatCount, formatDelta, formatLatency, formatPercent, type DeltaKind } from '../format';
+import { DASH, formatCompact, formatCost, formatCount, formatDelta, formatLatency, formatPercent, plural, type DeltaKind } from '../format';
 
 interface CardSpec {
   id: string;
@@ -17,7 +17,7 @@ const CARDS: CardSpec[] = [
     id: 'success',
     label: 'Success rate',
     value: (o) => formatPercent(o.success_rate),
-    title: (o) => `${formatCount(o.errors)} errors`,
+    title: (o) => plural(o.errors, 'error'),
     delta: { key: 'success_rate', kind: 'percent' },
   },
   {
@@ -47,13 +47,17 @@ export function OverviewCards({ overview, deltas }: { overview: Overview; deltas
   return (
     <section className="cards" aria-label="Overview">
       {CARDS.map((card) => {
-        const d = formatDelta(card.delta.kind, deltas?.[card.delta.key]);
+        // The sidecar's shape for "there was a previous period, with no calls in it".
+        const previousEmpty = deltas?.calls.previous === 0;
+        const d = formatDelta(card.delta.kind, deltas?.[card.delta.key], previousEmpty ? overview[card.delta.key] : undefined);
+        // "new" has nothing to compare with: no arrow, on every card alike.
+        const arrow = d.text === 'new' ? '' : d.direction === 'up' ? '▲ ' : d.direction === 'down' ? '▼ ' : '';
         return (
           <div key={card.id} className="card" data-testid={`card-${card.id}`} title={card.title?.(overview)}>
             <div className="card-label">{card.label}</div>
             <div className={`card-value${card.id === 'tokens' ? ' card-value-small' : ''}`}>{card.value(overview)}</div>
             <div className={`card-delta delta-${d.direction}`} aria-label={d.text === DASH ? 'No previous period' : `${d.text} vs previous period`}>
-              {d.text === DASH ? DASH : `${d.direction === 'up' ? '▲' : d.direction === 'down' ? '▼' : ''} ${d.text} vs prev`}
+              {d.text === DASH ? DASH : `${arrow}${d.text} vs prev`}
             </div>
           </div>
         );

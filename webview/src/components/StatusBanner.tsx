@@ -1,6 +1,7 @@
 /** Connection state and notices, announced politely; rendered only when there is something to say. */
 import type { ConnectionState } from '../messages';
 import type { Notice } from '../state/reducer';
+import { plural } from '../format';
 
 const STATE_TEXT: Partial<Record<ConnectionState, string>> = {
   starting: 'Starting the telemetry sidecar…',
@@ -36,7 +37,7 @@ export function StatusBanner({ connection, notice, hasSnapshot, onDismiss, clear
       )}
       {cleared && (
         <span className="banner-text" data-testid="history-cleared">
-          History cleared: {cleared.moved.length} {cleared.moved.length === 1 ? 'file' : 'files'} moved to{' '}
+          History cleared: {plural(cleared.moved.length, 'file')} moved to{' '}
           <code title={cleared.archiveDir}>{shortArchive(cleared.archiveDir)}</code> (nothing was deleted).{' '}
           <button type="button" className="link-button" onClick={() => onUndo?.(cleared.archiveDir)}>
             Undo

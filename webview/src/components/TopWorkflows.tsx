@@ -1,6 +1,6 @@
 /** The five most expensive workflows (ordered by the sidecar); each opens its source. */
 import type { WorkflowStats } from '../protocol';
-import { formatCost, formatCount } from '../format';
+import { formatCost, plural } from '../format';
 
 export function TopWorkflows({ workflows, onOpen }: { workflows: WorkflowStats[]; onOpen: (workflowName: string) => void }) {
   const top = workflows.slice(0, 5);
@@ -16,10 +16,12 @@ export function TopWorkflows({ workflows, onOpen }: { workflows: WorkflowStats[]
           {top.map((w) => (
             <li key={w.workflow_name}>
               <button type="button" className="list-button" onClick={() => onOpen(w.workflow_name)} title={`Open the source of ${w.workflow_name}`}>
-                <span className="name">{w.workflow_name}</span>
+                <span className="name truncate" title={w.workflow_name}>
+                  {w.workflow_name}
+                </span>
                 <span className="num">{formatCost(w.total_cost)}</span>
                 <span className="muted num">
-                  {formatCount(w.run_count)} {w.source === 'runs' ? 'runs' : 'calls'} · avg {formatCost(w.avg_cost)}
+                  {w.source === 'runs' ? plural(w.run_count, 'run') : plural(w.run_count, 'call')} · avg {formatCost(w.avg_cost)}
                 </span>
               </button>
             </li>
