@@ -3,7 +3,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from './common/log';
 import type { TelemetryModel } from './model';
-import { Methods, type ExportCsvResult, type GenerateDemoResult } from './protocol';
+import { Methods, type ExportCsvResult } from '@protocol';
 import type { Sidecar } from './sidecar/client';
 
 export interface CommandDeps {
@@ -31,7 +31,7 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
   });
   if (!target) return undefined;
   const { range, filters } = deps.model.view;
-  const res = await deps.sidecar.request<ExportCsvResult>(Methods.exportCsv, {
+  const res = await deps.sidecar.request(Methods.exportCsv, {
     range,
     filters,
     path: target.fsPath,
@@ -45,7 +45,7 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
 
 export async function generateDemo(deps: CommandDeps): Promise<void> {
   deps.ensureStarted();
-  const res = await deps.sidecar.request<GenerateDemoResult>(Methods.generateDemo, {});
+  const res = await deps.sidecar.request(Methods.generateDemo, {});
   void vscode.window.showInformationMessage(
     `Empathy Telemetry: wrote ${res.calls} demo calls and ${res.runs} workflow runs to ${res.dir}.`,
   );
