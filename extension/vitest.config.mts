@@ -9,6 +9,8 @@ export default defineConfig({
   resolve: {
     alias: [
       { find: /^vscode$/, replacement: here('../tests/extension/vscode.mock.ts') },
+      // The one TypeScript protocol (tsconfig.json "paths"): webview/src/protocol.
+      { find: /^@protocol$/, replacement: here('../webview/src/protocol/index.ts') },
       // The tests sit outside this package: resolve vitest from here.
       { find: /^vitest$/, replacement: here('node_modules/vitest/dist/index.js') },
       // One id for the language client, so tests/extension can vi.mock it.
@@ -24,7 +26,6 @@ export default defineConfig({
       provider: 'custom',
       customProviderModule: here('node_modules/@vitest/coverage-v8/dist/index.js'),
       include: ['extension/src/**/*.ts'],
-      exclude: ['extension/src/protocol.generated.ts'],
       reporter: ['text', 'text-summary'],
       reportsDirectory: here('coverage'),
     },

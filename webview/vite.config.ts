@@ -1,6 +1,10 @@
 /// <reference types="vitest/config" />
 import { defineConfig } from 'vite';
 
+const here = (p: string): string => decodeURIComponent(new URL(p, import.meta.url).pathname);
+/** Packages the tests in ../tests/webview import: resolved from this package, as for src/. */
+const TEST_PACKAGES = ['@testing-library/react', '@testing-library/dom', 'react-dom', 'react', 'chart.js'];
+
 // The extension builds the HTML shell (with a CSP nonce) and loads these two fixed files through
 // asWebviewUri, so the bundle has no hashes, no HTML, no inline code and a single chunk.
 export default defineConfig({
@@ -25,16 +29,24 @@ export default defineConfig({
       },
     },
   },
+  // The unit tests live in ../tests/webview (outside this package): let the test server read them.
+  server: { fs: { allow: ['..'] } },
+  resolve: {
+    alias: TEST_PACKAGES.map((name) => ({
+      find: new RegExp(`^${name.replace('/', '\\/')}(/.*)?$`),
+      replacement: `${here(`node_modules/${name}`)}$1`,
+    })),
+  },
   test: {
     environment: 'jsdom',
-    setupFiles: ['src/test/setup.ts'],
-    include: ['src/**/*.test.{ts,tsx}'],
+    setupFiles: ['../tests/webview/support/setup.ts'],
+    include: ['../tests/webview/**/*.test.{ts,tsx}'],
     pool: 'threads',
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 } },
     coverage: {
       provider: 'v8',
       include: ['src/**/*.{ts,tsx}'],
-      exclude: ['src/**/*.test.{ts,tsx}', 'src/test/**', 'src/main.tsx', 'src/protocol.generated.ts'],
+      exclude: ['src/main.tsx', 'src/protocol/*.generated.ts'],
       reporter: ['text', 'text-summary'],
     },
   },

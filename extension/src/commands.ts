@@ -5,7 +5,7 @@ import * as vscode from 'vscode';
 import { log } from './common/log';
 import { notify } from './common/plainText';
 import type { TelemetryModel } from './model';
-import { Methods, type ExportCsvResult, type GenerateDemoResult } from './protocol';
+import { Methods, type ExportCsvResult } from '@protocol';
 import type { Sidecar } from './sidecar/client';
 
 export interface CommandDeps {
@@ -35,7 +35,7 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
   const { range, filters } = deps.model.view;
   // The save dialog already asked "Replace?" for an existing file; the sidecar refuses to
   // replace one unless told so (and never replaces telemetry files, confirmed or not).
-  const res = await deps.sidecar.request<ExportCsvResult>(Methods.exportCsv, {
+  const res = await deps.sidecar.request(Methods.exportCsv, {
     range,
     filters,
     path: target.fsPath,
@@ -50,7 +50,7 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
 
 export async function generateDemo(deps: CommandDeps): Promise<void> {
   deps.ensureStarted();
-  const res = await deps.sidecar.request<GenerateDemoResult>(Methods.generateDemo, {});
+  const res = await deps.sidecar.request(Methods.generateDemo, {});
   void notify.info(
     `Empathy Telemetry: wrote ${res.calls} demo calls and ${res.runs} workflow runs to ${res.dir}.`,
   );

@@ -17,10 +17,22 @@ import { registerTrust } from './trust';
 
 let sidecar: Sidecar | undefined;
 
-function workspaceHasTelemetry(): boolean {
+const WORKSPACE_CONTAINS = 'workspaceContains:';
+
+/**
+ * Whether to start the sidecar at activation rather than on first use: when telemetry dirs are
+ * configured, or when a folder holds what the manifest's `workspaceContains:` activation events
+ * name (the event VS Code activated us for; the extension cannot ask which one it was). Which
+ * folder actually holds the telemetry is decided by the sidecar (its `telemetryDirs` default).
+ */
+function workspaceHasTelemetry(manifest: { activationEvents?: unknown }): boolean {
   if (readSettings().telemetryDirs.length) return true;
+  const events = Array.isArray(manifest.activationEvents) ? manifest.activationEvents : [];
+  const names = events.flatMap((e) =>
+    typeof e === 'string' && e.startsWith(WORKSPACE_CONTAINS) ? [e.slice(WORKSPACE_CONTAINS.length)] : [],
+  );
   return (vscode.workspace.workspaceFolders ?? []).some((f) =>
-    ['.empathy', '.attune'].some((d) => fs.existsSync(path.join(f.uri.fsPath, d))),
+    names.some((name) => fs.existsSync(path.join(f.uri.fsPath, name))),
   );
 }
 
@@ -99,7 +111,7 @@ export function activate(context: vscode.ExtensionContext): void {
         if (started && RESTART_KEYS.some((k) => e.affectsConfiguration(k))) void sc.restart('settings changed');
       }),
     );
-    if (workspaceHasTelemetry()) ensureStarted();
+    if (workspaceHasTelemetry(context.extension.packageJSON as { activationEvents?: unknown })) ensureStarted();
     // scripts/demo starts code-server with this so every new browser window shows the panel.
     if (process.env.EMPATHY_OPEN_PANEL_ON_START === '1') {
       setTimeout(() => TelemetryPanel.current ?? TelemetryPanel.show(panelDeps), 1500);

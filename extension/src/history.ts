@@ -6,7 +6,8 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from './common/log';
 import { notify, showMessage } from './common/plainText';
-import { Methods, type ClearHistoryResult, type UndoClearHistoryResult } from './protocol';
+import type { Requester } from './sidecar/client';
+import { Methods, type ClearHistoryResult, type UndoClearHistoryResult } from '@protocol';
 
 export const CLEAR_TITLE = 'Clear telemetry history?';
 export const CLEAR_BUTTON = 'Clear History';
@@ -22,7 +23,7 @@ export type HistoryEvent =
   | { type: 'historyRestored'; archiveDir: string; restored: string[] };
 
 export interface HistoryDeps {
-  sidecar: { request<R>(method: string, params: unknown): Promise<R> };
+  sidecar: Requester;
   ensureStarted(): void;
   /** Called after the files moved (or came back): the panel shows the new state. */
   onChanged(event: HistoryEvent): void;
@@ -43,7 +44,7 @@ export class History {
     const choice = await showMessage('warning', CLEAR_TITLE, { modal: true, detail: CLEAR_DETAIL }, CLEAR_BUTTON);
     if (choice !== CLEAR_BUTTON) return undefined;
     this.deps.ensureStarted();
-    const res = await this.deps.sidecar.request<ClearHistoryResult>(Methods.clearHistory, {});
+    const res = await this.deps.sidecar.request(Methods.clearHistory, {});
     this.archives.add(res.archiveDir);
     log.info(`history cleared: ${res.moved.length} files moved to ${res.archiveDir}`);
     this.deps.onChanged({ type: 'historyCleared', archiveDir: res.archiveDir, moved: res.moved });
@@ -64,7 +65,7 @@ export class History {
       void notify.warn(`Empathy Telemetry: ${archiveDir} is not a history this session cleared.`);
       return undefined;
     }
-    const res = await this.deps.sidecar.request<UndoClearHistoryResult>(Methods.undoClearHistory, { archiveDir });
+    const res = await this.deps.sidecar.request(Methods.undoClearHistory, { archiveDir });
     this.archives.delete(archiveDir);
     log.info(`history restored: ${res.restored.length} files from ${archiveDir}`);
     this.deps.onChanged({ type: 'historyRestored', archiveDir, restored: res.restored });

@@ -5,16 +5,15 @@
  */
 import * as vscode from 'vscode';
 import { log } from './common/log';
-import { Methods, type AlertsStatus, type Filters, type Range, type Snapshot, type SnapshotUpdate } from './protocol';
+import type { Requester } from './sidecar/client';
+import { Methods, type AlertsStatus, type Filters, type Range, type Snapshot, type SnapshotUpdate } from '@protocol';
 
 export interface ViewState {
   range: Range;
   filters: Filters;
 }
 
-export interface SnapshotSource {
-  request<R>(method: string, params: unknown): Promise<R>;
-}
+export type SnapshotSource = Requester;
 
 export class TelemetryModel implements vscode.Disposable {
   snapshot: Snapshot | undefined;
@@ -41,7 +40,7 @@ export class TelemetryModel implements vscode.Disposable {
     // Logged so the end-to-end test can tell a replay from a re-fetch.
     log.info(`snapshot requested (${params.range})`);
     try {
-      const snap = await this.source.request<Snapshot>(Methods.snapshot, params);
+      const snap = await this.source.request(Methods.snapshot, params);
       if (seq !== this.seq) return this.snapshot;
       this.snapshot = snap;
       this.snapshotEmitter.fire(snap);
@@ -82,11 +81,7 @@ export class TelemetryModel implements vscode.Disposable {
   }
 }
 
-/** Today's cost as the sidecar reported it for the day of `window.now`. */
-export function todaysCost(snap: Snapshot): number | undefined {
-  const day = snap.window?.now?.slice(0, 10);
-  if (snap.window?.range === 'today') return snap.overview?.total_cost;
-  const point = snap.cost_series?.find((p) => p.date === day);
-  if (!point) return snap.cost_series ? 0 : undefined;
-  return typeof point.cost === 'number' ? point.cost : undefined;
+/** Today's cost as the sidecar computed it (the local day of `window.now`, in this view). */
+export function todaysCost(snap: Snapshot): number {
+  return snap.today_cost;
 }

@@ -1,6 +1,8 @@
 // activate() wiring with vscode and the language client mocked: commands, trust, initializationOptions,
 // alert notifications, status bar.
+import * as fs from 'node:fs';
 import * as os from 'node:os';
+import * as path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { commands, Uri, window, workspace } from './vscode.mock';
 
@@ -145,5 +147,21 @@ describe('activate', () => {
     expect(window.showErrorMessage).toHaveBeenCalledWith('Error rate: 40% > 10%', 'Open Panel');
     // Ready -> the model fetches the view; the status bar follows.
     await vi.waitFor(() => expect(client.sendRequest).toHaveBeenCalledWith('empathy/snapshot', { range: '30d', filters: {} }));
+  });
+
+  it('starts the sidecar at activation when a folder holds what a workspaceContains: event names', async () => {
+    const manifest = JSON.parse(fs.readFileSync(path.resolve(__dirname, '../../extension/package.json'), 'utf8')) as {
+      activationEvents: string[];
+    };
+    const ws = fs.mkdtempSync(path.join(os.tmpdir(), 'empathy-activate-'));
+    fs.mkdirSync(path.join(ws, '.attune'));
+    workspace.workspaceFolders = [{ uri: Uri.file(ws), name: 'ws', index: 0 }];
+    try {
+      activate({ ...context(), extension: { packageJSON: { version: '0.1.0', activationEvents: manifest.activationEvents } } } as never);
+      await vi.waitFor(() => expect(instances).toHaveLength(1));
+    } finally {
+      workspace.workspaceFolders = undefined;
+      fs.rmSync(ws, { recursive: true, force: true });
+    }
   });
 });

@@ -17,7 +17,7 @@ import {
   type AlertsDeps,
 } from '../../extension/src/alerts/alerts';
 import { guarded } from '../../extension/src/commands';
-import type { AlertsStatus, DidFireAlertParams } from '../../extension/src/protocol';
+import type { AlertMetricsResult, AlertsStatus, DidFireAlertParams } from '@protocol';
 import { commands, window, workspace } from './vscode.mock';
 
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'empathy-alerts-'));
@@ -53,9 +53,17 @@ function answer(map: Record<string, unknown>) {
   });
 }
 
+/** The sidecar's `empathy/alertMetrics` answer (its catalogue, abridged). */
+const metrics: AlertMetricsResult = {
+  metrics: [
+    { metric: 'daily_cost', label: "Today's cost", unit: 'US dollars', example: '10' },
+    { metric: 'error_rate', label: 'Error rate', unit: 'percent', example: '10' },
+  ],
+};
+
 describe('the wizard (Empathy: Initialize Alerts)', () => {
   it('asks metric, threshold and where to send, then calls empathy/initAlerts and opens the file', async () => {
-    answer({ 'empathy/alerts': status({ enabled: false, rules: [], configPath: missing }), 'empathy/initAlerts': { configPath: existing } });
+    answer({ 'empathy/alertMetrics': metrics, 'empathy/alerts': status({ enabled: false, rules: [], configPath: missing }), 'empathy/initAlerts': { configPath: existing } });
     window.showQuickPick
       .mockImplementationOnce(async (items: unknown) => (items as { description: string }[]).find((i) => i.description === 'daily_cost'))
       .mockImplementationOnce(async (items: unknown) => (items as { label: string }[]).find((i) => i.label === 'Webhook'));
@@ -74,7 +82,7 @@ describe('the wizard (Empathy: Initialize Alerts)', () => {
   });
 
   it('stdout needs no target', async () => {
-    answer({ 'empathy/alerts': status({ configPath: missing }), 'empathy/initAlerts': { configPath: existing } });
+    answer({ 'empathy/alertMetrics': metrics, 'empathy/alerts': status({ configPath: missing }), 'empathy/initAlerts': { configPath: existing } });
     window.showQuickPick
       .mockImplementationOnce(async (items: unknown) => (items as { description: string }[]).find((i) => i.description === 'error_rate'))
       .mockImplementationOnce(async (items: unknown) => (items as { label: string }[]).find((i) => i.label === 'Standard output'));
@@ -85,14 +93,14 @@ describe('the wizard (Empathy: Initialize Alerts)', () => {
   });
 
   it('stops when the user escapes a step', async () => {
-    answer({ 'empathy/alerts': status({ configPath: missing }) });
+    answer({ 'empathy/alertMetrics': metrics, 'empathy/alerts': status({ configPath: missing }) });
     window.showQuickPick.mockResolvedValueOnce(undefined);
     expect(await initAlerts(deps)).toBeUndefined();
     expect(deps.sidecar.request).not.toHaveBeenCalledWith('empathy/initAlerts', expect.anything());
   });
 
   it('asks before replacing an existing alerts.yaml and sends overwrite only then', async () => {
-    answer({ 'empathy/alerts': status(), 'empathy/initAlerts': { configPath: existing } });
+    answer({ 'empathy/alertMetrics': metrics, 'empathy/alerts': status(), 'empathy/initAlerts': { configPath: existing } });
     window.showWarningMessage.mockResolvedValueOnce('Open Existing' as never);
     expect(await initAlerts(deps)).toBeUndefined();
     expect(window.showTextDocument).toHaveBeenCalled();

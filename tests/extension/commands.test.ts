@@ -5,7 +5,7 @@ import { describe, expect, it, vi } from 'vitest';
 import { exportCsv, generateDemo, guarded, registerCommands, type CommandDeps } from '../../extension/src/commands';
 import { TelemetryModel } from '../../extension/src/model';
 import { createStatusBar, formatCost } from '../../extension/src/statusBar';
-import type { Snapshot } from '../../extension/src/protocol';
+import type { Snapshot } from '@protocol';
 import type { Sidecar, SidecarStatus } from '../../extension/src/sidecar/client';
 import { commands, EventEmitter, Uri, window, workspace } from './vscode.mock';
 
@@ -94,7 +94,7 @@ describe('status bar', () => {
     const item = { text: '', tooltip: '', command: '', show: vi.fn(), hide: vi.fn(), dispose: vi.fn(), name: '' };
     window.createStatusBarItem.mockReturnValue(item as never);
     const status = new EventEmitter<SidecarStatus>();
-    const snap = { version: 1, window: { range: 'today', now: '2026-11-27T10:00:00Z' }, overview: { total_cost: 123.4 } } as unknown as Snapshot;
+    const snap = { version: 1, window: { range: 'today', now: '2026-11-27T10:00:00Z' }, overview: { total_cost: 123.4 }, today_cost: 123.4 } as unknown as Snapshot;
     const sidecar = { status: { state: 'ready' } as SidecarStatus, onStatus: status.event, request: vi.fn().mockResolvedValue(snap) };
     const model = new TelemetryModel(sidecar as unknown as Sidecar, 'today');
     createStatusBar(model, sidecar as unknown as Sidecar);

@@ -1,6 +1,6 @@
 import { describe, expect, it, vi } from 'vitest';
 import { TelemetryModel, todaysCost } from '../../extension/src/model';
-import type { Snapshot } from '../../extension/src/protocol';
+import type { Snapshot } from '@protocol';
 
 function snap(version: number, extra: Partial<Snapshot> = {}): Snapshot {
   return {
@@ -12,6 +12,7 @@ function snap(version: number, extra: Partial<Snapshot> = {}): Snapshot {
       { date: '2026-11-26', cost: 0.5 } as Snapshot['cost_series'][number],
       { date: '2026-11-27', cost: 0.25 } as Snapshot['cost_series'][number],
     ],
+    today_cost: 0.25,
     recent_calls: [],
     health: {} as Snapshot['health'],
     ...extra,
@@ -77,14 +78,11 @@ describe('TelemetryModel', () => {
   });
 });
 
+// Which day counts as today (and the 'today' range) is the sidecar's rule now, tested through the
+// real sidecar in tests/python/sidecar/test_protocol_catalog.py.
 describe('todaysCost', () => {
-  it('reads the day of window.now from the series', () => {
+  it('is the sidecar\'s today_cost', () => {
     expect(todaysCost(snap(1))).toBe(0.25);
-  });
-  it('uses the overview for the today range', () => {
-    const s = snap(1);
-    s.window.range = 'today';
-    expect(todaysCost(s)).toBe(1);
   });
 });
 

@@ -2,7 +2,7 @@ import * as path from 'node:path';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { TelemetryModel } from '../../extension/src/model';
 import { restoredView, TelemetryPanel, type PanelDeps } from '../../extension/src/panel/panel';
-import type { Snapshot } from '../../extension/src/protocol';
+import type { Snapshot } from '@protocol';
 import type { Sidecar, SidecarStatus } from '../../extension/src/sidecar/client';
 import { commands, EventEmitter, Uri, window } from './vscode.mock';
 

@@ -2,9 +2,8 @@
  * The panel: wires extension messages into the reducer and user actions into messages.
  * Everything shown is formatted from the snapshot; nothing here computes a metric.
  */
-import { useCallback, useEffect, useMemo, useReducer, useRef, useState } from 'react';
-import { parseIncoming, type OutgoingMessage } from './messages';
-import type { CallRow, Filters, Range, Snapshot } from './protocol';
+import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
+import { parseExtensionMessage, type CallRow, type Filters, type Range, type Snapshot, type WebviewMessage } from './protocol';
 import {
   cleanFilters,
   initialState,
@@ -51,41 +50,31 @@ function useNow(): number {
 }
 
 /**
- * Filter choices seen so far. Once a filter narrows the snapshot, its sections only list the chosen
- * value, so remember earlier ones to let the user switch without clearing first.
+ * The dropdown choices: every value the sidecar lists for the window (`filter_options`, computed
+ * without the filters, so the other values stay choosable), in name order. A selected value the
+ * window no longer holds stays listed, so the select still shows what is applied.
  */
 function useFilterOptions(snapshot: Snapshot | null, filters: Filters): FilterOptions {
-  const seen = useRef({ workflow: new Set<string>(), provider: new Set<string>(), tier: new Set<string>() });
   return useMemo(() => {
-    const s = seen.current;
-    if (snapshot) {
-      snapshot.top_workflows.forEach((w) => s.workflow.add(w.workflow_name));
-      Object.keys(snapshot.by_provider).forEach((p) => s.provider.add(p));
-      Object.keys(snapshot.by_tier).forEach((t) => s.tier.add(t));
-      for (const row of snapshot.recent_calls) {
-        if (row.workflow_name) s.workflow.add(row.workflow_name);
-        s.provider.add(row.provider);
-        s.tier.add(row.tier);
-      }
-    }
-    for (const key of ['workflow', 'provider', 'tier'] as const) {
-      const v = filters[key];
-      if (v) s[key].add(v);
-    }
-    const sorted = (set: Set<string>) => [...set].sort((a, b) => a.localeCompare(b));
-    return { workflow: sorted(s.workflow), provider: sorted(s.provider), tier: sorted(s.tier) };
+    const pick = (key: keyof FilterOptions): string[] => {
+      const values = (snapshot?.filter_options[key] ?? []).map((o) => o.value);
+      const selected = filters[key];
+      if (selected && !values.includes(selected)) values.push(selected);
+      return values.sort((a, b) => a.localeCompare(b));
+    };
+    return { workflow: pick('workflow'), provider: pick('provider'), tier: pick('tier') };
   }, [snapshot, filters]);
 }
 
 export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
   const [state, dispatch] = useReducer(reducer, undefined, () => initialState(restoreUiState(vscode.getState())));
-  const post = useCallback((message: OutgoingMessage) => vscode.postMessage(message), [vscode]);
+  const post = useCallback((message: WebviewMessage) => vscode.postMessage(message), [vscode]);
   const now = useNow();
 
   // Extension -> webview: validate, then reduce. `ready` asks the extension to replay the last snapshot.
   useEffect(() => {
     const onMessage = (event: MessageEvent<unknown>) => {
-      const message = parseIncoming(event.data);
+      const message = parseExtensionMessage(event.data);
       if (message) dispatch(message);
     };
     window.addEventListener('message', onMessage);

@@ -4,10 +4,10 @@
  * `setState` holds only UI state (range, filters, table toggles), never data: the extension replays
  * the last snapshot when the webview posts `ready`.
  */
-import type { OutgoingMessage } from './messages';
+import type { WebviewMessage } from './protocol';
 
 export interface VsCodeApi<S = unknown> {
-  postMessage(message: OutgoingMessage): void;
+  postMessage(message: WebviewMessage): void;
   getState(): S | undefined;
   setState(state: S): void;
 }

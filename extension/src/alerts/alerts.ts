@@ -9,6 +9,7 @@ import * as vscode from 'vscode';
 import { log } from '../common/log';
 import { noIcons, notify, promptText, showMessage } from '../common/plainText';
 import { openSource } from '../panel/openSource';
+import type { Requester } from '../sidecar/client';
 import {
   Methods,
   type AlertRuleStatus,
@@ -18,24 +19,12 @@ import {
   type InitAlertsParams,
   type InitAlertsResult,
   type TestAlertResult,
-} from '../protocol';
+} from '@protocol';
 
 export interface AlertsDeps {
-  sidecar: { request<R>(method: string, params: unknown): Promise<R> };
+  sidecar: Requester;
   ensureStarted(): void;
 }
-
-/** The metrics the wizard offers, with the unit its threshold is in. */
-export const WIZARD_METRICS: readonly { metric: string; label: string; unit: string; example: string }[] = [
-  { metric: 'daily_cost', label: "Today's cost", unit: 'US dollars', example: '10' },
-  { metric: 'cost', label: 'Cost in the last hour', unit: 'US dollars', example: '2.5' },
-  { metric: 'workflow_cost', label: 'Cost of a single workflow run', unit: 'US dollars', example: '1' },
-  { metric: 'error_rate', label: 'Error rate', unit: 'percent', example: '10' },
-  { metric: 'latency', label: 'Average latency', unit: 'milliseconds', example: '5000' },
-  { metric: 'fallback_rate', label: 'Fallback rate', unit: 'percent', example: '20' },
-  { metric: 'token_usage', label: 'Tokens in the last hour', unit: 'tokens', example: '1000000' },
-  { metric: 'circuit_breaker_open', label: 'A provider circuit breaker is open', unit: 'open breakers', example: '0' },
-];
 
 type Channel = InitAlertsParams['channel'];
 const CHANNELS: readonly { channel: Channel; label: string; detail: string }[] = [
@@ -78,7 +67,7 @@ export function validateTarget(channel: Channel, text: string): string | undefin
 
 async function alertsStatus(deps: AlertsDeps): Promise<AlertsStatus> {
   deps.ensureStarted();
-  return deps.sidecar.request<AlertsStatus>(Methods.alerts, {});
+  return deps.sidecar.request(Methods.alerts, {});
 }
 
 async function openConfigFile(file: string): Promise<void> {
@@ -104,8 +93,10 @@ export async function initAlerts(deps: AlertsDeps): Promise<InitAlertsResult | u
     if (choice !== REPLACE) return undefined;
     overwrite = true;
   }
+  // The metrics (and the unit each threshold is in) come from the sidecar's catalogue (alerts/catalog.py).
+  const { metrics } = await deps.sidecar.request(Methods.alertMetrics, {});
   const metric = await vscode.window.showQuickPick(
-    WIZARD_METRICS.map((m) => ({ label: noIcons(m.label), description: noIcons(m.metric), m })),
+    metrics.map((m) => ({ label: noIcons(m.label), description: noIcons(m.metric), m })),
     { title: 'Initialize Alerts (1/3): what to watch', placeHolder: 'Pick a metric', ignoreFocusOut: true },
   );
   if (!metric) return undefined;
@@ -138,7 +129,7 @@ export async function initAlerts(deps: AlertsDeps): Promise<InitAlertsResult | u
     params.target = target.trim();
   }
   if (overwrite) params.overwrite = true;
-  const res = await deps.sidecar.request<InitAlertsResult>(Methods.initAlerts, params);
+  const res = await deps.sidecar.request(Methods.initAlerts, params);
   log.info(`alerts initialized: ${res.configPath}`);
   await openConfigFile(res.configPath);
   void notify.info(
@@ -197,7 +188,7 @@ export async function testAlert(deps: AlertsDeps, rule?: string): Promise<TestAl
     name = pick.rule;
   }
   deps.ensureStarted();
-  const res = await deps.sidecar.request<TestAlertResult>(Methods.testAlert, { rule: name });
+  const res = await deps.sidecar.request(Methods.testAlert, { rule: name });
   const verdict = res.breached ? 'would fire' : 'would not fire';
   void notify.info(
     `Alert "${res.rule}": value ${formatValue(res.value)}, threshold ${formatValue(res.threshold)} — ${verdict}. ${res.message} (Test only: nothing was sent.)`,
@@ -212,7 +203,7 @@ export async function checkAlerts(deps: AlertsDeps): Promise<CheckAlertsResult |
     await offerInitialize(deps, 'Empathy Telemetry: no alerts are configured (no alerts.yaml).');
     return undefined;
   }
-  const res = await deps.sidecar.request<CheckAlertsResult>(Methods.checkAlerts, {});
+  const res = await deps.sidecar.request(Methods.checkAlerts, {});
   void notify.info(
     `Empathy Telemetry: checked ${res.evaluated} alert rule${res.evaluated === 1 ? '' : 's'}: ${res.fired} fired, ${res.resolved} resolved.`,
   );

@@ -1,6 +1,14 @@
 /** Reads the `empathy.*` settings (their schema is `contributes.configuration` in package.json). */
 import * as vscode from 'vscode';
-import { RANGES, type InitializationOptions, type Range } from '../protocol';
+import { RANGES, type Range, type Settings } from '@protocol';
+
+/** Settings sent as `initializationOptions`; the sidecar validates them into its `Settings`. */
+export type InitializationOptions = Required<
+  Pick<
+    Settings,
+    'telemetryDirs' | 'naiveTimezone' | 'activityLimit' | 'debounceMs' | 'retentionDays' | 'refreshFallbackSeconds' | 'alertActions'
+  >
+> & { telemetryDirs: string[] };
 
 /** The user settings; `alertActions` is not one (it follows workspace trust). */
 export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions'> {

@@ -1,51 +1,9 @@
 /**
- * Messages between the extension and the webview (docs/dev/PANEL_CONTRACT.md), discriminated on
- * `type`. Everything that arrives from the webview is checked here before anything acts on it.
+ * What the extension accepts from the webview. The messages themselves (`ExtensionMessage`,
+ * `WebviewMessage`) are declared once, in the shared protocol (`@protocol`); a webview is untrusted
+ * input, so everything that arrives from it is checked and sanitised here before anything acts on it.
  */
-import {
-  FILTER_KEYS,
-  RANGES,
-  type ActivityPage,
-  type AlertsStatus,
-  type Filters,
-  type Health,
-  type Range,
-  type Snapshot,
-  type SnapshotUpdate,
-} from '../protocol';
-
-export type PanelStatus = 'starting' | 'ready' | 'reconnecting' | 'error';
-
-export type ExtensionMessage =
-  | { type: 'snapshot'; snapshot: Snapshot }
-  | { type: 'update'; update: SnapshotUpdate }
-  | ({ type: 'activityPage' } & ActivityPage)
-  | { type: 'status'; state: PanelStatus; message?: string }
-  | { type: 'health'; health: Health }
-  | { type: 'exported'; path: string; rows: number }
-  | { type: 'notice'; level: 'info' | 'error'; message: string }
-  | { type: 'uiState'; range: Range; filters: Filters }
-  | { type: 'alerts'; alerts: AlertsStatus }
-  | { type: 'historyCleared'; archiveDir: string; moved: string[] }
-  | { type: 'historyRestored'; archiveDir: string; restored: string[] }
-  | { type: 'refreshed'; durationMs: number; records: number };
-
-export type WebviewMessage =
-  | { type: 'ready' }
-  | { type: 'setView'; range: Range; filters: Filters }
-  | { type: 'refresh' }
-  | { type: 'loadMore'; offset: number; limit: number; filters: Filters }
-  | { type: 'openSource'; workflowName?: string; stepName?: string; callId?: string }
-  | { type: 'openFile'; path: string; line: number }
-  | { type: 'exportCsv' }
-  | { type: 'generateDemo' }
-  | { type: 'clearHistory' }
-  | { type: 'undoClearHistory'; archiveDir: string }
-  | { type: 'clearFeed' }
-  | { type: 'refreshAll' }
-  | { type: 'openSettings' }
-  | { type: 'openAlertsConfig' }
-  | { type: 'testAlert'; rule: string };
+import { FILTER_KEYS, isRange, type Filters, type WebviewMessage } from '@protocol';
 
 const MAX_STRING = 4096;
 export const MAX_PAGE = 1000;
@@ -63,9 +21,6 @@ function isOptStr(v: unknown): v is string | undefined {
 }
 function isIndex(v: unknown, max = Number.MAX_SAFE_INTEGER): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
-}
-export function isRange(v: unknown): v is Range {
-  return typeof v === 'string' && (RANGES as readonly string[]).includes(v);
 }
 
 /** Known filter keys with string values; empty strings mean "no filter" and are dropped. */

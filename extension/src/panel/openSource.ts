@@ -6,7 +6,8 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from '../common/log';
-import { Methods, type ResolveSourceParams, type ResolveSourceResult } from '../protocol';
+import { Methods, type ResolveSourceParams } from '@protocol';
+import type { Requester } from '../sidecar/client';
 
 export interface OpenResult {
   opened: boolean;
@@ -71,9 +72,7 @@ export async function openFileAt(file: string, line: number): Promise<OpenResult
   return { opened: true };
 }
 
-export interface SourceResolver {
-  request<R>(method: string, params: unknown): Promise<R>;
-}
+export type SourceResolver = Requester;
 
 /**
  * Asks the sidecar where a workflow (or one call) lives in the source, then opens it. A call
@@ -86,7 +85,7 @@ export async function openSource(sidecar: SourceResolver, params: ResolveSourceP
   if (params.stepName) clean.stepName = params.stepName;
   if (params.callId) clean.callId = params.callId;
   if (!clean.workflowName && !clean.callId) return { opened: false, message: 'No source to open: the call names no workflow.' };
-  const res = await sidecar.request<ResolveSourceResult>(Methods.resolveSource, clean);
+  const res = await sidecar.request(Methods.resolveSource, clean);
   if (res.uri === null) {
     const what = clean.workflowName ? `workflow "${clean.workflowName}"` : 'this call';
     return { opened: false, message: `No source found for ${what}: ${res.reason}` };

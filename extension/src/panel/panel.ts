@@ -8,16 +8,18 @@ import { notify } from '../common/plainText';
 import { log } from '../common/log';
 import type { TelemetryModel, ViewState } from '../model';
 import {
+  isRange,
   Methods,
-  type ActivityPage,
-    type ExportCsvResult,
-  type RefreshResult,
+  type ConnectionState,
+  type ExtensionMessage,
+  type WebviewMessage,
+  type ExportCsvResult,
   type TestAlertResult,
   type UndoClearHistoryResult,
-} from '../protocol';
+} from '@protocol';
 import type { Sidecar, SidecarStatus } from '../sidecar/client';
 import { renderHtml } from './html';
-import { isRange, parseFilters, parseWebviewMessage, type ExtensionMessage, type PanelStatus, type WebviewMessage } from './messages';
+import { parseFilters, parseWebviewMessage } from './messages';
 import { openFileAt, openSource, type OpenResult } from './openSource';
 
 export const VIEW_TYPE = 'empathy.telemetryPanel';
@@ -41,8 +43,8 @@ export interface PanelDeps {
   ensureStarted(): void;
 }
 
-export function panelStatus(s: SidecarStatus): { state: PanelStatus; message?: string } {
-  const state: PanelStatus = s.state === 'stopped' ? 'starting' : s.state;
+export function panelStatus(s: SidecarStatus): { state: ConnectionState; message?: string } {
+  const state: ConnectionState = s.state === 'stopped' ? 'starting' : s.state;
   return s.message ? { state, message: s.message } : { state };
 }
 
@@ -139,7 +141,7 @@ export class TelemetryPanel implements vscode.Disposable {
         await model.refresh();
         return;
       case 'loadMore': {
-        const page = await sidecar.request<ActivityPage>(Methods.activity, {
+        const page = await sidecar.request(Methods.activity, {
           offset: msg.offset,
           limit: msg.limit,
           filters: msg.filters,
@@ -174,7 +176,7 @@ export class TelemetryPanel implements vscode.Disposable {
         // View-only: the webview keeps its "cleared at" marker; nothing goes to the sidecar.
         return;
       case 'refreshAll': {
-        const res = await sidecar.request<RefreshResult>(Methods.refresh, {});
+        const res = await sidecar.request(Methods.refresh, {});
         this.post({ type: 'refreshed', durationMs: res.durationMs, records: res.records });
         await model.refresh();
         return;

@@ -19,10 +19,16 @@ import {
   type AlertsStatus,
   type DidFireAlertParams,
   type Health,
-  type InitializationOptions,
+  type Requests,
   type SnapshotUpdate,
-} from '../protocol';
+} from '@protocol';
+import type { InitializationOptions } from '../common/settings';
 import { Backoff } from './backoff';
+
+/** What callers need of the sidecar: one request, typed by its method (the generated `Requests`). */
+export interface Requester {
+  request<M extends keyof Requests>(method: M, params: Requests[M]['params']): Promise<Requests[M]['result']>;
+}
 
 export type SidecarState = 'starting' | 'ready' | 'reconnecting' | 'error' | 'stopped';
 export interface SidecarStatus {
@@ -40,7 +46,7 @@ export interface SidecarDeps {
 
 const READY_TIMEOUT_MS = 60000;
 
-export class Sidecar implements vscode.Disposable {
+export class Sidecar implements vscode.Disposable, Requester {
   private client: LanguageClient | undefined;
   private chain: Promise<void> = Promise.resolve();
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -83,10 +89,10 @@ export class Sidecar implements vscode.Disposable {
     });
   }
 
-  /** Sends a request once the sidecar is ready. */
-  async request<R>(method: string, params: unknown): Promise<R> {
+  /** Sends a request once the sidecar is ready; params and result are typed by the method. */
+  async request<M extends keyof Requests>(method: M, params: Requests[M]['params']): Promise<Requests[M]['result']> {
     const client = await this.whenReady();
-    return client.sendRequest<R>(method, params);
+    return client.sendRequest<Requests[M]['result']>(method, params);
   }
 
   private whenReady(): Promise<LanguageClient> {

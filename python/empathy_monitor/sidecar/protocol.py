@@ -1,10 +1,10 @@
 """The sidecar wire protocol: method names and the pydantic model of every param and result.
 
 This module is the single source of truth. ``scripts/gen_protocol`` turns its JSON Schema into
-``extension/src/protocol.generated.ts`` and ``webview/src/protocol.generated.ts``. Requests are
-``empathy/<verb>``, notifications ``empathy/did<Thing>``. Incoming params are strict
-(``extra="forbid"``); outgoing sections allow extra keys so the analytics can grow a field without
-breaking the wire.
+the TypeScript types and runtime guards in ``webview/src/protocol/`` (the extension imports them as
+``@protocol``). Requests are ``empathy/<verb>``, notifications ``empathy/did<Thing>``. Incoming
+params are strict (``extra="forbid"``); outgoing sections allow extra keys so the analytics can grow
+a field without breaking the wire.
 """
 
 from __future__ import annotations

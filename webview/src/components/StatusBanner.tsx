@@ -1,5 +1,5 @@
 /** Connection state and notices, announced politely; rendered only when there is something to say. */
-import type { ConnectionState } from '../messages';
+import type { ConnectionState } from '../protocol';
 import type { Notice } from '../state/reducer';
 import { plural } from '../format';
 

@@ -4,10 +4,10 @@
  * Pure: no IO, no posting. Side effects the reducer asks for (a `refresh` after a stale update) are
  * exposed as counters that App turns into messages, so every transition is unit-testable.
  */
-import type { ConnectionState, IncomingMessage } from '../messages';
-import { isFilters, isRange } from '../messages';
+import type { ConnectionState, ExtensionMessage } from '../protocol';
+import { isFilters, isRange } from '../protocol';
 import type { AlertsStatus, CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
-import { isRecordObject } from '../guards';
+import { isRecordObject } from '../protocol';
 
 /** What survives a webview reload through `vscode.setState` — never data. */
 export interface UiState {
@@ -59,7 +59,7 @@ export interface PanelState {
 }
 
 export type Action =
-  | IncomingMessage
+  | ExtensionMessage
   | { type: 'setRange'; range: Range }
   | { type: 'setFilter'; key: keyof Filters; value: string }
   | { type: 'toggleTable'; id: string }
@@ -189,7 +189,8 @@ export function reducer(state: PanelState, action: Action): PanelState {
         alerts: snapshot.alerts,
         // A snapshot proves the sidecar answers, whatever the last status said.
         connection: { state: 'ready' },
-        ui: { ...state.ui, range: snapshot.window.range },
+        // A 'custom' window (since/until, never asked by the panel) leaves the range buttons alone.
+        ui: { ...state.ui, range: isRange(snapshot.window.range) ? snapshot.window.range : state.ui.range },
       };
     }
     case 'update':

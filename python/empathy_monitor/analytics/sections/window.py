@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+from ..window import RangeName
 from .base import Section
 
 
 class WindowInfo(Section):
-    range: str
+    range: RangeName
     since: str | None
     until: str | None
     now: str

@@ -11,7 +11,7 @@ import {
   formatLatency,
   formatPercent,
   formatTimeAgo,
-} from './format';
+} from '../../webview/src/format';
 
 describe('format', () => {
   it('cost', () => {

@@ -498,7 +498,7 @@ export interface UndoClearHistoryResult {
 }
 
 export interface WindowInfo {
-  range: string;
+  range: "today" | "7d" | "30d" | "all" | "custom";
   since: string | null;
   until: string | null;
   now: string;

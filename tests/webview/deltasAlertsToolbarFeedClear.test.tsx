@@ -1,8 +1,8 @@
 /** Round 2 of the panel contract: deltas from the sidecar, alerts strip, Clear History, feed Clear, Refresh, Settings. */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { FIXTURE_NOW, callRow, emptySnapshot, fixtureAlerts, fixtureDeltas, fixtureSnapshot } from './test/fixtureSnapshot';
-import { lastPosted, renderApp, send } from './test/harness';
+import { FIXTURE_NOW, callRow, emptySnapshot, fixtureAlerts, fixtureDeltas, fixtureSnapshot } from './support/fixtureSnapshot';
+import { lastPosted, renderApp, send } from './support/harness';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });

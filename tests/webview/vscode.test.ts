@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { getVsCodeApi, setVsCodeApi } from './vscode';
+import { getVsCodeApi, setVsCodeApi } from '../../webview/src/vscode';
 
 afterEach(() => {
   vi.unstubAllGlobals();

@@ -4,7 +4,7 @@
  */
 import { afterEach, vi } from 'vitest';
 import { cleanup } from '@testing-library/react';
-import { setVsCodeApi } from '../vscode';
+import { setVsCodeApi } from '../../../webview/src/vscode';
 
 function fakeContext(canvas: HTMLCanvasElement): CanvasRenderingContext2D {
   const gradient = { addColorStop: () => undefined };

@@ -5,16 +5,16 @@
  */
 import { describe, expect, it, vi } from 'vitest';
 import { render, screen, within } from '@testing-library/react';
-import { ErrorTrendChart, FallbackChart } from './charts/Charts';
-import { ActivityFeed } from './components/ActivityFeed';
-import { AlertsStrip } from './components/AlertsStrip';
-import { CircuitBreakers } from './components/CircuitBreakers';
-import { HealthStrip } from './components/HealthStrip';
-import { OverviewCards } from './components/OverviewCards';
-import { TopWorkflows } from './components/TopWorkflows';
-import { ellipsize, plural } from './format';
-import { callRow, fixtureAlerts, fixtureDeltas, fixtureHealth, fixtureOverview, fixtureSnapshot, FIXTURE_NOW, noDeltas } from './test/fixtureSnapshot';
-import type { Deltas } from './protocol';
+import { ErrorTrendChart, FallbackChart } from '../../webview/src/charts/Charts';
+import { ActivityFeed } from '../../webview/src/components/ActivityFeed';
+import { AlertsStrip } from '../../webview/src/components/AlertsStrip';
+import { CircuitBreakers } from '../../webview/src/components/CircuitBreakers';
+import { HealthStrip } from '../../webview/src/components/HealthStrip';
+import { OverviewCards } from '../../webview/src/components/OverviewCards';
+import { TopWorkflows } from '../../webview/src/components/TopWorkflows';
+import { ellipsize, plural } from '../../webview/src/format';
+import { callRow, fixtureAlerts, fixtureDeltas, fixtureHealth, fixtureOverview, fixtureSnapshot, FIXTURE_NOW, noDeltas } from './support/fixtureSnapshot';
+import type { Deltas } from '../../webview/src/protocol';
 
 const LONG = `wf-${'x'.repeat(4994)}-end`;
 const NOW = Date.parse(FIXTURE_NOW);

@@ -2,7 +2,7 @@
  * A realistic snapshot following docs/dev/PANEL_CONTRACT.md (7-day window, three providers, one
  * workflow with an HTML name, one malformed line). Tests pin the clock to FIXTURE_NOW.
  */
-import type { AlertsStatus, CallRow, Deltas, Health, Overview, Snapshot } from '../protocol';
+import type { AlertsStatus, CallRow, Deltas, Health, Overview, Snapshot } from '../../../webview/src/protocol';
 
 export const FIXTURE_NOW = '2026-11-27T12:00:00+00:00';
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -230,6 +230,32 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       openai: { state: 'half-open', updated_at: '2026-11-27T11:50:00+00:00', last_opened_at: '2026-11-27T11:30:00+00:00' },
       google: { state: 'open', updated_at: '2026-11-27T11:57:00+00:00', last_opened_at: '2026-11-27T11:57:00+00:00' },
     },
+    // As the sidecar sends them: every value in the window (unfiltered), by cost.
+    filter_options: {
+      workflow: [
+        { value: 'code-review', calls: 600, cost: 5.4 },
+        { value: 'doc-gen', calls: 300, cost: 3.1 },
+        { value: XSS_NAME, calls: 30, cost: 1.2 },
+        { value: 'test-gen', calls: 150, cost: 0.9 },
+        { value: 'refactor', calls: 100, cost: 0.8 },
+        { value: 'sixth-workflow', calls: 10, cost: 0.1 },
+      ],
+      provider: [
+        { value: 'anthropic', calls: 700, cost: 7.5 },
+        { value: 'openai', calls: 500, cost: 3.3456 },
+        { value: 'google', calls: 34, cost: 1.5 },
+      ],
+      tier: [
+        { value: 'capable', calls: 600, cost: 9.9456 },
+        { value: 'premium', calls: 34, cost: 1.5 },
+        { value: 'cheap', calls: 600, cost: 0.9 },
+      ],
+      model: [
+        { value: 'claude-sonnet-4-5', calls: 700, cost: 7.5 },
+        { value: 'gpt-4o-mini', calls: 500, cost: 3.3456 },
+      ],
+    },
+    today_cost: 5.0456,
     recent_calls: fixtureRecentCalls,
     health: fixtureHealth,
     deltas: fixtureDeltas,
@@ -253,6 +279,8 @@ export function emptySnapshot(): Snapshot {
     by_model: {},
     top_workflows: [],
     circuit_breakers: {},
+    filter_options: { workflow: [], provider: [], tier: [], model: [] },
+    today_cost: 0,
     recent_calls: [],
     health: { records: 0, malformed: 0, salvaged: 0, flagged: 0, files: [], dirs: [{ path: '/work/sample/.empathy', exists: false }] },
   });

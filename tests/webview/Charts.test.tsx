@@ -1,9 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import { Chart as ChartJS } from 'chart.js';
-import { fixtureSnapshot } from '../test/fixtureSnapshot';
-import { renderApp, send } from '../test/harness';
-import { readThemeColors } from '../theme';
+import { fixtureSnapshot } from './support/fixtureSnapshot';
+import { renderApp, send } from './support/harness';
+import { readThemeColors } from '../../webview/src/theme';
 
 afterEach(() => {
   document.body.className = '';

@@ -1,12 +1,12 @@
 /** Test helpers: render the App with a recording VS Code API and deliver extension messages. */
 import { act, render } from '@testing-library/react';
 import { vi } from 'vitest';
-import { App } from '../App';
-import type { OutgoingMessage } from '../messages';
-import type { VsCodeApi } from '../vscode';
+import { App } from '../../../webview/src/App';
+import type { WebviewMessage } from '../../../webview/src/protocol';
+import type { VsCodeApi } from '../../../webview/src/vscode';
 
 export interface MockVsCode extends VsCodeApi {
-  posted: OutgoingMessage[];
+  posted: WebviewMessage[];
   state: unknown;
 }
 
@@ -14,7 +14,7 @@ export function mockVsCode(initialState?: unknown): MockVsCode {
   const mock: MockVsCode = {
     posted: [],
     state: initialState,
-    postMessage: vi.fn((m: OutgoingMessage) => {
+    postMessage: vi.fn((m: WebviewMessage) => {
       mock.posted.push(m);
     }),
     getState: vi.fn(() => mock.state),
@@ -38,6 +38,6 @@ export function send(data: unknown): void {
   });
 }
 
-export function lastPosted(vscode: MockVsCode): OutgoingMessage | undefined {
+export function lastPosted(vscode: MockVsCode): WebviewMessage | undefined {
   return vscode.posted[vscode.posted.length - 1];
 }

@@ -1,20 +1,21 @@
 /**
- * Contract check against what the real sidecar sends: src/test/sidecarSnapshot.json is a `7d`
- * snapshot captured from `empathy_monitor sidecar` over demo data with one malformed line and an
- * alerts.yaml of two stdout rules (recent_calls trimmed to 5, paths rewritten to /work/sample).
- * If the sidecar's shapes drift, this fails before the panel silently ignores snapshots.
+ * Contract check against what the real sidecar sends: fixtures/sidecarSnapshot.json is a `7d`
+ * snapshot answered by `empathy_monitor sidecar` over stdio on seeded demo data with one malformed
+ * line and an alerts.yaml of two stdout rules, with `now` pinned (recent_calls trimmed to 5, paths
+ * rewritten to /work/sample). `scripts/dev/capture_snapshot.py` regenerates it. It is checked with
+ * the guards generated from protocol.py, so a drift of the sidecar's shapes fails here.
  */
 import { describe, expect, it } from 'vitest';
 import { screen } from '@testing-library/react';
-import real from './test/sidecarSnapshot.json';
-import { isSnapshot, parseIncoming } from './messages';
-import { formatCost, formatCount } from './format';
-import { renderApp, send } from './test/harness';
+import real from './fixtures/sidecarSnapshot.json';
+import { isSnapshot, parseExtensionMessage } from '../../webview/src/protocol';
+import { formatCost, formatCount } from '../../webview/src/format';
+import { renderApp, send } from './support/harness';
 
 describe('real sidecar snapshot', () => {
   it('passes validation', () => {
     expect(isSnapshot(real)).toBe(true);
-    expect(parseIncoming({ type: 'snapshot', snapshot: real })).not.toBeNull();
+    expect(parseExtensionMessage({ type: 'snapshot', snapshot: real })).not.toBeNull();
   });
 
   it('renders the sidecar numbers as they are', () => {

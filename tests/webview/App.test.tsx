@@ -1,7 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fireEvent, screen, within } from '@testing-library/react';
-import { FIXTURE_NOW, XSS_NAME, callRow, emptySnapshot, fixtureSnapshot, noDeltas } from './test/fixtureSnapshot';
-import { lastPosted, renderApp, send } from './test/harness';
+import { FIXTURE_NOW, XSS_NAME, callRow, emptySnapshot, fixtureSnapshot, noDeltas } from './support/fixtureSnapshot';
+import { lastPosted, renderApp, send } from './support/harness';
 
 beforeEach(() => {
   vi.useFakeTimers({ toFake: ['Date'] });

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { isIncomingMessage, isSnapshot, isSnapshotUpdate, parseIncoming } from './messages';
-import { callRow, emptySnapshot, fixtureHealth, fixtureSnapshot } from './test/fixtureSnapshot';
+import { isExtensionMessage, isSnapshot, isSnapshotUpdate, parseExtensionMessage } from '../../webview/src/protocol';
+import { callRow, emptySnapshot, fixtureHealth, fixtureSnapshot } from './support/fixtureSnapshot';
 
 afterEach(() => vi.restoreAllMocks());
 
@@ -53,7 +53,7 @@ describe('isSnapshotUpdate', () => {
   });
 });
 
-describe('parseIncoming', () => {
+describe('parseExtensionMessage', () => {
   const valid: unknown[] = [
     { type: 'snapshot', snapshot: fixtureSnapshot() },
     { type: 'update', update: { version: 2, baseVersion: 1, changed: {} } },
@@ -66,7 +66,7 @@ describe('parseIncoming', () => {
     { type: 'uiState', range: 'today', filters: { provider: 'openai' } },
   ];
   it.each(valid.map((m) => [(m as { type: string }).type, m]))('accepts %s', (_t, message) => {
-    expect(parseIncoming(message)).toBe(message);
+    expect(parseExtensionMessage(message)).toBe(message);
   });
 
   const invalid: [string, unknown][] = [
@@ -84,8 +84,8 @@ describe('parseIncoming', () => {
   ];
   it.each(invalid)('ignores %s with a warning', (_name, message) => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
-    expect(parseIncoming(message)).toBeNull();
-    expect(isIncomingMessage(message)).toBe(false);
+    expect(parseExtensionMessage(message)).toBeNull();
+    expect(isExtensionMessage(message)).toBe(false);
     expect(warn).toHaveBeenCalledTimes(1);
   });
 });
@@ -95,9 +95,9 @@ describe('warnings say where a message broke', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     const s = clone(fixtureSnapshot()) as unknown as Record<string, any>;
     s.recent_calls[2].latency_ms = 'slow';
-    parseIncoming({ type: 'snapshot', snapshot: s });
+    parseExtensionMessage({ type: 'snapshot', snapshot: s });
     expect(warn.mock.calls[0]![0]).toContain('at: snapshot.recent_calls.2.latency_ms');
-    parseIncoming({ type: 'update', update: { version: 2, baseVersion: 1, changed: { by_tier: { cheap: { count: 'x' } } } } });
+    parseExtensionMessage({ type: 'update', update: { version: 2, baseVersion: 1, changed: { by_tier: { cheap: { count: 'x' } } } } });
     expect(warn.mock.calls[1]![0]).toContain('at: update.changed.by_tier.cheap.count');
   });
 
@@ -108,6 +108,6 @@ describe('warnings say where a message broke', () => {
     s.circuit_breakers.anthropic = { state: 'closed', updated_at: '2026-11-27T00:00:00+00:00', last_opened_at: null };
     s.alerts = null;
     expect(isSnapshot(s)).toBe(true);
-    expect(parseIncoming({ type: 'uiState', range: '7d', filters: { provider: null } })).not.toBeNull();
+    expect(parseExtensionMessage({ type: 'uiState', range: '7d', filters: { provider: null } })).not.toBeNull();
   });
 });

@@ -10,8 +10,8 @@ import {
   selectHealth,
   type Action,
   type PanelState,
-} from './reducer';
-import { callRow, emptySnapshot, fixtureHealth, fixtureSnapshot } from '../test/fixtureSnapshot';
+} from '../../webview/src/state/reducer';
+import { callRow, emptySnapshot, fixtureHealth, fixtureSnapshot } from './support/fixtureSnapshot';
 
 const run = (actions: Action[], start: PanelState = initialState()): PanelState => actions.reduce(reducer, start);
 const withSnapshot = (): PanelState => run([{ type: 'snapshot', snapshot: fixtureSnapshot() }]);

@@ -4,8 +4,8 @@
  * 1.139 sets for its built-in themes (theme-defaults/*.json plus the registered colour defaults).
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import { contrast, over, parseColor, withContrast, type Rgb } from './contrast';
-import { applyStatusVars, readThemeColors, SERIES_CONTRAST, STATUS_VARS, TEXT_CONTRAST } from './theme';
+import { contrast, over, parseColor, withContrast, type Rgb } from '../../webview/src/contrast';
+import { applyStatusVars, readThemeColors, SERIES_CONTRAST, STATUS_VARS, TEXT_CONTRAST } from '../../webview/src/theme';
 
 const THEMES: Record<string, { kind: string; vars: Record<string, string> }> = {
   'Light Modern': {
