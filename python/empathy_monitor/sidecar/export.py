@@ -5,8 +5,9 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from ..analytics import Filters, Telemetry, WindowSpec
+from ..analytics import Filters, WindowSpec
 from ..csvout import write_csv
+from ..telemetry import Telemetry
 from .source_index import inside
 
 
