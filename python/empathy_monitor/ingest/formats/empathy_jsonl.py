@@ -20,7 +20,7 @@ import json
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import orjson
 from pydantic import ValidationError
@@ -52,6 +52,7 @@ CALL_KEY, RUN_KEY, RUN_ALT_KEY = "call_id", "run_id", "started_at"
 _GLUE_MARKERS = tuple(b'{"' + k.encode() + b'"' for k in (CALL_KEY, RUN_KEY))
 _CALL_KINDS: frozenset[RecordKind] = frozenset({"call"})
 _RUN_KINDS: frozenset[RecordKind] = frozenset({"run"})
+_Rec = TypeVar("_Rec", LLMCallRecord, WorkflowRunRecord)
 
 
 class EmpathyJsonl:
@@ -304,11 +305,17 @@ class Decoder:
                 line_no, "malformed", f"not a telemetry record (no {CALL_KEY} or {RUN_KEY})"
             )
 
-    def _call(self, d: dict[str, Any], off: int, line_no: int) -> None:
+    def _valid(self, model: type[_Rec], d: dict[str, Any], line_no: int) -> _Rec | None:
         try:
-            rec = LLMCallRecord.model_validate(d)
+            return model.model_validate(d)
         except ValidationError as exc:
-            self.out.problem(line_no, "malformed", _reason(exc))
+            reason = describe(exc, limit=3, lower=True, max_len=200)
+            self.out.problem(line_no, "malformed", reason)
+            return None
+
+    def _call(self, d: dict[str, Any], off: int, line_no: int) -> None:
+        rec = self._valid(LLMCallRecord, d, line_no)
+        if rec is None:
             return
         try:
             ts = self.parser.epoch(rec.timestamp)
@@ -345,10 +352,8 @@ class Decoder:
         self.out.flag(line_no, problems)
 
     def _run(self, d: dict[str, Any], off: int, line_no: int) -> None:
-        try:
-            rec = WorkflowRunRecord.model_validate(d)
-        except ValidationError as exc:
-            self.out.problem(line_no, "malformed", _reason(exc))
+        rec = self._valid(WorkflowRunRecord, d, line_no)
+        if rec is None:
             return
         try:
             ts = self.parser.epoch(rec.started_at)
@@ -372,10 +377,6 @@ class Decoder:
             off,
         )
         self.out.flag(line_no, problems)
-
-
-def _reason(exc: ValidationError) -> str:
-    return describe(exc, limit=3, lower=True, max_len=200)
 
 
 def decode_record(raw: bytes) -> dict[str, Any] | None:
