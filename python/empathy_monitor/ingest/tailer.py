@@ -206,7 +206,8 @@ class TelemetryReader:
     @staticmethod
     def parse(path: Path, raw: bytes) -> dict[str, Any] | None:
         """One raw line of a tracked file as a record dict (``None`` if unusable)."""
-        return _format(path).parse(raw)
+        fmt = formats.format_for(path)
+        return fmt.parse(raw) if fmt is not None else None
 
     # -- identity -------------------------------------------------------------------------
     def _forget_vanished(self, seen: dict[Path, os.stat_result], res: ReadResult) -> None:
