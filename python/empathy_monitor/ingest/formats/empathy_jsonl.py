@@ -38,14 +38,16 @@ from ...records import (
     call_problems,
     run_problems,
 )
+from ...store import CALLS_FILE, RUNS_FILE
 from ...tables import NANOS, CallCombo, Chunk, RunCombo
 from ...timeparse import TimestampParser
 from ...validation import describe, shorten
 from ...workspace import ARCHIVE, is_cleared
 from ..chunk import ChunkWriter, RecordKind, glued_starts, nanos
 
-CALL_FILES, RUN_FILES = "llm_calls", "workflow_runs"
-SUFFIX = ".jsonl"
+# The writer's names (store.py) as prefixes: rotated files keep the stem and add to it.
+CALL_FILES, RUN_FILES = Path(CALLS_FILE).stem, Path(RUNS_FILE).stem
+SUFFIX = Path(CALLS_FILE).suffix
 # The keys that say what a record is: a call has a call_id; a run a run_id (or, from old
 # writers, only started_at).
 CALL_KEY, RUN_KEY, RUN_ALT_KEY = "call_id", "run_id", "started_at"
