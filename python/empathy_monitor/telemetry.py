@@ -9,7 +9,7 @@ come from :class:`View` (``analytics/``, pure).
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .ingest.tailer import ReadResult, TelemetryReader
 from .records import BREAKER_CODE, CALL_DEFAULTS
 from .timeparse import TimestampParser
 
+_UNSEEN: Any = object()
 STATE_NAMES: dict[int, str] = {
     code: name for name, code in BREAKER_CODE.items() if name not in (None, "half_open")
 }
@@ -263,13 +264,16 @@ class Telemetry:
         order = idx[np.argsort(ts, kind="stable")]
         files = self.tables.calls.col("file")[order].tolist()
         offs = self.tables.calls.col("off")[order].tolist()
-        reader = self.reader
+        sources: dict[int, tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None] = {}
         with LineReader() as lines:
             for f, o in zip(files, offs):
-                path = reader.path_of(f)
-                if path is None:
+                src = sources.get(f, _UNSEEN)
+                if src is _UNSEEN:  # once per file: its path and its format's parser
+                    src = sources[f] = self.reader.parser_of(f)
+                if src is None:
                     continue
-                d = reader.parse(path, lines.at(path, o))
+                path, parse = src
+                d = parse(lines.at(path, o))
                 row = call_row(d, self.parser) if d is not None else None
                 if row is not None:
                     yield row

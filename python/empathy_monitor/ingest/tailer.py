@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -199,15 +199,17 @@ class TelemetryReader:
 
     def record_at(self, file_id: int, offset: int) -> dict[str, Any] | None:
         """The record at ``offset`` of a tracked file, parsed by the file's format."""
-        path = self.path_of(file_id)
-        raw = None if path is None else read_line_at(path, offset)
-        return None if path is None or raw is None else self.parse(path, raw)
+        src = self.parser_of(file_id)
+        raw = None if src is None else read_line_at(src[0], offset)
+        return None if src is None or raw is None else src[1](raw)
 
-    @staticmethod
-    def parse(path: Path, raw: bytes) -> dict[str, Any] | None:
-        """One raw line of a tracked file as a record dict (``None`` if unusable)."""
-        fmt = formats.format_for(path)
-        return fmt.parse(raw) if fmt is not None else None
+    def parser_of(
+        self, file_id: int
+    ) -> tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None:
+        """A tracked file's path and its format's line parser (for reading many of its lines)."""
+        path = self.path_of(file_id)
+        fmt = formats.format_for(path) if path is not None else None
+        return None if path is None or fmt is None else (path, fmt.parse)
 
     # -- identity -------------------------------------------------------------------------
     def _forget_vanished(self, seen: dict[Path, os.stat_result], res: ReadResult) -> None:
