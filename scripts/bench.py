@@ -82,7 +82,8 @@ def child(kind: str, d: str) -> dict[str, object]:
         out["seconds"] = time.perf_counter() - t
     else:
         sys.path.insert(0, str(ROOT / "python"))
-        from empathy_monitor.analytics import Filters, Telemetry, WindowSpec
+        from empathy_monitor.analytics import Filters, WindowSpec
+        from empathy_monitor.telemetry import Telemetry
 
         t = time.perf_counter()
         tel = Telemetry([Path(d)])

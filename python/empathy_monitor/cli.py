@@ -18,6 +18,9 @@ from typing import Any
 import orjson
 
 from . import __version__
+from .sidecar.__main__ import add_arguments as sidecar_arguments
+from .sidecar.__main__ import run as run_sidecar
+from .workspace import default_dirs
 
 log = logging.getLogger("empathy_monitor")
 PLUGINS = ("empathy_monitor.alerts.cli", "empathy_monitor.otel.cli")
@@ -27,17 +30,8 @@ class CliError(Exception):
     """A user mistake: printed as one line, exit code 2."""
 
 
-def default_dirs(cwd: Path | None = None) -> list[Path]:
-    """``./.empathy``, else ``./.attune`` when only that exists."""
-    cwd = cwd or Path.cwd()
-    emp, att = cwd / ".empathy", cwd / ".attune"
-    if not emp.exists() and att.exists():
-        return [att]
-    return [emp]
-
-
 def _dirs(args: argparse.Namespace) -> list[Path]:
-    dirs = [Path(d) for d in args.dir] if args.dir else default_dirs()
+    dirs = [Path(d) for d in args.dir] if args.dir else default_dirs(Path.cwd())
     for d in dirs:
         if d.exists() and not d.is_dir():
             raise CliError(f"--dir {d}: not a directory")
@@ -67,7 +61,8 @@ def _window_flags(p: argparse.ArgumentParser) -> None:
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
-    from .analytics import RANGES, Filters, Telemetry, WindowSpec
+    from .analytics import RANGES, Filters, WindowSpec
+    from .telemetry import Telemetry
 
     if args.range not in RANGES:
         raise CliError(f"--range {args.range!r}: use one of {', '.join(RANGES)}")
@@ -148,10 +143,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_sidecar(args: argparse.Namespace) -> int:
-    from .sidecar.__main__ import run  # type: ignore[import-not-found,unused-ignore]
-
-    rc: int = run(args)
-    return rc
+    return run_sidecar(args)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -186,8 +178,7 @@ def build_parser() -> argparse.ArgumentParser:
     dm.set_defaults(func=cmd_demo)
 
     sc = sub.add_parser("sidecar", help="run the VS Code sidecar (JSON-RPC over stdio)")
-    sc.add_argument("--tcp", action="store_true", help="listen on 127.0.0.1 instead of stdio")
-    sc.add_argument("--port", type=int, default=2087)
+    sidecar_arguments(sc)
     sc.set_defaults(func=cmd_sidecar)
 
     for mod in PLUGINS:

@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from .records import LLMCallRecord, WorkflowRunRecord, WorkflowStageRecord
-from .store import TelemetryStore
+from .store import CALLS_FILE, RUNS_FILE, TelemetryStore
 
 # (provider, tier) -> (model, $ per M input tokens, $ per M output tokens, typical latency ms)
 MODELS: dict[tuple[str, str], tuple[str, float, float, int]] = {
@@ -310,4 +310,4 @@ def generate(
 
 
 def demo_paths(directory: Path) -> list[Path]:
-    return [directory / "llm_calls.jsonl", directory / "workflow_runs.jsonl"]
+    return [directory / CALLS_FILE, directory / RUNS_FILE]

@@ -21,6 +21,15 @@ MAX_LATENCY_MS = 24 * 3600 * 1000
 MAX_RETRIES = 1000
 
 BREAKER_STATES = ("closed", "open", "half-open")
+# Circuit-breaker states as small codes for the columns (0: none reported); "half_open" is an
+# alias some writers use.
+BREAKER_CODE: dict[str | None, int] = {
+    None: 0,
+    "closed": 1,
+    "open": 2,
+    "half-open": 3,
+    "half_open": 3,
+}
 
 
 class _Record(BaseModel):
@@ -77,11 +86,16 @@ class LLMCallRecord(_Record):
     @field_validator("task_type", "provider", "tier", "model_id", mode="before")
     @classmethod
     def _none_to_default(cls, v: Any, info: Any) -> Any:
-        if v is None:
-            return {"task_type": "unknown", "provider": "anthropic", "tier": "capable"}.get(
-                info.field_name, ""
-            )
-        return v
+        return CALL_DEFAULTS[info.field_name] if v is None else v
+
+
+# The writers' defaults for a call's scalar fields, taken once from the model: the fast decoder and
+# the feed rows fill a missing key from here (list/dict fields default to empty and are left out).
+CALL_DEFAULTS: dict[str, Any] = {
+    name: f.default
+    for name, f in LLMCallRecord.model_fields.items()
+    if not f.is_required() and f.default_factory is None
+}
 
 
 class WorkflowStageRecord(_Record):

@@ -4,17 +4,92 @@ One row per record, ~45 bytes each (a million calls ≈ 45 MB): the numbers the 
 the record's file and byte offset, so a full record (for the activity feed or an export) is read
 back from disk on demand instead of being kept in memory. Categorical fields live in a shared
 "combo" table (a few thousand distinct tuples even at a million rows).
+
+This module sits below ``ingest/``: a decoder fills a :class:`Chunk` (plain ``array`` columns,
+cheap to build and to send back from a worker process) and :meth:`Tables.add_chunk` appends it.
 """
 
 from __future__ import annotations
 
+from array import array
 from collections.abc import Callable
-from typing import Any
+from dataclasses import dataclass, field
+from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-from .ingest.decode import CallCombo, Chunk, RunCombo
+NANOS = 1_000_000_000  # costs are kept as integer nanodollars
+
+
+class CallCombo(NamedTuple):
+    """A call's categorical dimensions, interned together (one id per distinct combination)."""
+
+    provider: str
+    tier: str
+    model: str
+    workflow: str | None
+    step: str | None
+    task_type: str
+    error_type: str | None
+    original_provider: str | None
+    fallback_chain: tuple[str, ...]
+    breaker: int  # records.BREAKER_CODE
+
+
+class RunCombo(NamedTuple):
+    """A workflow run's categorical dimensions."""
+
+    workflow: str
+    providers: tuple[str, ...]
+    tiers: tuple[str, ...]
+
+
+@dataclass
+class Problem:
+    """A line that could not be used (malformed) or whose values were partly excluded (flagged)."""
+
+    line: int
+    kind: str  # "malformed" | "flagged" | "salvaged"
+    reason: str
+
+
+@dataclass
+class Chunk:
+    """Columns decoded from one contiguous byte range of one file."""
+
+    file_idx: int
+    # calls
+    c_ts: array[float] = field(default_factory=lambda: array("d"))
+    c_cost: array[int] = field(default_factory=lambda: array("q"))
+    c_in: array[int] = field(default_factory=lambda: array("q"))
+    c_out: array[int] = field(default_factory=lambda: array("q"))
+    c_lat: array[int] = field(default_factory=lambda: array("q"))
+    c_retry: array[int] = field(default_factory=lambda: array("q"))
+    c_ok: array[int] = field(default_factory=lambda: array("b"))
+    c_fb: array[int] = field(default_factory=lambda: array("b"))
+    c_combo: array[int] = field(default_factory=lambda: array("q"))
+    c_off: array[int] = field(default_factory=lambda: array("q"))
+    combos: list[CallCombo] = field(default_factory=list)
+    # runs
+    r_ts: array[float] = field(default_factory=lambda: array("d"))
+    r_end: array[float] = field(default_factory=lambda: array("d"))
+    r_cost: array[int] = field(default_factory=lambda: array("q"))
+    r_base: array[int] = field(default_factory=lambda: array("q"))
+    r_save: array[int] = field(default_factory=lambda: array("q"))
+    r_dur: array[int] = field(default_factory=lambda: array("q"))
+    r_ok: array[int] = field(default_factory=lambda: array("b"))
+    r_combo: array[int] = field(default_factory=lambda: array("q"))
+    r_off: array[int] = field(default_factory=lambda: array("q"))
+    run_combos: list[RunCombo] = field(default_factory=list)
+    # health
+    records: int = 0
+    malformed: int = 0
+    salvaged: int = 0
+    flagged: int = 0
+    lines: int = 0
+    problems: list[Problem] = field(default_factory=list)
+
 
 CALL_COLUMNS: dict[str, type[Any]] = {
     "ts": np.float64,

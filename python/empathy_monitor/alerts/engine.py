@@ -20,7 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..analytics import Telemetry
+from ..telemetry import Telemetry
 from .channels import Channel, DeliveryResult, VSCodeSink, make_channel
 from .metrics import MetricContext, MetricResult, ViewCache, evaluate_metric
 from .notification import Notification, describe_breach, fingerprint

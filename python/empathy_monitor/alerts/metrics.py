@@ -19,8 +19,9 @@ from typing import Any
 
 import numpy as np
 
-from ..analytics import Filters, Telemetry, View, Window
+from ..analytics import Filters, View, Window
 from ..analytics.view import CALLS
+from ..telemetry import Telemetry
 from .rules import Condition
 
 # Baseline views end where the window starts, rounded down to this grain so one baseline view

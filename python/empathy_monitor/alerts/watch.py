@@ -18,7 +18,8 @@ from pathlib import Path
 from types import FrameType
 from typing import Any, TextIO
 
-from ..analytics import Telemetry
+from ..ingest.format import claims
+from ..telemetry import Telemetry
 from .engine import AlertEngine
 
 log = logging.getLogger("empathy_monitor.alerts")
@@ -74,8 +75,8 @@ def run_watch(
             def on_any_event(self, event: FileSystemEvent) -> None:
                 # Only telemetry and the rules: our own alerts.db writes must not wake us.
                 for p in (event.src_path, getattr(event, "dest_path", "")):
-                    name = os.path.basename(str(p))
-                    if name.endswith(".jsonl") or name == "alerts.yaml":
+                    path = Path(str(p))
+                    if claims(path) or path.name == "alerts.yaml":
                         events.put_nowait(str(p))
                         return
 

@@ -1,19 +1,16 @@
-"""Pure analytics over the columnar tables: windows, filters, views, the Telemetry facade."""
+"""Pure analytics over the columnar tables: windows, filters, views (no IO; the facade that
+reads files is :mod:`empathy_monitor.telemetry`)."""
 
-from .telemetry import BreakerTracker, Telemetry, call_row
 from .view import SECTIONS, View, usd
 from .window import RANGES, Filters, Window, WindowSpec, resolve
 
 __all__ = [
     "RANGES",
     "SECTIONS",
-    "BreakerTracker",
     "Filters",
-    "Telemetry",
     "View",
     "Window",
     "WindowSpec",
-    "call_row",
     "resolve",
     "usd",
 ]

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from .decode import Problem
+from ..tables import CallCombo, Problem, RunCombo
 from .tailer import FileState, TelemetryReader
 
 log = logging.getLogger(__name__)
@@ -49,8 +49,8 @@ def save(reader: TelemetryReader, path: Path) -> None:
         "next_id": reader._next_id,
         "calls": t.calls.n,
         "runs": t.runs.n,
-        "call_combos": [[*list(c[:8]), list(c[8]), c[9]] for c in t.call_combos.items],
-        "run_combos": [[c[0], list(c[1]), list(c[2])] for c in t.run_combos.items],
+        "call_combos": [_combo_json(c) for c in t.call_combos.items],
+        "run_combos": [[c.workflow, list(c.providers), list(c.tiers)] for c in t.run_combos.items],
         "files": [_file_json(fs) for fs in reader.files.values()],
     }
     arrays: dict[str, Any] = {f"calls_{k}": t.calls.col(k) for k in t.calls.schema}
@@ -80,8 +80,8 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         ):
             return False
         files = [_file_from(d) for d in meta["files"]]
-        call_combos = [(*tuple(c[:8]), tuple(c[8]), int(c[9])) for c in meta["call_combos"]]
-        run_combos = [(c[0], tuple(c[1]), tuple(c[2])) for c in meta["run_combos"]]
+        call_combos = [_combo_from(c) for c in meta["call_combos"]]
+        run_combos = [RunCombo(c[0], tuple(c[1]), tuple(c[2])) for c in meta["run_combos"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         log.warning("ignoring the index cache %s: %s", path, exc)
         return False
@@ -97,6 +97,18 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         reader._by_path[fs.path] = fs.id
     reader._next_id = int(meta["next_id"])
     return True
+
+
+def _combo_json(c: CallCombo) -> list[Any]:
+    # A JSON array in CallCombo field order (the chain as a list).
+    d: dict[str, Any] = c._asdict()
+    d["fallback_chain"] = list(c.fallback_chain)
+    return list(d.values())
+
+
+def _combo_from(c: list[Any]) -> CallCombo:
+    prov, tier, model, wf, step, task, etype, oprov, chain, breaker = c
+    return CallCombo(prov, tier, model, wf, step, task, etype, oprov, tuple(chain), int(breaker))
 
 
 def _file_json(fs: FileState) -> dict[str, Any]:

@@ -4,58 +4,30 @@ Each file is tracked by identity (device, inode and a hash of its first bytes), 
 file that a writer rotates into ``archive/`` (or that "Clear History" moves) keeps its offset under
 its new name and is never read twice. A file that shrank below our offset, or whose path now holds
 a different file, is dropped and re-read from the start. Only complete lines are consumed: a partial
-last line is left on disk until its newline arrives.
+last line is left on disk until its newline arrives. Which files are read and how their lines
+decode is asked of the format registry (:mod:`.format`); nothing here knows a file name.
 """
 
 from __future__ import annotations
 
-import hashlib
 import multiprocessing
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from ..tables import Tables
+from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
-from .decode import MAX_REPORTED_PROBLEMS, Chunk, Decoder, Problem
+from . import format as formats
+from .chunk import MAX_REPORTED_PROBLEMS
+from .format import LineDecoder, LogFormat
+from .identity import file_key, head_hash, safe_head_hash
+from .lines import read_line_at, split_at_lines
 
-FILE_PREFIXES = ("llm_calls", "workflow_runs")
-HEAD_BYTES = 64
 READ_BLOCK = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20
-
-
-def is_telemetry_file(path: Path) -> bool:
-    """``llm_calls*.jsonl`` / ``workflow_runs*.jsonl`` (rotated names included)."""
-    return path.suffix == ".jsonl" and path.name.startswith(FILE_PREFIXES)
-
-
-def discover(dirs: Iterable[Path]) -> list[Path]:
-    """Telemetry files in ``dirs`` and, recursively, in their ``archive/`` folders; sorted, stable."""
-    out: list[Path] = []
-    for d in dirs:
-        if not d.is_dir():
-            continue
-        out.extend(p for p in d.glob("*.jsonl") if is_telemetry_file(p) and p.is_file())
-        arch = d / "archive"
-        if arch.is_dir():
-            out.extend(
-                p
-                for p in arch.rglob("*.jsonl")
-                if is_telemetry_file(p) and p.is_file() and not _is_cleared(p, arch)
-            )
-    return sorted(set(out))
-
-
-CLEARED_PREFIX = "cleared-"
-
-
-def _is_cleared(path: Path, archive: Path) -> bool:
-    """Files the user set aside with "Clear History" (``archive/cleared-<ts>/``) are not read."""
-    rel = path.relative_to(archive).parts
-    return len(rel) > 1 and rel[0].startswith(CLEARED_PREFIX)
 
 
 @dataclass
@@ -116,12 +88,7 @@ class ReadResult:
         return self.reset or self.calls[1] > self.calls[0] or self.runs[1] > self.runs[0]
 
 
-def _head_hash(path: Path) -> bytes:
-    with path.open("rb") as f:
-        return hashlib.blake2b(f.read(HEAD_BYTES), digest_size=8).digest()
-
-
-def _decode_span(path: str | Path, start: int, end: int, dec: Decoder) -> tuple[int, int]:
+def _decode_span(path: str | Path, start: int, end: int, dec: LineDecoder) -> tuple[int, int]:
     """Decode every complete line in ``[start, end)`` of a file into ``dec``'s chunk.
 
     Returns (bytes consumed, lines consumed); line numbers are relative to ``start``. A partial
@@ -145,12 +112,23 @@ def _decode_span(path: str | Path, start: int, end: int, dec: Decoder) -> tuple[
     return consumed, lines
 
 
-def _decode_range(args: tuple[str, int, int, str]) -> tuple[Chunk, int]:
+_Job = tuple[str, int, int, str, str]  # path, start, end, time zone, format name (picklable)
+
+
+def _decode_range(args: _Job) -> tuple[Chunk, int]:
     """Worker: decode complete lines in ``[start, end)`` of a file (``end`` is after a newline)."""
-    path, start, end, tz = args
+    path, start, end, tz, fmt = args
     chunk = Chunk(file_idx=-1)
-    consumed, chunk.lines = _decode_span(path, start, end, Decoder(TimestampParser(tz), chunk))
+    dec = formats.get(fmt).decoder(TimestampParser(tz), chunk)
+    consumed, chunk.lines = _decode_span(path, start, end, dec)
     return chunk, consumed
+
+
+def _format(path: Path) -> LogFormat:
+    fmt = formats.format_for(path)
+    if fmt is None:  # only claimed paths are ever tracked
+        raise ValueError(f"{path}: no log format claims this file")
+    return fmt
 
 
 class TelemetryReader:
@@ -175,7 +153,9 @@ class TelemetryReader:
     def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
         """Read whatever is new. ``only`` limits the read to some paths (a watch event)."""
         res = ReadResult(calls=(self.tables.calls.n,) * 2, runs=(self.tables.runs.n,) * 2)
-        paths = discover(self.dirs) if only is None else [p for p in only if is_telemetry_file(p)]
+        paths = (
+            formats.discover(self.dirs) if only is None else [p for p in only if formats.claims(p)]
+        )
         seen: dict[Path, os.stat_result] = {}
         for p in paths:
             try:
@@ -215,18 +195,25 @@ class TelemetryReader:
     def read_line_at(self, file_id: int, offset: int) -> bytes | None:
         """The raw line starting at ``offset`` in a tracked file (for feed rows and exports)."""
         path = self.path_of(file_id)
-        if path is None:
-            return None
-        try:
-            with path.open("rb") as f:
-                f.seek(offset)
-                return f.readline().rstrip(b"\r\n")
-        except OSError:
-            return None
+        return None if path is None else read_line_at(path, offset)
+
+    def record_at(self, file_id: int, offset: int) -> dict[str, Any] | None:
+        """The record at ``offset`` of a tracked file, parsed by the file's format."""
+        src = self.parser_of(file_id)
+        raw = None if src is None else read_line_at(src[0], offset)
+        return None if src is None or raw is None else src[1](raw)
+
+    def parser_of(
+        self, file_id: int
+    ) -> tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None:
+        """A tracked file's path and its format's line parser (for reading many of its lines)."""
+        path = self.path_of(file_id)
+        fmt = formats.format_for(path) if path is not None else None
+        return None if path is None or fmt is None else (path, fmt.parse)
 
     # -- identity -------------------------------------------------------------------------
     def _forget_vanished(self, seen: dict[Path, os.stat_result], res: ReadResult) -> None:
-        idents = {(st.st_dev, st.st_ino) for st in seen.values()}
+        idents = {file_key(st) for st in seen.values()}
         for fs in list(self.files.values()):
             if fs.path not in seen and (fs.dev, fs.ino) not in idents:
                 # Gone for good (deleted by the user): its records go with it.
@@ -235,15 +222,15 @@ class TelemetryReader:
     def _identify(self, path: Path, st: os.stat_result, res: ReadResult) -> FileState | None:
         fid = self._by_path.get(path)
         fs = self.files.get(fid) if fid is not None else None
-        if fs is not None and (fs.dev, fs.ino) == (st.st_dev, st.st_ino):
-            if st.st_size < fs.offset or (fs.offset and _safe_head(path) != fs.head):
+        if fs is not None and (fs.dev, fs.ino) == file_key(st):
+            if st.st_size < fs.offset or (fs.offset and safe_head_hash(path) != fs.head):
                 self._drop(fs, res)  # truncated or rewritten in place
                 return self._new_state(path, st)
             return fs
         # Same identity seen under another path: a rotation or a move. Keep its offset.
         for other in self.files.values():
-            if (other.dev, other.ino) == (st.st_dev, st.st_ino) and other.path != path:
-                if other.offset <= st.st_size and _safe_head(path) == other.head:
+            if (other.dev, other.ino) == file_key(st) and other.path != path:
+                if other.offset <= st.st_size and safe_head_hash(path) == other.head:
                     if self._by_path.get(other.path) == other.id:
                         del self._by_path[other.path]
                     other.path = path
@@ -257,7 +244,7 @@ class TelemetryReader:
 
     def _new_state(self, path: Path, st: os.stat_result) -> FileState | None:
         try:
-            head = _head_hash(path)
+            head = head_hash(path)
         except OSError:
             return None
         fs = FileState(self._next_id, path, st.st_dev, st.st_ino, head)
@@ -280,9 +267,10 @@ class TelemetryReader:
         base_line = fs.lines
         consumed = lines = 0
         try:
-            consumed, lines = _decode_span(fs.path, fs.offset, size, Decoder(self.parser, chunk))
+            dec = _format(fs.path).decoder(self.parser, chunk)
+            consumed, lines = _decode_span(fs.path, fs.offset, size, dec)
             if not fs.head or fs.offset == 0:
-                fs.head = _head_hash(fs.path)
+                fs.head = head_hash(fs.path)
             fs.read_error = None
         except OSError as exc:
             fs.read_error = f"{type(exc).__name__}: {exc.strerror or exc}"
@@ -290,10 +278,13 @@ class TelemetryReader:
         fs.absorb(chunk, consumed, lines, base_line)
 
     def _read_parallel(self, pending: list[tuple[FileState, int]]) -> None:
-        jobs: list[tuple[FileState, list[tuple[str, int, int, str]]]] = []
+        jobs: list[tuple[FileState, list[_Job]]] = []
         n_parts = self.workers * 2
+        tz = self.parser.name
         for fs, size in pending:
-            jobs.append((fs, _split(fs.path, fs.offset, size, n_parts, self.parser.name)))
+            fmt = _format(fs.path).name
+            ranges = split_at_lines(fs.path, fs.offset, size, n_parts)
+            jobs.append((fs, [(str(fs.path), a, b, tz, fmt) for a, b in ranges]))
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
             futures = [(fs, [pool.submit(_decode_range, a) for a in args]) for fs, args in jobs]
@@ -306,36 +297,4 @@ class TelemetryReader:
                     fs.absorb(chunk, consumed, chunk.lines, base_line)
                     del chunk
                 if fs.offset and not fs.head:
-                    fs.head = _head_hash(fs.path)
-
-
-def _safe_head(path: Path) -> bytes | None:
-    try:
-        return _head_hash(path)
-    except OSError:
-        return None
-
-
-def _split(
-    path: Path, start: int, size: int, parts: int, tz: str
-) -> list[tuple[str, int, int, str]]:
-    """Byte ranges covering complete lines in ``[start, size)``, cut just after newlines."""
-    with path.open("rb") as f:
-        # The last complete line ends at the last newline before ``size``.
-        tail_from = max(start, size - (1 << 20))
-        f.seek(tail_from)
-        tail = f.read(size - tail_from)
-        last_nl = tail.rfind(b"\n")
-        end = tail_from + last_nl + 1 if last_nl >= 0 else start
-        if end <= start:
-            return []
-        bounds = [start]
-        step = (end - start) // parts
-        for i in range(1, parts):
-            f.seek(start + i * step)
-            f.readline()
-            b = f.tell()
-            if bounds[-1] < b < end:
-                bounds.append(b)
-        bounds.append(end)
-    return [(str(path), a, b, tz) for a, b in zip(bounds, bounds[1:]) if b > a]
+                    fs.head = head_hash(fs.path)

@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..workspace import default_dirs
 from . import INSTALL_HINT, otel_available
 from .config import ConfigError, OtelConfig, load_config
 
@@ -26,9 +27,7 @@ EXIT_NO_EXTRA = 3
 def _dirs(args: argparse.Namespace) -> list[Path]:
     if args.dir:
         return [Path(d) for d in args.dir]
-    cwd = Path.cwd()
-    emp, att = cwd / ".empathy", cwd / ".attune"
-    return [att] if not emp.exists() and att.exists() else [emp]
+    return default_dirs(Path.cwd())
 
 
 def _config(dirs: list[Path]) -> OtelConfig | None:

@@ -18,7 +18,6 @@ usable record is counted and skipped, never retried forever.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import json
 import logging
 import os
@@ -30,8 +29,11 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..ingest.decode import decode_record
-from ..ingest.tailer import discover
+from ..ingest import format as formats
+from ..ingest.format import discover
+from ..ingest.formats.empathy_jsonl import decode_record
+from ..ingest.identity import HEAD_BYTES, head_hash
+from ..ingest.lines import count_lines, read_lines
 from ..records import LLMCallRecord
 from ..timeparse import TimestampParser
 from .config import CURSOR_NAME, OtelConfig
@@ -40,7 +42,6 @@ from .sink import ExportFailed, SpanSink
 
 log = logging.getLogger(__name__)
 
-HEAD_BYTES = 64
 MAX_BATCH_BYTES = 8 << 20
 FORGET_AFTER_S = 7 * 24 * 3600.0  # keep a vanished file's cursor this long (it may reappear)
 CURSOR_VERSION = 1
@@ -114,14 +115,11 @@ class CursorState:
 
 
 def _head(path: Path, n: int) -> str:
-    if n <= 0:
-        return ""
-    with path.open("rb") as f:
-        return hashlib.blake2b(f.read(n), digest_size=8).hexdigest()
+    return head_hash(path, n).hex()  # the cursor keeps it as text
 
 
 def _is_calls_file(path: Path) -> bool:
-    return path.name.startswith("llm_calls")
+    return formats.holds(path, "call")
 
 
 @contextlib.contextmanager
@@ -338,23 +336,7 @@ class FileExporter:
         """Complete lines from ``start`` (at most ``batch_size``): ``([(offset, line)], end)``."""
         want = self.config.batch_size
         block = min(MAX_BATCH_BYTES, max(64 << 10, want * 1024))
-        with path.open("rb") as f:
-            f.seek(start)
-            data = f.read(min(block, size - start))
-            while b"\n" not in data and start + len(data) < size:
-                more = f.read(min(block, size - start - len(data)))  # one very long line
-                if not more:
-                    break
-                data += more
-        lines: list[tuple[int, bytes]] = []
-        pos = 0
-        while len(lines) < want:
-            nl = data.find(b"\n", pos)
-            if nl < 0:
-                break
-            lines.append((start + pos, data[pos:nl]))
-            pos = nl + 1
-        return lines, start + pos
+        return read_lines(path, start, size, want, block)
 
     def _drain(
         self, state: CursorState, cur: FileCursor, path: Path, size: int, res: ExportResult
@@ -461,7 +443,7 @@ class FileExporter:
                     offset=offset,
                     metrics_offset=mo,
                     backlog_bytes=st.st_size - offset,
-                    backlog_lines=_count_lines(path, offset, st.st_size),
+                    backlog_lines=count_lines(path, offset, st.st_size),
                 )
             )
         return StatusReport(
@@ -531,22 +513,3 @@ class FileExporter:
         self.stop(timeout=self.config.timeout_s + 1)
         if self._sink is not None:
             self._sink.close()
-
-
-def _count_lines(path: Path, start: int, end: int) -> int:
-    if end <= start:
-        return 0
-    n = 0
-    try:
-        with path.open("rb") as f:
-            f.seek(start)
-            left = end - start
-            while left > 0:
-                data = f.read(min(8 << 20, left))
-                if not data:
-                    break
-                n += data.count(b"\n")
-                left -= len(data)
-    except OSError:
-        return 0
-    return n

@@ -21,6 +21,7 @@ from typing import Any, Literal
 
 from pydantic import ValidationError
 
+from ..ingest.format import record_kind
 from ..records import (
     MAX_COST_PER_CALL,
     MAX_LATENCY_MS,
@@ -29,6 +30,7 @@ from ..records import (
     WorkflowRunRecord,
 )
 from ..timeparse import TimestampParser
+from ..validation import describe
 
 AttrValue = str | bool | int | float | Sequence[str]
 Attributes = dict[str, AttrValue]
@@ -353,20 +355,19 @@ def run_to_spans(rec: WorkflowRunRecord, parser: TimestampParser) -> list[SpanDa
 
 # -- raw dicts -----------------------------------------------------------------------------------
 def parse_record(d: Mapping[str, Any]) -> LLMCallRecord | WorkflowRunRecord:
-    """Validate a decoded line as a call (has ``call_id``) or a run (has ``run_id``).
+    """Validate a decoded line as a call or a run (as its log format tells them apart).
 
     Raises:
         MappingError: when it is neither, or fails validation.
     """
+    kind = record_kind(d)
     try:
-        if "call_id" in d:
+        if kind == "call":
             return LLMCallRecord.model_validate(d)
-        if "run_id" in d:
+        if kind == "run":
             return WorkflowRunRecord.model_validate(d)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "record"
-        raise MappingError(f"{loc}: {err['msg'].lower()}") from exc
+        raise MappingError(describe(exc, limit=1, count_rest=False, lower=True)) from exc
     raise MappingError("not a telemetry record (no call_id or run_id)")
 
 

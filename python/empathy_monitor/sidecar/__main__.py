@@ -1,4 +1,8 @@
-"""Entry point: ``empathy sidecar [--tcp --port N]`` (also ``python -m empathy_monitor sidecar``)."""
+"""Entry point: ``empathy sidecar [--tcp --port N]`` (also ``python -m empathy_monitor sidecar``).
+
+The CLI takes the sub-command's flags from :func:`add_arguments`; ``python -m
+empathy_monitor.sidecar`` parses the same flags itself, so this module never imports the CLI.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +11,12 @@ import logging
 import os
 import sys
 from typing import BinaryIO
+
+
+def add_arguments(p: argparse.ArgumentParser) -> None:
+    """The ``sidecar`` sub-command's flags."""
+    p.add_argument("--tcp", action="store_true", help="listen on 127.0.0.1 instead of stdio")
+    p.add_argument("--port", type=int, default=2087)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -50,6 +60,6 @@ def _private_stdio() -> tuple[BinaryIO, BinaryIO]:
 
 
 if __name__ == "__main__":
-    from ..cli import main
-
-    sys.exit(main(["sidecar", *sys.argv[1:]]))
+    _parser = argparse.ArgumentParser(prog="python -m empathy_monitor.sidecar")
+    add_arguments(_parser)
+    sys.exit(run(_parser.parse_args()))

@@ -9,9 +9,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..analytics import Filters, Telemetry, WindowSpec
+from ..analytics import Filters, WindowSpec
 from ..csvout import csv_bytes
 from ..safewrite import WriteRefused, atomic_write, check_target
+from ..telemetry import Telemetry
 from .source_index import inside
 
 

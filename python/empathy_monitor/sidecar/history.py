@@ -17,9 +17,8 @@ from collections.abc import Sequence
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..ingest.tailer import CLEARED_PREFIX, discover
-
-ARCHIVE = "archive"
+from ..ingest.format import discover
+from ..workspace import ARCHIVE, CLEARED_PREFIX
 
 
 def _stamp(now: datetime | None = None) -> str:

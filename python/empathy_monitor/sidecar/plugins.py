@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
-from ..analytics import Telemetry
+from ..telemetry import Telemetry
 
 if TYPE_CHECKING:
     from ..alerts.engine import AlertEngine

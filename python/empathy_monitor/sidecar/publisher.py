@@ -13,8 +13,9 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..analytics import Filters, Telemetry, View, Window, WindowSpec
+from ..analytics import Filters, View, Window, WindowSpec
 from ..ingest.tailer import ReadResult
+from ..telemetry import Telemetry
 
 # A relative window ("7d", "today") follows "now": at most this often, on a change or a snapshot,
 # it is slid forward (rows that left are subtracted, rows that entered added), not rebuilt.

@@ -21,10 +21,11 @@ from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 
 from .. import __version__
+from ..validation import describe
 from . import protocol as P
 from .export import ExportRefused
 from .service import Service
-from .settings import Settings, describe, parse
+from .settings import Settings, parse
 
 log = logging.getLogger(__name__)
 CUSTOM_PREFIX = "empathy/"

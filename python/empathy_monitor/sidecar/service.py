@@ -10,16 +10,18 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-import mmap
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
-from ..analytics import Filters, Telemetry, WindowSpec
+from ..analytics import Filters, WindowSpec
 from ..analytics.sections import CallRow
 from ..ingest import statecache
+from ..ingest.format import holds
+from ..ingest.lines import rfind_lines
+from ..telemetry import Telemetry
 from . import history
 from . import protocol as P
 from .bounded import run_bounded
@@ -497,20 +499,13 @@ class Service:
                 return dict(row)
         needle = f'"{call_id}"'.encode()
         for fid, fs in sorted(self.tel.reader.files.items(), key=lambda kv: -kv[0]):
-            if not fs.path.name.startswith("llm_calls"):
+            if not holds(fs.path, "call"):
                 continue
             try:
-                with (
-                    fs.path.open("rb") as fh,
-                    mmap.mmap(fh.fileno(), 0, access=mmap.ACCESS_READ) as m,
-                ):
-                    pos = m.rfind(needle)  # newest first
-                    while pos >= 0:
-                        start = m.rfind(b"\n", 0, pos) + 1
-                        row = self.tel.row_at(fid, start)
-                        if row is not None and row["call_id"] == call_id:
-                            return row
-                        pos = m.rfind(needle, 0, pos)
+                for start in rfind_lines(fs.path, needle):  # newest first
+                    row = self.tel.row_at(fid, start)
+                    if row is not None and row["call_id"] == call_id:
+                        return row
             except (OSError, ValueError):  # unreadable or empty file
                 continue
         return None

@@ -12,6 +12,8 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..timeparse import resolve_tz
+from ..validation import describe
+from ..workspace import default_dirs
 
 
 class Settings(BaseModel):
@@ -70,17 +72,7 @@ class Settings(BaseModel):
                 (p if p.is_absolute() else workspace / p)
                 for p in (Path(s).expanduser() for s in self.telemetryDirs)
             ]
-        emp, att = workspace / ".empathy", workspace / ".attune"
-        return [att] if not emp.exists() and att.exists() else [emp]
-
-
-def describe(exc: ValidationError, prefix: str = "initializationOptions") -> str:
-    """One line per problem, each naming the field: ``initializationOptions.debounceMs: ...``."""
-    parts = []
-    for e in exc.errors():
-        loc = ".".join(str(x) for x in e["loc"])
-        parts.append(f"{prefix}.{loc}: {e['msg']}" if loc else f"{prefix}: {e['msg']}")
-    return "; ".join(parts)
+        return default_dirs(workspace)
 
 
 def parse(raw: Any, prefix: str = "initializationOptions") -> Settings:
@@ -96,4 +88,5 @@ def parse(raw: Any, prefix: str = "initializationOptions") -> Settings:
     try:
         return Settings.model_validate(raw)
     except ValidationError as exc:
+        # One part per problem, each naming the field: ``initializationOptions.debounceMs: ...``.
         raise ValueError(describe(exc, prefix)) from exc

@@ -19,7 +19,7 @@ from typing import Any
 from watchdog.events import FileSystemEvent, FileSystemEventHandler
 from watchdog.observers import Observer
 
-from ..ingest.tailer import is_telemetry_file
+from ..ingest.format import claims
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +55,7 @@ def _relevant(p: Path, dirs: list[Path], is_dir: bool) -> bool:
     Other files next to the telemetry (alerts.db, otel_cursor.json, an exported CSV) are not:
     their writes would otherwise wake a re-read, and our own writes would feed back.
     """
-    if is_telemetry_file(p) or p.name in WATCHED_NAMES:
+    if claims(p) or p.name in WATCHED_NAMES:
         return True
     return any(p == d or p in d.parents or (is_dir and d in p.parents) for d in dirs)
 

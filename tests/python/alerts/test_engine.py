@@ -11,7 +11,7 @@ from alert_helpers import NOW, append, call, write_rules
 from empathy_monitor.alerts.channels import DeliveryResult
 from empathy_monitor.alerts.engine import AlertEngine
 from empathy_monitor.alerts.notification import Notification
-from empathy_monitor.analytics import Telemetry
+from empathy_monitor.telemetry import Telemetry
 
 RULES = """
 alerts:

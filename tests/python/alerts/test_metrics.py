@@ -9,7 +9,7 @@ from alert_helpers import NOW, append, call, run
 
 from empathy_monitor.alerts.metrics import MetricContext, evaluate_metric
 from empathy_monitor.alerts.rules import Condition
-from empathy_monitor.analytics import Telemetry
+from empathy_monitor.telemetry import Telemetry
 
 H = 3600.0
 D = 86400.0

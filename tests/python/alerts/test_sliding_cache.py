@@ -9,8 +9,8 @@ import pytest
 
 from empathy_monitor.alerts.metrics import MetricContext, ViewCache, evaluate_metric
 from empathy_monitor.alerts.rules import Condition
-from empathy_monitor.analytics import Telemetry
 from empathy_monitor.demo import generate
+from empathy_monitor.telemetry import Telemetry
 
 CONDS = [
     Condition(metric="cost", threshold=1, window="7d"),

@@ -11,8 +11,10 @@ from rich.console import Console
 from telemetry_fixtures import call, write_lines
 
 from empathy_monitor import terminal
-from empathy_monitor.analytics import Telemetry, WindowSpec
-from empathy_monitor.cli import default_dirs, main
+from empathy_monitor.analytics import WindowSpec
+from empathy_monitor.cli import main
+from empathy_monitor.telemetry import Telemetry
+from empathy_monitor.workspace import default_dirs
 
 
 def run(args: list[str], capsys: pytest.CaptureFixture[str]) -> tuple[int, str, str]:

@@ -8,10 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from empathy_monitor.analytics import Filters, Telemetry, Window
+from empathy_monitor.analytics import Filters, Window
 from empathy_monitor.demo import generate
 from empathy_monitor.ingest.tailer import ReadResult
 from empathy_monitor.sidecar.publisher import Publisher, ViewKey
+from empathy_monitor.telemetry import Telemetry
 
 
 @pytest.mark.parametrize("rng", ["7d", "today"])

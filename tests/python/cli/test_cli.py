@@ -14,6 +14,7 @@ from telemetry_fixtures import call, write_lines
 
 from empathy_monitor.analytics import SECTIONS
 from empathy_monitor.cli import main
+from empathy_monitor.telemetry import Telemetry
 
 KEYS = list(SECTIONS)  # the order `empathy telemetry --json` promises
 
@@ -106,7 +107,7 @@ def test_missing_dir_is_friendly(tmp_path: Path, capsys: pytest.CaptureFixture[s
 def test_default_dir_prefers_empathy_then_attune(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from empathy_monitor.cli import default_dirs
+    from empathy_monitor.workspace import default_dirs
 
     (tmp_path / ".attune").mkdir()
     assert default_dirs(tmp_path) == [tmp_path / ".attune"]
@@ -195,7 +196,7 @@ def test_demo_is_reproducible(tmp_path: Path, capsys: pytest.CaptureFixture[str]
         )
         assert rc == 0 and "wrote 300 calls" in out
     assert (a / "llm_calls.jsonl").read_bytes() == (b / "llm_calls.jsonl").read_bytes()
-    from empathy_monitor.analytics import Telemetry, WindowSpec
+    from empathy_monitor.analytics import WindowSpec
 
     t = Telemetry([a], naive_tz="UTC", workers=1)
     t.refresh()

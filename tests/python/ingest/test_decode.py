@@ -7,7 +7,8 @@ from pathlib import Path
 
 from telemetry_fixtures import call, write_lines
 
-from empathy_monitor.analytics import Telemetry, WindowSpec
+from empathy_monitor.analytics import WindowSpec
+from empathy_monitor.telemetry import Telemetry
 
 ALL = WindowSpec(range="all")
 

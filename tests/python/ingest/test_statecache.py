@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from telemetry_fixtures import call, write_lines
 
-from empathy_monitor.analytics import SECTIONS, Telemetry, WindowSpec
+from empathy_monitor.analytics import SECTIONS, WindowSpec
 from empathy_monitor.demo import generate
-from empathy_monitor.ingest import statecache, tailer
+from empathy_monitor.ingest import statecache
+from empathy_monitor.ingest.formats.empathy_jsonl import Decoder
+from empathy_monitor.telemetry import Telemetry
 
 ALL = WindowSpec(range="all")
 KEYS = [k for k in SECTIONS if k != "window"]  # the window's "now" differs between runs
@@ -56,13 +58,13 @@ def test_warm_start_parses_only_appended_bytes(data: Path, monkeypatch: pytest.M
         mode="a",
     )
     fed: list[int] = []
-    orig = tailer.Decoder.feed
+    orig = Decoder.feed
 
-    def spy(self: tailer.Decoder, buf: bytes, off: int, line: int) -> int:
+    def spy(self: Decoder, buf: bytes, off: int, line: int) -> int:
         fed.append(len(buf))
         return orig(self, buf, off, line)
 
-    monkeypatch.setattr(tailer.Decoder, "feed", spy)
+    monkeypatch.setattr(Decoder, "feed", spy)
     t, used = warm(data, path)
     assert used
     assert fed == [len(json.dumps(call("late", "2026-03-10T11:59:00", estimated_cost=0.5))) + 1]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from empathy_monitor.analytics import Telemetry, WindowSpec
+from empathy_monitor.analytics import WindowSpec
+from empathy_monitor.telemetry import Telemetry
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "attune16"
 

@@ -10,9 +10,11 @@ from pathlib import Path
 import pytest
 from telemetry_fixtures import call, run, write_lines
 
-from empathy_monitor.analytics import SECTIONS, Telemetry, WindowSpec
+from empathy_monitor.analytics import SECTIONS, WindowSpec
 from empathy_monitor.ingest import tailer
+from empathy_monitor.ingest.formats.empathy_jsonl import Decoder
 from empathy_monitor.store import TelemetryStore
+from empathy_monitor.telemetry import Telemetry
 
 ALL = WindowSpec(range="all")
 
@@ -49,13 +51,13 @@ def test_only_new_bytes_are_parsed(tdir: Path, monkeypatch: pytest.MonkeyPatch) 
     tel = Telemetry([tdir], naive_tz="UTC", workers=1)
     tel.refresh()
     fed: list[int] = []
-    orig = tailer.Decoder.feed
+    orig = Decoder.feed
 
-    def spy(self: tailer.Decoder, data: bytes, base_off: int, base_line: int) -> int:
+    def spy(self: Decoder, data: bytes, base_off: int, base_line: int) -> int:
         fed.append(len(data))
         return orig(self, data, base_off, base_line)
 
-    monkeypatch.setattr(tailer.Decoder, "feed", spy)
+    monkeypatch.setattr(Decoder, "feed", spy)
     write_lines(p, [line("new", 59)], mode="a")
     r = tel.refresh()
     assert r.calls == (50, 51)

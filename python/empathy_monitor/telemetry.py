@@ -2,26 +2,29 @@
 
 ``Telemetry`` owns a :class:`TelemetryReader` (incremental file reading into columnar tables), an
 all-time circuit-breaker tracker, and helpers that read full records back from disk for the
-activity feed and exports. It performs IO only through the reader; the numbers come from
-:class:`View`.
+activity feed and exports. It performs IO only through the reader (``ingest/``); the numbers
+come from :class:`View` (``analytics/``, pure).
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..ingest.decode import BREAKER_CODE, C_CB, C_PROV, decode_record
-from ..ingest.tailer import ReadResult, TelemetryReader
-from ..timeparse import TimestampParser
-from .view import SECTIONS, View
-from .window import Filters, Window, WindowSpec, resolve
+from .analytics.view import SECTIONS, View
+from .analytics.window import Filters, Window, WindowSpec, resolve
+from .ingest import statecache
+from .ingest.lines import LineReader
+from .ingest.tailer import ReadResult, TelemetryReader
+from .records import BREAKER_CODE, CALL_DEFAULTS
+from .timeparse import TimestampParser
 
+_UNSEEN: Any = object()
 STATE_NAMES: dict[int, str] = {
     code: name for name, code in BREAKER_CODE.items() if name not in (None, "half_open")
 }
@@ -51,11 +54,11 @@ class BreakerTracker:
         combos = tel.tables.call_combos.items
         if self._ncombos != len(combos):  # combo lookups are rebuilt only when new combos appear
             self._ncombos = len(combos)
-            self._cb_of = np.fromiter((c[C_CB] for c in combos), dtype=np.int8, count=len(combos))
-            self._names = sorted({c[C_PROV] for c in combos})
+            self._cb_of = np.fromiter((c.breaker for c in combos), dtype=np.int8, count=len(combos))
+            self._names = sorted({c.provider for c in combos})
             index = {p: i for i, p in enumerate(self._names)}
             self._prov_of = np.fromiter(
-                (index[c[C_PROV]] for c in combos), dtype=np.int32, count=len(combos)
+                (index[c.provider] for c in combos), dtype=np.int32, count=len(combos)
             )
         cb_of, prov_of, names = self._cb_of, self._prov_of, self._names
         combo = t.col("combo")[start:end]
@@ -99,8 +102,9 @@ def call_row(d: dict[str, Any], parser: TimestampParser) -> dict[str, Any] | Non
         ts = parser.epoch(str(d.get("timestamp")))
     except (ValueError, IndexError):
         return None
+    dflt = CALL_DEFAULTS
     meta = d.get("metadata") if isinstance(d.get("metadata"), dict) else {}
-    cost = d.get("estimated_cost", 0.0)
+    cost = d.get("estimated_cost", dflt["estimated_cost"])
     if not isinstance(cost, (int, float)) or (isinstance(cost, float) and not math.isfinite(cost)):
         cost = None
     chain = d.get("fallback_chain") or []
@@ -109,20 +113,20 @@ def call_row(d: dict[str, Any], parser: TimestampParser) -> dict[str, Any] | Non
         "timestamp": parser.to_local(ts).isoformat(),
         "workflow_name": d.get("workflow_name"),
         "step_name": d.get("step_name"),
-        "provider": d.get("provider") or "anthropic",
-        "model_id": d.get("model_id") or "",
-        "tier": d.get("tier") or "capable",
-        "task_type": d.get("task_type") or "unknown",
+        "provider": d.get("provider") or dflt["provider"],
+        "model_id": d.get("model_id") or dflt["model_id"],
+        "tier": d.get("tier") or dflt["tier"],
+        "task_type": d.get("task_type") or dflt["task_type"],
         "cost": cost,
-        "input_tokens": d.get("input_tokens", 0),
-        "output_tokens": d.get("output_tokens", 0),
-        "latency_ms": d.get("latency_ms", 0),
-        "success": bool(d.get("success", True)),
+        "input_tokens": d.get("input_tokens", dflt["input_tokens"]),
+        "output_tokens": d.get("output_tokens", dflt["output_tokens"]),
+        "latency_ms": d.get("latency_ms", dflt["latency_ms"]),
+        "success": bool(d.get("success", dflt["success"])),
         "error_type": d.get("error_type"),
         "error_message": d.get("error_message"),
-        "fallback_used": bool(d.get("fallback_used", False)),
+        "fallback_used": bool(d.get("fallback_used", dflt["fallback_used"])),
         "fallback_chain": [str(x) for x in chain] if isinstance(chain, list) else [],
-        "retry_count": d.get("retry_count", 0),
+        "retry_count": d.get("retry_count", dflt["retry_count"]),
         "session_id": d.get("session_id"),
         "user_id": d.get("user_id"),
         "run_id": meta.get("run_id") if meta else None,
@@ -155,8 +159,6 @@ class Telemetry:
 
     def load_cache(self, path: Path) -> bool:
         """Warm start from an index cache (before the first ``refresh``); True if it was used."""
-        from ..ingest import statecache
-
         if not statecache.load(self.reader, path):
             return False
         self.breakers = BreakerTracker()
@@ -165,8 +167,6 @@ class Telemetry:
 
     def save_cache(self, path: Path) -> None:
         """Write the index cache so the next start parses only what is appended after now."""
-        from ..ingest import statecache
-
         statecache.save(self.reader, path)
 
     # -- questions --------------------------------------------------------------------------
@@ -220,10 +220,8 @@ class Telemetry:
         }
 
     def row_at(self, file_id: int, offset: int) -> dict[str, Any] | None:
-        raw = self.reader.read_line_at(file_id, offset)
-        if raw is None:
-            return None
-        d = decode_record(raw)
+        """The feed row of the call at ``offset`` of a tracked file (read back from disk)."""
+        d = self.reader.record_at(file_id, offset)
         return call_row(d, self.parser) if d is not None else None
 
     def _selected(self, spec: WindowSpec | Window | None, filters: Filters | None) -> np.ndarray:
@@ -266,20 +264,16 @@ class Telemetry:
         order = idx[np.argsort(ts, kind="stable")]
         files = self.tables.calls.col("file")[order].tolist()
         offs = self.tables.calls.col("off")[order].tolist()
-        cache: dict[int, Any] = {}
-        try:
+        sources: dict[int, tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None] = {}
+        with LineReader() as lines:
             for f, o in zip(files, offs):
-                fh = cache.get(f)
-                if fh is None:
-                    path = self.reader.path_of(f)
-                    if path is None:
-                        continue
-                    fh = cache[f] = path.open("rb")
-                fh.seek(o)
-                d = decode_record(fh.readline().rstrip(b"\r\n"))
+                src = sources.get(f, _UNSEEN)
+                if src is _UNSEEN:  # once per file: its path and its format's parser
+                    src = sources[f] = self.reader.parser_of(f)
+                if src is None:
+                    continue
+                path, parse = src
+                d = parse(lines.at(path, o))
                 row = call_row(d, self.parser) if d is not None else None
                 if row is not None:
                     yield row
-        finally:
-            for fh in cache.values():
-                fh.close()

@@ -9,8 +9,9 @@ from pathlib import Path
 import pytest
 from telemetry_fixtures import call, run, write_lines
 
-from empathy_monitor.analytics import Filters, Telemetry, WindowSpec
+from empathy_monitor.analytics import Filters, WindowSpec
 from empathy_monitor.analytics.latency import CAP, LatencyHist
+from empathy_monitor.telemetry import Telemetry
 
 NOW = "2026-03-10T12:00:00+00:00"
 
@@ -396,6 +397,7 @@ def test_sliding_a_window_equals_building_it_fresh(tdir: Path) -> None:
 
     from empathy_monitor.analytics import Window
     from empathy_monitor.demo import generate
+    from empathy_monitor.telemetry import Telemetry
 
     generate(tdir, calls=1500, days=6, seed=21, now=datetime(2026, 3, 10, 12))
     t = Telemetry([tdir], naive_tz="UTC", workers=1)

@@ -1,0 +1,129 @@
+"""What every format's decoder shares: appending records to a :class:`Chunk`, and problems.
+
+A decoder (one per format, see :mod:`.format`) turns lines into values; a :class:`ChunkWriter`
+interns their combos, appends them to the chunk's columns and counts and locates every line that
+could not be used, so health reporting is the same for every format.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Literal
+
+from ..tables import NANOS, CallCombo, Chunk, Problem, RunCombo
+
+MAX_REPORTED_PROBLEMS = 20
+RecordKind = Literal["call", "run"]  # what a format says one decoded record is
+
+
+def nanos(x: float) -> int:
+    """Dollars as integer nanodollars (the cost columns' unit)."""
+    return round(x * NANOS)
+
+
+class ChunkWriter:
+    """Appends decoded calls and runs to one chunk; one instance per chunk being built."""
+
+    def __init__(self, chunk: Chunk) -> None:
+        self.chunk = chunk
+        # Keyed by plain tuples too: a fast path looks a combo up before building a CallCombo.
+        self.combo_ids: dict[tuple[Any, ...], int] = {}
+        self.run_combo_ids: dict[tuple[Any, ...], int] = {}
+
+    def add_combo(self, key: tuple[Any, ...]) -> int:
+        """Intern a new call combo (``key`` in :class:`CallCombo` order); returns its id."""
+        cid = len(self.chunk.combos)
+        self.chunk.combos.append(CallCombo(*key))
+        self.combo_ids[key] = cid
+        return cid
+
+    def combo_id(self, key: CallCombo) -> int:
+        cid = self.combo_ids.get(key)
+        return self.add_combo(key) if cid is None else cid
+
+    def run_combo_id(self, key: RunCombo) -> int:
+        rid = self.run_combo_ids.get(key)
+        if rid is None:
+            rid = len(self.chunk.run_combos)
+            self.chunk.run_combos.append(key)
+            self.run_combo_ids[key] = rid
+        return rid
+
+    def append_call(
+        self,
+        ts: float,
+        cost: int,
+        tin: int,
+        tout: int,
+        lat: int,
+        rc: int,
+        ok: bool,
+        fb: bool,
+        cid: int,
+        off: int,
+    ) -> None:
+        """One call row (``cost`` in nanodollars, ``lat`` -1 when unusable); counts a record."""
+        c = self.chunk
+        c.c_ts.append(ts)
+        c.c_cost.append(cost)
+        c.c_in.append(tin)
+        c.c_out.append(tout)
+        c.c_lat.append(lat)
+        c.c_retry.append(rc)
+        c.c_ok.append(ok)
+        c.c_fb.append(fb)
+        c.c_combo.append(cid)
+        c.c_off.append(off)
+        c.records += 1
+
+    def append_run(
+        self,
+        ts: float,
+        end: float,
+        cost: int,
+        base: int,
+        save: int,
+        dur: int,
+        ok: bool,
+        rid: int,
+        off: int,
+    ) -> None:
+        """One run row (money in nanodollars, ``end`` NaN when not completed); counts a record."""
+        c = self.chunk
+        c.r_ts.append(ts)
+        c.r_end.append(end)
+        c.r_cost.append(cost)
+        c.r_base.append(base)
+        c.r_save.append(save)
+        c.r_dur.append(dur)
+        c.r_ok.append(ok)
+        c.r_combo.append(rid)
+        c.r_off.append(off)
+        c.records += 1
+
+    def problem(self, line: int, kind: str, reason: str) -> None:
+        """Count a malformed / flagged / salvaged line; the first few are kept with their reason."""
+        c = self.chunk
+        if kind == "malformed":
+            c.malformed += 1
+        elif kind == "flagged":
+            c.flagged += 1
+        else:
+            c.salvaged += 1
+        if len(c.problems) < MAX_REPORTED_PROBLEMS:
+            c.problems.append(Problem(line, kind, reason))
+
+    def flag(self, line: int, problems: dict[str, str]) -> None:
+        """A used record with unbelievable values (each left out of the sums), if any."""
+        if problems:
+            self.problem(line, "flagged", "; ".join(problems.values()) + " (excluded from sums)")
+
+
+def glued_starts(raw: bytes, markers: tuple[bytes, ...]) -> list[int]:
+    """Where a record may start inside ``raw`` after a torn one (a writer stopped mid-line)."""
+    out: list[int] = []
+    for marker in markers:
+        i = raw.find(marker, 1)
+        while i != -1:
+            out.append(i)
+            i = raw.find(marker, i + 1)
+    return sorted(out)

@@ -1,0 +1,1 @@
+"""One module per log format; each registers itself with :mod:`..format` on import."""
