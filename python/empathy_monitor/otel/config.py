@@ -18,6 +18,8 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from .. import yamlsafe
+
 Protocol = Literal["grpc", "http/protobuf"]
 PROTOCOLS: tuple[Protocol, ...] = ("grpc", "http/protobuf")
 DEFAULT_PORTS: dict[str, int] = {"grpc": 4317, "http/protobuf": 4318}
@@ -303,7 +305,7 @@ def read_yaml_block(path: Path) -> dict[str, Any] | None:
         ConfigError: when the file cannot be read or parsed, or ``otel`` is not a mapping.
     """
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamlsafe.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     if doc is None:
