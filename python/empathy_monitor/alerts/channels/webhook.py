@@ -70,28 +70,36 @@ def _unwrap(ip: IPAddress) -> IPAddress:
 
 
 def classify(ip: IPAddress, allow_private: bool) -> str | None:
-    """Why this address is refused, or None when it may be connected to."""
+    """Why this address is refused, or None when it may be connected to.
+
+    An IPv6 address that wraps an IPv4 one (``::ffff:127.0.0.1``) is judged by the address it
+    wraps — the wrapper ranges (``::/8``) are "reserved", which said nothing about the host and
+    used to refuse ``[::ffff:127.0.0.1]`` even with ``allow_private_network``. Loopback is judged
+    before "reserved" for the same reason (``::1`` sits in ``::/8``).
+    """
     inner = _unwrap(ip)
     for a in {ip, inner}:
         if a in METADATA_IPS:
             return f"{a} is a cloud metadata address"
         if a.is_link_local:
             return f"{a} is link-local"
-        if a.is_multicast or a.is_unspecified or a.is_reserved:
-            return f"{a} is not a unicast host address"
-        if isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("0.0.0.0/8"):
-            return f"{a} is not a unicast host address"
+    a = inner
+    if a.is_loopback:
+        if allow_private:
+            return None
+        return f"{a} is a loopback address (set settings.allow_private_network: true)"
+    if a.is_multicast or a.is_unspecified or a.is_reserved:
+        return f"{a} is not a unicast host address"
+    if isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("0.0.0.0/8"):
+        return f"{a} is not a unicast host address"
     if allow_private:
         return None
-    for a in {ip, inner}:
-        if a.is_loopback:
-            return f"{a} is a loopback address (set settings.allow_private_network: true)"
-        if a.is_private or (
-            isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("100.64.0.0/10")
-        ):
-            return f"{a} is a private address (set settings.allow_private_network: true)"
-        if not a.is_global:
-            return f"{a} is not a public address (set settings.allow_private_network: true)"
+    if a.is_private or (
+        isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("100.64.0.0/10")
+    ):
+        return f"{a} is a private address (set settings.allow_private_network: true)"
+    if not a.is_global:
+        return f"{a} is not a public address (set settings.allow_private_network: true)"
     return None
 
 
