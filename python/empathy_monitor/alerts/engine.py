@@ -21,7 +21,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..analytics import Telemetry
-from .channels import Channel, DeliveryResult, VSCodeSink, make_channel
+from ..redact import mask
+from .channels import Channel, DeliveryResult, VSCodeSink, make_channel, secrets_of
 from .metrics import MetricContext, MetricResult, ViewCache, evaluate_metric
 from .notification import Notification, describe_breach, fingerprint
 from .rules import Rule, RuleSet, load_rules
@@ -347,8 +348,13 @@ class AlertEngine:
             try:
                 res = ch.send(item.notification)
             except Exception as exc:  # contained: a channel bug is an audited failure
-                log.exception("alert channel %s failed", ch.kind)
+                # One line, no traceback: library exception texts can quote header values.
                 res = DeliveryResult(False, f"{type(exc).__name__}: {exc}", retryable=True)
+            if res.error:
+                rule = rules.rule(item.rule)
+                assert rule is not None  # _channel found it
+                secrets = secrets_of(rule.actions[item.action_index], rules.settings)
+                res = replace(res, error=mask(res.error, secrets))
         status = self.store.record_attempt(
             item,
             target,

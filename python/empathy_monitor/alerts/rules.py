@@ -17,6 +17,7 @@ from typing import Annotated, Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from ..redact import check_header, redact_url
 from ..yamlsafe import BoundedSafeLoader, YAMLTooLarge
 
 Metric = Literal[
@@ -261,6 +262,21 @@ class WebhookAction(_Model):
             raise ValueError("url must start with http:// or https:// and name a host")
         return v
 
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, v: dict[str, str]) -> dict[str, str]:
+        # http.client would raise "Invalid header value b'<the secret>'" at send time, and that
+        # text used to reach the history; refuse at load, naming the header only.
+        for name, value in v.items():
+            check_header(name, value, "headers")
+        return v
+
+    @field_validator("signature_header")
+    @classmethod
+    def _sig_header(cls, v: str) -> str:
+        check_header(v, "", "signature_header")
+        return v
+
     @field_validator("payload")
     @classmethod
     def _payload(cls, v: Any) -> Any:
@@ -416,15 +432,6 @@ class RuleSet:
 
     def rule(self, name: str) -> Rule | None:
         return next((r for r in self.rules if r.name == name), None)
-
-
-def redact_url(url: str) -> str:
-    """Keep the scheme and host; webhook paths and queries are secrets (Slack, Discord tokens)."""
-    m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#@]*@)?([^/?#]*)", url)
-    if not m:
-        return "<url>"
-    rest = url[m.end() :]
-    return f"{m.group(1)}{m.group(3)}" + ("/…" if rest.strip("/") else "")
 
 
 # -- loading -------------------------------------------------------------------------------------

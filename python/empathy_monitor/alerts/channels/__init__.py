@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
+from ...redact import url_secrets
 from ..notification import Notification
 from ..rules import Action, EmailAction, Settings, StdoutAction, VSCodeAction, WebhookAction
 
@@ -55,4 +56,18 @@ def make_channel(
     raise TypeError(f"unknown action {action!r}")
 
 
-__all__ = ["Channel", "DeliveryResult", "VSCodeSink", "make_channel"]
+def secrets_of(action: Action, settings: Settings) -> list[str]:
+    """Every secret an action's delivery could leak into an error text (for ``redact.mask``)."""
+    import os
+
+    out: list[str] = []
+    if isinstance(action, WebhookAction):
+        out += list(action.headers.values()) + url_secrets(action.url)
+        out += [action.secret or "", os.environ.get(action.secret_env or "", "")]
+    elif isinstance(action, EmailAction):
+        s = settings.smtp
+        out += [s.password or "", os.environ.get(s.password_env, "")]
+    return [v for v in out if v]
+
+
+__all__ = ["Channel", "DeliveryResult", "VSCodeSink", "make_channel", "secrets_of"]

@@ -26,8 +26,9 @@ from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...redact import redact_url
 from ..notification import Notification
-from ..rules import WebhookAction, redact_url
+from ..rules import WebhookAction
 from . import DeliveryResult
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
