@@ -22,7 +22,14 @@ from typing import Any, TextIO
 
 from ..analytics import Telemetry
 from ..redact import mask
-from .channels import Channel, DeliveryResult, VSCodeSink, make_channel, secrets_of
+from .channels import (
+    Channel,
+    DeliveryResult,
+    VSCodeSink,
+    delivery_budget,
+    make_channel,
+    secrets_of,
+)
 from .metrics import MetricContext, MetricResult, ViewCache, evaluate_metric
 from .notification import Notification, describe_breach, fingerprint
 from .rules import Rule, RuleSet, load_rules
@@ -323,9 +330,19 @@ class AlertEngine:
             allowed = channels or {"webhook", "email", "stdout", "vscode"}
         rules = self.rules()
         reports: list[DeliveryReport] = []
-        for item in store.claim_due(now, allowed):
+        for item in store.claim_due(now, allowed, budget=self._budget(rules)):
             reports.append(self._deliver_item(item, rules, now))
         return reports
+
+    @staticmethod
+    def _budget(rules: RuleSet) -> Callable[[str, int], float]:
+        def budget(rule_name: str, index: int) -> float:
+            rule = rules.rule(rule_name)
+            if rule is None or index >= len(rule.actions):
+                return 0.0  # nothing will be sent: the row is audited and closed at once
+            return delivery_budget(rule.actions[index], rules.settings)
+
+        return budget
 
     def _channel(self, rules: RuleSet, rule_name: str, index: int) -> Channel | None:
         rule = rules.rule(rule_name)
@@ -363,6 +380,7 @@ class AlertEngine:
             res.retryable,
             res.tries,
             self.clock() if now is None else now,
+            res.retry_after,
         )
         if not res.delivered:
             log.warning(
@@ -425,7 +443,7 @@ class AlertEngine:
             for i, action in enumerate(rule.actions):
                 store.enqueue(note, i, action.type, now)
         out: list[DeliveryReport] = []
-        for item in store.claim_due(now, None):
+        for item in store.claim_due(now, None, budget=self._budget(rules)):
             if item.rule == name and item.kind == "test":
                 out.append(self._deliver_item(item, rules, now))
         return out

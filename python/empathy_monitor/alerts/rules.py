@@ -98,6 +98,8 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "samples": 1,
 }
 
+MAX_DELIVERY_BUDGET = 300.0  # the outbox claim lease is derived from it (state.CLAIM_SECONDS)
+
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNIT = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -252,8 +254,10 @@ class WebhookAction(_Model):
     secret: str | None = None  # HMAC-SHA256 key (prefer secret_env)
     secret_env: str | None = None
     signature_header: str = "X-Empathy-Signature"
-    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)  # one whole attempt
     max_retries: int = Field(default=3, ge=0, le=10)
+    # All attempts and waits of one notification; then it goes back to the outbox (retried later).
+    budget_seconds: float = Field(default=60.0, gt=0, le=MAX_DELIVERY_BUDGET)
 
     @field_validator("url")
     @classmethod

@@ -19,6 +19,7 @@ class DeliveryResult:
     error: str | None = None
     retryable: bool = False
     tries: int = 1
+    retry_after: float | None = None  # the server asked us to wait this long (Retry-After)
 
 
 class Channel(Protocol):
@@ -56,6 +57,23 @@ def make_channel(
     raise TypeError(f"unknown action {action!r}")
 
 
+STDOUT_BUDGET = 5.0
+
+
+def delivery_budget(action: Action, settings: Settings) -> float:
+    """The longest one notification's delivery through ``action`` may take (all attempts).
+
+    The outbox claim lease is this plus a margin, so a live delivery is never claimed twice and a
+    delivery cut short by ``kill -9`` is retried soon after its budget ran out.
+    """
+    if isinstance(action, WebhookAction):
+        return action.budget_seconds
+    if isinstance(action, EmailAction):
+        # smtplib bounds each socket operation: connect, EHLO, STARTTLS, login, DATA, QUIT.
+        return settings.smtp.timeout_seconds * 6
+    return STDOUT_BUDGET
+
+
 def secrets_of(action: Action, settings: Settings) -> list[str]:
     """Every secret an action's delivery could leak into an error text (for ``redact.mask``)."""
     import os
@@ -70,4 +88,11 @@ def secrets_of(action: Action, settings: Settings) -> list[str]:
     return [v for v in out if v]
 
 
-__all__ = ["Channel", "DeliveryResult", "VSCodeSink", "make_channel", "secrets_of"]
+__all__ = [
+    "Channel",
+    "DeliveryResult",
+    "VSCodeSink",
+    "delivery_budget",
+    "make_channel",
+    "secrets_of",
+]
