@@ -18,6 +18,7 @@ from typing import Any
 import orjson
 
 from . import __version__
+from .words import plural
 
 log = logging.getLogger("empathy_monitor")
 PLUGINS = ("empathy_monitor.alerts.cli", "empathy_monitor.otel.cli")
@@ -97,11 +98,38 @@ def cmd_telemetry(args: argparse.Namespace) -> int:
         render_empty(console, [str(d) for d in dirs])
         return 0
     dash = tel.dashboard(window, filters, recent=20, top=max(args.top, 1))
+    if filters.active and not dash["overview"]["calls"] and not dash["top_workflows"]:
+        _explain_empty_filter(tel, window, filters)
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(dash, option=orjson.OPT_INDENT_2) + b"\n")
         return 0
     render(dash, console, top=args.top)
     return 0
+
+
+def _explain_empty_filter(tel: Any, window: Any, filters: Any) -> None:
+    """A filter that matches nothing: say which value is unknown and list the known ones.
+
+    Raises:
+        CliError: when a filter value appears nowhere in the window (a typo, not a quiet day).
+    """
+    from .analytics import Filters
+
+    every = tel.dashboard(window, Filters(), recent=0, top=1_000_000)
+    known = {
+        "workflow": sorted({w["workflow_name"] for w in every["top_workflows"]}),
+        "provider": sorted(every["by_provider"]),
+        "tier": sorted(every["by_tier"]),
+        "model": sorted(every["by_model"]),
+    }
+    unknown = [
+        f"--{k} {v!r} matches nothing in this window; known: {', '.join(known[k]) or 'none'}"
+        for k in ("workflow", "provider", "tier", "model")
+        if (v := getattr(filters, k)) is not None and v not in known[k]
+    ]
+    if unknown:
+        raise CliError("; ".join(unknown))
+    print("empathy: no calls or runs match these filters together in this window", file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -117,7 +145,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         else:
             with out.open("wb") as fb:
                 n = write_jsonl(rows, fb)
-        print(f"wrote {n} rows to {out}", file=sys.stderr)
+        print(f"wrote {plural(n, 'row', sep='')} to {out}", file=sys.stderr)
         return 0
     if args.format == "csv":
         write_csv(rows, sys.stdout)
@@ -139,7 +167,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.calls < 1 or args.days < 1:
         raise CliError("--calls and --days must be at least 1")
     calls, runs = generate(d, calls=args.calls, days=args.days, seed=args.seed, now=now)
-    print(f"wrote {calls} calls and {runs} workflow runs to {d}")
+    print(
+        f"wrote {plural(calls, 'call', sep='')} and {plural(runs, 'workflow run', sep='')} to {d}"
+    )
     return 0
 
 

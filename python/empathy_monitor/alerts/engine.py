@@ -22,6 +22,7 @@ from typing import Any, TextIO
 
 from ..analytics import Telemetry
 from ..redact import mask
+from ..words import plural
 from .channels import (
     Channel,
     DeliveryResult,
@@ -244,7 +245,9 @@ class AlertEngine:
                 c.metric, c.operator, res.value, c.threshold, c.window, res.detail
             )
             if not enough:
-                msg += f" [only {res.samples} samples; needs {rule.effective_min_samples}]"
+                msg += (
+                    f" [only {plural(res.samples, 'sample')}; needs {rule.effective_min_samples}]"
+                )
             out.append(RuleEvaluation(rule, res, breached, enough, msg))
         if rules is None:
             self._cache.sweep()

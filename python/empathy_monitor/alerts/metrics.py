@@ -21,6 +21,7 @@ import numpy as np
 
 from ..analytics import Filters, Telemetry, View, Window
 from ..analytics.view import CALLS
+from ..words import plural
 from .rules import Condition
 
 # Baseline views end where the window starts, rounded down to this grain so one baseline view
@@ -242,7 +243,9 @@ def _error_rate(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
     fb = v.render_fallback()
     n = int(fb["total_calls"])
     return MetricResult(
-        float(fb["error_rate"]) if n else None, n, detail=f"{fb['error_count']} of {n} calls failed"
+        float(fb["error_rate"]) if n else None,
+        n,
+        detail=f"{fb['error_count']} of {plural(n, 'call')} failed",
     )
 
 
@@ -253,7 +256,7 @@ def _fallback_rate(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult
     return MetricResult(
         float(fb["fallback_percent"]) if n else None,
         n,
-        detail=f"{fb['fallback_count']} of {n} calls fell back",
+        detail=f"{fb['fallback_count']} of {plural(n, 'call')} fell back",
     )
 
 
