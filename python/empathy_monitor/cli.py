@@ -20,6 +20,7 @@ import orjson
 from . import __version__
 from .sidecar.__main__ import add_arguments as sidecar_arguments
 from .sidecar.__main__ import run as run_sidecar
+from .words import plural
 from .workspace import default_dirs
 
 log = logging.getLogger("empathy_monitor")
@@ -92,11 +93,38 @@ def cmd_telemetry(args: argparse.Namespace) -> int:
         render_empty(console, [str(d) for d in dirs])
         return 0
     dash = tel.dashboard(window, filters, recent=20, top=max(args.top, 1))
+    if filters.active and not dash["overview"]["calls"] and not dash["top_workflows"]:
+        _explain_empty_filter(tel, window, filters)
     if args.json:
         sys.stdout.buffer.write(orjson.dumps(dash, option=orjson.OPT_INDENT_2) + b"\n")
         return 0
     render(dash, console, top=args.top)
     return 0
+
+
+def _explain_empty_filter(tel: Any, window: Any, filters: Any) -> None:
+    """A filter that matches nothing: say which value is unknown and list the known ones.
+
+    Raises:
+        CliError: when a filter value appears nowhere in the window (a typo, not a quiet day).
+    """
+    from .analytics import Filters
+
+    every = tel.dashboard(window, Filters(), recent=0, top=1_000_000)
+    known = {
+        "workflow": sorted({w["workflow_name"] for w in every["top_workflows"]}),
+        "provider": sorted(every["by_provider"]),
+        "tier": sorted(every["by_tier"]),
+        "model": sorted(every["by_model"]),
+    }
+    unknown = [
+        f"--{k} {v!r} matches nothing in this window; known: {', '.join(known[k]) or 'none'}"
+        for k in ("workflow", "provider", "tier", "model")
+        if (v := getattr(filters, k)) is not None and v not in known[k]
+    ]
+    if unknown:
+        raise CliError("; ".join(unknown))
+    print("empathy: no calls or runs match these filters together in this window", file=sys.stderr)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
@@ -116,7 +144,7 @@ def cmd_export(args: argparse.Namespace) -> int:
             n = atomic_write(real, fill)
         except (FileNotFoundError, NotADirectoryError, PermissionError) as exc:
             raise CliError(f"--out {out}: {exc.strerror}") from exc
-        print(f"wrote {n} rows to {out}", file=sys.stderr)
+        print(f"wrote {plural(n, 'row', sep='')} to {out}", file=sys.stderr)
         return 0
     if args.format == "csv":
         write_csv(rows, sys.stdout)
@@ -138,7 +166,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     if args.calls < 1 or args.days < 1:
         raise CliError("--calls and --days must be at least 1")
     calls, runs = generate(d, calls=args.calls, days=args.days, seed=args.seed, now=now)
-    print(f"wrote {calls} calls and {runs} workflow runs to {d}")
+    print(
+        f"wrote {plural(calls, 'call', sep='')} and {plural(runs, 'workflow run', sep='')} to {d}"
+    )
     return 0
 
 

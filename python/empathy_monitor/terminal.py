@@ -10,6 +10,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from .words import plural
+
 SPARK = "▁▂▃▄▅▆▇█"
 
 
@@ -63,7 +65,7 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         )
     prov = Table(title="By provider", expand=True)
     for c in ("Provider", "Calls", "Cost", "Tokens", "Errors", "Avg latency"):
-        prov.add_column(c, justify="left" if c == "Provider" else "right")
+        prov.add_column(c, justify="left" if c == "Provider" else "right", overflow="fold")
     for name, p in d["by_provider"].items():
         prov.add_row(
             Text(name),
@@ -75,7 +77,7 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         )
     tier = Table(title="By tier", expand=True)
     for c in ("Tier", "Calls", "%", "Cost", "Avg / p95 latency"):
-        tier.add_column(c, justify="left" if c == "Tier" else "right")
+        tier.add_column(c, justify="left" if c == "Tier" else "right", overflow="fold")
     for name, t in d["by_tier"].items():
         tier.add_row(
             Text(name),
@@ -87,7 +89,7 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
     console.print(Columns([prov, tier], equal=True, expand=True))
     wf = Table(title="Top workflows", expand=True)
     for c in ("Workflow", "Cost", "Runs", "Avg cost", "Savings", "Avg duration"):
-        wf.add_column(c, justify="left" if c == "Workflow" else "right")
+        wf.add_column(c, justify="left" if c == "Workflow" else "right", overflow="fold")
     for r in d["top_workflows"][:top]:
         wf.add_row(
             Text(r["workflow_name"]),
@@ -99,8 +101,8 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         )
     fb = d["fallback"]
     side = Table(title="Reliability", expand=True, show_header=False)
-    side.add_column("k")
-    side.add_column("v", justify="right")
+    side.add_column("k", overflow="fold")
+    side.add_column("v", justify="right", overflow="fold")
     side.add_row("Fallbacks", f"{fb['fallback_count']} ({fb['fallback_percent']:.1f}%)")
     side.add_row("Errors", f"{fb['error_count']} ({fb['error_rate']:.1f}%)")
     side.add_row("Retried calls", num(d["errors"]["retries"]["calls_with_retries"]))
@@ -109,8 +111,11 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         side.add_row(Text(f"Breaker {p}"), Text(b["state"], style=style))
     console.print(Columns([wf, side], expand=True))
     recent = Table(title="Recent calls", expand=True)
-    for c in ("Time", "Workflow", "Provider", "Model", "Tier", "Cost", "Status", "Latency"):
-        recent.add_column(c)
+    # overflow="fold": a cell that does not fit wraps (piped output is 80 columns unless COLUMNS
+    # says otherwise); rich's default ellipsis cut timestamps to "2026-1…".
+    recent.add_column("Time", no_wrap=True, min_width=19)
+    for c in ("Workflow", "Provider", "Model", "Tier", "Cost", "Status", "Latency"):
+        recent.add_column(c, overflow="fold")
     for r in d["recent_calls"][:10]:
         status = (
             Text("ok", style="green")
@@ -129,7 +134,7 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         )
     console.print(recent)
     h = d["health"]
-    parts = [f"{h['records']:,} records from {len(h['files'])} file(s)"]
+    parts = [f"{plural(h['records'], 'record')} from {len(h['files'])} file(s)"]
     if h["malformed"]:
         parts.append(f"{h['malformed']} malformed")
     if h["salvaged"]:
@@ -145,11 +150,17 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
             )
 
 
+def _looked_in(d: str) -> str:
+    from pathlib import Path
+
+    return d if Path(d).is_dir() else f"{d} (the folder does not exist)"
+
+
 def render_empty(console: Console, dirs: list[str]) -> None:
     console.print(
         Group(
             Text("No telemetry yet.", style="bold"),
-            Text(f"Looked in: {', '.join(dirs)}"),
+            Text("Looked in: " + ", ".join(_looked_in(d) for d in dirs)),
             Text(""),
             Text("To start:"),
             Text("  • try sample data:      empathy demo"),

@@ -31,8 +31,11 @@ LAYERS: list[tuple[str, set[str]]] = [
             "demo",
             "safewrite",
             "prices",
+            "redact",
+            "words",
+            "yamlsafe",
         },
-    ),  # fmt: skip
+    ),
     ("ingest", {"ingest"}),
     ("analytics", {"analytics"}),
     ("telemetry", {"telemetry"}),

@@ -12,7 +12,9 @@ from typing import Any
 
 import yaml
 
-from .engine import AlertEngine
+from ..words import plural
+from .engine import AlertEngine, RuleEvaluation
+from .notification import format_value
 from .rules import METRICS, load_rules
 
 DEFAULT_THRESHOLDS = {
@@ -201,9 +203,44 @@ def cmd_test(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(ev.to_dict(), indent=2, default=str))
     else:
-        state = "BREACHED" if ev.breached else "ok"
-        print(f"{ev.rule.name}: {state} — {ev.message} ({ev.result.samples} samples)")
+        print(verdict(ev))
     return 0
+
+
+_ABOVE = {
+    "gt": ("above", "not above"),
+    "gte": ("at or above", "below"),
+    "lt": ("below", "not below"),
+    "lte": ("at or below", "above"),
+    "eq": ("equal to", "not equal to"),
+}
+
+
+def verdict(ev: RuleEvaluation) -> str:
+    """``daily cost: daily_cost today: $1.66 — not above $5.00 (ok) · 85 samples``.
+
+    Says in words whether the condition holds, names the window once (``today`` for the
+    calendar-day metric, never "over 24h (today)") and the sample count once.
+    """
+    r, c = ev.result, ev.rule.condition
+    where = "today" if c.metric == "daily_cost" or c.window == "today" else f"over {c.window}"
+    if r.detail and r.detail != "today":
+        where += f", {r.detail}"
+    samples = plural(r.samples, "sample")
+    if ev.error:
+        return f"{ev.rule.name}: {c.metric} {where}: cannot be computed ({ev.error})"
+    if r.value is None:
+        return f"{ev.rule.name}: {c.metric} {where}: no data yet (ok) · {samples}"
+    value, limit = format_value(c.metric, r.value), format_value(c.metric, c.threshold)
+    yes, no = _ABOVE.get(c.operator, (c.operator, "not " + c.operator))
+    if not ev.enough_samples:
+        need = ev.rule.effective_min_samples
+        return (
+            f"{ev.rule.name}: {c.metric} {where}: {value} — not judged yet, {samples} of the"
+            f" {need} needed (ok)"
+        )
+    word, state = (yes, "BREACHED") if ev.breached else (no, "ok")
+    return f"{ev.rule.name}: {c.metric} {where}: {value} — {word} {limit} ({state}) · {samples}"
 
 
 def cmd_trigger(args: argparse.Namespace) -> int:

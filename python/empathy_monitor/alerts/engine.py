@@ -20,8 +20,17 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, TextIO
 
+from ..redact import mask
 from ..telemetry import Telemetry
-from .channels import Channel, DeliveryResult, VSCodeSink, make_channel
+from ..words import plural
+from .channels import (
+    Channel,
+    DeliveryResult,
+    VSCodeSink,
+    delivery_budget,
+    make_channel,
+    secrets_of,
+)
 from .metrics import MetricContext, MetricResult, ViewCache, evaluate_metric
 from .notification import Notification, describe_breach, fingerprint
 from .rules import Rule, RuleSet, load_rules
@@ -236,7 +245,9 @@ class AlertEngine:
                 c.metric, c.operator, res.value, c.threshold, c.window, res.detail
             )
             if not enough:
-                msg += f" [only {res.samples} samples; needs {rule.effective_min_samples}]"
+                msg += (
+                    f" [only {plural(res.samples, 'sample')}; needs {rule.effective_min_samples}]"
+                )
             out.append(RuleEvaluation(rule, res, breached, enough, msg))
         if rules is None:
             self._cache.sweep()
@@ -322,9 +333,19 @@ class AlertEngine:
             allowed = channels or {"webhook", "email", "stdout", "vscode"}
         rules = self.rules()
         reports: list[DeliveryReport] = []
-        for item in store.claim_due(now, allowed):
+        for item in store.claim_due(now, allowed, budget=self._budget(rules)):
             reports.append(self._deliver_item(item, rules, now))
         return reports
+
+    @staticmethod
+    def _budget(rules: RuleSet) -> Callable[[str, int], float]:
+        def budget(rule_name: str, index: int) -> float:
+            rule = rules.rule(rule_name)
+            if rule is None or index >= len(rule.actions):
+                return 0.0  # nothing will be sent: the row is audited and closed at once
+            return delivery_budget(rule.actions[index], rules.settings)
+
+        return budget
 
     def _channel(self, rules: RuleSet, rule_name: str, index: int) -> Channel | None:
         rule = rules.rule(rule_name)
@@ -347,8 +368,13 @@ class AlertEngine:
             try:
                 res = ch.send(item.notification)
             except Exception as exc:  # contained: a channel bug is an audited failure
-                log.exception("alert channel %s failed", ch.kind)
+                # One line, no traceback: library exception texts can quote header values.
                 res = DeliveryResult(False, f"{type(exc).__name__}: {exc}", retryable=True)
+            if res.error:
+                rule = rules.rule(item.rule)
+                assert rule is not None  # _channel found it
+                secrets = secrets_of(rule.actions[item.action_index], rules.settings)
+                res = replace(res, error=mask(res.error, secrets))
         status = self.store.record_attempt(
             item,
             target,
@@ -357,6 +383,7 @@ class AlertEngine:
             res.retryable,
             res.tries,
             self.clock() if now is None else now,
+            res.retry_after,
         )
         if not res.delivered:
             log.warning(
@@ -419,7 +446,7 @@ class AlertEngine:
             for i, action in enumerate(rule.actions):
                 store.enqueue(note, i, action.type, now)
         out: list[DeliveryReport] = []
-        for item in store.claim_due(now, None):
+        for item in store.claim_due(now, None, budget=self._budget(rules)):
             if item.rule == name and item.kind == "test":
                 out.append(self._deliver_item(item, rules, now))
         return out

@@ -22,6 +22,7 @@ import numpy as np
 from ..analytics import Filters, View, Window
 from ..analytics.view import CALLS
 from ..telemetry import Telemetry
+from ..words import plural
 from .rules import Condition
 
 # Baseline views end where the window starts, rounded down to this grain so one baseline view
@@ -243,7 +244,9 @@ def _error_rate(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
     fb = v.render_fallback()
     n = int(fb["total_calls"])
     return MetricResult(
-        float(fb["error_rate"]) if n else None, n, detail=f"{fb['error_count']} of {n} calls failed"
+        float(fb["error_rate"]) if n else None,
+        n,
+        detail=f"{fb['error_count']} of {plural(n, 'call')} failed",
     )
 
 
@@ -254,7 +257,7 @@ def _fallback_rate(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult
     return MetricResult(
         float(fb["fallback_percent"]) if n else None,
         n,
-        detail=f"{fb['fallback_count']} of {n} calls fell back",
+        detail=f"{fb['fallback_count']} of {plural(n, 'call')} fell back",
     )
 
 

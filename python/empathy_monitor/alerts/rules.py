@@ -8,6 +8,7 @@ checked here, at load time, so an unknown ``{placeholder}`` fails now and not at
 
 from __future__ import annotations
 
+import math
 import re
 import string
 from dataclasses import dataclass, field
@@ -15,6 +16,9 @@ from typing import Annotated, Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from ..redact import check_header, redact_url
+from ..yamlsafe import BoundedSafeLoader, YAMLTooLarge
 
 Metric = Literal[
     "daily_cost",
@@ -94,6 +98,8 @@ SAMPLE_CONTEXT: dict[str, Any] = {
     "samples": 1,
 }
 
+MAX_DELIVERY_BUDGET = 300.0  # the outbox claim lease is derived from it (state.CLAIM_SECONDS)
+
 _DURATION_RE = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*(s|m|h|d)\s*$")
 _UNIT = {"s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 
@@ -131,11 +137,33 @@ def template_fields(template: str) -> list[str]:
     return out
 
 
+MAX_SPEC_NUMBER = 100  # width / precision: ``{value:>1500000000}`` would allocate 1.5 GB
+_SPEC_NUMBER_RE = re.compile(r"\d+")
+
+
+def _check_spec(template: str, spec: str) -> None:
+    # Every digit run of a format spec is a fill character, a width or a precision (a fill is
+    # always followed by an align character), so bounding each run bounds width and precision.
+    if "{" in spec or "}" in spec:
+        raise ValueError(f"template {template!r}: a format spec cannot contain a placeholder")
+    for m in _SPEC_NUMBER_RE.finditer(spec):
+        if len(m.group()) > 3 or int(m.group()) > MAX_SPEC_NUMBER:
+            raise ValueError(
+                f"template {template!r}: width and precision are at most {MAX_SPEC_NUMBER}"
+                f" (got {m.group()[:12]})"
+            )
+
+
 def check_template(template: str) -> None:
     """Raise ValueError for unknown placeholders or a format spec that cannot apply."""
     try:
         names = template_fields(template)
+        for _, name, spec, _conv in string.Formatter().parse(template):
+            if name is not None and spec:
+                _check_spec(template, spec)
     except ValueError as exc:
+        if str(exc).startswith(f"template {template!r}"):
+            raise
         raise ValueError(f"template {template!r}: {exc}") from exc
     for n in names:
         if n == "" or n.isdigit():
@@ -180,6 +208,17 @@ class Condition(_Model):
     tier: str | None = None
     model: str | None = None
 
+    @field_validator("threshold")
+    @classmethod
+    def _threshold(cls, v: float) -> float:
+        if not math.isfinite(v):
+            raise ValueError(f"threshold must be a finite number (got {v})")
+        # Every metric is a cost, count, token total, rate, duration or ratio: none is negative,
+        # so a negative threshold is a typo that would make ``gt`` always and ``lt`` never true.
+        if v < 0:
+            raise ValueError(f"threshold cannot be negative (got {v:g}): no metric is")
+        return v
+
     @field_validator("window")
     @classmethod
     def _window(cls, v: str) -> str:
@@ -215,14 +254,31 @@ class WebhookAction(_Model):
     secret: str | None = None  # HMAC-SHA256 key (prefer secret_env)
     secret_env: str | None = None
     signature_header: str = "X-Empathy-Signature"
-    timeout_seconds: float = Field(default=10.0, gt=0, le=120)
+    timeout_seconds: float = Field(default=10.0, gt=0, le=120)  # one whole attempt
     max_retries: int = Field(default=3, ge=0, le=10)
+    # All attempts and waits of one notification; then it goes back to the outbox (retried later).
+    budget_seconds: float = Field(default=60.0, gt=0, le=MAX_DELIVERY_BUDGET)
 
     @field_validator("url")
     @classmethod
     def _url(cls, v: str) -> str:
         if not re.match(r"^https?://[^/\s]+", v, re.IGNORECASE):
             raise ValueError("url must start with http:// or https:// and name a host")
+        return v
+
+    @field_validator("headers")
+    @classmethod
+    def _headers(cls, v: dict[str, str]) -> dict[str, str]:
+        # http.client would raise "Invalid header value b'<the secret>'" at send time, and that
+        # text used to reach the history; refuse at load, naming the header only.
+        for name, value in v.items():
+            check_header(name, value, "headers")
+        return v
+
+    @field_validator("signature_header")
+    @classmethod
+    def _sig_header(cls, v: str) -> str:
+        check_header(v, "", "signature_header")
         return v
 
     @field_validator("payload")
@@ -382,15 +438,6 @@ class RuleSet:
         return next((r for r in self.rules if r.name == name), None)
 
 
-def redact_url(url: str) -> str:
-    """Keep the scheme and host; webhook paths and queries are secrets (Slack, Discord tokens)."""
-    m = re.match(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)([^/?#@]*@)?([^/?#]*)", url)
-    if not m:
-        return "<url>"
-    rest = url[m.end() :]
-    return f"{m.group(1)}{m.group(3)}" + ("/…" if rest.strip("/") else "")
-
-
 # -- loading -------------------------------------------------------------------------------------
 
 Loc = tuple[str | int, ...]
@@ -398,7 +445,7 @@ Loc = tuple[str | int, ...]
 
 def _build(
     node: yaml.Node,
-    loader: yaml.SafeLoader,
+    loader: BoundedSafeLoader,
     path: Loc,
     lines: dict[Loc, int],
     errors: list[tuple[int, str]],
@@ -429,7 +476,7 @@ def parse_yaml_with_lines(text: str) -> tuple[Any, dict[Loc, int], list[tuple[in
     Raises:
         yaml.YAMLError: for syntax errors (they carry a ``problem_mark``).
     """
-    loader = yaml.SafeLoader(text)
+    loader = BoundedSafeLoader(text)
     try:
         node = loader.get_single_node()
         lines: dict[Loc, int] = {}
@@ -489,7 +536,8 @@ def load_rules(text: str, fname: str = "alerts.yaml") -> RuleSet:
         mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
         line = mark.line + 1 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        rs.errors.append(f"{fname}:{line}: invalid YAML: {problem}")
+        what = "" if isinstance(exc, YAMLTooLarge) else "invalid YAML: "
+        rs.errors.append(f"{fname}:{line}: {what}{problem}")
         return rs
     rs.errors.extend(f"{fname}:{ln}: {msg}" for ln, msg in dup)
     if data is None:

@@ -17,7 +17,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -71,7 +71,10 @@ CREATE TABLE IF NOT EXISTS attempts (
 
 MAX_OUTBOX_ATTEMPTS = 8  # then the row is given up and reported as a failing channel
 OUTBOX_BACKOFF = (30.0, 60.0, 120.0, 300.0, 600.0, 1800.0, 3600.0)
-CLAIM_SECONDS = 300.0
+# A claim outlives the delivery it covers (so a live delivery is never claimed twice) and ends
+# soon after it (so a row whose deliverer was killed is retried): delivery budget + this margin.
+LEASE_MARGIN = 15.0
+CLAIM_SECONDS = 60.0 + LEASE_MARGIN  # when the caller gives no per-row budget
 
 
 @dataclass
@@ -204,13 +207,27 @@ class AlertStore:
         )
 
     def claim_due(
-        self, now: float, channels: set[str] | None = None, limit: int = 100
+        self,
+        now: float,
+        channels: set[str] | None = None,
+        limit: int = 100,
+        budget: Callable[[str, int], float] | None = None,
     ) -> list[OutboxItem]:
-        """Atomically claim pending rows that are due (optionally only some channel types)."""
-        with self.lock:
-            return self._claim_due(now, channels, limit)
+        """Atomically claim pending rows that are due (optionally only some channel types).
 
-    def _claim_due(self, now: float, channels: set[str] | None, limit: int) -> list[OutboxItem]:
+        ``budget(rule, action_index)`` is the delivery budget of a row; its claim lasts that plus
+        :data:`LEASE_MARGIN` (default :data:`CLAIM_SECONDS`).
+        """
+        with self.lock:
+            return self._claim_due(now, channels, limit, budget)
+
+    def _claim_due(
+        self,
+        now: float,
+        channels: set[str] | None,
+        limit: int,
+        budget: Callable[[str, int], float] | None,
+    ) -> list[OutboxItem]:
         c = self._conn
         c.execute("BEGIN IMMEDIATE")
         try:
@@ -222,10 +239,12 @@ class AlertStore:
             ).fetchall()
             if channels is not None:
                 rows = [r for r in rows if r[4] in channels]
-            c.executemany(
-                "UPDATE outbox SET claimed_until=? WHERE id=?",
-                [(now + CLAIM_SECONDS, r[0]) for r in rows],
-            )
+            # Rows are delivered one after the other: each claim covers the budgets before it.
+            leases, total = [], 0.0
+            for r in rows:
+                total += CLAIM_SECONDS - LEASE_MARGIN if budget is None else budget(r[1], r[3])
+                leases.append((now + total + LEASE_MARGIN, r[0]))
+            c.executemany("UPDATE outbox SET claimed_until=? WHERE id=?", leases)
             c.execute("COMMIT")
         except BaseException:
             c.execute("ROLLBACK")
@@ -244,6 +263,7 @@ class AlertStore:
         retryable: bool,
         tries: int,
         now: float,
+        retry_after: float | None = None,
     ) -> str:
         """Audit one attempt and move the outbox row on; returns its new status."""
         attempts = item.attempts + 1
@@ -251,7 +271,8 @@ class AlertStore:
             status, nxt = "delivered", now
         elif retryable and attempts < MAX_OUTBOX_ATTEMPTS:
             status = "pending"
-            nxt = now + OUTBOX_BACKOFF[min(attempts - 1, len(OUTBOX_BACKOFF) - 1)]
+            backoff = OUTBOX_BACKOFF[min(attempts - 1, len(OUTBOX_BACKOFF) - 1)]
+            nxt = now + max(backoff, min(retry_after or 0.0, OUTBOX_BACKOFF[-1]))
         else:
             status, nxt = "failed", now
         with self.lock:

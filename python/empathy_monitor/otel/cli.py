@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
+from ..words import plural
 from ..workspace import default_dirs
 from . import INSTALL_HINT, otel_available
 from .config import ConfigError, OtelConfig, load_config
@@ -54,8 +55,9 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     if not cfg.enabled:
         print(
-            "empathy otel: no endpoint configured; set EMPATHY_OTEL_ENDPOINT "
-            "(e.g. http://localhost:4317) or otel.endpoint in .empathy/monitoring.yaml",
+            "empathy otel: no endpoint configured; set EMPATHY_OTEL_ENDPOINT or"
+            " OTEL_EXPORTER_OTLP_ENDPOINT (e.g. http://localhost:4317), or otel.endpoint in"
+            " .empathy/monitoring.yaml",
             file=sys.stderr,
         )
         return 2
@@ -89,8 +91,9 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def _print_result(spans: int, points: int, skipped: int, backlog: int) -> None:
     print(
-        f"exported {spans} spans, {points} metric points; skipped {skipped} unusable lines; "
-        f"{backlog} bytes left"
+        f"exported {plural(spans, 'span', sep='')}, {plural(points, 'metric point', sep='')};"
+        f" skipped {plural(skipped, 'unusable line', sep='')}; {plural(backlog, 'byte', sep='')}"
+        " left"
     )
 
 
@@ -108,7 +111,13 @@ def cmd_status(args: argparse.Namespace) -> int:
         print(json.dumps(out, indent=2))
         return 0
     c = rep.config
-    print(f"endpoint:     {c['endpoint'] or 'not set (export is off)'}")
+    if c["endpoint"]:
+        print(f"endpoint:     {c['endpoint']}")
+    else:
+        print(
+            "endpoint:     not set (export is off) — set EMPATHY_OTEL_ENDPOINT or"
+            " OTEL_EXPORTER_OTLP_ENDPOINT, or otel.endpoint in monitoring.yaml"
+        )
     if c["endpoint"]:
         print(f"protocol:     {c['protocol']}  (from {c['source']})")
         print(f"service:      {c['service_name']}")
@@ -117,13 +126,19 @@ def cmd_status(args: argparse.Namespace) -> int:
     if not out["otel_installed"]:
         print(f"note:         {INSTALL_HINT}")
     print(f"cursor:       {rep.cursor_path}")
-    print(f"backlog:      {rep.backlog_lines} lines ({rep.backlog_bytes} bytes)")
+    lines, size = (
+        plural(rep.backlog_lines, "line", sep=""),
+        plural(rep.backlog_bytes, "byte", sep=""),
+    )
+    print(f"backlog:      {lines} ({size})")
     for f in rep.files:
         if f.backlog_bytes:
-            print(f"  {f.path}: {f.backlog_lines} lines")
-    print(f"exported:     {rep.spans_exported} spans; last success {_when(rep.last_success_at)}")
+            print(f"  {f.path}: {plural(f.backlog_lines, 'line', sep='')}")
+    spans = plural(rep.spans_exported, "span", sep="")
+    print(f"exported:     {spans}; last success {_when(rep.last_success_at)}")
     if rep.records_skipped:
-        print(f"skipped:      {rep.records_skipped} unusable lines (last: {rep.last_skip_reason})")
+        skipped = plural(rep.records_skipped, "unusable line", sep="")
+        print(f"skipped:      {skipped} (last: {rep.last_skip_reason})")
     if rep.last_error:
         print(f"last error:   {rep.last_error} ({_when(rep.last_error_at)})")
     return 0

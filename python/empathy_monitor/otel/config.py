@@ -18,6 +18,9 @@ from urllib.parse import unquote, urlsplit
 
 import yaml
 
+from .. import yamlsafe
+from ..redact import check_header, mask_userinfo
+
 Protocol = Literal["grpc", "http/protobuf"]
 PROTOCOLS: tuple[Protocol, ...] = ("grpc", "http/protobuf")
 DEFAULT_PORTS: dict[str, int] = {"grpc": 4317, "http/protobuf": 4318}
@@ -93,15 +96,32 @@ def parse_kv_list(text: str, what: str) -> dict[str, str]:
         ConfigError: on an entry without ``=`` or with an empty key.
     """
     out: dict[str, str] = {}
-    for part in text.split(","):
+    for i, part in enumerate(text.split(","), 1):
         if not part.strip():
             continue
         key, sep, value = part.partition("=")
         key = unquote(key.strip())
         if not sep or not key:
-            raise ConfigError(f"{what}: expected key=value, got {part.strip()!r}")
+            # The entry is not shown: in a headers variable it is usually a token ("Bearer X").
+            raise ConfigError(
+                f"{what}: entry {i} is not key=value ({len(part.strip())} characters, not shown)"
+            )
         out[key] = unquote(value.strip())
     return out
+
+
+def check_headers(headers: Mapping[str, str], what: str) -> dict[str, str]:
+    """Headers a gRPC/HTTP client accepts; errors name the header, never its value.
+
+    Raises:
+        ConfigError: on a bad name or a value with a line break or control character.
+    """
+    for name, value in headers.items():
+        try:
+            check_header(name, value, what)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
+    return dict(headers)
 
 
 def normalize_endpoint(raw: str, protocol: Protocol) -> str:
@@ -117,18 +137,19 @@ def normalize_endpoint(raw: str, protocol: Protocol) -> str:
     text = raw.strip()
     if not text:
         raise ConfigError("OTLP endpoint is empty")
+    shown = mask_userinfo(text)  # errors below quote the endpoint: never its password
     if "://" not in text:
         text = "http://" + text
     parts = urlsplit(text)
     scheme = parts.scheme.lower()
     if scheme not in ("http", "https"):
-        raise ConfigError(f"OTLP endpoint {raw!r}: scheme must be http or https")
+        raise ConfigError(f"OTLP endpoint {shown!r}: scheme must be http or https")
     try:
         host, port = parts.hostname, parts.port
     except ValueError as exc:
-        raise ConfigError(f"OTLP endpoint {raw!r}: {exc}") from exc
+        raise ConfigError(f"OTLP endpoint {shown!r}: {exc}") from None
     if not host:
-        raise ConfigError(f"OTLP endpoint {raw!r}: no host")
+        raise ConfigError(f"OTLP endpoint {shown!r}: no host")
     if port is None and scheme == "http":
         port = DEFAULT_PORTS[protocol]
     netloc = f"[{host}]" if ":" in host else host
@@ -239,6 +260,7 @@ def config_from(
         )
     if env.get("EMPATHY_OTEL_HEADERS"):
         headers.update(parse_kv_list(env["EMPATHY_OTEL_HEADERS"], "EMPATHY_OTEL_HEADERS"))
+    headers = check_headers(headers, "OTLP headers")
 
     resource = _str_map(y.get("resource_attributes"), f"{block_source} otel.resource_attributes")
     if env.get("OTEL_RESOURCE_ATTRIBUTES"):
@@ -303,7 +325,7 @@ def read_yaml_block(path: Path) -> dict[str, Any] | None:
         ConfigError: when the file cannot be read or parsed, or ``otel`` is not a mapping.
     """
     try:
-        doc = yaml.safe_load(path.read_text(encoding="utf-8"))
+        doc = yamlsafe.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as exc:
         raise ConfigError(f"{path}: {exc}") from exc
     if doc is None:

@@ -35,6 +35,7 @@ from ..ingest.formats.empathy_jsonl import decode_record
 from ..ingest.identity import HEAD_BYTES, head_hash
 from ..ingest.lines import count_lines, read_lines
 from ..records import LLMCallRecord
+from ..redact import mask
 from ..timeparse import TimestampParser
 from .config import CURSOR_NAME, OtelConfig
 from .mapping import MappingError, MetricAccumulator, SpanData, parse_record, record_to_spans
@@ -268,7 +269,8 @@ class FileExporter:
             except OSError as exc:
                 res.error = f"{type(exc).__name__}: {exc}"
             now = self._clock()
-            if res.error:
+            if res.error:  # collector/library texts may quote a header (an API key): mask it
+                res.error = mask(res.error, self.config.headers.values())
                 state.last_error, state.last_error_at = res.error, now
             elif res.batches:
                 state.last_success_at = now
@@ -474,8 +476,9 @@ class FileExporter:
             try:
                 res = self.export_once()
             except Exception as exc:  # contain any bug: the worker must keep its host alive
-                log.exception("OTel export pass failed")
-                res = ExportResult(error=f"{type(exc).__name__}: {exc}")
+                error = mask(f"{type(exc).__name__}: {exc}", self.config.headers.values())
+                log.error("OTel export pass failed: %s", error)
+                res = ExportResult(error=error)
             if self._stop.is_set():
                 break
             if res.error and self.config.enabled:

@@ -8,15 +8,22 @@ the field; any other exception in a handler becomes an error response, never a d
 
 from __future__ import annotations
 
+import asyncio
 import logging
+import sys
+import threading
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlparse
 
+import cattrs
 from lsprotocol import types as lsp
+from lsprotocol.types import ResponseError
 from pydantic import ValidationError
 from pygls.exceptions import JsonRpcInvalidParams
+from pygls.io_ import StdoutWriter
 from pygls.lsp.server import LanguageServer
 from pygls.protocol import JsonRPCNotification, JsonRPCRequestMessage, LanguageServerProtocol
 
@@ -24,6 +31,7 @@ from .. import __version__
 from ..validation import describe
 from . import protocol as P
 from .export import ExportRefused
+from .framing import FrameReader
 from .service import Service
 from .settings import Settings, parse
 
@@ -31,8 +39,30 @@ log = logging.getLogger(__name__)
 CUSTOM_PREFIX = "empathy/"
 
 
+@dataclass(frozen=True)
+class Rejected:
+    """A request or notification whose LSP params failed validation (answered, never run)."""
+
+    has_id: bool
+    id: Any
+    method: str
+    message: str
+
+
+def _summary(exc: Exception) -> str:
+    if isinstance(exc, cattrs.ClassValidationError):
+        return "; ".join(cattrs.transform_error(exc, path="params")[:3])
+    return f"{type(exc).__name__}: {exc}"
+
+
 class EmpathyProtocol(LanguageServerProtocol):
-    """Leaves ``empathy/*`` params as the dicts the client sent (no namedtuples)."""
+    """Leaves ``empathy/*`` params as the dicts the client sent (no namedtuples).
+
+    Standard LSP messages are structured here too, not by pygls: its ``structure_message`` logs
+    a traceback and raises out of the reader when params do not fit (``textDocument/hover``
+    with ``{}``), so the request never got a reply. Here it becomes one log line and an
+    ``InvalidParams`` error reply.
+    """
 
     def structure_message(self, data: dict[str, Any]) -> Any:
         method = data.get("method")
@@ -44,7 +74,24 @@ class EmpathyProtocol(LanguageServerProtocol):
             return JsonRPCNotification(
                 method=method, jsonrpc=data["jsonrpc"], params=data.get("params")
             )
+        if "jsonrpc" in data and isinstance(method, str) and "error" not in data:
+            fallback = JsonRPCRequestMessage if "id" in data else JsonRPCNotification
+            typ = self.get_message_type(method) or fallback
+            try:
+                return self._converter.structure(data, typ)
+            except Exception as exc:
+                why = _summary(exc)
+                log.warning("%s: invalid params: %s", method, why)
+                return Rejected("id" in data, data.get("id"), method, f"{method}: {why}")
         return super().structure_message(data)
+
+    def handle_message(self, message: Any) -> None:
+        if isinstance(message, Rejected):
+            if message.has_id:
+                err = ResponseError(code=JsonRpcInvalidParams.CODE, message=message.message)
+                self._send_response(message.id, error=err)
+            return
+        super().handle_message(message)
 
 
 def _invalid(what: str, exc: ValidationError | ValueError) -> JsonRpcInvalidParams:
@@ -130,6 +177,20 @@ class EmpathyServer(LanguageServer):
     def send(self, method: str, params: dict[str, Any]) -> None:
         """Notify the client (event-loop thread only: pygls's writer has no lock)."""
         self.protocol.notify(method, params)
+
+    def start_io(self, stdin: Any = None, stdout: Any = None) -> None:
+        """Serve stdio with :class:`FrameReader` (pygls's reader goes deaf after one bad frame)."""
+        self._stop_event = threading.Event()
+        self.protocol.set_writer(StdoutWriter(stdout or sys.stdout.buffer))
+        reader = FrameReader((stdin or sys.stdin.buffer).fileno(), self.protocol, self._stop_event)
+        try:
+            asyncio.run(reader.run())
+        except BrokenPipeError:
+            log.error("the client closed the connection; shutting down")
+        except (KeyboardInterrupt, SystemExit):
+            pass
+        finally:
+            self.shutdown()
 
     def shutdown(self) -> None:
         super().shutdown()  # type: ignore[no-untyped-call]

@@ -6,6 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Protocol, TextIO
 
+from ...redact import url_secrets
 from ..notification import Notification
 from ..rules import Action, EmailAction, Settings, StdoutAction, VSCodeAction, WebhookAction
 
@@ -18,6 +19,7 @@ class DeliveryResult:
     error: str | None = None
     retryable: bool = False
     tries: int = 1
+    retry_after: float | None = None  # the server asked us to wait this long (Retry-After)
 
 
 class Channel(Protocol):
@@ -55,4 +57,42 @@ def make_channel(
     raise TypeError(f"unknown action {action!r}")
 
 
-__all__ = ["Channel", "DeliveryResult", "VSCodeSink", "make_channel"]
+STDOUT_BUDGET = 5.0
+
+
+def delivery_budget(action: Action, settings: Settings) -> float:
+    """The longest one notification's delivery through ``action`` may take (all attempts).
+
+    The outbox claim lease is this plus a margin, so a live delivery is never claimed twice and a
+    delivery cut short by ``kill -9`` is retried soon after its budget ran out.
+    """
+    if isinstance(action, WebhookAction):
+        return action.budget_seconds
+    if isinstance(action, EmailAction):
+        # smtplib bounds each socket operation: connect, EHLO, STARTTLS, login, DATA, QUIT.
+        return settings.smtp.timeout_seconds * 6
+    return STDOUT_BUDGET
+
+
+def secrets_of(action: Action, settings: Settings) -> list[str]:
+    """Every secret an action's delivery could leak into an error text (for ``redact.mask``)."""
+    import os
+
+    out: list[str] = []
+    if isinstance(action, WebhookAction):
+        out += list(action.headers.values()) + url_secrets(action.url)
+        out += [action.secret or "", os.environ.get(action.secret_env or "", "")]
+    elif isinstance(action, EmailAction):
+        s = settings.smtp
+        out += [s.password or "", os.environ.get(s.password_env, "")]
+    return [v for v in out if v]
+
+
+__all__ = [
+    "Channel",
+    "DeliveryResult",
+    "VSCodeSink",
+    "delivery_budget",
+    "make_channel",
+    "secrets_of",
+]

@@ -6,11 +6,17 @@ other embedded IPv4 forms unwrapped; ``2852039166`` / ``0xa9fea9fe`` spellings a
 peer address is checked again after connecting, so DNS rebinding cannot swap it. Link-local and
 cloud-metadata addresses are always refused; private, loopback and other internal ranges unless
 ``settings.allow_private_network`` is true. Redirects are never followed. Retries (backoff with
-jitter) only on connection errors, 429 (``Retry-After`` honoured) and 502/503/504.
+jitter) only on connection errors, 429 (``Retry-After`` honoured) and 500/502/503/504.
+
+Time is bounded twice. ``timeout_seconds`` bounds one whole attempt — connect, send and read —
+not each socket operation (a server dripping a byte every 0.4 s used to stretch a 1 s timeout
+to 90 s): a timer shuts the socket down at the deadline. ``budget_seconds`` bounds all attempts
+and waits of one notification; what is left over goes back to the outbox, retried later.
 """
 
 from __future__ import annotations
 
+import contextlib
 import email.utils
 import hashlib
 import hmac
@@ -21,13 +27,15 @@ import os
 import random
 import socket
 import ssl
+import threading
 import time
 from collections.abc import Callable
 from typing import Any
 from urllib.parse import urlsplit
 
+from ...redact import redact_url
 from ..notification import Notification
-from ..rules import WebhookAction, redact_url
+from ..rules import WebhookAction
 from . import DeliveryResult
 
 IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
@@ -46,7 +54,7 @@ METADATA_IPS = frozenset(
 METADATA_HOSTS = frozenset(
     {"metadata.google.internal", "metadata", "instance-data", "metadata.azure.internal"}
 )
-RETRY_STATUSES = frozenset({429, 502, 503, 504})
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 MAX_RETRY_AFTER = 60.0
 USER_AGENT = "empathy-monitor-alerts/1"
 
@@ -70,28 +78,36 @@ def _unwrap(ip: IPAddress) -> IPAddress:
 
 
 def classify(ip: IPAddress, allow_private: bool) -> str | None:
-    """Why this address is refused, or None when it may be connected to."""
+    """Why this address is refused, or None when it may be connected to.
+
+    An IPv6 address that wraps an IPv4 one (``::ffff:127.0.0.1``) is judged by the address it
+    wraps — the wrapper ranges (``::/8``) are "reserved", which said nothing about the host and
+    used to refuse ``[::ffff:127.0.0.1]`` even with ``allow_private_network``. Loopback is judged
+    before "reserved" for the same reason (``::1`` sits in ``::/8``).
+    """
     inner = _unwrap(ip)
     for a in {ip, inner}:
         if a in METADATA_IPS:
             return f"{a} is a cloud metadata address"
         if a.is_link_local:
             return f"{a} is link-local"
-        if a.is_multicast or a.is_unspecified or a.is_reserved:
-            return f"{a} is not a unicast host address"
-        if isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("0.0.0.0/8"):
-            return f"{a} is not a unicast host address"
+    a = inner
+    if a.is_loopback:
+        if allow_private:
+            return None
+        return f"{a} is a loopback address (set settings.allow_private_network: true)"
+    if a.is_multicast or a.is_unspecified or a.is_reserved:
+        return f"{a} is not a unicast host address"
+    if isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("0.0.0.0/8"):
+        return f"{a} is not a unicast host address"
     if allow_private:
         return None
-    for a in {ip, inner}:
-        if a.is_loopback:
-            return f"{a} is a loopback address (set settings.allow_private_network: true)"
-        if a.is_private or (
-            isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("100.64.0.0/10")
-        ):
-            return f"{a} is a private address (set settings.allow_private_network: true)"
-        if not a.is_global:
-            return f"{a} is not a public address (set settings.allow_private_network: true)"
+    if a.is_private or (
+        isinstance(a, ipaddress.IPv4Address) and a in ipaddress.ip_network("100.64.0.0/10")
+    ):
+        return f"{a} is a private address (set settings.allow_private_network: true)"
+    if not a.is_global:
+        return f"{a} is not a public address (set settings.allow_private_network: true)"
     return None
 
 
@@ -251,11 +267,18 @@ class WebhookChannel:
         secret = self._secret()
         if secret:
             headers[self.action.signature_header] = sign(secret, body)
+        budget = self.action.budget_seconds
+        start = time.monotonic()
+        waited = 0.0  # waits count in full even when ``sleep`` returns early (tests, stop)
+
+        def left() -> float:
+            return budget - max(time.monotonic() - start, waited)
+
         tries = 0
         last_error = "not sent"
         for attempt in range(self.action.max_retries + 1):
             tries += 1
-            res, wait = self._attempt(body, headers)
+            res, wait = self._attempt(body, headers, min(self.timeout, max(left(), 0.05)))
             if res is None:
                 return DeliveryResult(True, tries=tries)
             last_error, retry = res
@@ -264,19 +287,26 @@ class WebhookChannel:
                 return DeliveryResult(False, last_error, retryable=retry == "later", tries=tries)
             if attempt == self.action.max_retries:
                 break
+            asked = wait
             if wait is None:
                 wait = random.uniform(0, min(self.backoff_cap, self.backoff_base * 2**attempt))
-            elif wait > MAX_RETRY_AFTER:
+            if wait > MAX_RETRY_AFTER or wait + min(self.timeout, 1.0) > left():
+                why = f"Retry-After {wait:.0f}s" if asked is not None else "delivery budget used"
                 return DeliveryResult(
-                    False, f"{last_error}; Retry-After {wait:.0f}s", retryable=True, tries=tries
+                    False, f"{last_error}; {why}", retryable=True, tries=tries, retry_after=asked
                 )
             self.sleep(wait)
+            waited = max(time.monotonic() - start, waited + wait)
         return DeliveryResult(False, last_error, retryable=True, tries=tries)
 
     def _attempt(
-        self, body: bytes, headers: dict[str, str]
+        self, body: bytes, headers: dict[str, str], timeout: float
     ) -> tuple[tuple[str, str] | None, float | None]:
-        """One POST: (None, None) on success, else ((error, "now"|"later"|"no"), wait seconds)."""
+        """One POST: (None, None) on success, else ((error, "now"|"later"|"no"), wait seconds).
+
+        The whole attempt ends by ``timeout``: a timer shuts the socket down at the deadline, so
+        no server can hold a read open by sending a byte just before each socket timeout.
+        """
         parts = urlsplit(self.action.url)
         scheme = parts.scheme.lower()
         host = parts.hostname or ""
@@ -295,12 +325,27 @@ class WebhookChannel:
             path += "?" + parts.query
         conn: http.client.HTTPConnection
         cls = _PinnedHTTPSConnection if scheme == "https" else _PinnedHTTPConnection
-        conn = cls(host, port, ips[0], self.timeout)
+        conn = cls(host, port, ips[0], timeout)
+        expired = threading.Event()
+
+        def _expire() -> None:
+            expired.set()
+            sock = conn.sock
+            if sock is not None:
+                with contextlib.suppress(OSError):
+                    sock.shutdown(socket.SHUT_RDWR)
+
+        timer = threading.Timer(timeout, _expire)
+        timer.daemon = True
+        timer.start()
+        timed_out = (f"timed out after {timeout:g}s", "later")
         try:
             conn.request("POST", path, body=body, headers=headers)
             resp = conn.getresponse()
             resp.read(65536)
             status = resp.status
+            if expired.is_set():
+                return timed_out, None
             if 200 <= status < 300:
                 return None, None
             if 300 <= status < 400:
@@ -310,12 +355,19 @@ class WebhookChannel:
         except BlockedAddress as exc:
             return (str(exc), "no"), None
         except TimeoutError:
-            return (f"timed out after {self.timeout:g}s", "later"), None
+            return timed_out, None
         except (ConnectionError, http.client.RemoteDisconnected) as exc:
+            if expired.is_set():
+                return timed_out, None
             return (f"connection error: {type(exc).__name__}", "now"), None
         except ssl.SSLError as exc:
+            if expired.is_set():
+                return timed_out, None
             return (f"TLS error: {exc.reason or type(exc).__name__}", "no"), None
         except (OSError, http.client.HTTPException) as exc:
+            if expired.is_set():
+                return timed_out, None
             return (f"connection error: {type(exc).__name__}", "now"), None
         finally:
+            timer.cancel()
             conn.close()
