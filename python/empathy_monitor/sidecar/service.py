@@ -394,7 +394,7 @@ class Service:
             msg = P.DidUpdateParams(
                 version=upd.version,
                 baseVersion=upd.base_version,
-                changed=P.normalize_sections(upd.changed),
+                changed=upd.changed,  # already in wire form (see Publisher._render)
             )
             self.notify(P.DID_UPDATE, msg.model_dump(mode="json"))
         if upd.health is not None:

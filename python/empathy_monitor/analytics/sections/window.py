@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+from ..sums import Sums
+from ..window import Window
 from .base import Section
+from .context import Context
 
 
 class WindowInfo(Section):
@@ -11,3 +14,13 @@ class WindowInfo(Section):
     until: str | None
     now: str
     timezone: str
+
+
+def render(s: Sums, w: Window, ctx: Context) -> WindowInfo:
+    return WindowInfo.model_construct(
+        range=w.range,
+        since=ctx.iso(w.since),
+        until=ctx.iso(w.until),
+        now=ctx.parser.to_local(w.now).isoformat(),
+        timezone=ctx.parser.name,
+    )
