@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, avg, usd
 
 
@@ -25,7 +25,8 @@ def render(s: Sums, w: Window, ctx: Context) -> dict[str, ModelStats]:
         if not a.calls:
             continue
         prov, tier = s.model_meta.get(m, ("", ""))
-        out[m] = ModelStats.model_construct(
+        out[m] = trusted(
+            ModelStats,
             call_count=a.calls,
             total_tokens=a.tokens,
             total_cost=usd(a.cost),

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, avg, usd
 
 
@@ -21,7 +21,8 @@ class ProviderStats(Section):
 def render(s: Sums, w: Window, ctx: Context) -> dict[str, ProviderStats]:
     items = sorted(s.prov.items(), key=lambda kv: (-kv[1].cost, kv[0]))
     return {
-        p: ProviderStats.model_construct(
+        p: trusted(
+            ProviderStats,
             call_count=a.calls,
             total_tokens=a.tokens,
             total_cost=usd(a.cost),

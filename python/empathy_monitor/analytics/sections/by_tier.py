@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, avg, pct, usd
 
 
@@ -31,7 +31,8 @@ def render(s: Sums, w: Window, ctx: Context) -> dict[str, TierStats]:
         if not a.calls:
             continue
         h = s.tier_hist.get(name)
-        out[name] = TierStats.model_construct(
+        out[name] = trusted(
+            TierStats,
             count=a.calls,
             cost=usd(a.cost),
             tokens=a.tokens,

@@ -10,7 +10,7 @@ from ..buckets import day_label
 from ..rowcache import Mode
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, usd
 
 
@@ -37,27 +37,23 @@ def render(s: Sums, w: Window, ctx: Context) -> list[CostPoint]:
     last = end_day if last is None else max(last, end_day) if w.until is None else end_day
     assert first is not None and last is not None
     provs = sorted({p for (_, p) in s.day_prov})
-    out: list[CostPoint] = []
-    for d in range(first, last + 1):
-        row = ctx.rows.get("day", d, "cost_series")
-        if row is None:
-            v = s.days.get(d)
-            row = CostPoint.model_construct(
-                date=day_label(d),
-                cost=usd(v.cost) if v else 0.0,
-                calls=v.calls if v else 0,
-                errors=v.errors if v else 0,
-                input_tokens=v.tin if v else 0,
-                output_tokens=v.tout if v else 0,
-                by_provider={
-                    p: usd(s.day_prov[(d, p)].cost) for p in provs if (d, p) in s.day_prov
-                },
-            )
-            ctx.rows.put("day", d, "cost_series", row)
-        assert isinstance(row, CostPoint)
-        out.append(row)
+    cached = ctx.rows.table("day", "cost_series")
+    days = range(first, last + 1)
+    for d in set(days).difference(cached):  # usually the one or two days an append touched
+        v = s.days.get(d)
+        cached[d] = trusted(
+            CostPoint,
+            date=day_label(d),
+            cost=usd(v.cost) if v else 0.0,
+            calls=v.calls if v else 0,
+            errors=v.errors if v else 0,
+            input_tokens=v.tin if v else 0,
+            output_tokens=v.tout if v else 0,
+            by_provider={p: usd(s.day_prov[(d, p)].cost) for p in provs if (d, p) in s.day_prov},
+        )
+    out: list[CostPoint] = list(map(cached.__getitem__, days))
     return out
 
 
 def dump(v: list[CostPoint], mode: Mode, ctx: Context) -> Any:
-    return [ctx.rows.dump(r, mode) for r in v]
+    return ctx.rows.dump_all(v, mode)

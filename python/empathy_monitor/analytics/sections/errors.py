@@ -8,7 +8,7 @@ from ..buckets import day_label, hour_label, hourly
 from ..rowcache import Mode
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, pct
 
 
@@ -47,44 +47,41 @@ def _by_hour(s: Sums, w: Window, ctx: Context) -> list[ErrorHour]:
     h1 = ctx.clock.hour(ctx.clock.last_instant(w))
     if s.hours and w.until is None:
         h1 = max(h1, max(s.hours))
-    out: list[ErrorHour] = []
-    for h in range(h0, h1 + 1):
-        row = ctx.rows.get("hour", h, "errors")
-        if row is None:
-            v = s.hours.get(h)
-            calls, errors = (v.calls, v.errors) if v else (0, 0)
-            row = ErrorHour.model_construct(
-                hour=hour_label(h), calls=calls, errors=errors, error_rate=pct(errors, calls)
-            )
-            ctx.rows.put("hour", h, "errors", row)
-        assert isinstance(row, ErrorHour)
-        out.append(row)
+    cached = ctx.rows.table("hour", "errors")
+    hours = range(h0, h1 + 1)
+    for h in set(hours).difference(cached):
+        v = s.hours.get(h)
+        calls, errors = (v.calls, v.errors) if v else (0, 0)
+        cached[h] = trusted(
+            ErrorHour, hour=hour_label(h), calls=calls, errors=errors, error_rate=pct(errors, calls)
+        )
+    out: list[ErrorHour] = list(map(cached.__getitem__, hours))
     return out
 
 
 def render(s: Sums, w: Window, ctx: Context) -> Errors:
     t = s.tot
-    by_day: list[ErrorDay] = []
-    for d in sorted(s.days):
-        row = ctx.rows.get("day", d, "errors")
-        if row is None:
-            v = s.days[d]
-            row = ErrorDay.model_construct(
-                date=day_label(d),
-                calls=v.calls,
-                errors=v.errors,
-                error_rate=pct(v.errors, v.calls),
-            )
-            ctx.rows.put("day", d, "errors", row)
-        assert isinstance(row, ErrorDay)
-        by_day.append(row)
-    return Errors.model_construct(
+    cached = ctx.rows.table("day", "errors")
+    days = sorted(s.days)
+    for d in set(days).difference(cached):
+        v = s.days[d]
+        cached[d] = trusted(
+            ErrorDay,
+            date=day_label(d),
+            calls=v.calls,
+            errors=v.errors,
+            error_rate=pct(v.errors, v.calls),
+        )
+    by_day: list[ErrorDay] = list(map(cached.__getitem__, days))
+    return trusted(
+        Errors,
         total=t.errors,
         error_rate=pct(t.errors, t.calls),
         by_type=dict(sorted(s.etype.items(), key=lambda kv: (-kv[1], kv[0]))),
         by_day=by_day,
         by_hour=_by_hour(s, w, ctx) if hourly(w) else None,
-        retries=Retries.model_construct(
+        retries=trusted(
+            Retries,
             total_retries=t.retry,
             calls_with_retries=t.retried,
             retry_rate=pct(t.retried, t.calls),
@@ -99,7 +96,7 @@ def dump(v: Errors, mode: Mode, ctx: Context) -> Any:
         "total": v.total,
         "error_rate": v.error_rate,
         "by_type": v.by_type,
-        "by_day": [rows.dump(r, mode) for r in v.by_day],
-        "by_hour": None if v.by_hour is None else [rows.dump(r, mode) for r in v.by_hour],
+        "by_day": rows.dump_all(v.by_day, mode),
+        "by_hour": None if v.by_hour is None else rows.dump_all(v.by_hour, mode),
         "retries": v.retries.model_dump(mode=mode),
     }

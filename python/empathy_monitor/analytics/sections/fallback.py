@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, pct
 
 
@@ -26,12 +26,13 @@ class Fallback(Section):
 def render(s: Sums, w: Window, ctx: Context) -> Fallback:
     t = s.tot
     chains = sorted(s.chains.items(), key=lambda kv: (-kv[1], kv[0]))[:5]
-    return Fallback.model_construct(
+    return trusted(
+        Fallback,
         total_calls=t.calls,
         fallback_count=t.fb,
         fallback_percent=pct(t.fb, t.calls),
         error_count=t.errors,
         error_rate=pct(t.errors, t.calls),
         by_original_provider=dict(sorted(s.oprov.items(), key=lambda kv: (-kv[1], kv[0]))),
-        top_chains=[FallbackChain.model_construct(chain=list(ch), count=n) for ch, n in chains],
+        top_chains=[trusted(FallbackChain, chain=list(ch), count=n) for ch, n in chains],
     )

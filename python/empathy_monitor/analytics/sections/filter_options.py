@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from ..sums import CallSums, Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, usd
 
 
@@ -30,7 +30,7 @@ def _options(table: dict[str, CallSums]) -> list[FilterOption]:
     rows = sorted(
         ((k, a.calls, a.cost) for k, a in table.items() if a.calls), key=lambda r: (-r[2], r[0])
     )
-    return [FilterOption.model_construct(value=k, calls=n, cost=usd(c)) for k, n, c in rows]
+    return [trusted(FilterOption, value=k, calls=n, cost=usd(c)) for k, n, c in rows]
 
 
 def render(s: Sums, w: Window, ctx: Context) -> FilterOptions:
@@ -44,10 +44,9 @@ def render(s: Sums, w: Window, ctx: Context) -> FilterOptions:
         ((wf, a.cost) for wf, a in s.runs_wf.items() if a.runs and wf not in seen),
         key=lambda r: (-r[1], r[0]),
     )
-    workflows += [
-        FilterOption.model_construct(value=wf, calls=0, cost=usd(c)) for wf, c in runs_only
-    ]
-    return FilterOptions.model_construct(
+    workflows += [trusted(FilterOption, value=wf, calls=0, cost=usd(c)) for wf, c in runs_only]
+    return trusted(
+        FilterOptions,
         workflow=workflows,
         provider=_options(s.prov),
         tier=_options(s.tier),

@@ -6,7 +6,7 @@ from pydantic import Field
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, avg, usd
 
 
@@ -28,7 +28,8 @@ def render(s: Sums, w: Window, ctx: Context) -> Overview:
     n = t.calls
     wfs = {k for k, a in s.wf_calls.items() if a.calls}
     wfs.update(k for k, a in s.runs_wf.items() if a.runs)
-    return Overview.model_construct(
+    return trusted(
+        Overview,
         calls=n,
         errors=t.errors,
         success_rate=round((n - t.errors) / n * 100, 4) if n else None,

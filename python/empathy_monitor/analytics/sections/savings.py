@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, pct, usd
 
 
@@ -19,7 +19,8 @@ class Savings(Section):
 
 def render(s: Sums, w: Window, ctx: Context) -> Savings:
     r = s.runs_tot
-    return Savings.model_construct(
+    return trusted(
+        Savings,
         workflow_count=r.runs,
         total_actual_cost=usd(r.cost),
         total_baseline_cost=usd(r.base),

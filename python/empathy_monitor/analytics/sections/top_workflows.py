@@ -8,7 +8,7 @@ from pydantic import Field
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context, avg, usd
 
 
@@ -28,7 +28,8 @@ def render(s: Sums, w: Window, ctx: Context) -> list[WorkflowStats]:
     """From run records when there are any in the window, else from calls grouped by workflow."""
     if s.runs_tot.runs:
         rows = [
-            WorkflowStats.model_construct(
+            trusted(
+                WorkflowStats,
                 workflow_name=wf,
                 total_cost=usd(a.cost),
                 run_count=a.runs,
@@ -42,7 +43,8 @@ def render(s: Sums, w: Window, ctx: Context) -> list[WorkflowStats]:
         ]
     else:
         rows = [
-            WorkflowStats.model_construct(
+            trusted(
+                WorkflowStats,
                 workflow_name=wf,
                 total_cost=usd(a.cost),
                 run_count=a.calls,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from ..sums import Sums
 from ..window import Window
-from .base import Section
+from .base import Section, trusted
 from .context import Context
 
 
@@ -17,7 +17,8 @@ class WindowInfo(Section):
 
 
 def render(s: Sums, w: Window, ctx: Context) -> WindowInfo:
-    return WindowInfo.model_construct(
+    return trusted(
+        WindowInfo,
         range=w.range,
         since=ctx.iso(w.since),
         until=ctx.iso(w.until),
