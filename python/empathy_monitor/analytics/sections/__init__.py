@@ -12,8 +12,9 @@ TypeScript and runtime guards follow from them.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import TypeAdapter
@@ -62,11 +63,11 @@ class SectionDef:
     render: Render
     dump: Dump | None = None  # default: the wire type's TypeAdapter
     dashboard: bool = True  # a key of ``empathy telemetry --json`` (else the sidecar only)
-    detail: bool = True  # needs buckets/histograms (not kept by an overview-only view)
-    adapter: TypeAdapter[Any] = field(init=False, repr=False, compare=False)
 
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "adapter", TypeAdapter(self.type))
+    @functools.cached_property
+    def adapter(self) -> TypeAdapter[Any]:
+        # built on first use: a TypeAdapter per section at import would slow every start
+        return TypeAdapter(self.type)
 
     def to_wire(self, value: Any, mode: Mode, ctx: Context) -> Any:
         """The rendered value as plain data: ``mode="python"`` keeps the values as computed (the
@@ -78,7 +79,7 @@ class SectionDef:
 
 REGISTRY: tuple[SectionDef, ...] = (
     SectionDef("window", WindowInfo, _window.render),
-    SectionDef("overview", Overview, _overview.render, detail=False),
+    SectionDef("overview", Overview, _overview.render),
     SectionDef("cost_series", list[CostPoint], _cost_series.render, _cost_series.dump),
     SectionDef("by_provider", dict[str, ProviderStats], _by_provider.render),
     SectionDef("by_tier", dict[str, TierStats], _by_tier.render),
