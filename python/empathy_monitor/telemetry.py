@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from .analytics.sections import CallRow
 from .analytics.view import SECTIONS, View
 from .analytics.window import Filters, Window, WindowSpec, resolve
 from .ingest import statecache
@@ -146,11 +147,16 @@ class Telemetry:
         self.reader = TelemetryReader(self.dirs, self.parser, workers=workers)
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
+        # Feed rows by (file, offset): a render re-reads only the calls new to the feed.
+        self._rows: dict[tuple[int, int], dict[str, Any] | None] = {}
+        self._wire_rows: dict[tuple[int, int], dict[str, Any] | None] = {}
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
         res = self.reader.refresh(only)
-        if res.reset:
+        if res.reset:  # a file was truncated or replaced: an offset may hold another call now
+            self._rows.clear()
+            self._wire_rows.clear()
             self.breakers = BreakerTracker()
             self.breakers.update(self, 0, self.tables.calls.n)
         else:
@@ -184,14 +190,7 @@ class Telemetry:
         """A built view; with ``overview_only`` only ``render_overview`` is meaningful."""
         w = spec if isinstance(spec, Window) else self.window(spec)
         return View(
-            self.tables,
-            self.parser,
-            w,
-            filters or Filters(),
-            self.row_at,
-            recent,
-            top,
-            overview_only,
+            self.tables, self.parser, w, filters or Filters(), recent, top, overview_only
         ).build()
 
     def dashboard(
@@ -204,6 +203,7 @@ class Telemetry:
         """The full dashboard (the keys of ``empathy telemetry --json``)."""
         v = self.view(spec, filters, recent, top)
         out = v.render()
+        out["recent_calls"] = self.recent_rows(v.recent_refs())
         out["circuit_breakers"] = self.breakers.render(self.parser, (filters or Filters()).provider)
         out["health"] = self.health()
         return {k: out[k] for k in SECTIONS}
@@ -218,6 +218,34 @@ class Telemetry:
             "files": files,
             "dirs": [{"path": str(d.resolve()), "exists": d.is_dir()} for d in self.dirs],
         }
+
+    def recent_rows(
+        self, refs: list[tuple[int, int]], mode: str = "python"
+    ) -> list[dict[str, Any]]:
+        """The activity-feed rows of a view's ``recent_refs``, read once per call and kept.
+
+        ``mode="json"`` gives them as the wire sends them (``CallRow``, leniently coerced).
+        """
+        cache = self._rows if mode == "python" else self._wire_rows
+        out = []
+        for ref in refs:
+            if ref not in cache:
+                row = self._rows[ref] if ref in self._rows else self.row_at(*ref)
+                self._rows[ref] = row
+                if mode != "python":
+                    wire = (
+                        None if row is None else CallRow.model_validate(row).model_dump(mode="json")
+                    )
+                    cache[ref] = wire
+            got = cache[ref]
+            if got is not None:
+                out.append(got)
+        if len(cache) > 4 * max(len(refs), 64):
+            keep = set(refs)
+            for c in (self._rows, self._wire_rows):
+                for k in [k for k in c if k not in keep]:
+                    del c[k]
+        return out
 
     def row_at(self, file_id: int, offset: int) -> dict[str, Any] | None:
         """The feed row of the call at ``offset`` of a tracked file (read back from disk)."""

@@ -82,8 +82,12 @@ def _imports(name: str, path: Path, known: set[str]) -> set[str]:
                 target = ".".join([*anchor, *(node.module.split(".") if node.module else [])])
             else:
                 target = node.module or ""
-            out.add(target)
-            out.update(f"{target}.{a.name}" for a in node.names)  # ``from pkg import submodule``
+            subs = {f"{target}.{a.name}" for a in node.names}  # ``from pkg import submodule``
+            # ``from . import build`` names only submodules: it needs the package initialised,
+            # which it always is first, so it is no edge to the package's own ``__init__``.
+            if node.module is not None or not subs <= known:
+                out.add(target)
+            out.update(subs)
     return {m for m in out if m in known and m != name}
 
 

@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 from ..analytics import Filters, View, Window
-from ..analytics.view import CALLS
 from ..telemetry import Telemetry
 from ..words import plural
 from .rules import Condition
@@ -331,11 +330,11 @@ def _unusual_workflow_activity(cond: Condition, ctx: MetricContext, m: int) -> M
     b, bl = ctx.baseline(cond, f)
     best: MetricResult | None = None
     for wf, acc in sorted(v.wf_calls.items()):
-        n = int(acc[CALLS])
+        n = int(acc.calls)
         bacc = b.wf_calls.get(wf)
         if bacc is None or n < m:
             continue
-        r = _ratio(n / w, bacc[CALLS] / bl)
+        r = _ratio(n / w, bacc.calls / bl)
         if r is None:
             continue
         if best is None or (best.value is not None and r > best.value):
@@ -343,11 +342,11 @@ def _unusual_workflow_activity(cond: Condition, ctx: MetricContext, m: int) -> M
                 r,
                 n,
                 {"workflow_name": wf},
-                f"workflow {wf}: {n * 3600 / w:,.1f} calls/h vs {bacc[CALLS] * 3600 / bl:,.1f}"
+                f"workflow {wf}: {n * 3600 / w:,.1f} calls/h vs {bacc.calls * 3600 / bl:,.1f}"
                 " calls/h usual",
-                baseline_samples=int(bacc[CALLS]),
+                baseline_samples=int(bacc.calls),
             )
-    total = sum(int(a[CALLS]) for a in v.wf_calls.values())
+    total = sum(int(a.calls) for a in v.wf_calls.values())
     return best or MetricResult(None, total)
 
 

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from ..ingest.decode import C_MODEL, C_PROV, C_TIER, C_WF, CallCombo, RunCombo
+from ..tables import CallCombo, RunCombo
 from ..timeparse import TimestampParser
 
 RangeName = Literal["today", "7d", "30d", "all", "custom"]
@@ -111,10 +111,10 @@ class Filters:
 
     def match_call(self, c: CallCombo) -> bool:
         return (
-            (self.workflow is None or c[C_WF] == self.workflow)
-            and (self.provider is None or c[C_PROV] == self.provider)
-            and (self.tier is None or c[C_TIER] == self.tier)
-            and (self.model is None or c[C_MODEL] == self.model)
+            (self.workflow is None or c.workflow == self.workflow)
+            and (self.provider is None or c.provider == self.provider)
+            and (self.tier is None or c.tier == self.tier)
+            and (self.model is None or c.model == self.model)
         )
 
     def match_run(self, r: RunCombo) -> bool:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, TypeAdapter, model_validator
+from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from ..analytics.sections import (
     MODELS as SECTION_TYPES,
@@ -412,22 +412,6 @@ class DidFireAlertParams(_Out):
             if b.get("args") is None:
                 b.pop("args", None)
         return out
-
-
-_SECTION_ADAPTERS: dict[str, TypeAdapter[Any]] = {}
-
-
-def normalize_sections(changed: dict[str, Any]) -> dict[str, Any]:
-    """Shape didUpdate sections exactly as the same sections of a Snapshot are shaped."""
-    if not _SECTION_ADAPTERS:
-        for name, f in Snapshot.model_fields.items():
-            if f.annotation is not None:
-                _SECTION_ADAPTERS[name] = TypeAdapter(f.annotation)
-    out: dict[str, Any] = {}
-    for k, v in changed.items():
-        ad = _SECTION_ADAPTERS.get(k)
-        out[k] = ad.dump_python(ad.validate_python(v), mode="json") if ad is not None else v
-    return out
 
 
 # method -> (params model, result models); a result with two models is their union.

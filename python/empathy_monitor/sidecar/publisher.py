@@ -1,9 +1,11 @@
 """The client's current view, kept current incrementally, and the diffs pushed as didUpdate.
 
 ``Publisher`` holds the view the client last asked for (range + filters), the previous-period view
-for deltas, and the sections last sent. After each refresh it folds the appended rows into both
-views (``View.add_calls``/``add_runs``, O(1) per row), re-renders, and reports only the sections
-whose value changed. A reset (a file truncated or replaced) rebuilds; a relative window slides forward with "now".
+for deltas, the unfiltered view of the same window when a filter is active (the filter options list
+every value), and the sections last sent. After each refresh it folds the appended rows into all
+of them (``View.add_calls``/``add_runs``, O(1) per row), re-renders, and reports only the sections
+whose value changed. Sections are rendered straight to their wire form (JSON mode of their models),
+so the service sends a diff as it is, without validating it again. A reset (a file truncated or replaced) rebuilds; a relative window slides forward with "now".
 It does no IO besides what ``Telemetry`` does and never touches pygls: the service sends.
 """
 
@@ -36,10 +38,11 @@ def _delta(cur: Any, prev: Any) -> dict[str, float | None]:
     if not isinstance(prev, (int, float)):
         return {"previous": None, "change": None, "percent": None}
     if not isinstance(cur, (int, float)):
-        return {"previous": prev, "change": None, "percent": None}
+        return {"previous": float(prev), "change": None, "percent": None}
     change = round(cur - prev, 9)
     pct = round(change / prev * 100, 4) if prev else None
-    return {"previous": prev, "change": change, "percent": pct}
+    # floats, as the wire types them (``Delta``): the diff is sent without re-validation
+    return {"previous": float(prev), "change": float(change), "percent": pct}
 
 
 def deltas(overview: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
@@ -86,10 +89,12 @@ def health_signature(health: dict[str, Any]) -> Any:
 
 @dataclass
 class _Built:
-    """A view and its previous-period view, in step with the first ``calls_n``/``runs_n`` rows."""
+    """A view, its previous-period view and (filters active) its unfiltered options view, in step
+    with the first ``calls_n``/``runs_n`` rows."""
 
     view: View
     prev: View | None
+    opts: View | None
     calls_n: int
     runs_n: int
 
@@ -118,6 +123,7 @@ class Publisher:
         self.key: ViewKey | None = None
         self.view: View | None = None
         self.prev: View | None = None
+        self.opts: View | None = None
         # Views built for other (range, filters) keys: a range switch back to one of them only
         # folds in the rows appended since, instead of a full build of both periods.
         self.cache: dict[ViewKey, _Built] = {}
@@ -136,7 +142,14 @@ class Publisher:
             else None
         )
         t = self.tel.tables
-        return _Built(view, prev, t.calls.n, t.runs.n)
+        return _Built(view, prev, self._options(key, window), t.calls.n, t.runs.n)
+
+    def _options(self, key: ViewKey, window: Window) -> View | None:
+        """The unfiltered view of ``window`` for the filter options; None when no filter is
+        active (the main view's sums are then the unfiltered ones)."""
+        if not key.filters.active:
+            return None
+        return self.tel.view(window, Filters(), recent=1, top=1, overview_only=True)
 
     def _cached(self, key: ViewKey) -> _Built | None:
         """A cached build of ``key`` brought up to date, or None if it is unusable."""
@@ -144,7 +157,7 @@ class Publisher:
         t = self.tel.tables
         if hit is None or hit.calls_n > t.calls.n or hit.runs_n > t.runs.n:
             return None
-        for v in (hit.view, hit.prev):
+        for v in (hit.view, hit.prev, hit.opts):
             if v is None:
                 continue
             if t.calls.n > hit.calls_n:
@@ -152,31 +165,36 @@ class Publisher:
             if t.runs.n > hit.runs_n:
                 v.add_runs(hit.runs_n, t.runs.n)
         hit.calls_n, hit.runs_n = t.calls.n, t.runs.n
-        hit.view, hit.prev = self._reanchor(key, hit.view, hit.prev)
+        hit.view, hit.prev, hit.opts = self._reanchor(key, hit.view, hit.prev, hit.opts)
         return hit
 
-    def _reanchor(self, key: ViewKey, view: View, prev: View | None) -> tuple[View, View | None]:
+    def _reanchor(
+        self, key: ViewKey, view: View, prev: View | None, opts: View | None
+    ) -> tuple[View, View | None, View | None]:
         """Bring a relative window up to "now" by sliding it (cheap), once a minute at most."""
         if not key.relative or time.time() - view.window.now < REANCHOR_EVERY_S:
-            return view, prev
+            return view, prev, opts
         w = self.tel.window(key.spec())
         try:
             view.slide(w.since, w.until, w.now)
+            if opts is not None:
+                opts.slide(w.since, w.until, w.now)
         except ValueError:  # the clock went backwards: build it again
             view = self.tel.view(w, key.filters, recent=self.recent, top=self.top)
+            opts = self._options(key, w)
         pw = w.previous()
         if prev is not None and pw is not None:
             try:
                 prev.slide(pw.since, pw.until, w.now)
             except ValueError:  # "today" grows, so its previous period starts earlier: rebuild
                 prev = self.tel.view(pw, key.filters, recent=1, top=1, overview_only=True)
-        return view, prev
+        return view, prev, opts
 
     def _stash(self) -> None:
         if self.key is None or self.view is None:
             return
         t = self.tel.tables
-        self.cache[self.key] = _Built(self.view, self.prev, t.calls.n, t.runs.n)
+        self.cache[self.key] = _Built(self.view, self.prev, self.opts, t.calls.n, t.runs.n)
         while len(self.cache) > MAX_CACHED_VIEWS:
             self.cache.pop(next(iter(self.cache)))
 
@@ -185,7 +203,7 @@ class Publisher:
         if key != self.key:
             self._stash()
         b = b or self._fresh(key)
-        self.view, self.prev, self.key = b.view, b.prev, key
+        self.view, self.prev, self.opts, self.key = b.view, b.prev, b.opts, key
 
     def warm(self, key: ViewKey) -> bool:
         """Build ``key`` into the cache ahead of a range switch; False if nothing to do."""
@@ -197,12 +215,16 @@ class Publisher:
         return True
 
     def _render(self) -> dict[str, Any]:
-        assert self.view is not None and self.key is not None
-        out = self.view.render()
-        out["previous"] = self.prev.render_overview() if self.prev is not None else None
+        """Every snapshot section but health, in wire form (JSON mode)."""
+        v = self.view
+        assert v is not None and self.key is not None
+        out = v.render("json", dashboard_only=False)
+        if self.opts is not None:
+            out["filter_options"] = v.dump("filter_options", "json", self.opts.sums)
+        out["recent_calls"] = self.tel.recent_rows(v.recent_refs(), mode="json")
+        out["previous"] = self.prev.dump("overview", "json") if self.prev is not None else None
         out["deltas"] = deltas(out["overview"], out["previous"])
-        out["filter_options"] = self.view.render_filter_options()
-        out["today_cost"] = self.view.render_today_cost()
+        # plain strings and nulls, already as ``CircuitBreaker`` types them
         out["circuit_breakers"] = self.tel.breakers.render(
             self.tel.parser, self.key.filters.provider
         )
@@ -220,7 +242,7 @@ class Publisher:
         if key != self.key or self.view is None:
             self._build(key)
         else:
-            self.view, self.prev = self._reanchor(key, self.view, self.prev)
+            self.view, self.prev, self.opts = self._reanchor(key, self.view, self.prev, self.opts)
         sections = self._render()
         if sections != self.last:
             self.version += 1
@@ -232,7 +254,7 @@ class Publisher:
 
     def reset(self) -> None:
         """Forget the view (settings changed); the next snapshot or ingest rebuilds."""
-        self.view = self.prev = None
+        self.view = self.prev = self.opts = None
         self.cache.clear()
         self._health = None
 
@@ -261,15 +283,16 @@ class Publisher:
             self._build(self.key, reuse=False)
         else:
             assert self.view is not None
-            if res.calls[1] > res.calls[0]:
-                self.view.add_calls(*res.calls)
-                if self.prev is not None:
-                    self.prev.add_calls(*res.calls)
-            if res.runs[1] > res.runs[0]:
-                self.view.add_runs(*res.runs)
-                if self.prev is not None:
-                    self.prev.add_runs(*res.runs)
-            self.view, self.prev = self._reanchor(self.key, self.view, self.prev)
+            for v in (self.view, self.prev, self.opts):
+                if v is None:
+                    continue
+                if res.calls[1] > res.calls[0]:
+                    v.add_calls(*res.calls)
+                if res.runs[1] > res.runs[0]:
+                    v.add_runs(*res.runs)
+            self.view, self.prev, self.opts = self._reanchor(
+                self.key, self.view, self.prev, self.opts
+            )
         sections = self._render()
         changed = {k: v for k, v in sections.items() if force or self.last.get(k) != v}
         upd = self._health_only(health_changed)

@@ -401,7 +401,7 @@ class Service:
             msg = P.DidUpdateParams(
                 version=upd.version,
                 baseVersion=upd.base_version,
-                changed=P.normalize_sections(clip_sections(upd.changed)),
+                changed=clip_sections(upd.changed),  # already in wire form (Publisher._render)
             )
             self.notify(P.DID_UPDATE, msg.model_dump(mode="json"))
         if upd.health is not None:

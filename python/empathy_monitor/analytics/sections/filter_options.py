@@ -7,7 +7,10 @@ them without computing anything.
 
 from __future__ import annotations
 
-from .base import Section
+from ..sums import CallSums, Sums
+from ..window import Window
+from .base import Section, trusted
+from .context import Context, usd
 
 
 class FilterOption(Section):
@@ -21,3 +24,31 @@ class FilterOptions(Section):
     provider: list[FilterOption]
     tier: list[FilterOption]
     model: list[FilterOption]
+
+
+def _options(table: dict[str, CallSums]) -> list[FilterOption]:
+    rows = sorted(
+        ((k, a.calls, a.cost) for k, a in table.items() if a.calls), key=lambda r: (-r[2], r[0])
+    )
+    return [trusted(FilterOption, value=k, calls=n, cost=usd(c)) for k, n, c in rows]
+
+
+def render(s: Sums, w: Window, ctx: Context) -> FilterOptions:
+    """Every value with calls in ``s`` by cost, then name; workflows known only from runs last.
+
+    Give it the sums of the unfiltered view of the window (the publisher does).
+    """
+    workflows = _options(s.wf_calls)
+    seen = {o.value for o in workflows}
+    runs_only = sorted(
+        ((wf, a.cost) for wf, a in s.runs_wf.items() if a.runs and wf not in seen),
+        key=lambda r: (-r[1], r[0]),
+    )
+    workflows += [trusted(FilterOption, value=wf, calls=0, cost=usd(c)) for wf, c in runs_only]
+    return trusted(
+        FilterOptions,
+        workflow=workflows,
+        provider=_options(s.prov),
+        tier=_options(s.tier),
+        model=_options(s.model),
+    )

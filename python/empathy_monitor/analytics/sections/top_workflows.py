@@ -6,7 +6,10 @@ from typing import Literal
 
 from pydantic import Field
 
-from .base import Section
+from ..sums import Sums
+from ..window import Window
+from .base import Section, trusted
+from .context import Context, avg, usd
 
 
 class WorkflowStats(Section):
@@ -19,3 +22,39 @@ class WorkflowStats(Section):
     source: Literal["runs", "calls"] = Field(
         description="'runs' from workflow_runs.jsonl; 'calls' when only calls name the workflow"
     )
+
+
+def render(s: Sums, w: Window, ctx: Context) -> list[WorkflowStats]:
+    """From run records when there are any in the window, else from calls grouped by workflow."""
+    if s.runs_tot.runs:
+        rows = [
+            trusted(
+                WorkflowStats,
+                workflow_name=wf,
+                total_cost=usd(a.cost),
+                run_count=a.runs,
+                avg_cost=usd(a.cost / a.runs),
+                total_savings=usd(a.save),
+                avg_duration_ms=avg(a.dur, a.runs),
+                source="runs",
+            )
+            for wf, a in s.runs_wf.items()
+            if a.runs
+        ]
+    else:
+        rows = [
+            trusted(
+                WorkflowStats,
+                workflow_name=wf,
+                total_cost=usd(a.cost),
+                run_count=a.calls,
+                avg_cost=usd(a.cost / a.calls),
+                total_savings=0.0,
+                avg_duration_ms=avg(a.lat, a.lat_n),
+                source="calls",
+            )
+            for wf, a in s.wf_calls.items()
+            if a.calls
+        ]
+    rows.sort(key=lambda r: (-r.total_cost, r.workflow_name))
+    return rows[: ctx.top]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
-from ..window import RangeName
-from .base import Section
+from ..sums import Sums
+from ..window import RangeName, Window
+from .base import Section, trusted
+from .context import Context
 
 
 class WindowInfo(Section):
@@ -12,3 +14,14 @@ class WindowInfo(Section):
     until: str | None
     now: str
     timezone: str
+
+
+def render(s: Sums, w: Window, ctx: Context) -> WindowInfo:
+    return trusted(
+        WindowInfo,
+        range=w.range,
+        since=ctx.iso(w.since),
+        until=ctx.iso(w.until),
+        now=ctx.parser.to_local(w.now).isoformat(),
+        timezone=ctx.parser.name,
+    )

@@ -1,0 +1,39 @@
+"""What a section's ``render`` gets besides the sums and the window, and the number formats.
+
+Renders build their models with ``model_construct``: every value comes from our own sums with the
+declared type, so validating it again would only cost time on the live path (the protocol tests
+validate rendered sections against the models).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from ...tables import NANOS
+from ...timeparse import TimestampParser
+from ..buckets import Clock
+from ..rowcache import RowCache
+
+
+@dataclass
+class Context:
+    parser: TimestampParser
+    clock: Clock
+    rows: RowCache
+    top: int
+
+    def iso(self, epoch: float | None) -> str | None:
+        return None if epoch is None else self.parser.to_local(epoch).isoformat()
+
+
+def usd(nanos: int | float) -> float:
+    """Nanodollars to dollars, rounded to the nanodollar (removes float noise, keeps cents exact)."""
+    return round(nanos / NANOS, 9)
+
+
+def pct(part: int | float, whole: int | float) -> float:
+    return round(part / whole * 100, 4) if whole else 0.0
+
+
+def avg(total: int | float, n: int) -> float | None:
+    return round(total / n, 3) if n else None
