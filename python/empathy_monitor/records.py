@@ -10,6 +10,7 @@ reported with a precise reason.
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
@@ -64,6 +65,10 @@ class LLMCallRecord(_Record):
     error_type: str | None = None
     error_message: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
+    # Prompt-cache tokens (optional; written only when set, so older readers keep working). See
+    # ``cache_split`` for the two providers' conventions.
+    cache_read_input_tokens: int | None = None
+    cache_creation_input_tokens: int | None = None
 
     @field_validator("input_tokens", "output_tokens", "latency_ms", "retry_count", mode="before")
     @classmethod
@@ -160,6 +165,92 @@ class WorkflowRunRecord(_Record):
         return [] if v is None else v
 
 
+# Optional call keys that the 3.x readers do not know: the writer omits them when unset.
+CALL_OPTIONAL_KEYS = ("cache_read_input_tokens", "cache_creation_input_tokens")
+# Every key that may carry prompt-cache tokens, at the top level of a call or in its metadata.
+CACHE_KEYS = frozenset(
+    {
+        "cache_read_input_tokens",
+        "cache_creation_input_tokens",
+        "cache_write_input_tokens",
+        "cache_creation",
+        "cached_tokens",
+        "prompt_tokens_details",
+    }
+)
+
+
+def _count(v: Any) -> int | None:
+    """A token count: a whole number 0..MAX_TOKENS_PER_CALL (a float like 12.0 accepted)."""
+    if type(v) is float and math.isfinite(v) and v.is_integer():
+        v = int(v)
+    if type(v) is int and 0 <= v <= MAX_TOKENS_PER_CALL:
+        return v
+    return None
+
+
+def cache_split(d: Mapping[str, Any], input_tokens: int) -> tuple[int, int, int, int] | None:
+    """(uncached input, cache read, cache write 5-minute, cache write 1-hour) for one call.
+
+    Two conventions, normalised here once so nothing is charged twice:
+
+    * Anthropic: ``input_tokens`` already excludes cache reads and writes; reads are
+      ``cache_read_input_tokens``, writes ``cache_creation_input_tokens`` (also spelled
+      ``cache_write_input_tokens``), optionally split by TTL in ``cache_creation`` as
+      ``ephemeral_5m_input_tokens`` / ``ephemeral_1h_input_tokens`` (a write of unknown TTL is
+      counted as 5-minute, the default).
+    * OpenAI: the prompt tokens *include* ``cached_tokens`` (top level or in
+      ``prompt_tokens_details``), so those are moved from input to cache read.
+
+    Keys are looked for at the top level of ``d`` first, then in ``d["metadata"]``. Returns None
+    when a present value is not a believable count (the caller reports the line).
+    """
+    meta = d.get("metadata")
+    sources = (d, meta) if isinstance(meta, Mapping) else (d,)
+
+    def find(key: str) -> Any:
+        for src in sources:
+            v = src.get(key)
+            if v is not None:
+                return v
+        return None
+
+    cr = cw = cw1h = 0
+    tin = input_tokens
+    raw = find("cache_read_input_tokens")
+    if raw is not None:
+        if (cr := _count(raw)) is None:  # type: ignore[assignment]
+            return None
+    split = find("cache_creation")
+    total = find("cache_creation_input_tokens")
+    if total is None:
+        total = find("cache_write_input_tokens")
+    if isinstance(split, Mapping) and (
+        "ephemeral_5m_input_tokens" in split or "ephemeral_1h_input_tokens" in split
+    ):
+        a = _count(split.get("ephemeral_5m_input_tokens") or 0)
+        b = _count(split.get("ephemeral_1h_input_tokens") or 0)
+        if a is None or b is None:
+            return None
+        cw, cw1h = a, b
+    elif total is not None:
+        if (cw := _count(total)) is None:  # type: ignore[assignment]
+            return None
+    elif split is not None and not isinstance(split, Mapping):
+        return None
+    cached = find("cached_tokens")
+    if cached is None:
+        details = find("prompt_tokens_details")
+        if isinstance(details, Mapping):
+            cached = details.get("cached_tokens")
+    if cached is not None:
+        n = _count(cached)
+        if n is None or n > input_tokens:
+            return None
+        tin, cr = input_tokens - n, cr + n
+    return tin, cr, cw, cw1h
+
+
 def call_problems(rec: LLMCallRecord) -> dict[str, str]:
     """Values in a valid call that are not believable, by field; each is excluded from sums."""
     out: dict[str, str] = {}
@@ -167,6 +258,9 @@ def call_problems(rec: LLMCallRecord) -> dict[str, str]:
         out["estimated_cost"] = f"estimated_cost is {rec.estimated_cost}"
     elif rec.estimated_cost < 0 or rec.estimated_cost > MAX_COST_PER_CALL:
         out["estimated_cost"] = f"estimated_cost {rec.estimated_cost} out of range"
+    a = rec.actual_cost
+    if a is not None and (not math.isfinite(a) or a < 0 or a > MAX_COST_PER_CALL):
+        out["actual_cost"] = f"actual_cost {a} out of range"
     for name, hi in (
         ("input_tokens", MAX_TOKENS_PER_CALL),
         ("output_tokens", MAX_TOKENS_PER_CALL),

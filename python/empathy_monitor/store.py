@@ -27,7 +27,7 @@ try:
 except ImportError:  # pragma: no cover - Windows has no flock; append unlocked there
     fcntl = None  # type: ignore[assignment]
 
-from .records import LLMCallRecord, WorkflowRunRecord
+from .records import CALL_OPTIONAL_KEYS, LLMCallRecord, WorkflowRunRecord
 
 CALLS_FILE = "llm_calls.jsonl"
 RUNS_FILE = "workflow_runs.jsonl"
@@ -72,7 +72,11 @@ def append_line(path: Path, data: bytes) -> None:
 
 def call_dict(record: LLMCallRecord | dict[str, Any]) -> dict[str, Any]:
     rec = record if isinstance(record, LLMCallRecord) else LLMCallRecord.model_validate(record)
-    return rec.model_dump()
+    d = rec.model_dump()
+    for k in CALL_OPTIONAL_KEYS:  # cache tokens: written only when set (3.x readers refuse them)
+        if d.get(k) is None:
+            d.pop(k, None)
+    return d
 
 
 def run_dict(record: WorkflowRunRecord | dict[str, Any]) -> dict[str, Any]:

@@ -1,9 +1,11 @@
 """In-memory columnar tables of every call and run read so far.
 
-One row per record, ~45 bytes each (a million calls ≈ 45 MB): the numbers the analytics need plus
+One row per record, ~85 bytes each (a million calls ≈ 85 MB): the numbers the analytics need plus
 the record's file and byte offset, so a full record (for the activity feed or an export) is read
 back from disk on demand instead of being kept in memory. Categorical fields live in a shared
-"combo" table (a few thousand distinct tuples even at a million rows).
+"combo" table (a few thousand distinct tuples even at a million rows); high-cardinality ones (user,
+session) are interned on their own so thousands of sessions do not multiply the combos; ids that
+only need comparing (call_id, run_id) are kept as 64-bit hashes, never as strings.
 
 This module sits below ``ingest/``: a decoder fills a :class:`Chunk` (plain ``array`` columns,
 cheap to build and to send back from a worker process) and :meth:`Tables.add_chunk` appends it.
@@ -11,6 +13,7 @@ cheap to build and to send back from a worker process) and :meth:`Tables.add_chu
 
 from __future__ import annotations
 
+import zlib
 from array import array
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -20,6 +23,21 @@ import numpy as np
 import numpy.typing as npt
 
 NANOS = 1_000_000_000  # costs are kept as integer nanodollars
+NO_ACTUAL = -1  # the actual-cost column when a record has no actual_cost
+DEFAULT_SOURCE = "empathy"  # the ``source`` of records the Empathy writers wrote
+
+
+def id_hash(text: str) -> int:
+    """A stable, non-zero signed 64-bit hash of an id (CRC-32 and Adler-32 side by side).
+
+    Stable across processes and runs (unlike ``hash()``), so worker processes and the index cache
+    agree; two C-level checksums cost ~0.2 µs per id. 0 is reserved for "no id".
+    """
+    b = text.encode("utf-8", "surrogatepass")
+    h = (zlib.crc32(b) << 32) | zlib.adler32(b)
+    if h >= 1 << 63:
+        h -= 1 << 64
+    return h or 1
 
 
 class CallCombo(NamedTuple):
@@ -35,6 +53,7 @@ class CallCombo(NamedTuple):
     original_provider: str | None
     fallback_chain: tuple[str, ...]
     breaker: int  # records.BREAKER_CODE
+    source: str = DEFAULT_SOURCE  # which log the record came from (empathy, claude-code, ...)
 
 
 class RunCombo(NamedTuple):
@@ -43,6 +62,7 @@ class RunCombo(NamedTuple):
     workflow: str
     providers: tuple[str, ...]
     tiers: tuple[str, ...]
+    project: str | None = None  # attune-ai 16.x runs name their project
 
 
 @dataclass
@@ -70,7 +90,17 @@ class Chunk:
     c_fb: array[int] = field(default_factory=lambda: array("b"))
     c_combo: array[int] = field(default_factory=lambda: array("q"))
     c_off: array[int] = field(default_factory=lambda: array("q"))
+    c_actual: array[int] = field(default_factory=lambda: array("q"))  # NO_ACTUAL when absent
+    c_cr: array[int] = field(default_factory=lambda: array("q"))  # cache read tokens
+    c_cw: array[int] = field(default_factory=lambda: array("q"))  # cache write, 5-minute
+    c_cw1h: array[int] = field(default_factory=lambda: array("q"))  # cache write, 1-hour
+    c_user: array[int] = field(default_factory=lambda: array("q"))  # index into users + 1; 0 none
+    c_session: array[int] = field(default_factory=lambda: array("q"))  # into sessions + 1
+    c_idh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(call_id)
+    c_runh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(metadata.run_id)
     combos: list[CallCombo] = field(default_factory=list)
+    users: list[str] = field(default_factory=list)  # chunk-local; Tables remaps to its own ids
+    sessions: list[str] = field(default_factory=list)
     # runs
     r_ts: array[float] = field(default_factory=lambda: array("d"))
     r_end: array[float] = field(default_factory=lambda: array("d"))
@@ -81,6 +111,9 @@ class Chunk:
     r_ok: array[int] = field(default_factory=lambda: array("b"))
     r_combo: array[int] = field(default_factory=lambda: array("q"))
     r_off: array[int] = field(default_factory=lambda: array("q"))
+    r_user: array[int] = field(default_factory=lambda: array("q"))
+    r_session: array[int] = field(default_factory=lambda: array("q"))
+    r_idh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(run_id)
     run_combos: list[RunCombo] = field(default_factory=list)
     # health
     records: int = 0
@@ -103,6 +136,14 @@ CALL_COLUMNS: dict[str, type[Any]] = {
     "combo": np.int32,
     "file": np.int32,
     "off": np.int64,
+    "actual": np.int64,  # nanodollars, NO_ACTUAL when the record has none
+    "cr": np.int32,  # cache read input tokens
+    "cw": np.int32,  # cache write (5-minute) input tokens
+    "cw1h": np.int32,  # cache write (1-hour) input tokens
+    "user": np.int32,  # Tables.users id (0: none)
+    "session": np.int32,  # Tables.sessions id (0: none)
+    "idh": np.int64,  # id_hash(call_id)
+    "runh": np.int64,  # id_hash(metadata.run_id), 0: none
 }
 RUN_COLUMNS: dict[str, type[Any]] = {
     "ts": np.float64,
@@ -115,6 +156,9 @@ RUN_COLUMNS: dict[str, type[Any]] = {
     "combo": np.int32,
     "file": np.int32,
     "off": np.int64,
+    "user": np.int32,
+    "session": np.int32,
+    "idh": np.int64,  # id_hash(run_id)
 }
 _CALL_CHUNK_FIELDS = {
     "ts": "c_ts",
@@ -127,6 +171,14 @@ _CALL_CHUNK_FIELDS = {
     "fb": "c_fb",
     "combo": "c_combo",
     "off": "c_off",
+    "actual": "c_actual",
+    "cr": "c_cr",
+    "cw": "c_cw",
+    "cw1h": "c_cw1h",
+    "user": "c_user",
+    "session": "c_session",
+    "idh": "c_idh",
+    "runh": "c_runh",
 }
 _RUN_CHUNK_FIELDS = {
     "ts": "r_ts",
@@ -138,6 +190,9 @@ _RUN_CHUNK_FIELDS = {
     "ok": "r_ok",
     "combo": "r_combo",
     "off": "r_off",
+    "user": "r_user",
+    "session": "r_session",
+    "idh": "r_idh",
 }
 _NP_FROM_ARRAY = {"d": np.float64, "q": np.int64, "b": np.int8}
 
@@ -216,6 +271,18 @@ class Tables:
         self.runs = ColumnTable(RUN_COLUMNS)
         self.call_combos = Interner()
         self.run_combos = Interner()
+        # id 0 is "none" in the user and session columns
+        self.users = Interner()
+        self.sessions = Interner()
+        self.users.id(None)
+        self.sessions.id(None)
+
+    def _remap(self, interner: Interner, local: list[str]) -> npt.NDArray[np.int32]:
+        """Chunk-local ids (index + 1; 0 = none) to this table's ids."""
+        out = np.zeros(len(local) + 1, dtype=np.int32)
+        for i, v in enumerate(local):
+            out[i + 1] = interner.id(v)
+        return out
 
     def add_chunk(self, chunk: Chunk, file_id: int) -> tuple[tuple[int, int], tuple[int, int]]:
         """Append a decoded chunk; returns the (start, end) row ranges of new calls and runs."""
@@ -230,6 +297,10 @@ class Tables:
         if n:
             vals["combo"] = remap[vals["combo"]]
             vals["file"] = np.full(n, file_id, dtype=np.int32)
+            users = self._remap(self.users, chunk.users)
+            sessions = self._remap(self.sessions, chunk.sessions)
+            vals["user"] = users[vals["user"]]
+            vals["session"] = sessions[vals["session"]]
         calls = self.calls.append(vals, n)
 
         rremap = np.fromiter(
@@ -247,6 +318,10 @@ class Tables:
         if m:
             rvals["combo"] = rremap[rvals["combo"]]
             rvals["file"] = np.full(m, file_id, dtype=np.int32)
+            users = self._remap(self.users, chunk.users)
+            sessions = self._remap(self.sessions, chunk.sessions)
+            rvals["user"] = users[rvals["user"]]
+            rvals["session"] = sessions[rvals["session"]]
         runs = self.runs.append(rvals, m)
         return calls, runs
 

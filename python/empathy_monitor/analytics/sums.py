@@ -176,7 +176,15 @@ class Sums:
 
     def fold_call(self, c: CallCombo, d: CallSums) -> None:
         """Add the sums ``d`` of calls that share the combo ``c`` to every table they belong to."""
-        prov, tier, model, wf, _step, _task, etype, oprov, chain, _cb = c
+        prov, tier, model, wf, etype, oprov, chain = (
+            c.provider,
+            c.tier,
+            c.model,
+            c.workflow,
+            c.error_type,
+            c.original_provider,
+            c.fallback_chain,
+        )
         _add_to(self.prov, prov, d)
         _add_to(self.tier, tier, d)
         _add_to(self.model, model, d)

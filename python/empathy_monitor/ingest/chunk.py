@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any, Literal
 
-from ..tables import NANOS, CallCombo, Chunk, Problem, RunCombo
+from ..tables import NANOS, NO_ACTUAL, CallCombo, Chunk, Problem, RunCombo
 
 MAX_REPORTED_PROBLEMS = 20
 RecordKind = Literal["call", "run"]  # what a format says one decoded record is
@@ -28,6 +28,29 @@ class ChunkWriter:
         # Keyed by plain tuples too: a fast path looks a combo up before building a CallCombo.
         self.combo_ids: dict[tuple[Any, ...], int] = {}
         self.run_combo_ids: dict[tuple[Any, ...], int] = {}
+        # chunk-local ids of users and sessions: index in chunk.users/sessions + 1 (0 = none)
+        self.user_ids: dict[str, int] = {}
+        self.session_ids: dict[str, int] = {}
+
+    def user(self, name: str | None) -> int:
+        """The chunk-local id of a user (0 for none)."""
+        if name is None:
+            return 0
+        i = self.user_ids.get(name)
+        if i is None:
+            self.chunk.users.append(name)
+            i = self.user_ids[name] = len(self.chunk.users)
+        return i
+
+    def session(self, name: str | None) -> int:
+        """The chunk-local id of a session (0 for none)."""
+        if name is None:
+            return 0
+        i = self.session_ids.get(name)
+        if i is None:
+            self.chunk.sessions.append(name)
+            i = self.session_ids[name] = len(self.chunk.sessions)
+        return i
 
     def add_combo(self, key: tuple[Any, ...]) -> int:
         """Intern a new call combo (``key`` in :class:`CallCombo` order); returns its id."""
@@ -60,9 +83,24 @@ class ChunkWriter:
         fb: bool,
         cid: int,
         off: int,
+        actual: int = NO_ACTUAL,
+        cache: tuple[int, int, int] = (0, 0, 0),
+        user: int = 0,
+        session: int = 0,
+        idh: int = 0,
+        runh: int = 0,
     ) -> None:
-        """One call row (``cost`` in nanodollars, ``lat`` -1 when unusable); counts a record."""
+        """One call row (``cost``/``actual`` in nanodollars, ``lat`` -1 when unusable; ``cache``
+        is (read, write 5m, write 1h) tokens; ``user``/``session`` chunk-local ids); counts it."""
         c = self.chunk
+        c.c_actual.append(actual)
+        c.c_cr.append(cache[0])
+        c.c_cw.append(cache[1])
+        c.c_cw1h.append(cache[2])
+        c.c_user.append(user)
+        c.c_session.append(session)
+        c.c_idh.append(idh)
+        c.c_runh.append(runh)
         c.c_ts.append(ts)
         c.c_cost.append(cost)
         c.c_in.append(tin)
@@ -86,9 +124,15 @@ class ChunkWriter:
         ok: bool,
         rid: int,
         off: int,
+        user: int = 0,
+        session: int = 0,
+        idh: int = 0,
     ) -> None:
         """One run row (money in nanodollars, ``end`` NaN when not completed); counts a record."""
         c = self.chunk
+        c.r_user.append(user)
+        c.r_session.append(session)
+        c.r_idh.append(idh)
         c.r_ts.append(ts)
         c.r_end.append(end)
         c.r_cost.append(cost)

@@ -22,7 +22,7 @@ from ..tables import CallCombo, Problem, RunCombo
 from .tailer import FileState, TelemetryReader
 
 log = logging.getLogger(__name__)
-VERSION = 1
+VERSION = 2  # 2: cache/actual/user/session/id-hash columns, source and project in combos
 
 
 def cache_dir() -> Path:
@@ -50,7 +50,11 @@ def save(reader: TelemetryReader, path: Path) -> None:
         "calls": t.calls.n,
         "runs": t.runs.n,
         "call_combos": [_combo_json(c) for c in t.call_combos.items],
-        "run_combos": [[c.workflow, list(c.providers), list(c.tiers)] for c in t.run_combos.items],
+        "run_combos": [
+            [c.workflow, list(c.providers), list(c.tiers), c.project] for c in t.run_combos.items
+        ],
+        "users": t.users.items[1:],
+        "sessions": t.sessions.items[1:],
         "files": [_file_json(fs) for fs in reader.files.values()],
     }
     arrays: dict[str, Any] = {f"calls_{k}": t.calls.col(k) for k in t.calls.schema}
@@ -81,7 +85,9 @@ def load(reader: TelemetryReader, path: Path) -> bool:
             return False
         files = [_file_from(d) for d in meta["files"]]
         call_combos = [_combo_from(c) for c in meta["call_combos"]]
-        run_combos = [RunCombo(c[0], tuple(c[1]), tuple(c[2])) for c in meta["run_combos"]]
+        run_combos = [RunCombo(c[0], tuple(c[1]), tuple(c[2]), c[3]) for c in meta["run_combos"]]
+        users = [str(u) for u in meta["users"]]
+        sessions = [str(x) for x in meta["sessions"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
         log.warning("ignoring the index cache %s: %s", path, exc)
         return False
@@ -90,6 +96,10 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         t.call_combos.id(c)
     for rc in run_combos:
         t.run_combos.id(rc)
+    for u in users:
+        t.users.id(u)
+    for x in sessions:
+        t.sessions.id(x)
     t.calls.append(calls, n_calls)
     t.runs.append(runs, n_runs)
     for fs in files:
@@ -107,8 +117,10 @@ def _combo_json(c: CallCombo) -> list[Any]:
 
 
 def _combo_from(c: list[Any]) -> CallCombo:
-    prov, tier, model, wf, step, task, etype, oprov, chain, breaker = c
-    return CallCombo(prov, tier, model, wf, step, task, etype, oprov, tuple(chain), int(breaker))
+    prov, tier, model, wf, step, task, etype, oprov, chain, breaker, source = c
+    return CallCombo(
+        prov, tier, model, wf, step, task, etype, oprov, tuple(chain), int(breaker), str(source)
+    )
 
 
 def _file_json(fs: FileState) -> dict[str, Any]:

@@ -13,8 +13,8 @@ from typing import Any
 from telemetry_fixtures import call, write_lines
 
 from empathy_monitor.analytics import Filters, WindowSpec
-from empathy_monitor.telemetry import Telemetry
 from empathy_monitor.sidecar.publisher import Publisher, ViewKey
+from empathy_monitor.telemetry import Telemetry
 
 NOW = "2026-11-20T12:00:00"
 

@@ -65,8 +65,9 @@ def test_call_defaults_come_from_the_model() -> None:
 
 def test_combo_has_named_fields_and_stays_a_tuple() -> None:
     c = CallCombo("p", "t", "m", None, None, "unknown", None, None, (), 2)
+    assert c.source == "empathy"
     assert c.provider == c[0] == "p" and c.breaker == c[9] == 2
-    assert c == ("p", "t", "m", None, None, "unknown", None, None, (), 2)
+    assert c == ("p", "t", "m", None, None, "unknown", None, None, (), 2, "empathy")
     assert hash(c) == hash(tuple(c))
 
 

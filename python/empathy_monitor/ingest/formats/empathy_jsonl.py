@@ -28,6 +28,7 @@ from pydantic import ValidationError
 from ...records import (
     BREAKER_CODE,
     BREAKER_STATES,
+    CACHE_KEYS,
     CALL_DEFAULTS,
     MAX_COST_PER_CALL,
     MAX_LATENCY_MS,
@@ -35,11 +36,12 @@ from ...records import (
     MAX_TOKENS_PER_CALL,
     LLMCallRecord,
     WorkflowRunRecord,
+    cache_split,
     call_problems,
     run_problems,
 )
 from ...store import CALLS_FILE, RUNS_FILE
-from ...tables import NANOS, CallCombo, Chunk, RunCombo
+from ...tables import DEFAULT_SOURCE, NANOS, NO_ACTUAL, CallCombo, Chunk, RunCombo, id_hash
 from ...timeparse import TimestampParser
 from ...validation import describe, shorten
 from ...workspace import ARCHIVE, is_cleared
@@ -103,9 +105,10 @@ def _str_or_none(v: Any) -> bool:
 
 
 def _valid_call_combo(c: tuple[Any, ...]) -> bool:
-    prov, tier, model, wf, step, task, etype, oprov, chain, _cb = c
+    prov, tier, model, wf, step, task, etype, oprov, chain, _cb, source = c
     return (
-        type(prov) is str
+        type(source) is str
+        and type(prov) is str
         and type(tier) is str
         and type(model) is str
         and _str_or_none(wf)
@@ -148,6 +151,19 @@ class Decoder:
         a_out, a_lat, a_retry = chunk.c_out.append, chunk.c_lat.append, chunk.c_retry.append
         a_ok, a_fb = chunk.c_ok.append, chunk.c_fb.append
         a_combo, a_off = chunk.c_combo.append, chunk.c_off.append
+        a_actual, a_cr, a_cw, a_cw1h = (
+            chunk.c_actual.append,
+            chunk.c_cr.append,
+            chunk.c_cw.append,
+            chunk.c_cw1h.append,
+        )
+        a_user, a_session = chunk.c_user.append, chunk.c_session.append
+        a_idh, a_runh = chunk.c_idh.append, chunk.c_runh.append
+        user_ids, session_ids = self.out.user_ids, self.out.session_ids
+        new_user, new_session = self.out.user, self.out.session
+        cache_keys = CACHE_KEYS
+        hash_id = id_hash
+        default_source = DEFAULT_SOURCE
         max_tok, max_lat, max_retry, max_cost = (
             MAX_TOKENS_PER_CALL,
             MAX_LATENCY_MS,
@@ -195,6 +211,7 @@ class Decoder:
                     g("error_message"),
                     g("original_model"),
                 )
+                act = g("actual_cost")
                 if (
                     type(tin) is int
                     and type(tout) is int
@@ -214,7 +231,20 @@ class Decoder:
                     and (x2 is None or type(x2) is str)
                     and (x3 is None or type(x3) is str)
                     and (x4 is None or type(x4) is str)
+                    and (
+                        act is None
+                        or ((type(act) is float or type(act) is int) and 0.0 <= act <= max_cost)
+                    )
                 ):
+                    # Prompt-cache tokens are rare in old files: look only when a key is there.
+                    if d.keys().isdisjoint(cache_keys) and (
+                        not meta or meta.keys().isdisjoint(cache_keys)
+                    ):
+                        split: tuple[int, int, int, int] | None = (tin, 0, 0, 0)
+                    else:
+                        split = cache_split(d, tin)
+                    src = meta.get("source", default_source) if meta else default_source
+                    run_ref = meta.get("run_id") if meta else None
                     chain = g("fallback_chain")
                     try:
                         ts = epoch(d["timestamp"])
@@ -229,8 +259,9 @@ class Decoder:
                             g("original_provider"),
                             tuple(chain) if chain else (),
                             breaker[g("circuit_breaker_state")],
+                            src,
                         )
-                        cid = combo_ids.get(key)
+                        cid = combo_ids.get(key) if split is not None else -1
                     except (KeyError, TypeError, ValueError, IndexError):
                         cid = -1  # bad timestamp / unhashable value: let validation explain
                     if cid is None:
@@ -239,9 +270,18 @@ class Decoder:
                         else:
                             cid = -1
                     if cid >= 0:
+                        assert split is not None
                         a_ts(ts)
                         a_cost(round(cost * NANOS))
-                        a_in(tin)
+                        a_in(split[0])
+                        a_cr(split[1])
+                        a_cw(split[2])
+                        a_cw1h(split[3])
+                        a_actual(NO_ACTUAL if act is None else round(act * NANOS))
+                        a_user(0 if x1 is None else (user_ids.get(x1) or new_user(x1)))
+                        a_session(0 if x2 is None else (session_ids.get(x2) or new_session(x2)))
+                        a_idh(hash_id(d[call_key]))
+                        a_runh(hash_id(run_ref) if type(run_ref) is str else 0)
                         a_out(tout)
                         a_lat(lat)
                         a_retry(rc)
@@ -327,6 +367,19 @@ class Decoder:
         problems = call_problems(rec)
         cost = 0.0 if "estimated_cost" in problems else rec.estimated_cost
         tin = 0 if "input_tokens" in problems else rec.input_tokens
+        split = cache_split(d, tin)
+        if split is None:
+            problems["cache"] = "prompt-cache token counts are not believable"
+            split = (tin, 0, 0, 0)
+        tin = split[0]
+        actual = (
+            NO_ACTUAL
+            if rec.actual_cost is None or "actual_cost" in problems
+            else nanos(rec.actual_cost)
+        )
+        meta = rec.metadata
+        source = meta.get("source")
+        run_ref = meta.get("run_id")
         tout = 0 if "output_tokens" in problems else rec.output_tokens
         lat = -1 if "latency_ms" in problems else rec.latency_ms  # -1: no usable latency
         rc = 0 if "retry_count" in problems else rec.retry_count
@@ -342,10 +395,26 @@ class Decoder:
                 rec.original_provider,
                 tuple(rec.fallback_chain),
                 BREAKER_CODE.get(rec.circuit_breaker_state, 0),
+                source if isinstance(source, str) else DEFAULT_SOURCE,
             )
         )
         self.out.append_call(
-            ts, nanos(cost), tin, tout, lat, rc, rec.success, rec.fallback_used, cid, off
+            ts,
+            nanos(cost),
+            tin,
+            tout,
+            lat,
+            rc,
+            rec.success,
+            rec.fallback_used,
+            cid,
+            off,
+            actual=actual,
+            cache=split[1:],
+            user=self.out.user(rec.user_id),
+            session=self.out.session(rec.session_id),
+            idh=id_hash(rec.call_id),
+            runh=id_hash(run_ref) if isinstance(run_ref, str) else 0,
         )
         if rec.circuit_breaker_state not in (None, *BREAKER_STATES, "half_open"):
             problems["circuit_breaker_state"] = (
@@ -365,7 +434,12 @@ class Decoder:
             return
         problems = run_problems(rec)
         rid = self.out.run_combo_id(
-            RunCombo(rec.workflow_name, tuple(rec.providers_used), tuple(rec.tiers_used))
+            RunCombo(
+                rec.workflow_name,
+                tuple(rec.providers_used),
+                tuple(rec.tiers_used),
+                rec.project,
+            )
         )
         self.out.append_run(
             ts,
@@ -377,6 +451,9 @@ class Decoder:
             rec.success,
             rid,
             off,
+            user=self.out.user(rec.user_id),
+            session=self.out.session(rec.session_id),
+            idh=id_hash(rec.run_id),
         )
         self.out.flag(line_no, problems)
 
