@@ -52,6 +52,18 @@ import {
 
 export type ConnectionState = 'starting' | 'ready' | 'reconnecting' | 'error';
 
+/** The extension's set-up state (extension/src/setup/state.ts): rendered as given. */
+export type SetupKind = 'noPython' | 'pythonTooOld' | 'packageMissing' | 'installing' | 'failed' | 'cancelled' | 'sidecarTooOld';
+export type SetupAction = 'createEnv' | 'retry' | 'cancel' | 'chooseInterpreter' | 'openSettings' | 'showLogs';
+export interface SetupView {
+  kind: SetupKind;
+  title: string;
+  message: string;
+  detail?: string;
+  progress?: string;
+  actions: { action: SetupAction; label: string }[];
+}
+
 export type IncomingMessage =
   | { type: 'snapshot'; snapshot: Snapshot }
   | { type: 'update'; update: SnapshotUpdate }
@@ -64,7 +76,8 @@ export type IncomingMessage =
   | { type: 'alerts'; alerts: AlertsStatus }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
-  | { type: 'refreshed'; durationMs: number; records: number };
+  | { type: 'refreshed'; durationMs: number; records: number }
+  | { type: 'setup'; setup: SetupView | null };
 
 export type OutgoingMessage =
   | { type: 'ready' }
@@ -82,7 +95,8 @@ export type OutgoingMessage =
   | { type: 'refreshAll' }
   | { type: 'openSettings' }
   | { type: 'openAlertsConfig' }
-  | { type: 'testAlert'; rule: string };
+  | { type: 'testAlert'; rule: string }
+  | { type: 'setupAction'; action: SetupAction };
 
 // ---- shape guards ---------------------------------------------------------------------------
 
@@ -315,6 +329,17 @@ export const isSnapshotUpdate: Guard<SnapshotUpdate> = (v): v is SnapshotUpdate 
   return valid || failAt('changed');
 };
 
+const isSetupAction: Guard<SetupAction> = literal('createEnv', 'retry', 'cancel', 'chooseInterpreter', 'openSettings', 'showLogs');
+
+export const isSetupView: Guard<SetupView> = obj<SetupView>({
+  kind: literal('noPython', 'pythonTooOld', 'packageMissing', 'installing', 'failed', 'cancelled', 'sidecarTooOld'),
+  title: str,
+  message: str,
+  detail: optional(str),
+  progress: optional(str),
+  actions: arr(obj({ action: isSetupAction, label: str })),
+});
+
 const MESSAGE_GUARDS: { [K in IncomingMessage['type']]: Guard<Extract<IncomingMessage, { type: K }>> } = {
   snapshot: obj({ type: literal('snapshot'), snapshot: isSnapshot }),
   update: obj({ type: literal('update'), update: isSnapshotUpdate }),
@@ -332,6 +357,7 @@ const MESSAGE_GUARDS: { [K in IncomingMessage['type']]: Guard<Extract<IncomingMe
   historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
   historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: num }),
+  setup: obj({ type: literal('setup'), setup: nullable(isSetupView) }),
 };
 
 export const isIncomingMessage: Guard<IncomingMessage> = (v): v is IncomingMessage => {

@@ -13,6 +13,7 @@ import {
   type Snapshot,
   type SnapshotUpdate,
 } from '../protocol';
+import { SETUP_ACTIONS, type SetupAction, type SetupView } from '../setup/state';
 
 export type PanelStatus = 'starting' | 'ready' | 'reconnecting' | 'error';
 
@@ -28,7 +29,9 @@ export type ExtensionMessage =
   | { type: 'alerts'; alerts: AlertsStatus }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
-  | { type: 'refreshed'; durationMs: number; records: number };
+  | { type: 'refreshed'; durationMs: number; records: number }
+  /** The set-up state (setup/state.ts); null once the sidecar's interpreter is fine. */
+  | { type: 'setup'; setup: SetupView | null };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -45,7 +48,9 @@ export type WebviewMessage =
   | { type: 'refreshAll' }
   | { type: 'openSettings' }
   | { type: 'openAlertsConfig' }
-  | { type: 'testAlert'; rule: string };
+  | { type: 'testAlert'; rule: string }
+  /** A button of the set-up state. */
+  | { type: 'setupAction'; action: SetupAction };
 
 const MAX_STRING = 4096;
 export const MAX_PAGE = 1000;
@@ -99,6 +104,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'undoClearHistory':
       if (!isStr(raw.archiveDir) || raw.archiveDir.length === 0) return undefined;
       return { type: 'undoClearHistory', archiveDir: raw.archiveDir };
+    case 'setupAction':
+      if (!(SETUP_ACTIONS as readonly unknown[]).includes(raw.action)) return undefined;
+      return { type: 'setupAction', action: raw.action as SetupAction };
     case 'testAlert':
       if (!isStr(raw.rule) || raw.rule.length === 0) return undefined;
       return { type: 'testAlert', rule: raw.rule };
