@@ -165,7 +165,8 @@ export class SetupController implements vscode.Disposable {
     const file = picked?.[0]?.fsPath;
     if (!file) return;
     // A settings change restarts the sidecar (RESTART_KEYS), which resolves the new interpreter.
-    await vscode.workspace.getConfiguration('empathy').update('pythonPath', file, vscode.ConfigurationTarget.Global);
+    // `true`: the user (global) settings, so every workspace uses it.
+    await vscode.workspace.getConfiguration('empathy').update('pythonPath', file, true);
   }
 
   /** Runs the install, or joins the one that runs; a second window waits for the first. */
