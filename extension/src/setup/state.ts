@@ -59,7 +59,7 @@ function where(c: Candidate): string {
     case 'private-env':
       return "the extension's private environment";
     default:
-      return 'the default python3';
+      return 'found on the PATH';
   }
 }
 
