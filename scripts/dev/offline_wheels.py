@@ -52,7 +52,7 @@ TARGETS: dict[str, tuple[list[str], str, str, str]] = {
 
 def marker_env(python: str, target: str) -> dict[str, str]:
     _, sys_platform, system, machine = TARGETS[target]
-    env = dict(default_environment())
+    env: dict[str, str] = {k: str(v) for k, v in default_environment().items()}
     env.update(
         python_version=python,
         python_full_version=f"{python}.0",
