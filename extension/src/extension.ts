@@ -7,6 +7,7 @@ import { exportCsv, generateDemo, guarded, registerCommands, type CommandDeps } 
 import { createLog, log } from './common/log';
 import { notify } from './common/plainText';
 import { resolvePython } from './common/pythonSetup';
+import { SetupController } from './setup/controller';
 import { initialRange, initializationOptions, readSettings, RESTART_KEYS } from './common/settings';
 import { History } from './history';
 import { TelemetryModel } from './model';
@@ -40,14 +41,15 @@ export function activate(context: vscode.ExtensionContext): void {
   try {
     const channel = createLog();
     context.subscriptions.push(channel);
+    const setupDeps = {
+      context,
+      pythonPath: () => readSettings().pythonPath,
+      onEnvironmentReady: () => void sc.restart('private environment ready', 0),
+    };
+    const setup = new SetupController(setupDeps);
     const sc = new Sidecar({
       channel,
-      resolvePython: () =>
-        resolvePython({
-          context,
-          pythonPath: () => readSettings().pythonPath,
-          onEnvironmentReady: () => void sc.restart('private environment created', 0),
-        }),
+      resolvePython: () => resolvePython(setupDeps, setup),
       // Alert actions from the workspace's alerts.yaml run only in a trusted workspace.
       initializationOptions: () => {
         const options = initializationOptions(readSettings(), vscode.workspace.isTrusted);
@@ -84,6 +86,7 @@ export function activate(context: vscode.ExtensionContext): void {
       model,
       sidecar: sc,
       ensureStarted,
+      setup,
       exportCsv: () => exportCsv(commandDeps),
       generateDemo: () => generateDemo(commandDeps),
       clearHistory: () => history.clear(),
@@ -100,9 +103,13 @@ export function activate(context: vscode.ExtensionContext): void {
         void showFiredAlert(a).catch((err: unknown) => log.error('alert notification', err));
       }),
       sc.onStatus((s) => {
-        if (s.state === 'ready') void model.refresh();
+        if (s.state === 'ready') {
+          void model.refresh();
+          void setup.checkServer(sc.serverInfo);
+        }
       }),
-      createStatusBar(model, sc),
+      setup,
+      createStatusBar(model, sc, setup),
       registerPanelSerializer(panelDeps),
       registerCommands(commandDeps),
       registerAlertCommands(alertsDeps, guarded),

@@ -1,17 +1,31 @@
 /** The status-bar item: today's cost; opens the panel, or the logs when the sidecar is down. */
 import * as vscode from 'vscode';
 import { todaysCost, type TelemetryModel } from './model';
+import type { SetupController } from './setup/controller';
 import type { Sidecar } from './sidecar/client';
 
 export function formatCost(cost: number): string {
   return cost >= 100 ? `$${cost.toFixed(0)}` : `$${cost.toFixed(2)}`;
 }
 
-export function createStatusBar(model: TelemetryModel, sidecar: Sidecar): vscode.Disposable {
+export function createStatusBar(
+  model: TelemetryModel,
+  sidecar: Sidecar,
+  setup?: Pick<SetupController, 'state' | 'onState'>,
+): vscode.Disposable {
   const item = vscode.window.createStatusBarItem('empathy.todayCost', vscode.StatusBarAlignment.Right, 100);
   item.name = 'Empathy Telemetry';
   const render = (): void => {
     const state = sidecar.status.state;
+    const set = setup?.state;
+    if (set) {
+      // The panel shows the set-up state and its buttons.
+      item.text = set.kind === 'installing' ? '$(sync~spin) Setting up…' : '$(warning) Empathy';
+      item.tooltip = `Empathy Telemetry: ${set.kind === 'installing' ? (set.progress ?? set.message) : set.message}`;
+      item.command = 'empathy.openPanel';
+      item.show();
+      return;
+    }
     if (state === 'error') {
       item.text = '$(warning) Empathy';
       item.tooltip = sidecar.status.message ?? 'Empathy Telemetry: the sidecar is not running';
@@ -34,5 +48,6 @@ export function createStatusBar(model: TelemetryModel, sidecar: Sidecar): vscode
     model.onSnapshot(render),
     model.onUpdate(render),
     sidecar.onStatus(render),
+    setup?.onState(render) ?? { dispose: () => undefined },
   );
 }

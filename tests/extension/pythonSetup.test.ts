@@ -81,7 +81,9 @@ describe('resolvePython without empathy_monitor', () => {
     await resolvePython({ context, pythonPath: () => '/usr/bin/python3', onEnvironmentReady: ready });
     await vi.waitFor(() =>
       expect(window.showErrorMessage).toHaveBeenCalledWith(
-        expect.stringContaining('Empathy Telemetry: creating the Python environment failed: Error: python3 -m venv exited with 1'),
+        // Issue 19: the failure names its cause and offers Retry (it used to say "Error: … exited with 1").
+        expect.stringContaining('Empathy Telemetry: set-up failed. python3 -m venv failed'),
+        'Retry',
         'Show Logs',
       ),
     );

@@ -26,6 +26,7 @@ import { HealthStrip } from './components/HealthStrip';
 import { AlertsStrip } from './components/AlertsStrip';
 import { EmptyState } from './components/EmptyState';
 import { StatusBanner } from './components/StatusBanner';
+import { SetupCard } from './components/SetupCard';
 import { Skeleton } from './components/Skeleton';
 import {
   CostOverTimeChart,
@@ -135,7 +136,8 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
 
   const banner = (
     <StatusBanner
-      connection={state.connection}
+      // While a set-up state is shown it says what is wrong; "the sidecar stopped" would not be true.
+      connection={state.setup ? { state: 'ready' } : state.connection}
       notice={state.notice}
       hasSnapshot={snapshot !== null}
       onDismiss={() => dispatch({ type: 'dismissNotice' })}
@@ -143,12 +145,15 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
       onUndo={undoClear}
     />
   );
+  const setupCard = state.setup && <SetupCard setup={state.setup} onAction={(action) => post({ type: 'setupAction', action })} />;
 
   if (!snapshot) {
     return (
       <main className="app">
         {banner}
-        {state.connection.state === 'error' ? (
+        {setupCard ? (
+          setupCard
+        ) : state.connection.state === 'error' ? (
           <section className="panel error-state">
             <h2>Telemetry is unavailable</h2>
             <p>{state.connection.message ?? 'The sidecar could not be started.'}</p>
@@ -176,6 +181,7 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
     <ThemeProvider>
       <main className="app">
         {banner}
+        {setupCard}
         <Toolbar
           range={ui.range}
           onRange={setRange}

@@ -3,7 +3,7 @@
  * `WebviewMessage`) are declared once, in the shared protocol (`@protocol`); a webview is untrusted
  * input, so everything that arrives from it is checked and sanitised here before anything acts on it.
  */
-import { FILTER_KEYS, isRange, type Filters, type WebviewMessage } from '@protocol';
+import { FILTER_KEYS, SETUP_ACTIONS, isRange, type Filters, type SetupAction, type WebviewMessage } from '@protocol';
 
 const MAX_STRING = 4096;
 export const MAX_PAGE = 1000;
@@ -54,6 +54,9 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'undoClearHistory':
       if (!isStr(raw.archiveDir) || raw.archiveDir.length === 0) return undefined;
       return { type: 'undoClearHistory', archiveDir: raw.archiveDir };
+    case 'setupAction':
+      if (!(SETUP_ACTIONS as readonly unknown[]).includes(raw.action)) return undefined;
+      return { type: 'setupAction', action: raw.action as SetupAction };
     case 'testAlert':
       if (!isStr(raw.rule) || raw.rule.length === 0) return undefined;
       return { type: 'testAlert', rule: raw.rule };

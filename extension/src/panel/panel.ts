@@ -17,6 +17,7 @@ import {
   type TestAlertResult,
   type UndoClearHistoryResult,
 } from '@protocol';
+import type { SetupController } from '../setup/controller';
 import type { Sidecar, SidecarStatus } from '../sidecar/client';
 import { renderHtml } from './html';
 import { parseFilters, parseWebviewMessage } from './messages';
@@ -41,6 +42,8 @@ export interface PanelDeps {
   openAlertsConfig(): Promise<void>;
   /** Starts the sidecar if it is not running yet (the panel is what makes it run). */
   ensureStarted(): void;
+  /** The set-up state the panel shows and acts on (absent in tests that do not need it). */
+  setup?: Pick<SetupController, 'state' | 'onState' | 'act'>;
 }
 
 export function panelStatus(s: SidecarStatus): { state: ConnectionState; message?: string } {
@@ -105,6 +108,8 @@ export class TelemetryPanel implements vscode.Disposable {
       sidecar.onHealth((health) => this.post({ type: 'health', health })),
       sidecar.onAlertsChanged((alerts) => this.post({ type: 'alerts', alerts })),
     );
+    const setup = deps.setup;
+    if (setup) this.disposables.push(setup.onState((s) => this.post({ type: 'setup', setup: s ?? null })));
   }
 
   post(msg: ExtensionMessage): void {
@@ -130,6 +135,7 @@ export class TelemetryPanel implements vscode.Disposable {
     switch (msg.type) {
       case 'ready':
         this.post({ type: 'status', ...panelStatus(sidecar.status) });
+        if (this.deps.setup) this.post({ type: 'setup', setup: this.deps.setup.state ?? null });
         this.post({ type: 'uiState', range: model.view.range, filters: model.view.filters });
         if (model.snapshot) this.post({ type: 'snapshot', snapshot: model.snapshot });
         else if (sidecar.status.state === 'ready') await model.refresh();
@@ -186,6 +192,9 @@ export class TelemetryPanel implements vscode.Disposable {
         return;
       case 'openAlertsConfig':
         await this.deps.openAlertsConfig();
+        return;
+      case 'setupAction':
+        await this.deps.setup?.act(msg.action);
         return;
       case 'testAlert': {
         const res = await this.deps.testAlert(msg.rule);

@@ -72,6 +72,11 @@ export class Sidecar implements vscode.Disposable, Requester {
 
   constructor(private readonly deps: SidecarDeps) {}
 
+  /** What the running sidecar reported in its `initialize` result (name and version). */
+  get serverInfo(): { name: string; version?: string } | undefined {
+    return this.client?.initializeResult?.serverInfo;
+  }
+
   /** Schedules a restart after `delayMs`; calls within the delay collapse into one. */
   restart(reason: string, delayMs = 300): Promise<void> {
     log.info(`sidecar restart requested: ${reason}`);

@@ -13,4 +13,5 @@
 export * from './protocol.generated';
 export * from './guards.generated';
 export * from './messages';
+export * from './setup';
 export { isRecordObject, type Guard } from './guard';

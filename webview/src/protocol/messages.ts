@@ -6,7 +6,8 @@
  * `WebviewMessage` goes webview -> extension, whose own parser (extension/src/panel/messages.ts)
  * sanitises it because a webview is untrusted input.
  */
-import { arr, failAt, int, isRecordObject, lastFailurePath, literal, num, obj, optional, resetFailurePath, str, type Guard } from './guard';
+import { arr, failAt, int, isRecordObject, lastFailurePath, literal, nullable, num, obj, optional, resetFailurePath, str, type Guard } from './guard';
+import { isSetupView, type SetupAction, type SetupView } from './setup';
 import {
   ActivityResultFields,
   isAlertsStatus,
@@ -53,7 +54,9 @@ export type ExtensionMessage =
   | { type: 'alerts'; alerts: AlertsStatus }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
-  | { type: 'refreshed'; durationMs: number; records: number };
+  | { type: 'refreshed'; durationMs: number; records: number }
+  /** The set-up state (protocol/setup.ts); null once the sidecar's interpreter is fine. */
+  | { type: 'setup'; setup: SetupView | null };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -71,7 +74,9 @@ export type WebviewMessage =
   | { type: 'refreshAll' }
   | { type: 'openSettings' }
   | { type: 'openAlertsConfig' }
-  | { type: 'testAlert'; rule: string };
+  | { type: 'testAlert'; rule: string }
+  /** A button of the set-up state. */
+  | { type: 'setupAction'; action: SetupAction };
 
 const SECTION_GUARDS = Object.entries(SnapshotFields).filter(([key]) => key !== 'version') as [string, Guard<unknown>][];
 
@@ -102,6 +107,7 @@ const MESSAGE_GUARDS: { [K in ExtensionMessage['type']]: Guard<Extract<Extension
   historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
   historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: int }),
+  setup: obj({ type: literal('setup'), setup: nullable(isSetupView) }),
 };
 
 export const isExtensionMessage: Guard<ExtensionMessage> = (v): v is ExtensionMessage => {

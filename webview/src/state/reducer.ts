@@ -4,7 +4,7 @@
  * Pure: no IO, no posting. Side effects the reducer asks for (a `refresh` after a stale update) are
  * exposed as counters that App turns into messages, so every transition is unit-testable.
  */
-import type { ConnectionState, ExtensionMessage } from '../protocol';
+import type { ConnectionState, ExtensionMessage, SetupView } from '../protocol';
 import { isFilters, isRange } from '../protocol';
 import type { AlertsStatus, CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
 import { isRecordObject } from '../protocol';
@@ -56,6 +56,8 @@ export interface PanelState {
   lastCleared: { archiveDir: string; moved: string[] } | null;
   /** True between pressing Refresh and its `refreshed` answer. */
   refreshing: boolean;
+  /** The extension's set-up state while the sidecar cannot run (or needs a fix). */
+  setup: SetupView | null;
 }
 
 export type Action =
@@ -85,6 +87,7 @@ export function initialState(ui: UiState = DEFAULT_UI): PanelState {
     alerts: null,
     lastCleared: null,
     refreshing: false,
+    setup: null,
   };
 }
 
@@ -214,6 +217,8 @@ export function reducer(state: PanelState, action: Action): PanelState {
       };
     case 'health':
       return { ...state, health: action.health };
+    case 'setup':
+      return { ...state, setup: action.setup };
     case 'exported':
       return {
         ...state,
