@@ -8,6 +8,8 @@ from zoneinfo import ZoneInfo
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from empathy_monitor.budgets.forecast import (
     NANO,
@@ -166,3 +168,53 @@ def test_burn_rates_sum_the_last_hour_day_and_week() -> None:
     assert (b.last_hour_nd, b.last_24h_nd, b.last_7d_nd) == (3 * NANO, 7 * NANO, 15 * NANO)
     assert b.per_hour_usd == 3.0 and b.per_day_usd_24h == 7.0
     assert b.per_day_usd_7d == pytest.approx(15.0 / 7)
+
+
+def test_missing_days_are_zero_spend_days() -> None:
+    values = [10.0] * 30 + [0.0] * 3 + [10.0] * 27
+    starts, spend = _days(values)
+    keep = spend > 0  # the same history without the zero rows
+    bounds = (T0 + 50 * DAY, T0 + 80 * DAY)
+    spent = int(spend[50:60].sum())
+    now = float(T0 + 60 * DAY)
+    full = forecast_period(starts, spend, spent, bounds, now, UTC)
+    sparse = forecast_period(starts[keep], spend[keep], spent, bounds, now, UTC)
+    assert full == sparse
+
+
+@settings(derandomize=True, max_examples=120, deadline=None)
+@given(
+    seed=st.integers(0, 10_000),
+    history=st.integers(0, 200),
+    period=st.sampled_from(["day", "week", "month"]),
+    tz=st.sampled_from(["UTC", "Europe/Berlin", "Australia/Lord_Howe", "America/New_York"]),
+    frac=st.floats(0.0, 1.0),
+    zero_share=st.floats(0.0, 0.9),
+    budget=st.integers(1, 5000),
+)
+def test_any_history_gives_an_ordered_projection(
+    seed: int, history: int, period: str, tz: str, frac: float, zero_share: float, budget: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    z = ZoneInfo(tz)
+    now0 = T0 + 200 * DAY + int(rng.integers(0, DAY))
+    bounds = period_bounds(now0, period, z)  # type: ignore[arg-type]
+    now = bounds[0] + frac * (bounds[1] - bounds[0])
+    today = day_start(datetime.fromtimestamp(now, z).date(), z)
+    days = [
+        day_start(datetime.fromtimestamp(today, z).date() - timedelta(days=i), z)
+        for i in range(history, 0, -1)
+    ]
+    spend = (rng.lognormal(2, 1, history) * NANO).astype(np.int64)
+    spend[rng.random(history) < zero_share] = 0
+    ds = np.array(days, dtype=np.int64)
+    in_period = int(spend[ds >= bounds[0]].sum()) if history else 0
+    spent = in_period + int(rng.integers(0, 5 * NANO))
+    f = forecast_period(ds, spend, spent, bounds, now, z, budget_nd=budget * NANO)
+    assert f.spent_nd == spent
+    assert spent <= f.low_nd <= f.projected_nd <= f.high_nd
+    if f.run_out_epoch is not None:
+        assert spent < budget * NANO < f.projected_nd
+        assert now <= f.run_out_epoch <= bounds[1]
+    elif spent < budget * NANO:
+        assert f.projected_nd <= budget * NANO + 1
