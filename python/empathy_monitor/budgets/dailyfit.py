@@ -3,8 +3,9 @@
 Pure numpy. ``fit_daily`` takes a contiguous run of local-day totals (oldest first, the last entry
 is yesterday) and returns what ``forecast.py`` needs to project and to resample. Outliers (an 8x
 day, a gap with no spend) are judged against a local running median, so a trend or a change of
-level is not mistaken for them; effects (trend, each weekday factor) are shrunk toward "none" by
-their own signal-to-noise, so flat noisy data is not extrapolated.
+level is not mistaken for them; a day without spend is a gap only where spend is the rule (a
+weekend off or occasional use is data). Effects (trend, each weekday factor) are shrunk toward
+"none" by their own signal-to-noise, so flat noisy data is not extrapolated.
 """
 
 from __future__ import annotations
@@ -69,8 +70,11 @@ def _shrink(raw: float, se: float, k: float) -> float:
     return raw * d2 / (d2 + k)
 
 
-def _median_profile(y: NDArray[np.float64], wd: NDArray[np.int64]) -> NDArray[np.float64]:
-    med = np.array([np.median(y[wd == k]) if np.any(wd == k) else np.nan for k in range(7)])
+def _weekday_medians(y: NDArray[np.float64], wd: NDArray[np.int64]) -> NDArray[np.float64]:
+    return np.array([np.median(y[wd == k]) if np.any(wd == k) else np.nan for k in range(7)])
+
+
+def _median_profile(med: NDArray[np.float64]) -> NDArray[np.float64]:
     if not np.all(np.isfinite(med)) or med.mean() <= 0:
         return np.ones(7)
     return np.asarray(np.maximum(med / med.mean(), 0.02), dtype=np.float64)
@@ -126,19 +130,23 @@ def fit_daily(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> Daily
     t = np.arange(n, dtype=np.float64) - (n - 0.5)  # days before the end of history (< 0)
     # Pass 1: a median profile, then outliers (spikes, gaps) against a local running median,
     # so a trend or a change of level is not mistaken for outliers.
-    z0 = y / (_median_profile(y, wd) if use_profile else np.ones(7))[wd]
-    center = float(np.median(z0[-p.level_days :]))
+    med = _weekday_medians(y, wd) if use_profile else np.full(7, np.nan)
+    z0 = y / (_median_profile(med) if use_profile else np.ones(7))[wd]
     local = _running_median(z0, p.local_days)
     dev = np.where(local > 0, z0 / np.maximum(local, 1e-9) - 1.0, 0.0)
     rel_sd = max(_MAD_SCALE * float(np.median(np.abs(dev - np.median(dev)))), 0.05)
-    inl = (np.abs(dev) <= p.reject_mads * rel_sd) & (y > 0) & (local > 0)
-    if center <= 0 or inl.sum() < 2:
+    # A day without spend is a gap (an outlier) only where spend is the rule, locally and on
+    # that weekday; where quiet days are common (weekends off, occasional use) it is data.
+    quiet_ok = (y == 0) & ((local <= 0) | ~(med[wd] > 0))
+    inl = ((np.abs(dev) <= p.reject_mads * rel_sd) & (y > 0)) | quiet_ok
+    if inl.sum() < 2 or y[inl].sum() <= 0:
         return DailyFit(0.0, 0.0, np.ones(7), np.ones(1), 1.0, 0.0, 0.0, n)
     # Pass 2: the weekday profile from inlier means, each factor shrunk by its significance.
     near = inl & (t >= -p.trend_days)
     prof = _mean_profile(y, wd, near, rel_sd, p) if use_profile else np.ones(7)
     z = y / prof[wd]
-    lz, ti = np.log(z[near]), t[near]
+    pos = near & (y > 0)
+    lz, ti = np.log(z[pos]), t[pos]
     slope = slope_se = 0.0
     if lz.size >= 7:
         tc = ti - ti.mean()
@@ -150,17 +158,24 @@ def fit_daily(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> Daily
             slope = _shrink(b, se, p.trend_shrink)
             # A kept trend is as uncertain as its fit; a shrunk one errs by about what was cut.
             slope_se = float(np.hypot(se * slope / b if b else 0.0, b - slope))
-    # Level: each recent inlier carried to the end of history along the (shrunk) trend.
+    # Level: the recent inliers carried to the end of history along the (shrunk) trend, as a
+    # ratio of sums (sum of spend / sum of weekday factors), so a near-zero weekend neither
+    # divides by ~0 nor counts as a day of evidence about the level.
     rmask = inl & (t >= -p.level_days)
     if rmask.sum() < 2:
         rmask = inl
-    carried = z[rmask] * np.exp(-slope * t[rmask])
-    level = float(carried.mean())
-    lever = float(-t[rmask].mean())
-    rel_sd = float(np.std(carried / level, ddof=1)) if carried.size > 1 else 0.5
-    level_se = rel_sd / np.sqrt(carried.size)
-    # Ratios to a local running median, not to the fitted trend: a slightly wrong slope carried
-    # back over months would bias the whole pool.
+    w = prof[wd][rmask]
+    carried = y[rmask] * np.exp(-slope * t[rmask])
+    level = float(carried.sum() / w.sum())
+    lever = float(np.sum(w * -t[rmask]) / w.sum())
+    n_eff = float(w.sum() ** 2 / np.sum(w * w))
+    if level > 0 and n_eff > 1:
+        var = float(np.sum(w * (carried / w / level - 1.0) ** 2) / w.sum())
+        level_se = float(np.sqrt(var / (n_eff - 1.0)))
+    else:
+        level_se = 0.5
+    # Ratios to a local running inlier mean, not to the fitted trend: a slightly wrong slope
+    # carried back over months would bias the whole pool.
     ref = np.maximum(_running_mean(z, inl, p.pool_ref_days) * prof[wd], 1e-9)
     resid = (y / ref)[-p.pool_days :]
     return DailyFit(level, slope, prof, resid, level_se, slope_se, lever, n)
@@ -183,7 +198,7 @@ def daily_history(
     first = local_date(int(ds[keep].min()), tz)
     n = min(p.window_days, (tdate - first).days)
     y = np.zeros(n)
-    lo = today - (n + 2) * 90000
+    lo = today - (n + 2) * 90000  # 25-hour days: a safe lower bound, checked by date below
     for e, v in zip(ds[keep & (ds >= lo)].tolist(), sp[keep & (ds >= lo)].tolist()):
         k = (tdate - local_date(e, tz)).days  # 1 = yesterday
         if 1 <= k <= n:

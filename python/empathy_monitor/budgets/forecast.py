@@ -31,6 +31,10 @@ from empathy_monitor.budgets.dailyfit import (
 from empathy_monitor.budgets.periods import day_edges, day_start, local_date, zone
 
 NANO = 1_000_000_000
+METHOD = (
+    "robust daily level x shrunk trend x weekday profile; "
+    "80% interval by resampling recent days in 7-day blocks"
+)
 
 
 @dataclass(frozen=True)
@@ -185,7 +189,7 @@ def forecast_period(
         daily_rate_nd=level,
         history_days=fit.days,
         run_out_epoch=run_out,
-        method="robust level x trend x weekday profile; interval by resampling recent days",
+        method=METHOD,
     )
 
 

@@ -218,3 +218,18 @@ def test_any_history_gives_an_ordered_projection(
         assert now <= f.run_out_epoch <= bounds[1]
     elif spent < budget * NANO:
         assert f.projected_nd <= budget * NANO + 1
+
+
+def test_weekends_off_are_data_not_gaps() -> None:
+    # Eight weeks of $10 weekdays and nothing at weekends; Monday-start week, on Wednesday 00:00
+    # with $20 spent: Wed-Fri 3 x 10 more (the weekend's floor adds cents) -> about $50.
+    week = [10.0] * 5 + [0.0] * 2
+    f = _project(week * 8 + [10.0, 10.0], period_start_index=56, now_index=58, period_days=7)
+    assert _usd(f.projected_nd) == pytest.approx(50.0, rel=0.01)
+
+
+def test_occasional_use_averages_its_quiet_days() -> None:
+    # $10 on 3 days in 10 (no weekly pattern) for 90 days: about $3/day, not $10/day.
+    values = [10.0 if i % 10 in (0, 3, 7) else 0.0 for i in range(100)]
+    f = _project(values, period_start_index=90, now_index=100)
+    assert _usd(f.projected_nd - f.spent_nd) == pytest.approx(60.0, rel=0.15)
