@@ -10,8 +10,8 @@ weekend off or occasional use is data). Effects (trend, each weekday factor) are
 
 from __future__ import annotations
 
+import statistics
 from dataclasses import dataclass
-from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -71,7 +71,10 @@ def _shrink(raw: float, se: float, k: float) -> float:
 
 
 def _weekday_medians(y: NDArray[np.float64], wd: NDArray[np.int64]) -> NDArray[np.float64]:
-    return np.array([np.median(y[wd == k]) if np.any(wd == k) else np.nan for k in range(7)])
+    lists: list[list[float]] = [[] for _ in range(7)]
+    for v, k in zip(y.tolist(), wd.tolist()):
+        lists[k].append(v)
+    return np.array([statistics.median(v) if v else np.nan for v in lists])
 
 
 def _median_profile(med: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -104,9 +107,15 @@ def _mean_profile(
 def _running_median(x: NDArray[np.float64], width: int) -> NDArray[np.float64]:
     """Centered running median, the window cut (not padded) at both ends."""
     half = width // 2
-    padded = np.concatenate([np.full(half, np.nan), x, np.full(half, np.nan)])
-    win = np.lib.stride_tricks.sliding_window_view(padded, 2 * half + 1)
-    return np.asarray(np.nanmedian(win, axis=1), dtype=np.float64)
+    n = x.size
+    out = np.empty(n)
+    if n > 2 * half:
+        out[half : n - half] = np.median(
+            np.lib.stride_tricks.sliding_window_view(x, 2 * half + 1), axis=1
+        )
+    for i in [*range(min(half, n)), *range(max(n - half, half), n)]:
+        out[i] = statistics.median(x[max(0, i - half) : i + half + 1].tolist())
+    return out
 
 
 def _running_mean(
@@ -197,13 +206,13 @@ def daily_history(
     tdate = local_date(today, tz)
     first = local_date(int(ds[keep].min()), tz)
     n = min(p.window_days, (tdate - first).days)
+    # Local midnights k days apart differ by k days +- one DST shift (at most an hour or two):
+    # rounding counts the days without a per-day time-zone lookup.
+    k = np.round((today - ds[keep]) / 86400.0).astype(np.int64)  # 1 = yesterday
+    inside = (k >= 1) & (k <= n)
     y = np.zeros(n)
-    lo = today - (n + 2) * 90000  # 25-hour days: a safe lower bound, checked by date below
-    for e, v in zip(ds[keep & (ds >= lo)].tolist(), sp[keep & (ds >= lo)].tolist()):
-        k = (tdate - local_date(e, tz)).days  # 1 = yesterday
-        if 1 <= k <= n:
-            y[n - k] += float(v)
-    wd = np.array([(tdate - timedelta(days=n - i)).weekday() for i in range(n)], dtype=np.int64)
+    np.add.at(y, n - k[inside], sp[keep][inside].astype(np.float64))
+    wd = (tdate.weekday() - (n - np.arange(n, dtype=np.int64))) % 7
     return y, wd
 
 

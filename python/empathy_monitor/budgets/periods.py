@@ -14,7 +14,7 @@ from __future__ import annotations
 import calendar
 import contextlib
 import os
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from functools import lru_cache
 from pathlib import Path
 from typing import Literal
@@ -191,8 +191,3 @@ def day_edges(start: int, end: int, tz: ZoneInfo | str) -> list[int]:
         out.append(t)
     out.append(end)
     return out
-
-
-def utc_iso(epoch: float) -> str:
-    """ISO-8601 UTC text for an epoch (for messages and the wire)."""
-    return datetime.fromtimestamp(epoch, timezone.utc).isoformat()
