@@ -148,7 +148,7 @@ def fit_daily(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> Daily
     # that weekday; where quiet days are common (weekends off, occasional use) it is data.
     quiet_ok = (y == 0) & ((local <= 0) | ~(med[wd] > 0))
     inl = ((np.abs(dev) <= p.reject_mads * rel_sd) & (y > 0)) | quiet_ok
-    if inl.sum() < 2 or y[inl].sum() <= 0:
+    if not inl.any() or y[inl].sum() <= 0:
         return DailyFit(0.0, 0.0, np.ones(7), np.ones(1), 1.0, 0.0, 0.0, n)
     # Pass 2: the weekday profile from inlier means, each factor shrunk by its significance.
     near = inl & (t >= -p.trend_days)

@@ -233,3 +233,11 @@ def test_occasional_use_averages_its_quiet_days() -> None:
     values = [10.0 if i % 10 in (0, 3, 7) else 0.0 for i in range(100)]
     f = _project(values, period_start_index=90, now_index=100)
     assert _usd(f.projected_nd - f.spent_nd) == pytest.approx(60.0, rel=0.15)
+
+
+def test_one_day_of_history_and_half_a_day_blend_to_the_same_rate() -> None:
+    # Day 2 of a 30-day period at noon: yesterday $10, $5 so far today. One day of evidence at
+    # $10 plus half a day at $10/day -> $10/day: 10 + 5 + 10 x 28.5 = 300.
+    f = _project([10.0], period_start_index=0, now_index=1.5, partial_nd=5 * NANO)
+    assert _usd(f.projected_nd) == pytest.approx(300.0, rel=1e-9)
+    assert f.history_days == 1
