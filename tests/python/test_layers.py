@@ -41,7 +41,17 @@ LAYERS: list[tuple[str, set[str]]] = [
     ("telemetry", {"telemetry"}),
     (
         "front ends",
-        {"alerts", "otel", "receiver", "sidecar", "cli", "csvout", "terminal", "__main__"},
+        {
+            "alerts",
+            "budgets",
+            "otel",
+            "receiver",
+            "sidecar",
+            "cli",
+            "csvout",
+            "terminal",
+            "__main__",
+        },
     ),
 ]
 # (importer, imported) pairs allowed to break the rules, each with its reason.
