@@ -7,6 +7,7 @@
 // The platform .vsix comes from EMPATHY_VSIX_PLATFORM, else scripts/build_vsix --target linux-x64.
 import assert from 'node:assert/strict';
 import { execFileSync, spawn } from 'node:child_process';
+import * as crypto from 'node:crypto';
 import * as fs from 'node:fs';
 import * as net from 'node:net';
 import * as os from 'node:os';
@@ -20,7 +21,10 @@ import {
 
 const VSIX = process.env.EMPATHY_VSIX;
 const CACHE = process.env.EMPATHY_CACHE ?? path.join(os.homedir(), '.cache/empathy-telemetry');
-const WHEELHOUSE = path.join(CACHE, 'wheelhouse');
+// Keyed by pyproject.toml: a new dependency (or version) downloads a fresh wheelhouse, so a cached
+// one can never miss a wheel the bundled package now needs.
+const PROJECT_KEY = crypto.createHash('sha256').update(fs.readFileSync(path.join(REPO, 'pyproject.toml'))).digest('hex').slice(0, 12);
+const WHEELHOUSE = path.join(CACHE, `wheelhouse-${PROJECT_KEY}`);
 const ARTIFACTS = path.join(REPO, '.artifacts');
 const INSTALL_MS = 240000;
 const open = [];
