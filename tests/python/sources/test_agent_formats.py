@@ -16,8 +16,8 @@ from empathy_monitor import sources
 from empathy_monitor.ingest.bound import SourcePath
 from empathy_monitor.ingest.formats.claude_code import CLAUDE_CODE, encode
 from empathy_monitor.tables import Chunk, id_hash
-from empathy_monitor.timeparse import TimestampParser
 from empathy_monitor.telemetry import Telemetry
+from empathy_monitor.timeparse import TimestampParser
 
 FIX = Path(__file__).resolve().parents[2] / "fixtures" / "agents"
 SECRET = "SECRET-PROMPT-7f3a"
