@@ -59,6 +59,14 @@ def _window_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--provider")
     p.add_argument("--tier")
     p.add_argument("--model")
+    p.add_argument(
+        "--source",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="also read a coding agent's usage logs (repeatable): claude-code, codex, gemini-cli,"
+        " copilot (see `empathy sources`)",
+    )
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
@@ -68,8 +76,14 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
     if args.range not in RANGES:
         raise CliError(f"--range {args.range!r}: use one of {', '.join(RANGES)}")
     dirs = _dirs(args)
+    from . import sources
+
+    bad = [s for s in args.source if s not in sources.SOURCES]
+    if bad:
+        raise CliError(f"--source {bad[0]!r}: use one of {', '.join(sources.SOURCES)}")
+    bound = sources.bindings(args.source, Path.cwd()) if args.source else []
     try:
-        tel = Telemetry(dirs, naive_tz=args.tz)
+        tel = Telemetry(dirs, naive_tz=args.tz, sources=bound)
     except ValueError as exc:
         raise CliError(f"--tz: {exc}") from exc
     spec = WindowSpec(range=args.range, since=args.since, until=args.until, now=args.now)
@@ -207,6 +221,9 @@ def build_parser() -> argparse.ArgumentParser:
     dm.add_argument("--now", metavar="ISO", help="end of the generated period (default: now)")
     dm.set_defaults(func=cmd_demo)
 
+    from .sources.cli import add_parser as sources_parser
+
+    sources_parser(sub)
     sc = sub.add_parser("sidecar", help="run the VS Code sidecar (JSON-RPC over stdio)")
     sidecar_arguments(sc)
     sc.set_defaults(func=cmd_sidecar)

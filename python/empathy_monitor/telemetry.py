@@ -20,6 +20,7 @@ from .analytics.sections import CallRow
 from .analytics.view import SECTIONS, View
 from .analytics.window import Filters, Window, WindowSpec, resolve
 from .ingest import statecache
+from .ingest.bound import SourcePath
 from .ingest.lines import LineReader
 from .ingest.tailer import ReadResult, TelemetryReader
 from .records import BREAKER_CODE, CALL_DEFAULTS
@@ -140,11 +141,16 @@ class Telemetry:
     """Everything known about some telemetry directories, kept current by ``refresh``."""
 
     def __init__(
-        self, dirs: Iterable[Path], naive_tz: str = "local", workers: int | None = None
+        self,
+        dirs: Iterable[Path],
+        naive_tz: str = "local",
+        workers: int | None = None,
+        sources: Iterable[SourcePath] = (),
     ) -> None:
+        """``sources``: enabled coding agents' folders, each read only by its own format."""
         self.dirs = [Path(d) for d in dirs]
         self.parser = TimestampParser(naive_tz)
-        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers)
+        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers, sources=sources)
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
         # Feed rows by (file, offset): a render re-reads only the calls new to the feed.

@@ -6,12 +6,23 @@ import { RANGES, type Range, type Settings } from '@protocol';
 export type InitializationOptions = Required<
   Pick<
     Settings,
-    'telemetryDirs' | 'naiveTimezone' | 'activityLimit' | 'debounceMs' | 'retentionDays' | 'refreshFallbackSeconds' | 'alertActions'
+    | 'telemetryDirs'
+    | 'naiveTimezone'
+    | 'activityLimit'
+    | 'debounceMs'
+    | 'retentionDays'
+    | 'refreshFallbackSeconds'
+    | 'alertActions'
   >
-> & { telemetryDirs: string[] };
+> &
+  Partial<Pick<Settings, 'sources' | 'otlpReceiver' | 'otlpReceiverPort'>> & { telemetryDirs: string[] };
 
-/** The user settings; `alertActions` is not one (it follows workspace trust). */
-export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions'> {
+/** The user settings (the opt-in ones are sent only when set: the sidecar's defaults are off). */
+
+export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions' | 'sources' | 'otlpReceiver' | 'otlpReceiverPort'> {
+  sources: string[];
+  otlpReceiver: boolean;
+  otlpReceiverPort: number;
   pythonPath: string;
   /** An explicit range, or '' to derive the opening range from `retentionDays`. */
   defaultRange: Range | '';
@@ -26,6 +37,9 @@ export const RESTART_KEYS = [
   'empathy.debounceMs',
   'empathy.retentionDays',
   'empathy.refreshFallbackSeconds',
+  'empathy.sources',
+  'empathy.otlpReceiver',
+  'empathy.otlpReceiverPort',
 ] as const;
 
 function finite(v: unknown, dflt: number): number {
@@ -44,6 +58,9 @@ export function readSettings(): EmpathySettings {
     defaultRange: (RANGES as readonly string[]).includes(range) ? (range as Range) : '',
     retentionDays: finite(cfg.get<number>('retentionDays', 30), 30),
     refreshFallbackSeconds: finite(cfg.get<number>('refreshFallbackSeconds', 0), 0),
+    sources: cfg.get<string[]>('sources', []).filter((d) => typeof d === 'string'),
+    otlpReceiver: cfg.get<boolean>('otlpReceiver', false) === true,
+    otlpReceiverPort: finite(cfg.get<number>('otlpReceiverPort', 4318), 4318),
   };
 }
 
@@ -73,5 +90,8 @@ export function initializationOptions(s: EmpathySettings, trusted: boolean): Ini
     retentionDays: s.retentionDays,
     refreshFallbackSeconds: s.refreshFallbackSeconds,
     alertActions: trusted,
+    // Opt-in sources and the receiver: sent only when the user turned them on.
+    ...(s.sources.length ? { sources: s.sources } : {}),
+    ...(s.otlpReceiver ? { otlpReceiver: true, otlpReceiverPort: s.otlpReceiverPort } : {}),
   };
 }

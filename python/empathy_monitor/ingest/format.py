@@ -13,8 +13,9 @@ here, and nothing else in the package tests a file name or a record's keys:
   path for the common line and a forgiving path that locates and explains every bad one;
 * ``parse(raw)``: one line as a record dict for display and export (tolerant of torn lines).
 
-Deduplication across paths (the sources issue) belongs to the format too; today the Empathy
-format has nothing to deduplicate. A format module does not import this one (it satisfies the
+Deduplication within a file belongs to the format (the agents' streamed duplicates); across
+files and paths a record's ``call_id`` is the key. Agent formats are ``home_only`` (never
+discovered or claimed in a workspace folder) and not ``splittable`` (see ``formats/agent.py``). A format module does not import this one (it satisfies the
 protocol structurally), so the registry below can list the built-in formats without a cycle.
 """
 
@@ -27,7 +28,12 @@ from typing import Any, Protocol
 from ..tables import Chunk
 from ..timeparse import TimestampParser
 from .chunk import RecordKind
+from .formats.claude_code import CLAUDE_CODE
+from .formats.codex import CODEX
+from .formats.copilot import COPILOT
 from .formats.empathy_jsonl import EMPATHY_JSONL
+from .formats.gemini_cli import GEMINI_CLI
+from .formats.mirror import SOURCE_MIRROR
 
 __all__ = ["LineDecoder", "LogFormat", "RecordKind", "claims", "discover", "format_for"]
 
@@ -91,10 +97,15 @@ def get(name: str) -> LogFormat:
     return _FORMATS[name]
 
 
+def home_only(fmt: LogFormat) -> bool:
+    """A coding agent's format: read only from folders the user enabled, never found by name."""
+    return bool(getattr(fmt, "home_only", False))
+
+
 def format_for(path: Path) -> LogFormat | None:
-    """The format that claims ``path``, if any."""
+    """The format that claims ``path``, if any (agent formats claim nothing by name)."""
     for fmt in _FORMATS.values():
-        if fmt.claims(path):
+        if not home_only(fmt) and fmt.claims(path):
             return fmt
     return None
 
@@ -116,7 +127,8 @@ def discover(dirs: Iterable[Path]) -> list[Path]:
     for d in dirs:
         if d.is_dir():
             for fmt in _FORMATS.values():
-                out.update(fmt.discover(d))
+                if not home_only(fmt):
+                    out.update(fmt.discover(d))
     return sorted(out)
 
 
@@ -130,4 +142,10 @@ def record_kind(obj: Any) -> RecordKind | None:
 
 
 # The built-in formats. A new one is a module in ``formats/`` and one line here.
+register(SOURCE_MIRROR)  # first: it claims llm_calls-<agent>.jsonl before the Empathy format
 register(EMPATHY_JSONL)
+# The coding agents (home_only: read only from the folders ``sources/`` binds once enabled).
+register(CLAUDE_CODE)
+register(CODEX)
+register(GEMINI_CLI)
+register(COPILOT)

@@ -21,6 +21,7 @@ from typing import Any
 from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
 from . import format as formats
+from .bound import Bindings, SourcePath
 from .chunk import MAX_REPORTED_PROBLEMS
 from .format import LineDecoder, LogFormat
 from .identity import file_key, head_hash, safe_head_hash
@@ -124,11 +125,10 @@ def _decode_range(args: _Job) -> tuple[Chunk, int]:
     return chunk, consumed
 
 
-def _format(path: Path) -> LogFormat:
-    fmt = formats.format_for(path)
-    if fmt is None:  # only claimed paths are ever tracked
-        raise ValueError(f"{path}: no log format claims this file")
-    return fmt
+def _decoder(fmt: LogFormat, parser: TimestampParser, chunk: Chunk, fs: FileState) -> LineDecoder:
+    """A format's decoder; an agent format's continues the file's state (``file_decoder``)."""
+    make = getattr(fmt, "file_decoder", None)
+    return make(parser, chunk, fs.path, fs.offset) if make else fmt.decoder(parser, chunk)
 
 
 class TelemetryReader:
@@ -140,8 +140,10 @@ class TelemetryReader:
         parser: TimestampParser,
         tables: Tables | None = None,
         workers: int | None = None,
+        sources: Iterable[SourcePath] = (),
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
+        self.bound = Bindings(sources)  # agents' folders, each read only by its own format
         self.parser = parser
         self.tables = tables or Tables()
         self.files: dict[int, FileState] = {}  # by file id
@@ -153,9 +155,10 @@ class TelemetryReader:
     def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
         """Read whatever is new. ``only`` limits the read to some paths (a watch event)."""
         res = ReadResult(calls=(self.tables.calls.n,) * 2, runs=(self.tables.runs.n,) * 2)
-        paths = (
-            formats.discover(self.dirs) if only is None else [p for p in only if formats.claims(p)]
-        )
+        if only is None:
+            paths = formats.discover(self.dirs) + (self.bound.discover() if self.bound else [])
+        else:
+            paths = [p for p in only if self._format_or_none(p) is not None]
         seen: dict[Path, os.stat_result] = {}
         for p in paths:
             try:
@@ -208,15 +211,37 @@ class TelemetryReader:
     ) -> tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None:
         """A tracked file's path and its format's line parser (for reading many of its lines)."""
         path = self.path_of(file_id)
-        fmt = formats.format_for(path) if path is not None else None
-        return None if path is None or fmt is None else (path, fmt.parse)
+        fmt = self._format_or_none(path) if path is not None else None
+        if path is None or fmt is None:
+            return None
+        make = getattr(fmt, "parser_for", None)  # agent formats: with the file's state
+        return path, (make(path) if make else fmt.parse)
+
+    def _format_or_none(self, path: Path) -> LogFormat | None:
+        """A bound path's own format first, else whichever format claims the name."""
+        fmt = self.bound.format_for(path) if self.bound else None
+        return fmt if fmt is not None else formats.format_for(path)
+
+    def _format(self, path: Path) -> LogFormat:
+        fmt = self._format_or_none(path)
+        if fmt is None:  # only claimed paths are ever tracked
+            raise ValueError(f"{path}: no log format claims this file")
+        return fmt
 
     # -- identity -------------------------------------------------------------------------
     def _forget_vanished(self, seen: dict[Path, os.stat_result], res: ReadResult) -> None:
         idents = {file_key(st) for st in seen.values()}
+        gone: set[str] = set()
         for fs in list(self.files.values()):
             if fs.path not in seen and (fs.dev, fs.ino) not in idents:
                 # Gone for good (deleted by the user): its records go with it.
+                fmt = self._format_or_none(fs.path)
+                if fmt is not None and formats.home_only(fmt):
+                    gone.add(fmt.source)
+                self._drop(fs, res)
+        # An agent deleted a transcript: its mirrored copies count now, so re-read the mirror.
+        for fs in list(self.files.values()):
+            if gone and fs.path.name in {f"llm_calls-{s}.jsonl" for s in gone}:
                 self._drop(fs, res)
 
     def _identify(self, path: Path, st: os.stat_result, res: ReadResult) -> FileState | None:
@@ -267,7 +292,7 @@ class TelemetryReader:
         base_line = fs.lines
         consumed = lines = 0
         try:
-            dec = _format(fs.path).decoder(self.parser, chunk)
+            dec = _decoder(self._format(fs.path), self.parser, chunk, fs)
             consumed, lines = _decode_span(fs.path, fs.offset, size, dec)
             if not fs.head or fs.offset == 0:
                 fs.head = head_hash(fs.path)
@@ -282,8 +307,11 @@ class TelemetryReader:
         n_parts = self.workers * 2
         tz = self.parser.name
         for fs, size in pending:
-            fmt = _format(fs.path).name
-            ranges = split_at_lines(fs.path, fs.offset, size, n_parts)
+            f = self._format(fs.path)
+            fmt = f.name
+            # Agent formats keep per-file state (model, seen ids): one range per file.
+            splittable = getattr(f, "splittable", True)
+            ranges = split_at_lines(fs.path, fs.offset, size, n_parts if splittable else 1)
             jobs.append((fs, [(str(fs.path), a, b, tz, fmt) for a, b in ranges]))
         ctx = multiprocessing.get_context("fork")
         with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:

@@ -24,6 +24,7 @@ from ..ingest.lines import rfind_lines
 from ..telemetry import Telemetry
 from . import history
 from . import protocol as P
+from . import sources as agent_sources
 from .bounded import run_bounded
 from .clip import clip_rows, clip_sections
 from .export import export_csv
@@ -71,12 +72,15 @@ class Service:
         self._last_call = 0.0  # monotonic time of the last request/ingest on the worker
         self._alert_again = False
         self._saved: tuple[int, int] | None = None  # rows in the index cache last written
+        self.receiver = agent_sources.ReceiverPlugin()
         self._open(settings, None)
 
     def _open(self, settings: Settings, old: Publisher | None) -> None:
         self.settings = settings
         self.dirs = settings.dirs(self.workspace)
-        self.tel = Telemetry(self.dirs, naive_tz=settings.naiveTimezone)
+        self.bound = agent_sources.bindings(settings, self.workspace)  # enabled agents only
+        self.mirror = agent_sources.mirror_of(settings, self.dirs)
+        self.tel = Telemetry(self.dirs, naive_tz=settings.naiveTimezone, sources=self.bound)
         pub = Publisher(self.tel, recent=settings.activityLimit, top=TOP_WORKFLOWS)
         if old is not None:  # keep versions monotonic and diff against what the client holds
             pub.version, pub.key, pub.last = old.version, old.key, old.last
@@ -94,7 +98,8 @@ class Service:
     # -- life -----------------------------------------------------------------------------
     async def start(self) -> None:
         """Start watching and the plugins, then load in the background (requests queue behind)."""
-        self.watcher = Watcher(self.dirs, self._on_batch, self.settings.debounceMs)
+        watched = self.dirs + [s.path if s.path.is_dir() else s.path.parent for s in self.bound]
+        self.watcher = Watcher(watched, self._on_batch, self.settings.debounceMs)
         try:
             self.watcher.start()
         except Exception as exc:  # e.g. no inotify on a network drive
@@ -104,6 +109,7 @@ class Service:
             self._start_fallback()
         self.alerts = open_alerts(self.dirs, self.tel, self.settings.alertActions)
         self.otel = open_otel(self.dirs)
+        self.receiver.start(self.settings, self.dirs)
         loop = asyncio.get_running_loop()
         self.loaded = loop.run_in_executor(self.pool, self._load)
         self.loaded.add_done_callback(_log_failure)
@@ -141,6 +147,7 @@ class Service:
         except Exception:  # a cache is an optimisation: never a reason not to start
             log.exception("index cache unusable; reading everything")
         self.tel.refresh()
+        agent_sources.sync(self.mirror, self.tel)
         self.publisher.health()
         log.info(
             "loaded %d calls in %.2fs (%s)",
@@ -201,6 +208,7 @@ class Service:
         self.close_sync()
 
     def _close_plugins(self) -> None:
+        self.receiver.stop()
         if self.otel is not None:
             try:
                 self.otel.close()
@@ -237,6 +245,8 @@ class Service:
     def _ingest(self, only: list[Path] | None, structural: bool) -> tuple[Update | None, bool]:
         res = self.tel.refresh(only)
         upd = self.publisher.ingest(res, check_health=structural)
+        if res.changed:
+            agent_sources.sync(self.mirror, self.tel)
         return upd, res.changed or res.reset
 
     # -- alerts ---------------------------------------------------------------------------

@@ -46,6 +46,18 @@ class Settings(BaseModel):
         le=86400,
         description="Re-read interval used ONLY when file watching fails to start; 0 = off.",
     )
+    sources: list[str] = Field(
+        default_factory=list,
+        description="Coding agents whose usage logs are read (opt-in): claude-code, codex,"
+        " gemini-cli, copilot. Nothing of theirs is opened until listed here.",
+    )
+    otlpReceiver: bool = Field(
+        default=False,
+        description="Run the local OTLP/HTTP receiver (127.0.0.1 only) inside the sidecar.",
+    )
+    otlpReceiverPort: int = Field(
+        default=4318, ge=1, le=65535, description="Port of the local OTLP receiver."
+    )
     alertActions: bool = Field(
         default=True,
         description="Internal (sent by the extension): false in an untrusted workspace, where"
@@ -57,6 +69,16 @@ class Settings(BaseModel):
     def _tz(cls, v: str) -> str:
         resolve_tz(v)  # raises ValueError naming the zone
         return v
+
+    @field_validator("sources")
+    @classmethod
+    def _sources(cls, v: list[str]) -> list[str]:
+        from ..sources import SOURCES
+
+        bad = [s for s in v if s not in SOURCES]
+        if bad:
+            raise ValueError(f"unknown source {bad[0]!r}; use one of {', '.join(SOURCES)}")
+        return list(dict.fromkeys(v))
 
     @field_validator("telemetryDirs")
     @classmethod

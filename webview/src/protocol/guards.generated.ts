@@ -462,6 +462,9 @@ export const SettingsFields: Fields<Settings> = {
   debounceMs: optional(bounded(int, 0, 5000)),
   retentionDays: optional(bounded(int, 1, 36500)),
   refreshFallbackSeconds: optional(bounded(num, 0, 86400)),
+  sources: optional(arr(str)),
+  otlpReceiver: optional(bool),
+  otlpReceiverPort: optional(bounded(int, 1, 65535)),
   alertActions: optional(bool),
 };
 export const isSettings: Guard<Settings> = obj<Settings>(SettingsFields);

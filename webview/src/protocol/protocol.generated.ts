@@ -407,6 +407,12 @@ export interface Settings {
   retentionDays?: number;
   /** Re-read interval used ONLY when file watching fails to start; 0 = off. */
   refreshFallbackSeconds?: number;
+  /** Coding agents whose usage logs are read (opt-in): claude-code, codex, gemini-cli, copilot. Nothing of theirs is opened until listed here. */
+  sources?: string[];
+  /** Run the local OTLP/HTTP receiver (127.0.0.1 only) inside the sidecar. */
+  otlpReceiver?: boolean;
+  /** Port of the local OTLP receiver. */
+  otlpReceiverPort?: number;
   /** Internal (sent by the extension): false in an untrusted workspace, where alerts are evaluated and shown but no action from alerts.yaml runs. */
   alertActions?: boolean;
 }
