@@ -46,6 +46,7 @@ LAYERS: list[tuple[str, set[str]]] = [
             "budgets",
             "otel",
             "receiver",
+            "sources",
             "sidecar",
             "cli",
             "csvout",
