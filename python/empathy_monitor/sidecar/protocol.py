@@ -316,13 +316,14 @@ class Snapshot(_Out):
     )
     recent_calls: list[CallRow]
     health: Health
-    deltas: Deltas
-    alerts: AlertsStatus | None = Field(description="null when there is no alerts.yaml")
-    retention_days: int = Field(description="the retentionDays setting (display only)")
+    # Before deltas: the last keys stay those of Round 2 (older clients read them by place).
     budgets: BudgetsSection | None = Field(
         default=None,
         description="budgets and the cost chart's anomaly markers; null only if evaluation failed",
     )
+    deltas: Deltas
+    alerts: AlertsStatus | None = Field(description="null when there is no alerts.yaml")
+    retention_days: int = Field(description="the retentionDays setting (display only)")
 
 
 class DidUpdateParams(_Out):

@@ -604,10 +604,10 @@ export const SnapshotFields: Fields<Snapshot> = {
   today_cost: num,
   recent_calls: arr(isCallRow),
   health: isHealth,
+  budgets: nullable(isBudgetsSection),
   deltas: isDeltas,
   alerts: nullable(isAlertsStatus),
   retention_days: int,
-  budgets: nullable(isBudgetsSection),
 };
 export const isSnapshot: Guard<Snapshot> = obj<Snapshot>(SnapshotFields);
 

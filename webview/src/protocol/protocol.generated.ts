@@ -543,13 +543,13 @@ export interface Snapshot {
   today_cost: number;
   recent_calls: CallRow[];
   health: Health;
+  /** budgets and the cost chart's anomaly markers; null only if evaluation failed */
+  budgets: BudgetsSection | null;
   deltas: Deltas;
   /** null when there is no alerts.yaml */
   alerts: AlertsStatus | null;
   /** the retentionDays setting (display only) */
   retention_days: number;
-  /** budgets and the cost chart's anomaly markers; null only if evaluation failed */
-  budgets: BudgetsSection | null;
 }
 
 /** ``empathy/snapshot``: the view the panel shows; later didUpdates follow this view. */
