@@ -24,7 +24,7 @@ from .words import plural
 from .workspace import default_dirs
 
 log = logging.getLogger("empathy_monitor")
-PLUGINS = ("empathy_monitor.alerts.cli", "empathy_monitor.otel.cli")
+PLUGINS = ("empathy_monitor.alerts.cli", "empathy_monitor.budgets.cli", "empathy_monitor.otel.cli")
 
 
 class CliError(Exception):

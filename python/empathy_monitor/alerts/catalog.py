@@ -26,6 +26,10 @@ WIZARD_METRICS: tuple[WizardMetric, ...] = (
     WizardMetric("latency", "Average latency", "milliseconds", "5000"),
     WizardMetric("fallback_rate", "Fallback rate", "percent", "20"),
     WizardMetric("token_usage", "Tokens in the last hour", "tokens", "1000000"),
+    WizardMetric("budget_percent", "Share of a budget spent", "percent", "80"),
+    WizardMetric(
+        "forecast_percent", "Projected share of a budget at the period's end", "percent", "100"
+    ),
     WizardMetric(
         "circuit_breaker_open", "A provider circuit breaker is open", "open breakers", "0"
     ),

@@ -31,6 +31,8 @@ DEFAULT_THRESHOLDS = {
     "token_spike": 3.0,
     "circuit_breaker_open": 0.0,
     "unusual_workflow_activity": 5.0,
+    "budget_percent": 80.0,
+    "forecast_percent": 100.0,
 }
 DEFAULT_WINDOWS = {
     "daily_cost": "today",

@@ -18,7 +18,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from ..redact import mask
 from ..telemetry import Telemetry
@@ -35,6 +35,12 @@ from .metrics import MetricContext, MetricResult, ViewCache, evaluate_metric
 from .notification import Notification, describe_breach, fingerprint
 from .rules import Rule, RuleSet, load_rules
 from .state import AlertStore, OutboxItem, RuleState
+
+if TYPE_CHECKING:
+    from collections.abc import Sequence
+
+    from ..budgets.monitor import BudgetMonitor
+    from .rules import Action
 
 log = logging.getLogger("empathy_monitor.alerts")
 
@@ -163,6 +169,7 @@ class AlertEngine:
         self._rules_sig: tuple[int, int] | None = None
         self._store: AlertStore | None = None
         self._cache = ViewCache()
+        self._budgets: BudgetMonitor | None = None
         self.last_eval_ms = 0.0
 
     # -- configuration ----------------------------------------------------------------------
@@ -203,6 +210,38 @@ class AlertEngine:
             self._store = AlertStore(self.db_path)
         return self._store
 
+    @property
+    def budgets(self) -> BudgetMonitor:
+        """The budgets of the same folder (``budgets.yaml``; their levels share this store)."""
+        if self._budgets is None:
+            from ..budgets.monitor import BudgetMonitor
+
+            self._budgets = BudgetMonitor(self.dir, self._telemetry())
+        elif self.tel is not None and self._budgets.tel is not self.tel:
+            self._budgets.set_telemetry(self.tel)
+        return self._budgets
+
+    def evaluate_budgets(self, now: float | None = None) -> list[Notification]:
+        """Queue each budget level newly reached in its current period (once: see
+        ``budgets/monitor.py``); VS Code payloads go to ``vscode_sink`` at once."""
+        if not self.budgets.enabled():
+            return []
+        now = self.clock() if now is None else now
+        notes = self.budgets.fire(now, self.store)
+        if notes and self.vscode_sink is not None:
+            self.deliver_pending(now, channels={"vscode"})
+        return notes
+
+    def _actions(self, rules: RuleSet, name: str) -> Sequence[Action] | None:
+        """The actions an outbox row's rule sends to: an alerts.yaml rule's or a budget's."""
+        from ..budgets.monitor import RULE_PREFIX
+
+        if name.startswith(RULE_PREFIX):
+            b = self.budgets.budget_set().budget(name[len(RULE_PREFIX) :])
+            return None if b is None else b.channels
+        rule = rules.rule(name)
+        return None if rule is None else rule.actions
+
     def close(self) -> None:
         if self._store is not None:
             self._store.close()
@@ -222,6 +261,8 @@ class AlertEngine:
         now = self.clock() if now is None else now
         rs = rules if rules is not None else [r for r in self.rules().rules if r.enabled]
         ctx = MetricContext(self._telemetry(), now, self._cache)
+        if any(r.condition.metric in ("budget_percent", "forecast_percent") for r in rs):
+            ctx.budgets = self.budgets
         out: list[RuleEvaluation] = []
         for rule in rs:
             try:
@@ -337,22 +378,21 @@ class AlertEngine:
             reports.append(self._deliver_item(item, rules, now))
         return reports
 
-    @staticmethod
-    def _budget(rules: RuleSet) -> Callable[[str, int], float]:
+    def _budget(self, rules: RuleSet) -> Callable[[str, int], float]:
         def budget(rule_name: str, index: int) -> float:
-            rule = rules.rule(rule_name)
-            if rule is None or index >= len(rule.actions):
+            actions = self._actions(rules, rule_name)
+            if actions is None or index >= len(actions):
                 return 0.0  # nothing will be sent: the row is audited and closed at once
-            return delivery_budget(rule.actions[index], rules.settings)
+            return delivery_budget(actions[index], rules.settings)
 
         return budget
 
     def _channel(self, rules: RuleSet, rule_name: str, index: int) -> Channel | None:
-        rule = rules.rule(rule_name)
-        if rule is None or index >= len(rule.actions):
+        actions = self._actions(rules, rule_name)
+        if actions is None or index >= len(actions):
             return None
         return self.channel_factory(
-            rule.actions[index],
+            actions[index],
             rules.settings,
             stdout=self.stdout,
             vscode_sink=self.vscode_sink,
@@ -371,9 +411,9 @@ class AlertEngine:
                 # One line, no traceback: library exception texts can quote header values.
                 res = DeliveryResult(False, f"{type(exc).__name__}: {exc}", retryable=True)
             if res.error:
-                rule = rules.rule(item.rule)
-                assert rule is not None  # _channel found it
-                secrets = secrets_of(rule.actions[item.action_index], rules.settings)
+                actions = self._actions(rules, item.rule)
+                assert actions is not None  # _channel found it
+                secrets = secrets_of(actions[item.action_index], rules.settings)
                 res = replace(res, error=mask(res.error, secrets))
         status = self.store.record_attempt(
             item,
@@ -395,8 +435,8 @@ class AlertEngine:
 
     def check(self, now: float | None = None) -> tuple[list[Notification], list[DeliveryReport]]:
         """Evaluate and deliver (what ``alerts watch`` does on every change or tick)."""
-        notes = self.evaluate(now)
-        if not self.enabled():
+        notes = self.evaluate(now) + self.evaluate_budgets(now)
+        if not self.enabled() and not self.budgets.enabled():
             return notes, []
         return notes, self.deliver_pending(now)
 

@@ -144,6 +144,8 @@ class MetricContext:
         self._views: dict[Any, View] = {}
         self.cache = cache if cache is not None else ViewCache()
         self.built = 0
+        # budgets.monitor.BudgetMonitor of the folder (set by the engine for the budget metrics)
+        self.budgets: Any = None
 
     def bounds(self, cond: Condition) -> tuple[float, str]:
         """(since, range name) of the rule's window; the window is open-ended at the top."""
@@ -420,6 +422,30 @@ def _workflow_cost_spike(cond: Condition, ctx: MetricContext, m: int) -> MetricR
     return best or MetricResult(None, 0)
 
 
+# -- budgets (budgets.yaml; the numbers the strip shows) ---------------------------------------
+
+
+def _budget_metric(cond: Condition, ctx: MetricContext, which: int) -> MetricResult:
+    mon = ctx.budgets
+    if mon is None or not mon.enabled():
+        return MetricResult(None, 0, detail="no budgets.yaml")
+    got = mon.budget_percent(cond.budget, ctx.now)
+    if got is None:
+        what = f"no budget named {cond.budget!r}" if cond.budget else "name the budget"
+        return MetricResult(None, 0, detail=what)
+    labels = {"budget": cond.budget} if cond.budget else {}
+    word = ("spent", "projected")[which]
+    return MetricResult(float(got[which]), 1, labels, f"{word} {got[which]:.1f}% of the budget")
+
+
+def _budget_percent(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    return _budget_metric(cond, ctx, 0)
+
+
+def _forecast_percent(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    return _budget_metric(cond, ctx, 1)
+
+
 # -- state -----------------------------------------------------------------------------------
 
 
@@ -445,4 +471,6 @@ _METRICS = {
     "workflow_cost": _workflow_cost,
     "workflow_cost_spike": _workflow_cost_spike,
     "circuit_breaker_open": _circuit_breaker_open,
+    "budget_percent": _budget_percent,
+    "forecast_percent": _forecast_percent,
 }

@@ -24,7 +24,7 @@ def format_value(metric: str, value: float | None) -> str:
         return "n/a"
     if metric in ("daily_cost", "cost", "workflow_cost"):
         return f"${value:,.4f}" if abs(value) < 1 else f"${value:,.2f}"
-    if metric in ("error_rate", "fallback_rate"):
+    if metric in ("error_rate", "fallback_rate", "budget_percent", "forecast_percent"):
         return f"{value:.1f}%"
     if metric == "latency":
         return f"{value:,.0f} ms"

@@ -34,6 +34,8 @@ Metric = Literal[
     "token_spike",
     "circuit_breaker_open",
     "unusual_workflow_activity",
+    "budget_percent",
+    "forecast_percent",
 ]
 METRICS: tuple[str, ...] = Metric.__args__  # type: ignore[attr-defined]
 Operator = Literal["gt", "lt", "eq", "gte", "lte"]
@@ -207,6 +209,7 @@ class Condition(_Model):
     provider: str | None = None
     tier: str | None = None
     model: str | None = None
+    budget: str | None = None  # budget_percent / forecast_percent: a budgets.yaml name
 
     @field_validator("threshold")
     @classmethod

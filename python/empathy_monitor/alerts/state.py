@@ -67,6 +67,13 @@ CREATE TABLE IF NOT EXISTS attempts (
     error TEXT,
     tries INTEGER NOT NULL DEFAULT 1
 );
+CREATE TABLE IF NOT EXISTS budget_levels (
+    budget TEXT NOT NULL,
+    period_start INTEGER NOT NULL,
+    level REAL NOT NULL,
+    fired_at REAL NOT NULL,
+    PRIMARY KEY (budget, period_start, level)
+);
 """
 
 MAX_OUTBOX_ATTEMPTS = 8  # then the row is given up and reported as a failing channel
@@ -197,6 +204,25 @@ class AlertStore:
                 for s in states
             ],
         )
+
+    # -- budget levels (budgets/monitor.py) ---------------------------------------------------
+    def claim_budget_level(self, budget: str, period_start: int, level: float, now: float) -> bool:
+        """Mark a level fired for a period; False when it already was (call inside
+        :meth:`transaction`, with the enqueue of its notification: the unique key decides)."""
+        cur = self._conn.execute(
+            "INSERT OR IGNORE INTO budget_levels (budget, period_start, level, fired_at)"
+            " VALUES (?,?,?,?)",
+            (budget, int(period_start), float(level), now),
+        )
+        return cur.rowcount == 1
+
+    def budget_levels(self, budget: str, period_start: int) -> dict[float, float]:
+        """level percent -> when it fired, for one budget's period."""
+        rows = self._conn.execute(
+            "SELECT level, fired_at FROM budget_levels WHERE budget=? AND period_start=?",
+            (budget, int(period_start)),
+        ).fetchall()
+        return {float(r[0]): float(r[1]) for r in rows}
 
     # -- outbox -----------------------------------------------------------------------------
     def enqueue(self, note: Notification, action_index: int, channel: str, now: float) -> None:

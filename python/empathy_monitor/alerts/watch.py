@@ -113,7 +113,7 @@ def run_watch(
                 # Only telemetry and the rules: our own alerts.db writes must not wake us.
                 for p in (event.src_path, getattr(event, "dest_path", "")):
                     path = Path(str(p))
-                    if claims(path) or path.name == "alerts.yaml":
+                    if claims(path) or path.name in ("alerts.yaml", "budgets.yaml"):
                         events.put_nowait(str(p))
                         return
 
@@ -204,6 +204,10 @@ def _evaluate(engine: AlertEngine, wake: threading.Event) -> None:
         engine.evaluate()
     except Exception:  # a failing pass is logged; the watcher keeps going
         log.exception("alert evaluation failed")
+    try:
+        engine.evaluate_budgets()
+    except Exception:  # contained like the rules: budgets never stop the alerts
+        log.exception("budget evaluation failed")
     wake.set()
 
 

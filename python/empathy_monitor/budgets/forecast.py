@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from empathy_monitor.budgets.dailyfit import (
     DEFAULT_PARAMS,
+    DailyFit,
     Params,
     daily_history,
     empty_fit,
@@ -84,6 +85,22 @@ class Forecast:
     method: str
 
 
+_FITS: dict[tuple[bytes, bytes, Params], DailyFit] = {}
+_FITS_MAX = 256
+
+
+def _fit(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> DailyFit:
+    """``fit_daily`` memoized on its inputs: the history before today only changes once a day
+    (or with a late record), while a live panel re-projects on every append."""
+    key = (y.tobytes(), wd.tobytes(), p)
+    hit = _FITS.get(key)
+    if hit is None:
+        if len(_FITS) >= _FITS_MAX:
+            _FITS.pop(next(iter(_FITS)))
+        hit = _FITS[key] = fit_daily(y, wd, p) if y.size else empty_fit()
+    return hit
+
+
 def _resample(
     pool: NDArray[np.float64],
     expect: NDArray[np.float64],
@@ -137,7 +154,7 @@ def forecast_period(
     today = day_start(tdate, z)
     today_len = day_start(tdate + timedelta(days=1), z) - today
     y, wd = daily_history(day_starts, day_spend_nd, today, z, params)
-    fit = fit_daily(y, wd, params) if y.size else empty_fit()
+    fit = _fit(y, wd, params)
     level, slope, level_se, slope_se = fit.level, fit.slope, fit.level_se, fit.slope_se
     if fit.days < params.min_history_days:
         # Little history: today's partial spend counts as a fraction of a day's evidence.

@@ -77,6 +77,7 @@ def local_date(epoch: float, tz: ZoneInfo) -> date:
     return datetime.fromtimestamp(epoch, tz).date()
 
 
+@lru_cache(maxsize=8192)  # pure; a forecast asks for the same few dozen midnights every ingest
 def day_start(d: date, tz: ZoneInfo) -> int:
     """The first instant (epoch seconds) whose local date in ``tz`` is ``d``."""
     naive = datetime(d.year, d.month, d.day)

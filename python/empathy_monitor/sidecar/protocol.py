@@ -31,6 +31,8 @@ from ..analytics.sections import (
     WindowInfo,
     WorkflowStats,
 )
+from ..budgets.status import AnomalyMarker, BudgetLevel, BudgetStatus
+from ..budgets.status import BudgetsSection as BudgetsSection
 
 SNAPSHOT = "empathy/snapshot"
 ACTIVITY = "empathy/activity"
@@ -50,6 +52,8 @@ ALERT_METRICS = "empathy/alertMetrics"
 CALL_DETAIL = "empathy/callDetail"
 DID_FIRE_ALERT = "empathy/didFireAlert"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
+SET_BUDGET = "empathy/setBudget"
+DID_CHANGE_BUDGETS = "empathy/didChangeBudgets"
 
 REQUESTS = (
     SNAPSHOT,
@@ -66,8 +70,15 @@ REQUESTS = (
     INIT_ALERTS,
     ALERT_METRICS,
     CALL_DETAIL,
+    SET_BUDGET,
 )
-NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT, DID_CHANGE_ALERTS)
+NOTIFICATIONS = (
+    DID_UPDATE,
+    DID_CHANGE_HEALTH,
+    DID_FIRE_ALERT,
+    DID_CHANGE_ALERTS,
+    DID_CHANGE_BUDGETS,
+)
 
 RangeName = Literal["today", "7d", "30d", "all"]
 
@@ -183,6 +194,23 @@ class InitAlertsParams(_In):
     overwrite: bool = False
 
 
+class SetBudgetParams(_In):
+    """``empathy/setBudget``: add or replace one budget in budgets.yaml ("Set budget…")."""
+
+    name: str = Field(min_length=1, max_length=200)
+    amount: float = Field(gt=0, description="US dollars")
+    period: Literal["day", "week", "month"] = "month"
+    workflow: str | None = None
+    provider: str | None = None
+    tier: str | None = None
+    model: str | None = None
+
+
+class SetBudgetResult(_Out):
+    configPath: str
+    name: str
+
+
 # -- results and sections -------------------------------------------------------------------
 class HealthProblem(_Out):
     line: int
@@ -288,6 +316,11 @@ class Snapshot(_Out):
     )
     recent_calls: list[CallRow]
     health: Health
+    # Before deltas: the last keys stay those of Round 2 (older clients read them by place).
+    budgets: BudgetsSection | None = Field(
+        default=None,
+        description="budgets and the cost chart's anomaly markers; null only if evaluation failed",
+    )
     deltas: Deltas
     alerts: AlertsStatus | None = Field(description="null when there is no alerts.yaml")
     retention_days: int = Field(description="the retentionDays setting (display only)")
@@ -430,12 +463,14 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     INIT_ALERTS: (InitAlertsParams, (InitAlertsResult,)),
     ALERT_METRICS: (EmptyParams, (AlertMetricsResult,)),
     CALL_DETAIL: (CallDetailParams, (CallRow,)),
+    SET_BUDGET: (SetBudgetParams, (SetBudgetResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
     DID_CHANGE_HEALTH: Health,
     DID_FIRE_ALERT: DidFireAlertParams,
     DID_CHANGE_ALERTS: AlertsStatus,
+    DID_CHANGE_BUDGETS: BudgetsSection,
 }
 
 MODELS: tuple[type[BaseModel], ...] = (
@@ -477,4 +512,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     AlertButtonArgs,
     AlertButton,
     DidFireAlertParams,
+    BudgetLevel,
+    BudgetStatus,
+    AnomalyMarker,
+    BudgetsSection,
+    SetBudgetParams,
+    SetBudgetResult,
 )

@@ -26,6 +26,7 @@ from . import history
 from . import protocol as P
 from . import sources as agent_sources
 from .bounded import run_bounded
+from .budgets import BudgetsPlugin
 from .clip import clip_rows, clip_sections
 from .export import export_csv
 from .plugins import AlertsPlugin, OtelExporter, open_alerts, open_otel
@@ -41,6 +42,7 @@ PS = ParamSpec("PS")
 Notify = Callable[[str, dict[str, Any]], None]
 TOP_WORKFLOWS = 5  # as `empathy telemetry --json` (its --top default)
 ALERTS_CONFIG = "alerts.yaml"
+RULE_FILES = frozenset({ALERTS_CONFIG, "budgets.yaml"})
 WARM_RANGES = ("today", "7d", "30d", "all")
 # Other ranges are pre-built only after this long without a request or an ingest, so a pre-build
 # never sits in front of work the user is waiting for.
@@ -64,6 +66,7 @@ class Service:
         self.index = SourceIndex(workspace)
         self.watcher: Watcher | None = None
         self.alerts: AlertsPlugin | None = None
+        self.budgets: BudgetsPlugin | None = None
         self.otel: OtelExporter | None = None
         self.loaded: asyncio.Future[None] | None = None
         self.fallback: asyncio.Task[None] | None = None
@@ -108,6 +111,8 @@ class Service:
             self.watcher = None
             self._start_fallback()
         self.alerts = open_alerts(self.dirs, self.tel, self.settings.alertActions)
+        if self.alerts is not None:
+            self.budgets = BudgetsPlugin(self.alerts, self.settings.alertActions)
         self.otel = open_otel(self.dirs)
         self.receiver.start(self.settings, self.dirs)
         loop = asyncio.get_running_loop()
@@ -118,7 +123,8 @@ class Service:
     def _after_load(self, fut: asyncio.Future[None]) -> None:
         """Rules see the data already on disk at start, not only what is appended later."""
         ok = not fut.cancelled() and fut.exception() is None
-        if ok and self.alerts is not None and self.alerts.enabled():
+        budgets = self.budgets is not None and self.budgets.enabled()
+        if ok and self.alerts is not None and (self.alerts.enabled() or budgets):
             self._schedule_alerts()
 
     def _start_fallback(self) -> None:
@@ -215,6 +221,7 @@ class Service:
             except Exception:
                 log.exception("otel: close failed")
             self.otel = None
+        self.budgets = None
         if self.alerts is not None:
             self.alerts.close()
             self.alerts = None
@@ -238,7 +245,7 @@ class Service:
         self._publish(upd)  # the panel first; plugins after
         if grew and self.otel is not None:
             self.otel.notify()
-        rules_touched = any(p.name == ALERTS_CONFIG for p in batch.paths)
+        rules_touched = any(p.name in RULE_FILES for p in batch.paths)
         if (grew or rules_touched) and self.alerts is not None:
             self._schedule_alerts()
 
@@ -272,7 +279,18 @@ class Service:
         if plugin is None:
             return 0, 0, 0
         n, fired, resolved, status = await self._call(plugin.evaluate, now)
+        budgets = self.budgets
+        section: dict[str, Any] | None = None
+        if budgets is not None:
+            _, section, changed = await self._call(budgets.evaluate, now)
+            if not changed:
+                section = None
         self._send_alerts(plugin, status)
+        if section is not None:
+            self.notify(
+                P.DID_CHANGE_BUDGETS,
+                P.BudgetsSection.model_validate(section).model_dump(mode="json"),
+            )
         return n, fired, resolved
 
     def _send_alerts(self, plugin: AlertsPlugin, status: dict[str, Any] | None) -> None:
@@ -354,6 +372,24 @@ class Service:
         await asyncio.to_thread(path.write_text, text, encoding="utf-8")
         self._schedule_alerts()
         return P.InitAlertsResult(configPath=str(path)).model_dump(mode="json")
+
+    async def set_budget(self, p: P.SetBudgetParams) -> dict[str, Any]:
+        from pydantic import ValidationError
+
+        from ..budgets.config import Budget
+
+        plugin = self.budgets
+        if plugin is None:
+            raise ValueError("budgets are unavailable (no telemetry directory)")
+        fields = p.model_dump(exclude_none=True)
+        try:
+            # Set from VS Code: its levels show there (the other channels via `empathy budget set`).
+            budget = Budget.model_validate({**fields, "channels": ["vscode"]})
+        except ValidationError as exc:
+            raise ValueError(str(exc.errors()[0]["msg"])) from exc
+        path = await self._call(plugin.set_budget, budget)
+        self._schedule_alerts()
+        return P.SetBudgetResult(configPath=str(path), name=budget.name).model_dump(mode="json")
 
     # -- refresh and history ---------------------------------------------------------------
     def _reload(self) -> tuple[Update | None, int]:
@@ -453,6 +489,7 @@ class Service:
         raw = clip_sections(self.publisher.snapshot(key))
         plugin = self.alerts
         raw["alerts"] = plugin.current_status() if plugin is not None and plugin.enabled() else None
+        raw["budgets"] = self.budgets.section(time.time()) if self.budgets is not None else None
         return raw
 
     async def activity(self, p: P.ActivityParams) -> dict[str, Any]:

@@ -46,7 +46,8 @@ class Batch:
         self.structural = self.structural or c.structural
 
 
-WATCHED_NAMES = frozenset({"alerts.yaml"})  # rules: re-evaluated when they change
+# rules and budgets: re-evaluated when they change
+WATCHED_NAMES = frozenset({"alerts.yaml", "budgets.yaml"})
 
 
 def _relevant(p: Path, dirs: list[Path], is_dir: bool) -> bool:

@@ -12,6 +12,10 @@ import type {
   AlertMetricsResult,
   AlertRuleStatus,
   AlertsStatus,
+  AnomalyMarker,
+  BudgetLevel,
+  BudgetStatus,
+  BudgetsSection,
   CallDetailParams,
   CallRow,
   CheckAlertsResult,
@@ -50,6 +54,8 @@ import type {
   ResolveSourceParams,
   Retries,
   Savings,
+  SetBudgetParams,
+  SetBudgetResult,
   Settings,
   Snapshot,
   SnapshotParams,
@@ -176,6 +182,72 @@ export const AlertsStatusFields: Fields<AlertsStatus> = {
   failingChannels: arr(str),
 };
 export const isAlertsStatus: Guard<AlertsStatus> = obj<AlertsStatus>(AlertsStatusFields);
+
+export const AnomalyMarkerFields: Fields<AnomalyMarker> = {
+  kind: str,
+  key: str,
+  date: str,
+  cost: num,
+  median: num,
+  ratio: num,
+  score: num,
+  text: str,
+};
+export const isAnomalyMarker: Guard<AnomalyMarker> = obj<AnomalyMarker>(AnomalyMarkerFields);
+
+export const BudgetLevelFields: Fields<BudgetLevel> = {
+  percent: num,
+  fired: bool,
+  fired_at: nullable(str),
+  position: num,
+};
+export const isBudgetLevel: Guard<BudgetLevel> = obj<BudgetLevel>(BudgetLevelFields);
+
+export const BudgetStatusFields: Fields<BudgetStatus> = {
+  name: str,
+  period: str,
+  scope: rec(str),
+  period_start: str,
+  period_end: str,
+  amount: num,
+  spent: num,
+  percent: num,
+  projected: num,
+  low: num,
+  high: num,
+  forecast_percent: num,
+  run_out: nullable(str),
+  burn_hour: num,
+  burn_day: num,
+  burn_week_daily: num,
+  unpriced_calls: int,
+  state: str,
+  headline: str,
+  outlook: str,
+  burn_text: str,
+  interval_text: str,
+  unpriced_text: str,
+  scale: num,
+  spent_pos: num,
+  projected_pos: num,
+  low_pos: num,
+  high_pos: num,
+  levels: arr(isBudgetLevel),
+  method: str,
+  history_days: int,
+};
+export const isBudgetStatus: Guard<BudgetStatus> = obj<BudgetStatus>(BudgetStatusFields);
+
+export const BudgetsSectionFields: Fields<BudgetsSection> = {
+  exists: bool,
+  config_path: str,
+  budgets: arr(isBudgetStatus),
+  errors: arr(str),
+  status_text: nullable(str),
+  can_fire: bool,
+  anomalies: arr(isAnomalyMarker),
+};
+export const isBudgetsSection: Guard<BudgetsSection> = obj<BudgetsSection>(BudgetsSectionFields);
 
 export const CallDetailParamsFields: Fields<CallDetailParams> = {
   callId: minLength(str, 1),
@@ -455,6 +527,23 @@ export const SavingsFields: Fields<Savings> = {
 };
 export const isSavings: Guard<Savings> = obj<Savings>(SavingsFields);
 
+export const SetBudgetParamsFields: Fields<SetBudgetParams> = {
+  name: minLength(str, 1),
+  amount: num,
+  period: optional(literal("day", "week", "month")),
+  workflow: optional(nullable(str)),
+  provider: optional(nullable(str)),
+  tier: optional(nullable(str)),
+  model: optional(nullable(str)),
+};
+export const isSetBudgetParams: Guard<SetBudgetParams> = obj<SetBudgetParams>(SetBudgetParamsFields);
+
+export const SetBudgetResultFields: Fields<SetBudgetResult> = {
+  configPath: str,
+  name: str,
+};
+export const isSetBudgetResult: Guard<SetBudgetResult> = obj<SetBudgetResult>(SetBudgetResultFields);
+
 export const SettingsFields: Fields<Settings> = {
   telemetryDirs: optional(nullable(arr(str))),
   naiveTimezone: optional(str),
@@ -518,6 +607,7 @@ export const SnapshotFields: Fields<Snapshot> = {
   today_cost: num,
   recent_calls: arr(isCallRow),
   health: isHealth,
+  budgets: nullable(isBudgetsSection),
   deltas: isDeltas,
   alerts: nullable(isAlertsStatus),
   retention_days: int,
@@ -585,6 +675,7 @@ export const RequestResultGuards: { [M in keyof Requests]: Guard<Requests[M]['re
   "empathy/initAlerts": isInitAlertsResult,
   "empathy/alertMetrics": isAlertMetricsResult,
   "empathy/callDetail": isCallRow,
+  "empathy/setBudget": isSetBudgetResult,
 };
 
 /** The guard of each notification's params. */
@@ -593,4 +684,5 @@ export const NotificationGuards: { [M in keyof Notifications]: Guard<Notificatio
   "empathy/didChangeHealth": isHealth,
   "empathy/didFireAlert": isDidFireAlertParams,
   "empathy/didChangeAlerts": isAlertsStatus,
+  "empathy/didChangeBudgets": isBudgetsSection,
 };

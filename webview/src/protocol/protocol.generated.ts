@@ -23,6 +23,8 @@ export const Methods = {
   callDetail: "empathy/callDetail",
   didFireAlert: "empathy/didFireAlert",
   didChangeAlerts: "empathy/didChangeAlerts",
+  setBudget: "empathy/setBudget",
+  didChangeBudgets: "empathy/didChangeBudgets",
 } as const;
 
 /** ``empathy/activity``: a page of calls, newest first, through the whole history. */
@@ -82,6 +84,96 @@ export interface AlertsStatus {
   /** alerts.yaml problems, each 'alerts.yaml:LINE: ...' */
   errors: string[];
   failingChannels: string[];
+}
+
+/** One unusual day of one workflow or provider, for the cost chart. */
+export interface AnomalyMarker {
+  /** workflow | provider */
+  kind: string;
+  key: string;
+  /** local day, YYYY-MM-DD (the cost_series dates) */
+  date: string;
+  cost: number;
+  median: number;
+  ratio: number;
+  score: number;
+  /** 'code-review: $41 on Nov 27, 6.2× its usual' */
+  text: string;
+}
+
+export interface BudgetLevel {
+  percent: number;
+  /** queued once in this period (fires once per period) */
+  fired: boolean;
+  /** ISO 8601 (UTC) */
+  fired_at: string | null;
+  /** the tick's place on the bar, 0..1 of scale */
+  position: number;
+}
+
+/** One budget in the current period (money in USD). */
+export interface BudgetStatus {
+  name: string;
+  period: string;
+  scope: Record<string, string>;
+  /** ISO 8601 (UTC) */
+  period_start: string;
+  /** ISO 8601 (UTC), exclusive */
+  period_end: string;
+  amount: number;
+  spent: number;
+  /** budget_percent: spent / amount x 100 */
+  percent: number;
+  projected: number;
+  /** 80% interval of the period-end spend */
+  low: number;
+  high: number;
+  /** projected / amount x 100 */
+  forecast_percent: number;
+  /** ISO 8601: when the projection crosses the amount */
+  run_out: string | null;
+  /** spend in the last hour */
+  burn_hour: number;
+  /** spend in the last 24 hours */
+  burn_day: number;
+  /** spend in the last 7 days / 7 */
+  burn_week_daily: number;
+  unpriced_calls: number;
+  /** ok | warning (a level fired) | over (spent >= amount) */
+  state: string;
+  /** '$12.40 of $200 this month' */
+  headline: string;
+  /** 'runs out Dec 19 at this rate' or 'on track: ~$142 of $200' */
+  outlook: string;
+  burn_text: string;
+  interval_text: string;
+  /** '+ 3 unpriced calls not included' or '' */
+  unpriced_text: string;
+  /** USD at the bar's right end */
+  scale: number;
+  /** 0..1 of scale */
+  spent_pos: number;
+  projected_pos: number;
+  low_pos: number;
+  high_pos: number;
+  levels: BudgetLevel[];
+  method: string;
+  history_days: number;
+}
+
+/** ``Snapshot.budgets``: every budget of budgets.yaml now, and the cost chart's anomalies. */
+export interface BudgetsSection {
+  /** budgets.yaml exists */
+  exists: boolean;
+  config_path: string;
+  budgets: BudgetStatus[];
+  /** budgets.yaml problems, each 'budgets.yaml:LINE: ...' */
+  errors: string[];
+  /** '$X of $Y this month' (the first month budget) */
+  status_text: string | null;
+  /** this process queues level notifications (trusted) */
+  can_fire: boolean;
+  anomalies: AnomalyMarker[];
 }
 
 /** ``empathy/callDetail``: one call's whole row (snapshot and activity rows clip long text). */
@@ -393,6 +485,23 @@ export interface Savings {
   avg_cost_per_workflow: number;
 }
 
+/** ``empathy/setBudget``: add or replace one budget in budgets.yaml ("Set budget…"). */
+export interface SetBudgetParams {
+  name: string;
+  /** US dollars */
+  amount: number;
+  period?: "day" | "week" | "month";
+  workflow?: string | null;
+  provider?: string | null;
+  tier?: string | null;
+  model?: string | null;
+}
+
+export interface SetBudgetResult {
+  configPath: string;
+  name: string;
+}
+
 /** ``initializationOptions`` and ``workspace/didChangeConfiguration`` settings. */
 export interface Settings {
   /** Telemetry directories; default <workspace>/.empathy (or .attune if only it exists). */
@@ -440,6 +549,8 @@ export interface Snapshot {
   today_cost: number;
   recent_calls: CallRow[];
   health: Health;
+  /** budgets and the cost chart's anomaly markers; null only if evaluation failed */
+  budgets: BudgetsSection | null;
   deltas: Deltas;
   /** null when there is no alerts.yaml */
   alerts: AlertsStatus | null;
@@ -538,6 +649,7 @@ export interface Requests {
   "empathy/initAlerts": { params: InitAlertsParams; result: InitAlertsResult };
   "empathy/alertMetrics": { params: EmptyParams; result: AlertMetricsResult };
   "empathy/callDetail": { params: CallDetailParams; result: CallRow };
+  "empathy/setBudget": { params: SetBudgetParams; result: SetBudgetResult };
 }
 
 /** Each notification's params (sidecar -> client). */
@@ -546,4 +658,5 @@ export interface Notifications {
   "empathy/didChangeHealth": Health;
   "empathy/didFireAlert": DidFireAlertParams;
   "empathy/didChangeAlerts": AlertsStatus;
+  "empathy/didChangeBudgets": BudgetsSection;
 }
