@@ -258,6 +258,7 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     today_cost: 5.0456,
     recent_calls: fixtureRecentCalls,
     health: fixtureHealth,
+    budgets: null,
     deltas: fixtureDeltas,
     alerts: fixtureAlerts,
     retention_days: 30,
