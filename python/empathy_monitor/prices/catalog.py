@@ -33,15 +33,27 @@ PROVIDER_ALIASES: dict[str, str] = {
 
 @functools.lru_cache(maxsize=1)
 def _snapshot() -> Any:
-    from genai_prices import data_snapshot
-
+    """The bundled price data, or None where the package is not installed (it needs Python
+    3.11+; on 3.10 only prices.yaml and local models are priced, and the rest is unpriced)."""
+    try:
+        from genai_prices import data_snapshot
+    except ImportError:
+        return None
     return data_snapshot.get_snapshot()
 
 
-def package_version() -> str:
-    from importlib.metadata import version
+def available() -> bool:
+    """Whether the genai-prices catalogue can be used here."""
+    return _snapshot() is not None
 
-    return version("genai-prices")
+
+def package_version() -> str | None:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("genai-prices")
+    except PackageNotFoundError:
+        return None
 
 
 def _rate(value: Any) -> Rate | None:
@@ -96,6 +108,8 @@ def lookup(provider: str, model: str) -> tuple[str, str, tuple[Period, ...]] | N
     if not model:
         return None
     snap = _snapshot()
+    if snap is None:
+        return None
     pid = PROVIDER_ALIASES.get(provider.lower(), provider.lower()) if provider else None
     found = None
     for attempt in (pid, None) if pid else (None,):

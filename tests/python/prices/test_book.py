@@ -192,3 +192,26 @@ def test_cost_sources_in_each_mode_by_hand() -> None:
     src, c = classify("list", writer, actual, ok, tokens, list_cost, priced, free)
     assert names(src) == ["list", "list", "list", "unpriced", "free", "free", "free"]
     assert c.tolist() == [4, 6, 3, 0, 0, 0, 0]
+
+
+def test_without_the_catalogue_only_user_and_local_prices_apply(monkeypatch: object) -> None:
+    """On Python 3.10 genai-prices (0.2+) cannot be installed: nothing breaks, known models are
+    unpriced unless prices.yaml prices them, local models stay free."""
+    import sys
+
+    from empathy_monitor.prices import catalog
+
+    mp = monkeypatch  # pytest's MonkeyPatch
+    mp.setitem(sys.modules, "genai_prices", None)  # type: ignore[attr-defined]
+    catalog._snapshot.cache_clear()
+    catalog.lookup.cache_clear()
+    try:
+        assert not catalog.available()
+        entries, _ = parse_prices("prices:\n  - model: gpt-4o\n    input: 5\n")
+        book = PriceBook(entries)
+        assert book.lookup("anthropic", "claude-sonnet-4-20250514") is None
+        assert cost(book, "openai", "gpt-4o", ep(2026, 1, 1), tin=1000)[0] == 5_000_000
+        assert cost(book, "ollama", "llama3", ep(2026, 1, 1), tin=1000) == (0, True)
+    finally:
+        catalog._snapshot.cache_clear()
+        catalog.lookup.cache_clear()
