@@ -49,6 +49,7 @@ INIT_ALERTS = "empathy/initAlerts"
 ALERT_METRICS = "empathy/alertMetrics"
 CALL_DETAIL = "empathy/callDetail"
 DID_FIRE_ALERT = "empathy/didFireAlert"
+CODE_LENSES = "empathy/codeLenses"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 
 REQUESTS = (
@@ -66,10 +67,12 @@ REQUESTS = (
     INIT_ALERTS,
     ALERT_METRICS,
     CALL_DETAIL,
+    CODE_LENSES,
 )
 NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT, DID_CHANGE_ALERTS)
 
 RangeName = Literal["today", "7d", "30d", "all"]
+LensRange = Literal["today", "7d", "30d"]
 
 
 class _In(BaseModel):
@@ -181,6 +184,14 @@ class InitAlertsParams(_In):
     channel: Literal["webhook", "email", "stdout"]
     target: str | None = Field(default=None, description="webhook URL or email address")
     overwrite: bool = False
+
+
+class CodeLensesParams(_In):
+    """``empathy/codeLenses``: the workflows one document defines or names, with their numbers."""
+
+    uri: str = Field(min_length=1, description="file URI of the document (inside the workspace)")
+    range: LensRange | None = Field(default=None, description="default: the codeLens.range setting")
+    now: str | None = Field(default=None, description="Pin 'now' (tests); the extension omits it")
 
 
 # -- results and sections -------------------------------------------------------------------
@@ -414,6 +425,56 @@ class DidFireAlertParams(_Out):
         return out
 
 
+class LensNumbers(_Out):
+    """One workflow (or step) in one period, as ``empathy telemetry --workflow W --json`` has it:
+    calls/errors/total_cost/p95_latency_ms of ``overview``, runs = ``savings.workflow_count``."""
+
+    calls: int
+    errors: int
+    runs: int
+    cost: float = Field(description="dollars")
+    errorRate: float | None = Field(description="percent of calls; null without calls")
+    p95LatencyMs: float | None
+
+
+class LensStats(_Out):
+    """The numbers of a lens and their display text (formatted by the sidecar, shown as is)."""
+
+    current: LensNumbers
+    previous: LensNumbers | None = Field(description="the period of equal length before")
+    costChangePercent: float | None = Field(description="null when the previous cost is 0")
+    text: str = Field(description="e.g. '$10.42 · 178 runs · 3.8% errors · p95 5.1 s · 7d ▲12%'")
+    detail: list[str] = Field(description="lines for a hover (plain text)")
+
+
+class WorkflowLens(_Out):
+    """A lens above a workflow's (or one of its steps') definition; ``line`` is 1-based."""
+
+    workflow: str
+    step: str | None
+    line: int
+    stats: LensStats
+
+
+class WorkflowMention(_Out):
+    """A string literal naming a known workflow: 0-based line, UTF-16 columns [start, end)."""
+
+    workflow: str
+    line: int
+    start: int
+    end: int
+    stats: LensStats
+
+
+class CodeLensesResult(_Out):
+    uri: str
+    range: LensRange
+    since: str | None = Field(description="ISO 8601 start of the window")
+    now: str = Field(description="ISO 8601 'now' the window was resolved at")
+    lenses: list[WorkflowLens]
+    mentions: list[WorkflowMention]
+
+
 # method -> (params model, result models); a result with two models is their union.
 REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = {
     SNAPSHOT: (SnapshotParams, (Snapshot,)),
@@ -430,6 +491,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     INIT_ALERTS: (InitAlertsParams, (InitAlertsResult,)),
     ALERT_METRICS: (EmptyParams, (AlertMetricsResult,)),
     CALL_DETAIL: (CallDetailParams, (CallRow,)),
+    CODE_LENSES: (CodeLensesParams, (CodeLensesResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -477,4 +539,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     AlertButtonArgs,
     AlertButton,
     DidFireAlertParams,
+    CodeLensesParams,
+    LensNumbers,
+    LensStats,
+    WorkflowLens,
+    WorkflowMention,
+    CodeLensesResult,
 )

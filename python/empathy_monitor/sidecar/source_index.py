@@ -19,7 +19,10 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .outline import Outline
 
 log = logging.getLogger(__name__)
 
@@ -138,6 +141,7 @@ class SourceIndex:
     def __init__(self, workspace: Path) -> None:
         self.workspace = workspace
         self._cache: dict[Path, tuple[tuple[int, int], dict[str, Definition]]] = {}
+        self._outlines: dict[Path, tuple[tuple[int, int], Outline]] = {}
 
     def _files(self) -> list[Path]:
         out: list[Path] = []
@@ -170,6 +174,36 @@ class SourceIndex:
             log.debug("source index: skipping %s: %s", path, exc)
         self._cache[path] = (sig, defs)
         return defs
+
+    def outline(self, path: Path) -> Outline:
+        """The code-lens outline of one workspace file (empty if it is outside, not a regular
+        file, too big or not Python); parsed once per (mtime, size)."""
+        from .outline import EMPTY, outline  # it builds on this module's _declared_names
+
+        real = inside(path, self.workspace)
+        if real is None or real.suffix != ".py":
+            return EMPTY
+        try:
+            st = real.stat()
+        except OSError:
+            return EMPTY
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return EMPTY
+        sig = (st.st_mtime_ns, st.st_size)
+        hit = self._outlines.get(real)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        out = EMPTY
+        try:
+            data = read_bounded(real, MAX_FILE_BYTES)
+            if data is not None:
+                out = outline(ast.parse(data, str(real)), data)
+        except (SyntaxError, ValueError, OSError, RecursionError, MemoryError) as exc:
+            log.debug("source index: no outline of %s: %s", real, exc)
+        if len(self._outlines) >= MAX_FILES:
+            self._outlines.clear()
+        self._outlines[real] = (sig, out)
+        return out
 
     def find(self, workflow: str, step: str | None = None) -> tuple[Path, int] | None:
         """(file, 1-based line) of the workflow's definition (its step if found), or None."""
