@@ -1,8 +1,8 @@
 """What one Python file holds for the code lenses: workflow definitions, their steps, and the
 string literals that could name a workflow.
 
-A definition is what the source index finds (a class or function whose ``name``/``workflow_name``
-is a string literal); its steps are the functions defined inside it, by name (a telemetry step
+A definition is a class or function whose ``name``/``workflow_name`` is a string literal (the rule
+lives here; the source index's ``resolveSource`` uses it too); its steps are the functions defined inside it, by name (a telemetry step
 ``run-tests`` maps to ``def run_tests``). Literals are single-line string constants with their
 position in VS Code's terms: 0-based line and UTF-16 columns (``ast`` gives UTF-8 byte offsets).
 """
@@ -12,8 +12,7 @@ from __future__ import annotations
 import ast
 from dataclasses import dataclass
 
-from .source_index import _declared_names
-
+NAME_KEYS = ("name", "workflow_name")
 MAX_LITERAL = 200  # a workflow name is short; longer strings are never one
 MAX_LITERALS = 5000
 
@@ -45,6 +44,29 @@ class Outline:
 
 
 EMPTY = Outline()
+
+
+def _str_const(node: ast.AST | None) -> str | None:
+    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
+
+
+def _declared_names(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
+    """String literals bound to ``name``/``workflow_name`` in the body or the decorators."""
+    out: set[str] = set()
+    for stmt in node.body:
+        if isinstance(stmt, ast.Assign):
+            for t in stmt.targets:
+                if isinstance(t, ast.Name) and t.id in NAME_KEYS and (v := _str_const(stmt.value)):
+                    out.add(v)
+        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
+            if stmt.target.id in NAME_KEYS and (v := _str_const(stmt.value)):
+                out.add(v)
+    for dec in node.decorator_list:
+        if isinstance(dec, ast.Call):
+            for kw in dec.keywords:
+                if kw.arg in NAME_KEYS and (v := _str_const(kw.value)):
+                    out.add(v)
+    return out
 
 
 def _utf16(line: bytes, byte_col: int) -> int:

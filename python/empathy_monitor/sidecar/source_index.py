@@ -19,14 +19,12 @@ import os
 import stat
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-if TYPE_CHECKING:
-    from .outline import Outline
+from .outline import EMPTY, Outline, _declared_names, outline
 
 log = logging.getLogger(__name__)
 
-NAME_KEYS = ("name", "workflow_name")
 SKIP_DIRS = frozenset(
     {
         ".git",
@@ -65,29 +63,6 @@ def inside(path: Path, root: Path) -> Path | None:
         return real if real.is_relative_to(Path(os.path.realpath(root))) else None
     except (OSError, ValueError):
         return None
-
-
-def _str_const(node: ast.AST | None) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def _declared_names(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """String literals bound to ``name``/``workflow_name`` in the body or the decorators."""
-    out: set[str] = set()
-    for stmt in node.body:
-        if isinstance(stmt, ast.Assign):
-            for t in stmt.targets:
-                if isinstance(t, ast.Name) and t.id in NAME_KEYS and (v := _str_const(stmt.value)):
-                    out.add(v)
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            if stmt.target.id in NAME_KEYS and (v := _str_const(stmt.value)):
-                out.add(v)
-    for dec in node.decorator_list:
-        if isinstance(dec, ast.Call):
-            for kw in dec.keywords:
-                if kw.arg in NAME_KEYS and (v := _str_const(kw.value)):
-                    out.add(v)
-    return out
 
 
 def _steps(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
@@ -178,8 +153,6 @@ class SourceIndex:
     def outline(self, path: Path) -> Outline:
         """The code-lens outline of one workspace file (empty if it is outside, not a regular
         file, too big or not Python); parsed once per (mtime, size)."""
-        from .outline import EMPTY, outline  # it builds on this module's _declared_names
-
         real = inside(path, self.workspace)
         if real is None or real.suffix != ".py":
             return EMPTY
