@@ -10,6 +10,7 @@ import { resolvePython } from './common/pythonSetup';
 import { SetupController } from './setup/controller';
 import { initialRange, initializationOptions, readSettings, RESTART_KEYS } from './common/settings';
 import { History } from './history';
+import { registerLenses } from './lens';
 import { TelemetryModel } from './model';
 import { registerPanelSerializer, TelemetryPanel, type PanelDeps } from './panel/panel';
 import { Sidecar } from './sidecar/client';
@@ -114,6 +115,15 @@ export function activate(context: vscode.ExtensionContext): void {
       registerCommands(commandDeps),
       registerAlertCommands(alertsDeps, guarded),
       registerTrust(sc, () => started),
+      registerLenses({
+        sidecar: sc,
+        showPanel: async (view) => {
+          const shown = model.setView(view);
+          TelemetryPanel.current?.post({ type: 'uiState', ...view });
+          TelemetryPanel.show(panelDeps);
+          await shown;
+        },
+      }),
       vscode.workspace.onDidChangeConfiguration((e) => {
         if (started && RESTART_KEYS.some((k) => e.affectsConfiguration(k))) void sc.restart('settings changed');
       }),

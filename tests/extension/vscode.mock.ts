@@ -83,6 +83,7 @@ function logChannel() {
 }
 
 export const window = {
+  visibleTextEditors: [] as { document: unknown }[],
   createOutputChannel: vi.fn(() => logChannel()),
   createStatusBarItem: vi.fn(() => ({ show: vi.fn(), hide: vi.fn(), dispose: vi.fn(), text: '' })),
   createWebviewPanel: vi.fn(),
@@ -121,4 +122,24 @@ export const commands = {
 
 export const extensions = {
   getExtension: vi.fn(() => undefined),
+};
+
+// -- code lenses and hovers (extension/src/lens) --------------------------------------------
+export class CodeLens {
+  constructor(
+    readonly range: Range,
+    readonly command?: { title: string; command: string; tooltip?: string; arguments?: unknown[] },
+  ) {}
+}
+
+export class Hover {
+  constructor(
+    readonly contents: { language: string; value: string }[],
+    readonly range?: Range,
+  ) {}
+}
+
+export const languages = {
+  registerCodeLensProvider: vi.fn(() => new Disposable()),
+  registerHoverProvider: vi.fn(() => new Disposable()),
 };

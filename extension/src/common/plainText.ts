@@ -74,3 +74,20 @@ export const notify = {
   warn: (message: string, ...items: string[]): Promise<string | undefined> => showMessage('warning', message, undefined, ...items),
   error: (message: string, ...items: string[]): Promise<string | undefined> => showMessage('error', message, undefined, ...items),
 };
+
+/**
+ * Telemetry text for a hover's plain-text code block (`{ language, value }`): VS Code wraps it in a
+ * ``` fence, so a run of backticks is broken up (no line can close the fence and turn what follows
+ * into markdown); other control characters become visible escapes, newlines stay.
+ */
+export function codeBlockText(text: string): string {
+  return text
+    .split('\n')
+    .map((line) => logText(line).replace(/`/g, `\`${JOINER}`))
+    .join('\n');
+}
+
+/** A CodeLens title: one line, and `$(name)` shown as typed rather than as an icon. */
+export function lensTitle(text: string): string {
+  return noIcons(logText(text));
+}

@@ -26,7 +26,14 @@ export interface EmpathySettings extends Omit<InitializationOptions, 'alertActio
   pythonPath: string;
   /** An explicit range, or '' to derive the opening range from `retentionDays`. */
   defaultRange: Range | '';
+  /** Cost lenses and hovers on workflow definitions (shown once the sidecar runs). */
+  'codeLens.enabled': boolean;
+  /** The window the lenses report. */
+  'codeLens.range': LensRange;
 }
+
+export type LensRange = 'today' | '7d' | '30d';
+const LENS_RANGES: readonly string[] = ['today', '7d', '30d'];
 
 /** Settings whose change requires a sidecar restart. */
 export const RESTART_KEYS = [
@@ -61,7 +68,13 @@ export function readSettings(): EmpathySettings {
     sources: cfg.get<string[]>('sources', []).filter((d) => typeof d === 'string'),
     otlpReceiver: cfg.get<boolean>('otlpReceiver', false) === true,
     otlpReceiverPort: finite(cfg.get<number>('otlpReceiverPort', 4318), 4318),
+    'codeLens.enabled': cfg.get<boolean>('codeLens.enabled', true) !== false,
+    'codeLens.range': lensRange(cfg.get<string>('codeLens.range', '7d')),
   };
+}
+
+function lensRange(v: unknown): LensRange {
+  return typeof v === 'string' && LENS_RANGES.includes(v) ? (v as LensRange) : '7d';
 }
 
 /** The range for `retentionDays` days of history (PANEL_CONTRACT.md, "Settings additions"). */

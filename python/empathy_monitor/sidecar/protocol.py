@@ -51,6 +51,7 @@ INIT_ALERTS = "empathy/initAlerts"
 ALERT_METRICS = "empathy/alertMetrics"
 CALL_DETAIL = "empathy/callDetail"
 DID_FIRE_ALERT = "empathy/didFireAlert"
+CODE_LENSES = "empathy/codeLenses"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 SET_BUDGET = "empathy/setBudget"
 DID_CHANGE_BUDGETS = "empathy/didChangeBudgets"
@@ -71,6 +72,7 @@ REQUESTS = (
     ALERT_METRICS,
     CALL_DETAIL,
     SET_BUDGET,
+    CODE_LENSES,
 )
 NOTIFICATIONS = (
     DID_UPDATE,
@@ -81,6 +83,7 @@ NOTIFICATIONS = (
 )
 
 RangeName = Literal["today", "7d", "30d", "all"]
+LensRange = Literal["today", "7d", "30d"]
 
 
 class _In(BaseModel):
@@ -209,6 +212,12 @@ class SetBudgetParams(_In):
 class SetBudgetResult(_Out):
     configPath: str
     name: str
+class CodeLensesParams(_In):
+    """``empathy/codeLenses``: the workflows one document defines or names, with their numbers."""
+
+    uri: str = Field(min_length=1, description="file URI of the document (inside the workspace)")
+    range: LensRange | None = Field(default=None, description="default: the codeLens.range setting")
+    now: str | None = Field(default=None, description="Pin 'now' (tests); the extension omits it")
 
 
 # -- results and sections -------------------------------------------------------------------
@@ -447,6 +456,56 @@ class DidFireAlertParams(_Out):
         return out
 
 
+class LensNumbers(_Out):
+    """One workflow (or step) in one period, as ``empathy telemetry --workflow W --json`` has it:
+    calls/errors/total_cost/p95_latency_ms of ``overview``, runs = ``savings.workflow_count``."""
+
+    calls: int
+    errors: int
+    runs: int
+    cost: float = Field(description="dollars")
+    errorRate: float | None = Field(description="percent of calls; null without calls")
+    p95LatencyMs: float | None
+
+
+class LensStats(_Out):
+    """The numbers of a lens and their display text (formatted by the sidecar, shown as is)."""
+
+    current: LensNumbers
+    previous: LensNumbers | None = Field(description="the period of equal length before")
+    costChangePercent: float | None = Field(description="null when the previous cost is 0")
+    text: str = Field(description="e.g. '$10.42 · 178 runs · 3.8% errors · p95 5.1 s · 7d ▲12%'")
+    detail: list[str] = Field(description="lines for a hover (plain text)")
+
+
+class WorkflowLens(_Out):
+    """A lens above a workflow's (or one of its steps') definition; ``line`` is 1-based."""
+
+    workflow: str
+    step: str | None
+    line: int
+    stats: LensStats
+
+
+class WorkflowMention(_Out):
+    """A string literal naming a known workflow: 0-based line, UTF-16 columns [start, end)."""
+
+    workflow: str
+    line: int
+    start: int
+    end: int
+    stats: LensStats
+
+
+class CodeLensesResult(_Out):
+    uri: str
+    range: LensRange
+    since: str | None = Field(description="ISO 8601 start of the window")
+    now: str = Field(description="ISO 8601 'now' the window was resolved at")
+    lenses: list[WorkflowLens]
+    mentions: list[WorkflowMention]
+
+
 # method -> (params model, result models); a result with two models is their union.
 REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = {
     SNAPSHOT: (SnapshotParams, (Snapshot,)),
@@ -464,6 +523,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     ALERT_METRICS: (EmptyParams, (AlertMetricsResult,)),
     CALL_DETAIL: (CallDetailParams, (CallRow,)),
     SET_BUDGET: (SetBudgetParams, (SetBudgetResult,)),
+    CODE_LENSES: (CodeLensesParams, (CodeLensesResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -518,4 +578,10 @@ MODELS: tuple[type[BaseModel], ...] = (
     BudgetsSection,
     SetBudgetParams,
     SetBudgetResult,
+    CodeLensesParams,
+    LensNumbers,
+    LensStats,
+    WorkflowLens,
+    WorkflowMention,
+    CodeLensesResult,
 )

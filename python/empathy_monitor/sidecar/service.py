@@ -22,13 +22,15 @@ from ..ingest import statecache
 from ..ingest.format import holds
 from ..ingest.lines import rfind_lines
 from ..telemetry import Telemetry
-from . import history
+from . import history, lenses
 from . import protocol as P
 from . import sources as agent_sources
 from .bounded import run_bounded
 from .budgets import BudgetsPlugin
 from .clip import clip_rows, clip_sections
 from .export import export_csv
+from .outline import EMPTY as EMPTY_OUTLINE
+from .outline import Outline
 from .plugins import AlertsPlugin, OtelExporter, open_alerts, open_otel
 from .publisher import Publisher, Update, ViewKey
 from .settings import Settings
@@ -64,6 +66,7 @@ class Service:
         self.notify = notify
         self.pool = ThreadPoolExecutor(1, thread_name_prefix="empathy-telemetry")
         self.index = SourceIndex(workspace)
+        self.lenses = lenses.LensCache()
         self.watcher: Watcher | None = None
         self.alerts: AlertsPlugin | None = None
         self.budgets: BudgetsPlugin | None = None
@@ -154,6 +157,7 @@ class Service:
             log.exception("index cache unusable; reading everything")
         self.tel.refresh()
         agent_sources.sync(self.mirror, self.tel)
+        self.lenses.after_ingest(self.tel.tables, True)
         self.publisher.health()
         log.info(
             "loaded %d calls in %.2fs (%s)",
@@ -251,6 +255,7 @@ class Service:
 
     def _ingest(self, only: list[Path] | None, structural: bool) -> tuple[Update | None, bool]:
         res = self.tel.refresh(only)
+        self.lenses.after_ingest(self.tel.tables, res.reset)
         upd = self.publisher.ingest(res, check_health=structural)
         if res.changed:
             agent_sources.sync(self.mirror, self.tel)
@@ -396,6 +401,7 @@ class Service:
         """Drop every bit of reader state and read all files again (telemetry thread)."""
         self._open(self.settings, self.publisher)
         self.tel.refresh()
+        self.lenses.after_ingest(self.tel.tables, True)
         self._save_cache()
         if self.alerts is not None:
             self.alerts.set_telemetry(self.tel)
@@ -538,6 +544,32 @@ class Service:
         if res["uri"] is None:
             return P.SourceUnresolved(reason=res["reason"]).model_dump(mode="json")
         return P.SourceLocation(uri=res["uri"], line=res["line"]).model_dump(mode="json")
+
+    async def code_lenses(self, p: P.CodeLensesParams) -> dict[str, Any]:
+        """Lenses of one document: its outline off the worker (bounded, it reads a user file),
+        numbers from the worker only when the document defines or names a known workflow."""
+        path = lenses.path_of(p.uri)
+        rng = p.range or self.settings.codeLens.range
+        try:
+            outline = await run_bounded(
+                lambda: self.index.outline(path), SOURCE_TIMEOUT_S, "empathy-source-index"
+            )
+        except asyncio.TimeoutError:
+            log.warning("codeLenses: reading %s took longer than %gs", path, SOURCE_TIMEOUT_S)
+            outline = EMPTY_OUTLINE
+        if not lenses.worth_numbers(outline, self.lenses.known):
+            window = self.tel.window(WindowSpec(range=rng, now=p.now))
+            res = lenses.result(
+                p.uri, rng, outline, None, self.lenses.known, self.tel.parser, window
+            )
+        else:
+            res = await self._call(self._code_lenses, p.uri, rng, p.now, outline)
+        return P.CodeLensesResult.model_validate(res).model_dump(mode="json")
+
+    def _code_lenses(self, uri: str, rng: str, now: str | None, outline: Outline) -> dict[str, Any]:
+        self.lenses.refresh_known(self.tel.tables)
+        wn = self.lenses.numbers(self.tel, rng, now)
+        return lenses.result(uri, rng, outline, wn, self.lenses.known, self.tel.parser, wn.window)
 
     def _find_call(self, call_id: str) -> dict[str, Any] | None:
         """The feed row of one call: the rows in memory first, else a scan of the call files."""

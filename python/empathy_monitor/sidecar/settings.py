@@ -7,13 +7,28 @@ that into a JSON-RPC ``InvalidParams`` error instead of crashing.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from ..timeparse import resolve_tz
 from ..validation import describe
 from ..workspace import default_dirs
+
+
+class CodeLensSettings(BaseModel):
+    """``empathy.codeLens.*``: cost above each workflow definition in the editor."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    enabled: bool = Field(
+        default=True,
+        description="Show cost, runs, errors and p95 above workflow definitions once the"
+        " workspace has telemetry.",
+    )
+    range: Literal["today", "7d", "30d"] = Field(
+        default="7d", description="The window the lenses and hovers report."
+    )
 
 
 class Settings(BaseModel):
@@ -62,6 +77,11 @@ class Settings(BaseModel):
         default=True,
         description="Internal (sent by the extension): false in an untrusted workspace, where"
         " alerts are evaluated and shown but no action from alerts.yaml runs.",
+    )
+
+    codeLens: CodeLensSettings = Field(
+        default_factory=CodeLensSettings,
+        description="empathy.codeLens.enabled / empathy.codeLens.range (codeLenses' default range).",
     )
 
     @field_validator("naiveTimezone")

@@ -21,9 +21,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .outline import EMPTY, Outline, _declared_names, outline
+
 log = logging.getLogger(__name__)
 
-NAME_KEYS = ("name", "workflow_name")
 SKIP_DIRS = frozenset(
     {
         ".git",
@@ -62,29 +63,6 @@ def inside(path: Path, root: Path) -> Path | None:
         return real if real.is_relative_to(Path(os.path.realpath(root))) else None
     except (OSError, ValueError):
         return None
-
-
-def _str_const(node: ast.AST | None) -> str | None:
-    return node.value if isinstance(node, ast.Constant) and isinstance(node.value, str) else None
-
-
-def _declared_names(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> set[str]:
-    """String literals bound to ``name``/``workflow_name`` in the body or the decorators."""
-    out: set[str] = set()
-    for stmt in node.body:
-        if isinstance(stmt, ast.Assign):
-            for t in stmt.targets:
-                if isinstance(t, ast.Name) and t.id in NAME_KEYS and (v := _str_const(stmt.value)):
-                    out.add(v)
-        elif isinstance(stmt, ast.AnnAssign) and isinstance(stmt.target, ast.Name):
-            if stmt.target.id in NAME_KEYS and (v := _str_const(stmt.value)):
-                out.add(v)
-    for dec in node.decorator_list:
-        if isinstance(dec, ast.Call):
-            for kw in dec.keywords:
-                if kw.arg in NAME_KEYS and (v := _str_const(kw.value)):
-                    out.add(v)
-    return out
 
 
 def _steps(node: ast.ClassDef | ast.FunctionDef | ast.AsyncFunctionDef) -> dict[str, int]:
@@ -138,6 +116,7 @@ class SourceIndex:
     def __init__(self, workspace: Path) -> None:
         self.workspace = workspace
         self._cache: dict[Path, tuple[tuple[int, int], dict[str, Definition]]] = {}
+        self._outlines: dict[Path, tuple[tuple[int, int], Outline]] = {}
 
     def _files(self) -> list[Path]:
         out: list[Path] = []
@@ -170,6 +149,34 @@ class SourceIndex:
             log.debug("source index: skipping %s: %s", path, exc)
         self._cache[path] = (sig, defs)
         return defs
+
+    def outline(self, path: Path) -> Outline:
+        """The code-lens outline of one workspace file (empty if it is outside, not a regular
+        file, too big or not Python); parsed once per (mtime, size)."""
+        real = inside(path, self.workspace)
+        if real is None or real.suffix != ".py":
+            return EMPTY
+        try:
+            st = real.stat()
+        except OSError:
+            return EMPTY
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_FILE_BYTES:
+            return EMPTY
+        sig = (st.st_mtime_ns, st.st_size)
+        hit = self._outlines.get(real)
+        if hit is not None and hit[0] == sig:
+            return hit[1]
+        out = EMPTY
+        try:
+            data = read_bounded(real, MAX_FILE_BYTES)
+            if data is not None:
+                out = outline(ast.parse(data, str(real)), data)
+        except (SyntaxError, ValueError, OSError, RecursionError, MemoryError) as exc:
+            log.debug("source index: no outline of %s: %s", real, exc)
+        if len(self._outlines) >= MAX_FILES:
+            self._outlines.clear()
+        self._outlines[real] = (sig, out)
+        return out
 
     def find(self, workflow: str, step: str | None = None) -> tuple[Path, int] | None:
         """(file, 1-based line) of the workflow's definition (its step if found), or None."""

@@ -21,6 +21,9 @@ import type {
   CheckAlertsResult,
   CircuitBreaker,
   ClearHistoryResult,
+  CodeLensSettings,
+  CodeLensesParams,
+  CodeLensesResult,
   CostPoint,
   Delta,
   Deltas,
@@ -45,6 +48,8 @@ import type {
   HealthProblem,
   InitAlertsParams,
   InitAlertsResult,
+  LensNumbers,
+  LensStats,
   ModelStats,
   Notifications,
   Overview,
@@ -67,6 +72,8 @@ import type {
   UndoClearHistoryParams,
   UndoClearHistoryResult,
   WindowInfo,
+  WorkflowLens,
+  WorkflowMention,
   WorkflowStats,
 } from './protocol.generated';
 import {
@@ -273,6 +280,65 @@ export const ClearHistoryResultFields: Fields<ClearHistoryResult> = {
   moved: arr(str),
 };
 export const isClearHistoryResult: Guard<ClearHistoryResult> = obj<ClearHistoryResult>(ClearHistoryResultFields);
+
+export const CodeLensSettingsFields: Fields<CodeLensSettings> = {
+  enabled: optional(bool),
+  range: optional(literal("today", "7d", "30d")),
+};
+export const isCodeLensSettings: Guard<CodeLensSettings> = obj<CodeLensSettings>(CodeLensSettingsFields);
+
+export const CodeLensesParamsFields: Fields<CodeLensesParams> = {
+  uri: minLength(str, 1),
+  range: optional(nullable(literal("today", "7d", "30d"))),
+  now: optional(nullable(str)),
+};
+export const isCodeLensesParams: Guard<CodeLensesParams> = obj<CodeLensesParams>(CodeLensesParamsFields);
+
+export const LensNumbersFields: Fields<LensNumbers> = {
+  calls: int,
+  errors: int,
+  runs: int,
+  cost: num,
+  errorRate: nullable(num),
+  p95LatencyMs: nullable(num),
+};
+export const isLensNumbers: Guard<LensNumbers> = obj<LensNumbers>(LensNumbersFields);
+
+export const LensStatsFields: Fields<LensStats> = {
+  current: isLensNumbers,
+  previous: nullable(isLensNumbers),
+  costChangePercent: nullable(num),
+  text: str,
+  detail: arr(str),
+};
+export const isLensStats: Guard<LensStats> = obj<LensStats>(LensStatsFields);
+
+export const WorkflowLensFields: Fields<WorkflowLens> = {
+  workflow: str,
+  step: nullable(str),
+  line: int,
+  stats: isLensStats,
+};
+export const isWorkflowLens: Guard<WorkflowLens> = obj<WorkflowLens>(WorkflowLensFields);
+
+export const WorkflowMentionFields: Fields<WorkflowMention> = {
+  workflow: str,
+  line: int,
+  start: int,
+  end: int,
+  stats: isLensStats,
+};
+export const isWorkflowMention: Guard<WorkflowMention> = obj<WorkflowMention>(WorkflowMentionFields);
+
+export const CodeLensesResultFields: Fields<CodeLensesResult> = {
+  uri: str,
+  range: literal("today", "7d", "30d"),
+  since: nullable(str),
+  now: str,
+  lenses: arr(isWorkflowLens),
+  mentions: arr(isWorkflowMention),
+};
+export const isCodeLensesResult: Guard<CodeLensesResult> = obj<CodeLensesResult>(CodeLensesResultFields);
 
 export const CostPointFields: Fields<CostPoint> = {
   date: str,
@@ -555,6 +621,7 @@ export const SettingsFields: Fields<Settings> = {
   otlpReceiver: optional(bool),
   otlpReceiverPort: optional(bounded(int, 1, 65535)),
   alertActions: optional(bool),
+  codeLens: optional(isCodeLensSettings),
 };
 export const isSettings: Guard<Settings> = obj<Settings>(SettingsFields);
 
@@ -676,6 +743,7 @@ export const RequestResultGuards: { [M in keyof Requests]: Guard<Requests[M]['re
   "empathy/alertMetrics": isAlertMetricsResult,
   "empathy/callDetail": isCallRow,
   "empathy/setBudget": isSetBudgetResult,
+  "empathy/codeLenses": isCodeLensesResult,
 };
 
 /** The guard of each notification's params. */

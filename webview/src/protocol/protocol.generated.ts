@@ -22,6 +22,7 @@ export const Methods = {
   alertMetrics: "empathy/alertMetrics",
   callDetail: "empathy/callDetail",
   didFireAlert: "empathy/didFireAlert",
+  codeLenses: "empathy/codeLenses",
   didChangeAlerts: "empathy/didChangeAlerts",
   setBudget: "empathy/setBudget",
   didChangeBudgets: "empathy/didChangeBudgets",
@@ -226,6 +227,35 @@ export interface ClearHistoryResult {
   moved: string[];
 }
 
+/** ``empathy.codeLens.*``: cost above each workflow definition in the editor. */
+export interface CodeLensSettings {
+  /** Show cost, runs, errors and p95 above workflow definitions once the workspace has telemetry. */
+  enabled?: boolean;
+  /** The window the lenses and hovers report. */
+  range?: "today" | "7d" | "30d";
+}
+
+/** ``empathy/codeLenses``: the workflows one document defines or names, with their numbers. */
+export interface CodeLensesParams {
+  /** file URI of the document (inside the workspace) */
+  uri: string;
+  /** default: the codeLens.range setting */
+  range?: "today" | "7d" | "30d" | null;
+  /** Pin 'now' (tests); the extension omits it */
+  now?: string | null;
+}
+
+export interface CodeLensesResult {
+  uri: string;
+  range: "today" | "7d" | "30d";
+  /** ISO 8601 start of the window */
+  since: string | null;
+  /** ISO 8601 'now' the window was resolved at */
+  now: string;
+  lenses: WorkflowLens[];
+  mentions: WorkflowMention[];
+}
+
 export interface CostPoint {
   /** local day, YYYY-MM-DD */
   date: string;
@@ -418,6 +448,34 @@ export interface InitAlertsResult {
   configPath: string;
 }
 
+/**
+ * One workflow (or step) in one period, as ``empathy telemetry --workflow W --json`` has it:
+ * calls/errors/total_cost/p95_latency_ms of ``overview``, runs = ``savings.workflow_count``.
+ */
+export interface LensNumbers {
+  calls: number;
+  errors: number;
+  runs: number;
+  /** dollars */
+  cost: number;
+  /** percent of calls; null without calls */
+  errorRate: number | null;
+  p95LatencyMs: number | null;
+}
+
+/** The numbers of a lens and their display text (formatted by the sidecar, shown as is). */
+export interface LensStats {
+  current: LensNumbers;
+  /** the period of equal length before */
+  previous: LensNumbers | null;
+  /** null when the previous cost is 0 */
+  costChangePercent: number | null;
+  /** e.g. '$10.42 · 178 runs · 3.8% errors · p95 5.1 s · 7d ▲12%' */
+  text: string;
+  /** lines for a hover (plain text) */
+  detail: string[];
+}
+
 export interface ModelStats {
   call_count: number;
   total_tokens: number;
@@ -524,6 +582,8 @@ export interface Settings {
   otlpReceiverPort?: number;
   /** Internal (sent by the extension): false in an untrusted workspace, where alerts are evaluated and shown but no action from alerts.yaml runs. */
   alertActions?: boolean;
+  /** empathy.codeLens.enabled / empathy.codeLens.range (codeLenses' default range). */
+  codeLens?: CodeLensSettings;
 }
 
 /** The full dashboard: the keys of ``empathy telemetry --json`` plus version and previous. */
@@ -622,6 +682,23 @@ export interface WindowInfo {
   timezone: string;
 }
 
+/** A lens above a workflow's (or one of its steps') definition; ``line`` is 1-based. */
+export interface WorkflowLens {
+  workflow: string;
+  step: string | null;
+  line: number;
+  stats: LensStats;
+}
+
+/** A string literal naming a known workflow: 0-based line, UTF-16 columns [start, end). */
+export interface WorkflowMention {
+  workflow: string;
+  line: number;
+  start: number;
+  end: number;
+  stats: LensStats;
+}
+
 export interface WorkflowStats {
   workflow_name: string;
   total_cost: number;
@@ -650,6 +727,7 @@ export interface Requests {
   "empathy/alertMetrics": { params: EmptyParams; result: AlertMetricsResult };
   "empathy/callDetail": { params: CallDetailParams; result: CallRow };
   "empathy/setBudget": { params: SetBudgetParams; result: SetBudgetResult };
+  "empathy/codeLenses": { params: CodeLensesParams; result: CodeLensesResult };
 }
 
 /** Each notification's params (sidecar -> client). */

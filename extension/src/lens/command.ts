@@ -1,0 +1,37 @@
+/**
+ * `empathy.openPanelForWorkflow`: the one command a lens runs. Its argument must name a workflow
+ * the sidecar named in a codeLenses answer; anything else is logged and ignored. The panel opens
+ * on the lens's range, filtered to that workflow (the panel's filters have no step: a step's lens
+ * opens its workflow).
+ */
+import * as vscode from 'vscode';
+import type { Filters, Range } from '@protocol';
+import { log } from '../common/log';
+import { logText } from '../common/plainText';
+import type { KnownWorkflows, LensTarget } from './known';
+import type { LensRange } from '../common/settings';
+import { LENS_COMMAND } from './provider';
+
+export interface LensCommandDeps {
+  known: KnownWorkflows;
+  range(): LensRange;
+  /** Sets the panel's view (range + filters) and shows it; the panel tells the webview. */
+  showPanel(view: { range: Range; filters: Filters }): Promise<unknown>;
+}
+
+export async function openPanelForWorkflow(deps: LensCommandDeps, arg: unknown): Promise<LensTarget | undefined> {
+  const target = deps.known.validate(arg);
+  if (!target) {
+    log.warn(`${LENS_COMMAND}: ignored an argument that names no workflow the sidecar knows: ${logText(JSON.stringify(arg) ?? String(arg)).slice(0, 200)}`);
+    return undefined;
+  }
+  log.info(`${LENS_COMMAND}: ${logText(target.workflow)}${target.step ? ` / ${logText(target.step)}` : ''}`);
+  await deps.showPanel({ range: deps.range(), filters: { workflow: target.workflow } });
+  return target;
+}
+
+export function registerLensCommand(deps: LensCommandDeps): vscode.Disposable {
+  return vscode.commands.registerCommand(LENS_COMMAND, (arg: unknown) =>
+    openPanelForWorkflow(deps, arg).catch((err: unknown) => log.error(`${LENS_COMMAND} failed`, err)),
+  );
+}

@@ -1,0 +1,94 @@
+// End-to-end for issue 18 in a real VS Code (code-server): a demo workflow file shows a cost lens
+// whose numbers equal `empathy telemetry --workflow W --json` for the same range; clicking it opens
+// the panel filtered to that workflow. Screenshot: docs/guides/img/codelens.png.
+// Run with scripts/test_e2e (it builds the .vsix and passes its path).
+import assert from 'node:assert/strict';
+import * as fs from 'node:fs';
+import * as path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import { cliTelemetry, PY, writeDemo } from './data.mjs';
+import {
+  BASE_SETTINGS, installVsix, launchBrowser, makeSandbox, openWorkbench, panelView, REPO, runCommand, sleep,
+  startCodeServer, writeUserSettings,
+} from './harness.mjs';
+
+const VSIX = process.env.EMPATHY_VSIX;
+const IMG = path.join(REPO, 'docs', 'guides', 'img');
+const WORKFLOW = 'code-review';
+// A lens of a workflow with runs: "$10.42 · 178 runs · 3.8% errors · p95 5.1 s · 7d ▲12%"
+const LENS = /^\$([\d,.]+) · ([\d,]+) runs? · ([\d.]+)% errors · p95 ([\d.]+) (ms|s) · 7d/;
+
+const sb = makeSandbox('empathy-e2e-codelens-');
+const ws = sb.dirs.ws;
+let cs;
+let ctx;
+let page;
+
+/** The CLI's numbers, shown the way the sidecar formats them (sidecar/lenses.py). */
+function expected(cli) {
+  const o = cli.overview;
+  const cost = o.total_cost;
+  return {
+    cost: cost < 0.01 ? cost.toFixed(4) : cost.toLocaleString('en-US', { minimumFractionDigits: 2, maximumFractionDigits: 2 }),
+    runs: cli.savings.workflow_count.toLocaleString('en-US'),
+    errors: (100 - o.success_rate).toFixed(1),
+    p95: o.p95_latency_ms < 1000 ? [String(Math.round(o.p95_latency_ms)), 'ms'] : [(o.p95_latency_ms / 1000).toFixed(1), 's'],
+  };
+}
+
+describe('issue 18 code lenses in code-server', { concurrency: false }, () => {
+  before(async () => {
+    assert.ok(VSIX && fs.existsSync(VSIX), 'EMPATHY_VSIX must name the built .vsix');
+    fs.mkdirSync(IMG, { recursive: true });
+    // Three days of data: the 7d window holds all of it, whatever second the CLI and the lens resolve "now".
+    writeDemo(ws, { calls: 300, days: 3 });
+    writeUserSettings(sb, { ...BASE_SETTINGS, 'empathy.pythonPath': PY, 'empathy.codeLens.range': '7d', 'editor.minimap.enabled': false });
+    installVsix(sb, VSIX);
+    cs = await startCodeServer(sb, ws);
+    ctx = await launchBrowser(sb, { width: 1400, height: 900 });
+    page = ctx.pages()[0] ?? (await ctx.newPage());
+    await openWorkbench(page, cs.url);
+  });
+
+  after(async () => {
+    await ctx?.close().catch(() => undefined);
+    cs?.stop();
+    if (process.env.EMPATHY_E2E_KEEP) console.log(`# sandbox kept: ${sb.root}`);
+    else fs.rmSync(sb.root, { recursive: true, force: true });
+  });
+
+  it('shows the CLI\'s numbers above the workflow and opens the panel filtered to it', { timeout: 120000 }, async () => {
+    await runCommand(page, 'Go to File...');
+    await page.locator('.quick-input-widget input').fill('code_review.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'code_review.py' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.codelens-decoration a', { hasText: 'runs' }).first();
+    await lens.waitFor({ timeout: 60000 });
+    const text = (await lens.innerText()).trim();
+    console.log(`# lens: ${text}`);
+    const m = LENS.exec(text);
+    assert.ok(m, `lens text: ${text}`);
+    const want = expected(cliTelemetry(ws, ['--workflow', WORKFLOW, '--range', '7d']));
+    assert.deepEqual(
+      { cost: m[1], runs: m[2], errors: m[3], p95: [m[4], m[5]] },
+      want,
+      `lens "${text}" vs the CLI`,
+    );
+    // step lenses sit above the step methods
+    const steps = await page.locator('.codelens-decoration a', { hasText: 'calls' }).count();
+    assert.ok(steps >= 1, 'no step lens');
+    await page.screenshot({ path: path.join(IMG, 'codelens.png'), clip: { x: 0, y: 0, width: 1400, height: 520 } });
+
+    await lens.click();
+    const view = panelView(page);
+    const select = view.getByRole('combobox', { name: 'Workflow', exact: true });
+    await select.waitFor({ timeout: 60000 });
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline && (await select.inputValue().catch(() => '')) !== WORKFLOW) await sleep(200);
+    assert.equal(await select.inputValue(), WORKFLOW, 'the panel is not filtered to the workflow');
+    const calls = cliTelemetry(ws, ['--workflow', WORKFLOW, '--range', '7d']).overview.calls;
+    const card = view.locator('[data-testid="card-calls"] .card-value').first();
+    while (Date.now() < deadline && (await card.innerText().catch(() => '')).replace(/,/g, '') !== String(calls)) await sleep(200);
+    assert.equal((await card.innerText()).replace(/,/g, ''), String(calls), 'the panel does not show the workflow\'s calls');
+  });
+});

@@ -1,0 +1,264 @@
+"""``empathy/codeLenses`` through the real sidecar: which definitions get a lens, and numbers that
+equal ``empathy telemetry --workflow W --json`` for the same window."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+from telemetry_fixtures import call, run, write_lines
+
+from empathy_monitor.analytics.window import DAY
+from empathy_monitor.demo import generate
+from empathy_monitor.sidecar import protocol as P
+from empathy_monitor.sidecar.client import RpcError, SidecarClient
+
+Start = Callable[[Path], Awaitable[SidecarClient]]
+NOW = "2025-06-10T12:00:00"
+
+FLOWS = '''"""Two workflows in one file."""
+
+
+class Nightly:
+    name = "nightly-audit"
+
+    def scan(self):
+        return "scan"
+
+    def run_tests(self):
+        return 1
+
+    def helper(self):
+        return 2
+
+
+@workflow(workflow_name="weekly-report")
+def weekly():
+    def collect():
+        pass
+
+    return collect
+'''
+MENTIONS = 'RUN = "nightly-audit"\nOTHER = "not-a-workflow"\nGHOST = "ghost-flow"\n'
+
+
+NOW_TS = datetime.fromisoformat(NOW).replace(tzinfo=UTC).timestamp()
+
+
+def _iso(t: float) -> str:
+    """Naive UTC, as the sidecar (naiveTimezone UTC) and the CLI (--tz UTC) read it."""
+    return datetime.fromtimestamp(t, UTC).replace(tzinfo=None).isoformat()
+
+
+def _ts(hours_ago: float) -> str:
+    return _iso(NOW_TS - hours_ago * 3600)
+
+
+def mapping_workspace(ws: Path) -> Path:
+    pkg = ws / "pkg"
+    pkg.mkdir()
+    (pkg / "flows.py").write_text(FLOWS)
+    (pkg / "mentions.py").write_text(MENTIONS)
+    (pkg / "plain.py").write_text("def nothing():\n    return 'x'\n")
+    calls = [
+        call(
+            "c1",
+            _ts(1),
+            workflow_name="nightly-audit",
+            step_name="scan",
+            estimated_cost=0.5,
+            latency_ms=100,
+        ),
+        call(
+            "c2",
+            _ts(2),
+            workflow_name="nightly-audit",
+            step_name="run-tests",
+            estimated_cost=0.25,
+            latency_ms=300,
+            success=False,
+            error_type="timeout",
+        ),
+        call(
+            "c3",
+            _ts(3),
+            workflow_name="weekly-report",
+            step_name="collect",
+            estimated_cost=1.0,
+            latency_ms=2000,
+        ),
+        call("c4", _ts(4), workflow_name="ghost-flow", estimated_cost=9.0, latency_ms=50),
+        call(
+            "c5",
+            _ts(24 * 8),
+            workflow_name="nightly-audit",
+            step_name="scan",
+            estimated_cost=1.0,
+            latency_ms=80,
+        ),  # previous 7 days
+    ]
+    write_lines(ws / ".empathy" / "llm_calls.jsonl", calls)
+    write_lines(ws / ".empathy" / "workflow_runs.jsonl", [run("r1", "nightly-audit", _ts(1))])
+    return pkg
+
+
+async def lenses(c: SidecarClient, path: Path, **kw: Any) -> dict[str, Any]:
+    res: dict[str, Any] = await c.request(
+        P.CODE_LENSES, {"uri": path.resolve().as_uri(), "now": NOW, **kw}, timeout=15
+    )
+    return res
+
+
+async def test_definitions_steps_mentions_and_files_without_workflows(
+    start_sidecar: Start, workspace: Path
+) -> None:
+    pkg = mapping_workspace(workspace)
+    c = await start_sidecar(workspace)
+    await c.initialize(workspace, {"naiveTimezone": "UTC"})
+    got = await lenses(c, pkg / "flows.py")
+    seen = [(x["workflow"], x["step"], x["line"]) for x in got["lenses"]]
+    # several workflows per file; steps only where a def matches a step in the telemetry
+    assert seen == [
+        ("nightly-audit", None, 4),
+        ("nightly-audit", "scan", 7),
+        ("nightly-audit", "run-tests", 10),
+        ("weekly-report", None, 17),  # the decorator's line
+        ("weekly-report", "collect", 19),
+    ]
+    wf = got["lenses"][0]["stats"]
+    assert wf["current"] == {
+        "calls": 2,
+        "errors": 1,
+        "runs": 1,
+        "cost": 0.75,
+        "errorRate": 50.0,
+        "p95LatencyMs": 300.0,
+    }
+    assert wf["previous"]["calls"] == 1 and wf["previous"]["cost"] == 1.0
+    assert wf["costChangePercent"] == -25.0
+    assert wf["text"] == "$0.75 · 1 run · 50.0% errors · p95 300 ms · 7d ▼25%"
+    step = got["lenses"][2]["stats"]
+    assert step["text"] == "$0.25 · 1 call · 100.0% errors · p95 300 ms · 7d new"
+    assert got["range"] == "7d" and got["now"].startswith("2025-06-10T12:00:00")
+    # a workflow without source (ghost-flow) has no lens anywhere, but a literal naming it hovers
+    men = await lenses(c, pkg / "mentions.py")
+    assert men["lenses"] == []
+    assert [(m["workflow"], m["line"], m["start"], m["end"]) for m in men["mentions"]] == [
+        ("nightly-audit", 0, 6, 21),
+        ("ghost-flow", 2, 8, 20),
+    ]
+    assert men["mentions"][1]["stats"]["current"]["cost"] == 9.0
+    # a file that defines and names no workflow answers from memory
+    t0 = time.perf_counter()
+    plain = await lenses(c, pkg / "plain.py")
+    assert time.perf_counter() - t0 < 1.0
+    assert plain["lenses"] == [] and plain["mentions"] == []
+    # range from the setting by default; today has only the newest calls
+    today = await lenses(c, pkg / "flows.py", range="today")
+    assert today["lenses"][0]["stats"]["current"]["calls"] == 2
+    with pytest.raises(RpcError, match="only file: URIs"):
+        await c.request(P.CODE_LENSES, {"uri": "untitled:Untitled-1"}, timeout=10)
+    assert await c.close() == 0
+
+
+async def test_a_renamed_file_moves_its_lenses(start_sidecar: Start, workspace: Path) -> None:
+    pkg = mapping_workspace(workspace)
+    c = await start_sidecar(workspace)
+    await c.initialize(workspace, {"naiveTimezone": "UTC", "codeLens": {"range": "30d"}})
+    before = await lenses(c, pkg / "flows.py")
+    assert before["range"] == "30d" and len(before["lenses"]) == 5
+    (pkg / "flows.py").rename(pkg / "renamed.py")
+    gone = await lenses(c, pkg / "flows.py")
+    assert gone["lenses"] == []
+    after = await lenses(c, pkg / "renamed.py")
+    assert [x["line"] for x in after["lenses"]] == [x["line"] for x in before["lenses"]]
+    src = await c.request(P.RESOLVE_SOURCE, {"workflowName": "weekly-report"}, timeout=10)
+    assert src == {"uri": (pkg / "renamed.py").resolve().as_uri(), "line": 18}
+    assert await c.close() == 0
+
+
+def cli(ws: Path, *args: str, env: dict[str, str]) -> dict[str, Any] | None:
+    """The CLI's JSON; None when it says the workflow has nothing in the window (exit 2)."""
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "empathy_monitor",
+            "telemetry",
+            "--dir",
+            str(ws / ".empathy"),
+            "--tz",
+            "UTC",
+            "--json",
+            *args,
+        ],
+        capture_output=True,
+        env=env,
+    )
+    if proc.returncode == 2 and b"matches nothing in this window" in proc.stderr:
+        return None
+    assert proc.returncode == 0, proc.stderr
+    data: dict[str, Any] = json.loads(proc.stdout)
+    return data
+
+
+def cli_numbers(d: dict[str, Any] | None) -> dict[str, Any]:
+    if d is None:
+        return {
+            "calls": 0,
+            "errors": 0,
+            "runs": 0,
+            "cost": 0.0,
+            "errorRate": None,
+            "p95LatencyMs": None,
+        }
+    o = d["overview"]
+    return {
+        "calls": o["calls"],
+        "errors": o["errors"],
+        "runs": d["savings"]["workflow_count"],
+        "cost": o["total_cost"],
+        "errorRate": round(100 - o["success_rate"], 4) if o["success_rate"] is not None else None,
+        "p95LatencyMs": o["p95_latency_ms"],
+    }
+
+
+async def test_numbers_equal_the_cli_for_the_same_window(
+    start_sidecar: Start, workspace: Path, env: dict[str, str]
+) -> None:
+    generate(workspace / ".empathy", calls=3000, days=40, seed=3, now=datetime.fromisoformat(NOW))
+    src = workspace / "demo_workflows"
+    c = await start_sidecar(workspace)
+    await c.initialize(workspace, {"naiveTimezone": "UTC"})
+    now = NOW_TS
+    for rng, days in (("7d", 7), ("30d", 30), ("today", None)):
+        got = await lenses(c, src / "code_review.py", range=rng)
+        lens = got["lenses"][0]
+        assert lens["workflow"] == "code-review" and lens["step"] is None
+        mine = lens["stats"]
+        assert days is None or mine["current"]["calls"] > 0
+        assert mine["current"] == cli_numbers(
+            cli(workspace, "--workflow", "code-review", "--range", rng, "--now", NOW, env=env)
+        )
+        since = datetime.fromisoformat(got["since"]).timestamp()
+        start = since - (now - since) if days is None else now - 2 * days * DAY
+        prev = cli(
+            workspace,
+            "--workflow",
+            "code-review",
+            "--since",
+            _iso(start),
+            "--until",
+            _iso(since),
+            env=env,
+        )
+        assert mine["previous"] == cli_numbers(prev)
+        assert [x["step"] for x in got["lenses"][1:]] == ["classify", "analyze", "critique"]
+    assert await c.close() == 0
