@@ -53,6 +53,13 @@ class BreakerTracker:
         if end <= start:
             return
         combos = tel.tables.call_combos.items
+        if end - start == 1:  # a live append: no arrays to build for one row
+            c = combos[int(t.col("combo")[start])]
+            if c.breaker:
+                ts = float(t.col("ts")[start])
+                opened = ts if c.breaker == BREAKER_CODE["open"] else None
+                self._merge(c.provider, ts, STATE_NAMES[c.breaker], opened)
+            return
         if self._ncombos != len(combos):  # combo lookups are rebuilt only when new combos appear
             self._ncombos = len(combos)
             self._cb_of = np.fromiter((c.breaker for c in combos), dtype=np.int8, count=len(combos))
@@ -70,21 +77,22 @@ class BreakerTracker:
         ts = t.col("ts")[start:end][has]
         provs, codes = prov_of[combo[has]], codes[has]
         for pi in np.unique(provs).tolist():
-            p = names[pi]
             pm = provs == pi
             pts, pcodes = ts[pm], codes[pm]
             i = int(np.argmax(pts))
-            latest_ts, latest_state = float(pts[i]), STATE_NAMES[int(pcodes[i])]
             opens = pts[pcodes == BREAKER_CODE["open"]]
             last_open = float(opens.max()) if opens.size else None
-            cur = self.by_provider.get(p)
-            if cur is None:
-                self.by_provider[p] = _Breaker(latest_state, latest_ts, last_open)
-                continue
-            if latest_ts >= cur.updated:
-                cur.state, cur.updated = latest_state, latest_ts
-            if last_open is not None and (cur.last_open is None or last_open > cur.last_open):
-                cur.last_open = last_open
+            self._merge(names[pi], float(pts[i]), STATE_NAMES[int(pcodes[i])], last_open)
+
+    def _merge(self, p: str, latest_ts: float, latest_state: str, last_open: float | None) -> None:
+        cur = self.by_provider.get(p)
+        if cur is None:
+            self.by_provider[p] = _Breaker(latest_state, latest_ts, last_open)
+            return
+        if latest_ts >= cur.updated:
+            cur.state, cur.updated = latest_state, latest_ts
+        if last_open is not None and (cur.last_open is None or last_open > cur.last_open):
+            cur.last_open = last_open
 
     def render(self, parser: TimestampParser, provider: str | None = None) -> dict[str, Any]:
         def iso(x: float | None) -> str | None:
