@@ -159,6 +159,8 @@ class FastCalls:
         new_user, new_session = out.user, out.session
         hash_id = id_hash
         pending: list[Line] = []
+        last_run: Any = None
+        last_runh = 0
         fast = 0
         off = base_off
         line_no = base_line
@@ -171,8 +173,9 @@ class FastCalls:
                 ts = epoch(r.timestamp)
                 meta = r.metadata or no_meta
                 # Cache tokens are rare in old files: look at the struct only when the bytes
-                # might name one (a false hit just costs the exact check).
-                if (b"cache" in raw or b"prompt_tokens_d" in raw) and (
+                # might name one (a false hit just costs the exact check). Every cache key has
+                # "cache" in it; prompt_tokens_details counts only through its cached_tokens.
+                if b"cache" in raw and (
                     has_cache(r) or (meta is not no_meta and has_cache(meta))
                 ):
                     split = _cache(r, meta)
@@ -218,7 +221,10 @@ class FastCalls:
             a_session(0 if x is None else (session_ids.get(x) or new_session(x)))
             a_idh(hash_id(r.call_id))
             run_ref = meta.run_id
-            a_runh(hash_id(run_ref) if type(run_ref) is str else 0)
+            if run_ref != last_run:  # a run's calls are usually adjacent: hash it once
+                last_run = run_ref
+                last_runh = hash_id(run_ref) if type(run_ref) is str else 0
+            a_runh(last_runh)
             a_out(r.output_tokens)
             a_lat(r.latency_ms)
             a_retry(r.retry_count)
