@@ -209,6 +209,7 @@ class ColumnTable:
             k: np.empty(0, dtype=t) for k, t in schema.items()
         }
         self.version = 0  # bumps on every structural change (append, drop)
+        self.drops = 0  # bumps when rows are dropped (row numbers then change meaning)
 
     def col(self, name: str) -> npt.NDArray[Any]:
         """A view of the live rows of one column."""
@@ -262,6 +263,7 @@ class ColumnTable:
             self._cols[k][:n] = self._cols[k][: self.n][mask]
         self.n = n
         self.version += 1
+        self.drops += 1
 
 
 class Interner:

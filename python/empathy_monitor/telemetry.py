@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .analytics.sections import CallRow
+from .analytics.timeindex import TimeIndex
 from .analytics.view import SECTIONS, View
 from .analytics.window import Filters, Window, WindowSpec, resolve
 from .ingest import statecache
@@ -155,6 +156,7 @@ class Telemetry:
         self.reader = TelemetryReader(self.dirs, self.parser, workers=workers)
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
+        self._time_index = TimeIndex(self.tables)  # history pages (built on the first page)
         # Feed rows by (file, offset): a render re-reads only the calls new to the feed.
         self._rows: dict[tuple[int, int], dict[str, Any] | None] = {}
         self._wire_rows: dict[tuple[int, int], dict[str, Any] | None] = {}
@@ -280,14 +282,12 @@ class Telemetry:
         spec: WindowSpec | Window | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Calls newest first, paging through the whole history; returns (rows, total)."""
-        idx = self._selected(spec, filters)
-        total = int(idx.size)
+        w = None if spec is None else spec if isinstance(spec, Window) else self.window(spec)
+        rows_ids, total = self._time_index.page(offset, limit, w, filters)
         if offset >= total or limit <= 0:
             return [], total
-        ts = self.tables.calls.col("ts")[idx]
-        order = np.argsort(-ts, kind="stable")[offset : offset + limit]
-        files = self.tables.calls.col("file")[idx][order].tolist()
-        offs = self.tables.calls.col("off")[idx][order].tolist()
+        files = self.tables.calls.col("file")[rows_ids].tolist()
+        offs = self.tables.calls.col("off")[rows_ids].tolist()
         rows = [r for f, o in zip(files, offs) if (r := self.row_at(f, o)) is not None]
         return rows, total
 
