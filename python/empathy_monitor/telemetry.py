@@ -288,8 +288,27 @@ class Telemetry:
             return [], total
         files = self.tables.calls.col("file")[rows_ids].tolist()
         offs = self.tables.calls.col("off")[rows_ids].tolist()
-        rows = [r for f, o in zip(files, offs) if (r := self.row_at(f, o)) is not None]
-        return rows, total
+        return list(self._rows_at(files, offs)), total
+
+    def _rows_at(self, files: list[int], offs: list[int]) -> Iterator[dict[str, Any]]:
+        """Feed rows of calls by (file, offset), each file opened once (not once per row)."""
+        sources: dict[int, tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None] = {}
+        with LineReader() as lines:
+            for f, o in zip(files, offs):
+                src = sources.get(f, _UNSEEN)
+                if src is _UNSEEN:  # once per file: its path and its format's parser
+                    src = sources[f] = self.reader.parser_of(f)
+                if src is None:
+                    continue
+                path, parse = src
+                try:
+                    raw = lines.at(path, o)
+                except OSError:
+                    continue
+                d = parse(raw)
+                row = call_row(d, self.parser) if d is not None else None
+                if row is not None:
+                    yield row
 
     def iter_calls(
         self, spec: WindowSpec | Window | None, filters: Filters | None = None
