@@ -175,9 +175,7 @@ class FastCalls:
                 # Cache tokens are rare in old files: look at the struct only when the bytes
                 # might name one (a false hit just costs the exact check). Every cache key has
                 # "cache" in it; prompt_tokens_details counts only through its cached_tokens.
-                if b"cache" in raw and (
-                    has_cache(r) or (meta is not no_meta and has_cache(meta))
-                ):
+                if b"cache" in raw and (has_cache(r) or (meta is not no_meta and has_cache(meta))):
                     split = _cache(r, meta)
                     if split is None:
                         raise ValueError("cache tokens")  # let the forgiving path explain
