@@ -70,6 +70,68 @@ def make_file(n: int) -> Path:
     return d
 
 
+ERRORS = [("rate_limit", "429 Too Many Requests: rate limit exceeded (retry after {n}s)"),
+          ("timeout", "Request timed out after {n} ms"), ("overloaded", "529 Overloaded: try again ({n})"),
+          ("invalid_request", "400 prompt is too long: {n} tokens > 200000 maximum"),
+          ("server_error", "500 Internal Server Error (request id req_{n:08x})")]
+
+
+def make_varied(n: int) -> Path:
+    """``n`` call lines as varied as real data: timestamps out of order within a day (several
+    writers), thousands of sessions, dozens of users, varied error messages, fallback chains,
+    cache tokens on some calls, metadata with run_id / source_file / source_line."""
+    d = DATA / f"varied-{n}"
+    p = d / "llm_calls.jsonl"
+    if p.exists():
+        return d
+    d.mkdir(parents=True, exist_ok=True)
+    rng = random.Random(n + 1)
+    t0 = time.time() - 30 * 86400
+    step = 30 * 86400 / n
+    chains = [[], ["openai:capable", "anthropic:capable"], ["google:cheap", "openai:cheap"],
+              ["anthropic:premium", "openai:premium", "google:premium"]]
+    tmp = p.with_suffix(".tmp")
+    with tmp.open("wb") as f:
+        buf = []
+        for i in range(n):
+            prov, model = PROVIDERS[rng.randrange(len(PROVIDERS))]
+            ok = rng.random() > 0.06
+            chain = chains[rng.randrange(4)] if rng.random() < 0.08 else []
+            wf = WORKFLOWS[rng.randrange(len(WORKFLOWS))]
+            at = t0 + i * step + rng.uniform(-3 * 3600, 3 * 3600)  # not sorted within a day
+            ts = time.strftime("%Y-%m-%dT%H:%M:%S", time.localtime(at)) + f".{rng.randrange(10**6):06d}"
+            etype, emsg = ERRORS[rng.randrange(len(ERRORS))]
+            rec: dict[str, object] = {
+                "call_id": f"{rng.getrandbits(64):016x}", "timestamp": ts,
+                "workflow_name": wf if rng.random() > 0.1 else None, "step_name": f"step-{rng.randrange(7)}",
+                "user_id": f"user-{rng.randrange(40):02d}@example.com", "session_id": f"sess-{rng.randrange(5000):05d}",
+                "task_type": rng.choice(["code_review", "summarize", "chat", "refactor", "test_gen"]),
+                "provider": prov, "tier": rng.choice(["cheap", "capable", "premium"]), "model_id": model,
+                "input_tokens": rng.randint(10, 120000), "output_tokens": rng.randint(0, 8000),
+                "estimated_cost": round(rng.random() / 5, 8), "actual_cost": round(rng.random() / 5, 8) if rng.random() < 0.3 else None,
+                "latency_ms": int(rng.lognormvariate(7.5, 1.0)), "fallback_used": bool(chain), "fallback_chain": chain,
+                "original_provider": chain[0].split(":")[0] if chain else None,
+                "original_model": "gpt-4.1" if chain else None,
+                "retry_count": rng.choice([0] * 18 + [1, 2, 3]),
+                "circuit_breaker_state": rng.choice(["closed"] * 30 + ["open", "half-open", None]),
+                "success": ok, "error_type": None if ok else etype,
+                "error_message": None if ok else emsg.format(n=rng.randrange(1, 1 << 31)),
+                "metadata": {"run_id": f"run-{rng.getrandbits(48):012x}", "source_file": f"src/{wf}/{rng.choice(['a', 'b', 'main'])}.py",
+                             "source_line": rng.randrange(1, 2000)},
+            }
+            if prov == "anthropic" and rng.random() < 0.4:
+                rec["cache_read_input_tokens"] = rng.randint(0, 50000)
+                rec["cache_creation_input_tokens"] = rng.randint(0, 5000)
+            buf.append(orjson.dumps(rec))
+            if len(buf) >= 10000:
+                f.write(b"\n".join(buf) + b"\n")
+                buf = []
+        if buf:
+            f.write(b"\n".join(buf) + b"\n")
+    tmp.rename(p)
+    return d
+
+
 def child(kind: str, d: str) -> dict[str, object]:
     import resource
 
@@ -81,16 +143,31 @@ def child(kind: str, d: str) -> dict[str, object]:
                 orjson.loads(line)
         out["seconds"] = time.perf_counter() - t
     else:
-        sys.path.insert(0, str(ROOT / "python"))
+        # EMPATHY_BENCH_CODE: another checkout's code (a baseline) measured by this same script
+        sys.path.insert(0, str(Path(os.environ.get("EMPATHY_BENCH_CODE", ROOT)) / "python"))
         from empathy_monitor.analytics import Filters, WindowSpec
-        from empathy_monitor.telemetry import Telemetry
+
+        try:
+            from empathy_monitor.telemetry import Telemetry
+        except ImportError:  # before the facade moved (issue 10)
+            from empathy_monitor.analytics import Telemetry  # type: ignore[attr-defined,no-redef]
 
         t = time.perf_counter()
         tel = Telemetry([Path(d)])
         tel.refresh()
+        out["load_s"] = round(time.perf_counter() - t, 3)
+        dash = {}
         for r in ("today", "7d", "30d", "all"):
+            t1 = time.perf_counter()
             tel.dashboard(WindowSpec(range=r))
+            dash[r] = round((time.perf_counter() - t1) * 1000, 1)
         out["seconds"] = time.perf_counter() - t
+        out["first_dashboard_ms"] = dash
+        # the first build of "all" then "30d" back to back (a fresh facade, before any pre-build)
+        t1 = time.perf_counter()
+        tel.view(WindowSpec(range="all")).render()
+        tel.view(WindowSpec(range="30d")).render()
+        out["first_build_all_30d_ms"] = round((time.perf_counter() - t1) * 1000, 1)
         out["records"] = tel.tables.calls.n
         out["malformed"] = tel.health()["malformed"]
         # window / filter change: a full build of one view + render
@@ -101,6 +178,18 @@ def child(kind: str, d: str) -> dict[str, object]:
             tel.view(spec, flt).render()
             times.append((time.perf_counter() - t) * 1000)
         out["window_change_ms"] = [round(x, 1) for x in times]
+        # history pages (newest first): the first builds the time index, then any page
+        n_calls = tel.tables.calls.n
+        t1 = time.perf_counter()
+        tel.calls_page(0, 50)
+        out["history_first_page_ms"] = round((time.perf_counter() - t1) * 1000, 1)
+        pages = []
+        for off, flt in ((0, None), (n_calls // 2, None), (n_calls - 50, None), (n_calls // 3, Filters(provider="openai")),
+                         (n_calls // 3, Filters(provider="openai")), (1000, Filters(workflow="doc-gen", tier="cheap"))):
+            t1 = time.perf_counter()
+            _rows, _total = tel.calls_page(off, 50, flt)
+            pages.append(round((time.perf_counter() - t1) * 1000, 2))
+        out["history_page_ms"] = pages
         if kind == "full":
             # one appended line: read new bytes, fold into a live view, render
             p = Path(d) / "llm_calls.jsonl"
@@ -142,13 +231,16 @@ def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--child", nargs=2)
     ap.add_argument("--sizes", default="10000,100000,1000000")
+    ap.add_argument("--files", default="regular,varied", help="which bench files (regular, varied)")
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
         return
     report: dict[str, object] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
-    for n in (int(x) for x in args.sizes.split(",")):
-        d = make_file(n)
+    runs = [(n, f) for n in (int(x) for x in args.sizes.split(",")) for f in args.files.split(",")]
+    for n, which in runs:
+        d = make_file(n) if which == "regular" else make_varied(n)
+        name = str(n) if which == "regular" else f"varied-{n}"
         size_mb = (d / "llm_calls.jsonl").stat().st_size / 1e6
         floor = run_child("floor", d)
         kind = "full" if n >= 1_000_000 else "load"
@@ -159,7 +251,7 @@ def main() -> None:
             lines = p.read_bytes().split(b"\n")
             keep = [ln for ln in lines if b'"append-' not in ln]
             p.write_bytes(b"\n".join(keep))
-        report[str(n)] = {
+        report[name] = {
             "file_mb": round(size_mb, 1),
             "bytes_per_line": round(size_mb * 1e6 / n),
             "floor_orjson_parse_s": round(float(floor["seconds"]), 3),  # type: ignore[arg-type]
@@ -167,7 +259,7 @@ def main() -> None:
             "ratio_to_floor": round(float(ours["seconds"]) / float(floor["seconds"]), 2),  # type: ignore[arg-type]
             **{k: v for k, v in ours.items() if k != "seconds"},
         }
-        print(json.dumps({str(n): report[str(n)]}), file=sys.stderr)
+        print(json.dumps({name: report[name]}), file=sys.stderr)
     print(json.dumps(report, indent=2))
 
 

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import zlib
 from array import array
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
@@ -194,6 +194,7 @@ _RUN_CHUNK_FIELDS = {
     "session": "r_session",
     "idh": "r_idh",
 }
+FEW_ROWS = 16  # a chunk this small is appended with scalar stores (see ColumnTable.append_few)
 _NP_FROM_ARRAY = {"d": np.float64, "q": np.int64, "b": np.int8}
 
 
@@ -208,6 +209,7 @@ class ColumnTable:
             k: np.empty(0, dtype=t) for k, t in schema.items()
         }
         self.version = 0  # bumps on every structural change (append, drop)
+        self.drops = 0  # bumps when rows are dropped (row numbers then change meaning)
 
     def col(self, name: str) -> npt.NDArray[Any]:
         """A view of the live rows of one column."""
@@ -235,6 +237,25 @@ class ColumnTable:
         self.version += 1
         return start, self.n
 
+    def append_few(
+        self, values: dict[str, Sequence[Any]], count: int, file_id: int
+    ) -> tuple[int, int]:
+        """:meth:`append` for a handful of rows (a live append): scalar stores, no numpy arrays.
+
+        Building one array per column costs ~2 µs each; a scalar store ~0.3 µs.
+        """
+        start = self.n
+        self._grow(start + count)
+        cols = self._cols
+        for k, vals in values.items():
+            dst = cols[k]
+            for i in range(count):
+                dst[start + i] = vals[i]
+        cols["file"][start : start + count] = file_id
+        self.n = start + count
+        self.version += 1
+        return start, self.n
+
     def keep(self, mask: npt.NDArray[np.bool_]) -> None:
         """Drop the rows where ``mask`` is False (used when a file is truncated or replaced)."""
         n = int(mask.sum())
@@ -242,6 +263,7 @@ class ColumnTable:
             self._cols[k][:n] = self._cols[k][: self.n][mask]
         self.n = n
         self.version += 1
+        self.drops += 1
 
 
 class Interner:
@@ -284,8 +306,41 @@ class Tables:
             out[i + 1] = interner.id(v)
         return out
 
+    def _add_few(
+        self, table: ColumnTable, fields: dict[str, str], prefix: str, chunk: Chunk, file_id: int
+    ) -> tuple[int, int]:
+        """Append a chunk's few rows of one kind (``prefix`` c_ or r_) with scalar stores."""
+        n = len(getattr(chunk, prefix + "ts"))
+        if n == 0:
+            return table.n, table.n
+        if prefix == "c_":
+            ids = self.call_combos.id
+            combos = [ids(c) for c in chunk.combos]
+        else:
+            ids = self.run_combos.id
+            combos = [ids(c) for c in chunk.run_combos]
+        users = [0, *map(self.users.id, chunk.users)]
+        sessions = [0, *map(self.sessions.id, chunk.sessions)]
+        vals: dict[str, Sequence[Any]] = {}
+        for col, attr in fields.items():
+            arr = getattr(chunk, attr)
+            if col == "combo":
+                vals[col] = [combos[x] for x in arr]
+            elif col == "user":
+                vals[col] = [users[x] for x in arr]
+            elif col == "session":
+                vals[col] = [sessions[x] for x in arr]
+            else:
+                vals[col] = arr
+        return table.append_few(vals, n, file_id)
+
     def add_chunk(self, chunk: Chunk, file_id: int) -> tuple[tuple[int, int], tuple[int, int]]:
         """Append a decoded chunk; returns the (start, end) row ranges of new calls and runs."""
+        if len(chunk.c_ts) + len(chunk.r_ts) <= FEW_ROWS:  # a live append
+            return (
+                self._add_few(self.calls, _CALL_CHUNK_FIELDS, "c_", chunk, file_id),
+                self._add_few(self.runs, _RUN_CHUNK_FIELDS, "r_", chunk, file_id),
+            )
         remap = np.fromiter(
             (self.call_combos.id(c) for c in chunk.combos), dtype=np.int32, count=len(chunk.combos)
         )

@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from .analytics.sections import CallRow
+from .analytics.timeindex import TimeIndex
 from .analytics.view import SECTIONS, View
 from .analytics.window import Filters, Window, WindowSpec, resolve
 from .ingest import statecache
@@ -54,6 +55,13 @@ class BreakerTracker:
         if end <= start:
             return
         combos = tel.tables.call_combos.items
+        if end - start == 1:  # a live append: no arrays to build for one row
+            c = combos[int(t.col("combo")[start])]
+            if c.breaker:
+                ts = float(t.col("ts")[start])
+                opened = ts if c.breaker == BREAKER_CODE["open"] else None
+                self._merge(c.provider, ts, STATE_NAMES[c.breaker], opened)
+            return
         if self._ncombos != len(combos):  # combo lookups are rebuilt only when new combos appear
             self._ncombos = len(combos)
             self._cb_of = np.fromiter((c.breaker for c in combos), dtype=np.int8, count=len(combos))
@@ -71,21 +79,22 @@ class BreakerTracker:
         ts = t.col("ts")[start:end][has]
         provs, codes = prov_of[combo[has]], codes[has]
         for pi in np.unique(provs).tolist():
-            p = names[pi]
             pm = provs == pi
             pts, pcodes = ts[pm], codes[pm]
             i = int(np.argmax(pts))
-            latest_ts, latest_state = float(pts[i]), STATE_NAMES[int(pcodes[i])]
             opens = pts[pcodes == BREAKER_CODE["open"]]
             last_open = float(opens.max()) if opens.size else None
-            cur = self.by_provider.get(p)
-            if cur is None:
-                self.by_provider[p] = _Breaker(latest_state, latest_ts, last_open)
-                continue
-            if latest_ts >= cur.updated:
-                cur.state, cur.updated = latest_state, latest_ts
-            if last_open is not None and (cur.last_open is None or last_open > cur.last_open):
-                cur.last_open = last_open
+            self._merge(names[pi], float(pts[i]), STATE_NAMES[int(pcodes[i])], last_open)
+
+    def _merge(self, p: str, latest_ts: float, latest_state: str, last_open: float | None) -> None:
+        cur = self.by_provider.get(p)
+        if cur is None:
+            self.by_provider[p] = _Breaker(latest_state, latest_ts, last_open)
+            return
+        if latest_ts >= cur.updated:
+            cur.state, cur.updated = latest_state, latest_ts
+        if last_open is not None and (cur.last_open is None or last_open > cur.last_open):
+            cur.last_open = last_open
 
     def render(self, parser: TimestampParser, provider: str | None = None) -> dict[str, Any]:
         def iso(x: float | None) -> str | None:
@@ -153,6 +162,7 @@ class Telemetry:
         self.reader = TelemetryReader(self.dirs, self.parser, workers=workers, sources=sources)
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
+        self._time_index = TimeIndex(self.tables)  # history pages (built on the first page)
         # Feed rows by (file, offset): a render re-reads only the calls new to the feed.
         self._rows: dict[tuple[int, int], dict[str, Any] | None] = {}
         self._wire_rows: dict[tuple[int, int], dict[str, Any] | None] = {}
@@ -278,16 +288,33 @@ class Telemetry:
         spec: WindowSpec | Window | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
         """Calls newest first, paging through the whole history; returns (rows, total)."""
-        idx = self._selected(spec, filters)
-        total = int(idx.size)
+        w = None if spec is None else spec if isinstance(spec, Window) else self.window(spec)
+        rows_ids, total = self._time_index.page(offset, limit, w, filters)
         if offset >= total or limit <= 0:
             return [], total
-        ts = self.tables.calls.col("ts")[idx]
-        order = np.argsort(-ts, kind="stable")[offset : offset + limit]
-        files = self.tables.calls.col("file")[idx][order].tolist()
-        offs = self.tables.calls.col("off")[idx][order].tolist()
-        rows = [r for f, o in zip(files, offs) if (r := self.row_at(f, o)) is not None]
-        return rows, total
+        files = self.tables.calls.col("file")[rows_ids].tolist()
+        offs = self.tables.calls.col("off")[rows_ids].tolist()
+        return list(self._rows_at(files, offs)), total
+
+    def _rows_at(self, files: list[int], offs: list[int]) -> Iterator[dict[str, Any]]:
+        """Feed rows of calls by (file, offset), each file opened once (not once per row)."""
+        sources: dict[int, tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None] = {}
+        with LineReader() as lines:
+            for f, o in zip(files, offs):
+                src = sources.get(f, _UNSEEN)
+                if src is _UNSEEN:  # once per file: its path and its format's parser
+                    src = sources[f] = self.reader.parser_of(f)
+                if src is None:
+                    continue
+                path, parse = src
+                try:
+                    raw = lines.at(path, o)
+                except OSError:
+                    continue
+                d = parse(raw)
+                row = call_row(d, self.parser) if d is not None else None
+                if row is not None:
+                    yield row
 
     def iter_calls(
         self, spec: WindowSpec | Window | None, filters: Filters | None = None

@@ -151,9 +151,7 @@ def build_calls(
             top = np.argpartition(ts, ts.size - k)[ts.size - k :]
             files, offs = pick("file")[top], pick("off")[top]
             candidates += zip(ts[top].tolist(), files.tolist(), offs.tolist(), strict=True)
-    cols = [per_combo[f].tolist() for f in CallSums.FIELDS]
-    for cid in np.flatnonzero(per_combo["calls"]).tolist():
-        sums.fold_call(combos[cid], CallSums(*(col[cid] for col in cols)))
+    _fold_groups(sums, combos, per_combo)
     hist.seal()
     sums.hist = hist
     for ti, h in tier_hists.items():
@@ -161,6 +159,51 @@ def build_calls(
         sums.tier_hist[tier_names[ti]] = h
     candidates.sort(key=lambda r: -r[0])
     sums.recent = candidates[:recent_limit]
+
+
+def _fold_groups(sums: Sums, combos: list[Any], per_combo: dict[str, npt.NDArray[Any]]) -> None:
+    """Fold per-combo totals into ``sums``, one ``fold_call`` per distinct folded key.
+
+    Real data has thousands of combos that differ only in dimensions the sums do not split by
+    (step, task type, breaker, source): their totals are added up with numpy first. Groups are
+    folded in the order of their newest member combo, so ``model_meta`` (last write wins) is the
+    same as folding combo by combo.
+    """
+    active = np.flatnonzero(per_combo["calls"])
+    if active.size == 0:
+        return
+    ids: dict[tuple[Any, ...], int] = {}
+    reps: list[int] = []
+    group = np.empty(active.size, dtype=np.int64)
+    for i, cid in enumerate(active.tolist()):
+        c = combos[cid]
+        k = (
+            c.provider,
+            c.tier,
+            c.model,
+            c.workflow,
+            c.error_type,
+            c.original_provider,
+            c.fallback_chain,
+        )
+        g = ids.get(k)
+        if g is None:
+            g = ids[k] = len(reps)
+            reps.append(cid)
+        else:
+            reps[g] = cid  # the newest member represents the group
+        group[i] = g
+    ng = len(reps)
+    cols = [_group_sum(per_combo[f][active], group, ng) for f in CallSums.FIELDS]
+    for g in np.argsort(np.asarray(reps), kind="stable").tolist():
+        sums.fold_call(combos[reps[g]], CallSums(*(col[g] for col in cols)))
+
+
+def _group_sum(vals: npt.NDArray[np.int64], group: npt.NDArray[np.int64], ng: int) -> list[int]:
+    out = np.zeros(ng, dtype=np.int64)
+    np.add.at(out, group, vals)  # exact int64 sums (bincount would go through float64)
+    res: list[int] = out.tolist()
+    return res
 
 
 def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums) -> None:

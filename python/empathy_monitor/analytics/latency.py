@@ -8,6 +8,7 @@ Latencies at or above ``CAP`` (over two minutes) are kept exactly in a sorted ov
 from __future__ import annotations
 
 import bisect
+import itertools
 import math
 from typing import Any
 
@@ -23,7 +24,7 @@ N_BLOCKS = CAP >> BLOCK_BITS
 class LatencyHist:
     """Histogram of latencies (ms) with exact nearest-rank percentiles."""
 
-    __slots__ = ("_stale", "blocks", "fine", "n", "overflow", "total")
+    __slots__ = ("_pct", "_stale", "blocks", "fine", "n", "overflow", "total")
 
     def __init__(self) -> None:
         self.fine: npt.NDArray[np.int64] = np.zeros(CAP, dtype=np.int64)
@@ -32,6 +33,9 @@ class LatencyHist:
         self.n = 0
         self.total = 0
         self._stale = False
+        # percentiles asked since the last change: a render asks the same few of hists that an
+        # append mostly left alone (two of three tiers)
+        self._pct: dict[float, int | None] = {}
 
     @classmethod
     def from_array(cls, lat: npt.NDArray[Any]) -> LatencyHist:
@@ -58,6 +62,7 @@ class LatencyHist:
         self.n += int(lat.size)
         self.total += int(lat.sum(dtype=np.int64))
         self._stale = True
+        self._pct.clear()
 
     def seal(self) -> None:
         """Recompute block totals after :meth:`add_array` calls."""
@@ -73,6 +78,8 @@ class LatencyHist:
             bisect.insort(self.overflow, ms)
         self.n += 1
         self.total += ms
+        if self._pct:
+            self._pct.clear()
 
     def remove(self, ms: int) -> None:
         """Take one value back out (a row left a sliding window)."""
@@ -83,6 +90,8 @@ class LatencyHist:
             self.overflow.remove(ms)
         self.n -= 1
         self.total -= ms
+        if self._pct:
+            self._pct.clear()
 
     def mean(self) -> float | None:
         return self.total / self.n if self.n else None
@@ -91,13 +100,21 @@ class LatencyHist:
         """Nearest-rank percentile: the smallest value with at least ``ceil(q·n)`` values ≤ it."""
         if self.n == 0:
             return None
+        got = self._pct.get(q, -1)
+        if got != -1:
+            return got
+        got = self._pct[q] = self._percentile(q)
+        return got
+
+    def _percentile(self, q: float) -> int | None:
         if self._stale:
             self.seal()
         rank = max(1, math.ceil(q * self.n - 1e-9))
-        seen = 0
-        for b, cnt in enumerate(self.blocks):
-            if seen + cnt >= rank:
-                cum = np.cumsum(self.fine[b * BLOCK : (b + 1) * BLOCK])
-                return int(b * BLOCK + int(np.searchsorted(cum, rank - seen)))
-            seen += cnt
-        return self.overflow[rank - seen - 1]
+        # running block totals in C (accumulate) and a bisect, not a Python loop over 256 blocks
+        cum = list(itertools.accumulate(self.blocks))
+        b = bisect.bisect_left(cum, rank)
+        if b == N_BLOCKS:
+            return self.overflow[rank - cum[-1] - 1]
+        seen = cum[b - 1] if b else 0
+        fine = np.cumsum(self.fine[b * BLOCK : (b + 1) * BLOCK])
+        return int(b * BLOCK + int(np.searchsorted(fine, rank - seen)))

@@ -7,7 +7,8 @@ validate rendered sections against the models).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import Any
 
 from ...tables import NANOS
 from ...timeparse import TimestampParser
@@ -21,6 +22,8 @@ class Context:
     clock: Clock
     rows: RowCache
     top: int
+    # renders that only change with the window (the ``window`` section), keyed by section
+    memo: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
     def iso(self, epoch: float | None) -> str | None:
         return None if epoch is None else self.parser.to_local(epoch).isoformat()

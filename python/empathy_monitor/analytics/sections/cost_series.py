@@ -37,11 +37,10 @@ def render(s: Sums, w: Window, ctx: Context) -> list[CostPoint]:
     last = end_day if last is None else max(last, end_day) if w.until is None else end_day
     assert first is not None and last is not None
     provs = sorted({p for (_, p) in s.day_prov})
-    cached = ctx.rows.table("day", "cost_series")
-    days = range(first, last + 1)
-    for d in set(days).difference(cached):  # usually the one or two days an append touched
+
+    def make(d: int) -> CostPoint:  # usually the one or two days an append touched
         v = s.days.get(d)
-        cached[d] = trusted(
+        return trusted(
             CostPoint,
             date=day_label(d),
             cost=usd(v.cost) if v else 0.0,
@@ -51,7 +50,8 @@ def render(s: Sums, w: Window, ctx: Context) -> list[CostPoint]:
             output_tokens=v.tout if v else 0,
             by_provider={p: usd(s.day_prov[(d, p)].cost) for p in provs if (d, p) in s.day_prov},
         )
-    out: list[CostPoint] = list(map(cached.__getitem__, days))
+
+    out: list[CostPoint] = ctx.rows.series("day", "cost_series", range(first, last + 1), make)
     return out
 
 

@@ -47,32 +47,32 @@ def _by_hour(s: Sums, w: Window, ctx: Context) -> list[ErrorHour]:
     h1 = ctx.clock.hour(ctx.clock.last_instant(w))
     if s.hours and w.until is None:
         h1 = max(h1, max(s.hours))
-    cached = ctx.rows.table("hour", "errors")
-    hours = range(h0, h1 + 1)
-    for h in set(hours).difference(cached):
+
+    def make(h: int) -> ErrorHour:
         v = s.hours.get(h)
         calls, errors = (v.calls, v.errors) if v else (0, 0)
-        cached[h] = trusted(
+        return trusted(
             ErrorHour, hour=hour_label(h), calls=calls, errors=errors, error_rate=pct(errors, calls)
         )
-    out: list[ErrorHour] = list(map(cached.__getitem__, hours))
+
+    out: list[ErrorHour] = ctx.rows.series("hour", "errors", range(h0, h1 + 1), make)
     return out
 
 
 def render(s: Sums, w: Window, ctx: Context) -> Errors:
     t = s.tot
-    cached = ctx.rows.table("day", "errors")
-    days = sorted(s.days)
-    for d in set(days).difference(cached):
+
+    def make(d: int) -> ErrorDay:
         v = s.days[d]
-        cached[d] = trusted(
+        return trusted(
             ErrorDay,
             date=day_label(d),
             calls=v.calls,
             errors=v.errors,
             error_rate=pct(v.errors, v.calls),
         )
-    by_day: list[ErrorDay] = list(map(cached.__getitem__, days))
+
+    by_day: list[ErrorDay] = ctx.rows.series("day", "errors", sorted(s.days), make)
     return trusted(
         Errors,
         total=t.errors,

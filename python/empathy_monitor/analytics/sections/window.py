@@ -17,7 +17,11 @@ class WindowInfo(Section):
 
 
 def render(s: Sums, w: Window, ctx: Context) -> WindowInfo:
-    return trusted(
+    last = ctx.memo.get("window")
+    if last is not None and last[0] is w:  # three isoformats per append otherwise
+        got: WindowInfo = last[1]
+        return got
+    info = trusted(
         WindowInfo,
         range=w.range,
         since=ctx.iso(w.since),
@@ -25,3 +29,5 @@ def render(s: Sums, w: Window, ctx: Context) -> WindowInfo:
         now=ctx.parser.to_local(w.now).isoformat(),
         timezone=ctx.parser.name,
     )
+    ctx.memo["window"] = (w, info)
+    return info
