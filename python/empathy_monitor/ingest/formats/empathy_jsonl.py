@@ -42,7 +42,7 @@ from ...records import (
 )
 from ...store import CALLS_FILE, RUNS_FILE
 from ...tables import DEFAULT_SOURCE, NANOS, NO_ACTUAL, CallCombo, Chunk, RunCombo, id_hash
-from ...timeparse import TimestampParser
+from ...timeparse import OUT_OF_RANGE, TimestampParser, TimestampRangeError
 from ...validation import describe, shorten
 from ...workspace import ARCHIVE, is_cleared
 from ..chunk import ChunkWriter, RecordKind, glued_starts, nanos
@@ -361,6 +361,9 @@ class Decoder:
             return
         try:
             ts = self.parser.epoch(rec.timestamp)
+        except TimestampRangeError:
+            self.out.problem(line_no, "malformed", f"{OUT_OF_RANGE} ({shorten(rec.timestamp)})")
+            return
         except (ValueError, IndexError):
             self.out.problem(line_no, "malformed", f"timestamp {rec.timestamp!r} is not ISO 8601")
             return
@@ -429,6 +432,9 @@ class Decoder:
         try:
             ts = self.parser.epoch(rec.started_at)
             end = self.parser.epoch(rec.completed_at) if rec.completed_at else math.nan
+        except TimestampRangeError:
+            self.out.problem(line_no, "malformed", f"started_at/completed_at: {OUT_OF_RANGE}")
+            return
         except (ValueError, IndexError):
             self.out.problem(line_no, "malformed", "started_at/completed_at is not ISO 8601")
             return
