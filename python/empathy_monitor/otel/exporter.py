@@ -31,7 +31,7 @@ from typing import Any
 
 from ..ingest import format as formats
 from ..ingest.format import discover
-from ..ingest.formats.empathy_jsonl import decode_record
+from ..ingest.formats.empathy_jsonl import decode_records
 from ..ingest.identity import HEAD_BYTES, head_hash
 from ..ingest.lines import count_lines, read_lines
 from ..records import LLMCallRecord
@@ -369,22 +369,22 @@ class FileExporter:
                 want_metric = metrics_on and off >= cur.metrics_offset
                 if not raw.strip():
                     continue
-                try:
-                    d = decode_record(raw)
-                    if d is None:
-                        raise MappingError("not valid JSON")
-                    rec = parse_record(d)
-                    rec_spans = record_to_spans(rec, self._parser)
-                except MappingError as exc:
+                for d in decode_records(raw) or [None]:  # glued records: every one
+                    try:
+                        if d is None:
+                            raise MappingError("not valid JSON")
+                        rec = parse_record(d)
+                        rec_spans = record_to_spans(rec, self._parser)
+                    except MappingError as exc:
+                        if want_span:
+                            res.records_skipped += 1
+                            state.records_skipped += 1
+                            state.last_skip_reason = f"{path.name} byte {off}: {exc}"
+                        continue
                     if want_span:
-                        res.records_skipped += 1
-                        state.records_skipped += 1
-                        state.last_skip_reason = f"{path.name} byte {off}: {exc}"
-                    continue
-                if want_span:
-                    spans.extend(rec_spans)
-                if want_metric and isinstance(rec, LLMCallRecord):
-                    acc.add(rec, rec_spans[0])
+                        spans.extend(rec_spans)
+                    if want_metric and isinstance(rec, LLMCallRecord):
+                        acc.add(rec, rec_spans[0])
             try:
                 if end > cur.offset:
                     self.sink.export_spans(spans)

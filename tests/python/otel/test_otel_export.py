@@ -226,3 +226,17 @@ def test_bad_lines_are_skipped_and_counted_not_retried(
     again = exp.export_once()
     assert (again.spans, again.records_skipped) == (0, 0)
     assert len(grpc_receiver.rec.spans()) == 4
+
+
+def test_glued_whole_records_are_all_exported(
+    grpc_receiver: GrpcReceiver, tdir: Path, tmp_path: Path
+) -> None:
+    """Issue 11 item 2: ``{A}{B}{C}`` on one line is three spans, not one."""
+    glued = b"".join(
+        b'{"call_id": "%s", "timestamp": "2026-03-01T10:00:00"}' % x for x in (b"a", b"b", b"c")
+    )
+    (tdir / "llm_calls.jsonl").write_bytes(glued + b"\n")
+    exp = FileExporter([tdir], make_config(grpc_receiver.endpoint, tmp_path))
+    assert exp.export_once().ok
+    ids = sorted(s["attributes"]["llm.call_id"] for s in grpc_receiver.rec.spans())
+    assert ids == ["a", "b", "c"]

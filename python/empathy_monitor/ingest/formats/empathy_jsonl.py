@@ -45,7 +45,7 @@ from ...tables import DEFAULT_SOURCE, NANOS, NO_ACTUAL, CallCombo, Chunk, RunCom
 from ...timeparse import OUT_OF_RANGE, TimestampParser, TimestampRangeError
 from ...validation import describe, shorten
 from ...workspace import ARCHIVE, is_cleared
-from ..chunk import ChunkWriter, RecordKind, glued_starts, nanos
+from ..chunk import ChunkWriter, RecordKind, nanos, split_objects
 
 # The writer's names (store.py) as prefixes: rotated files keep the stem and add to it.
 CALL_FILES, RUN_FILES = Path(CALLS_FILE).stem, Path(RUNS_FILE).stem
@@ -298,38 +298,41 @@ class Decoder:
 
     # -- forgiving path ---------------------------------------------------------------------
     def forgive(self, raw: bytes, off: int, line_no: int) -> None:
-        """A line orjson refused or the fast path doubted: NaN/Infinity, bad UTF-8, torn, ..."""
+        """A line orjson refused or the fast path doubted: NaN/Infinity, bad UTF-8, torn, glued."""
         try:
             d = json.loads(raw)
         except UnicodeDecodeError:
             self.out.problem(line_no, "malformed", "not valid UTF-8")
             return
         except ValueError as exc:
-            if self._salvage(raw, off, line_no):
+            if self._split(raw, off, line_no):
                 return
             self.out.problem(line_no, "malformed", f"not valid JSON ({shorten(str(exc))})")
             return
         self._forgive_obj(d, raw, off, line_no)
 
-    def _salvage(self, raw: bytes, off: int, line_no: int) -> bool:
-        """Recover a full record glued after a torn one: ``{"call_id": ...TRUNC{"call_id": ...}``."""
-        for i in glued_starts(raw, _GLUE_MARKERS):
-            try:
-                d = json.loads(raw[i:])
-            except ValueError:
-                continue
-            if type(d) is dict:
-                before = self.chunk.records
-                self._forgive_obj(d, raw[i:], off + i, line_no)
-                if self.chunk.records > before:
-                    self.out.problem(
-                        line_no,
-                        "malformed",
-                        f"torn record (first {i} bytes; a writer stopped mid-line)",
-                    )
-                    self.out.problem(line_no, "salvaged", f"record glued after byte {i} recovered")
-                    return True
-        return False
+    def _split(self, raw: bytes, off: int, line_no: int) -> bool:
+        """Read every whole record on a line of several (``{A}{B}``, or after a torn one).
+
+        Whole records glued together (two writers without a newline between them) are all
+        read; only a truly incomplete part is reported, as a torn record.
+        """
+        pieces = split_objects(raw, _GLUE_MARKERS)
+        if pieces is None or not pieces.values:
+            return False
+        for i, d in pieces.values:
+            self._forgive_obj(d, raw[i:], off + i, line_no)
+        for a, b in pieces.torn:
+            where = f"first {b} bytes" if a == 0 else f"bytes {a}-{b}"
+            self.out.problem(
+                line_no, "malformed", f"torn record ({where}; a writer stopped mid-line)"
+            )
+        if pieces.torn:
+            n = len(pieces.values)
+            self.out.problem(
+                line_no, "salvaged", f"{n} whole record{'s' if n > 1 else ''} on the line recovered"
+            )
+        return True
 
     def _forgive_obj(self, d: Any, raw: bytes, off: int, line_no: int) -> None:
         if type(d) is not dict:
@@ -465,19 +468,27 @@ class Decoder:
 
 
 def decode_record(raw: bytes) -> dict[str, Any] | None:
-    """Parse one line to a dict for display (feed rows), tolerant of NaN; ``None`` if unusable."""
+    """Parse one line to a dict for display (feed rows), tolerant of NaN; ``None`` if unusable.
+
+    On a line of several records (glued, or after a torn one) this is the first whole one:
+    a record is addressed by the offset where it starts.
+    """
+    got = decode_records(raw, first=True)
+    return got[0] if got else None
+
+
+def decode_records(raw: bytes, first: bool = False) -> list[dict[str, Any]]:
+    """Every whole record on one line (usually one; several when writers glued them)."""
     try:
         d = orjson.loads(raw)
     except orjson.JSONDecodeError:
         try:
             d = json.loads(raw)
         except ValueError:
-            for marker in _GLUE_MARKERS:
-                i = raw.rfind(marker)
-                if i > 0:
-                    return decode_record(raw[i:])
-            return None
-    return d if type(d) is dict else None
+            pieces = split_objects(raw, _GLUE_MARKERS)
+            values = [] if pieces is None else pieces.values[:1] if first else pieces.values
+            return [v for _, v in values if type(v) is dict]
+    return [d] if type(d) is dict else []
 
 
 EMPATHY_JSONL = EmpathyJsonl()
