@@ -369,7 +369,8 @@ class FileExporter:
                 want_metric = metrics_on and off >= cur.metrics_offset
                 if not raw.strip():
                     continue
-                for d in decode_records(raw) or [None]:  # glued records: every one
+                got: list[dict[str, Any] | None] = [*decode_records(raw)] or [None]
+                for d in got:  # glued records: every one
                     try:
                         if d is None:
                             raise MappingError("not valid JSON")
