@@ -140,11 +140,17 @@ class Telemetry:
     """Everything known about some telemetry directories, kept current by ``refresh``."""
 
     def __init__(
-        self, dirs: Iterable[Path], naive_tz: str = "local", workers: int | None = None
+        self,
+        dirs: Iterable[Path],
+        naive_tz: str = "local",
+        workers: int | None = None,
+        settle_s: float = 0.0,
     ) -> None:
+        """``settle_s``: how long a whole last line without its newline waits before it is
+        counted (0, the default, for one-shot reads; the sidecar waits about a second)."""
         self.dirs = [Path(d) for d in dirs]
         self.parser = TimestampParser(naive_tz)
-        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers)
+        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers, settle_s=settle_s)
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
         # Feed rows by (file, offset): a render re-reads only the calls new to the feed.

@@ -221,3 +221,16 @@ def split_objects(raw: bytes, markers: tuple[bytes, ...]) -> Pieces | None:
         out.values.append((bpos, val))
         pos = end
     return out
+
+
+def whole_tail(tail: bytes) -> bool:
+    """Whether an unterminated last line is whole: one or more complete JSON objects/arrays.
+
+    Such a line cannot grow into a different record (a JSON object is never the prefix of a
+    longer one), so it is safe to count before its newline arrives.
+    """
+    t = tail.strip()
+    if not t.endswith((b"}", b"]")):
+        return False
+    pieces = split_objects(t, ())
+    return pieces is not None and bool(pieces.values) and not pieces.torn

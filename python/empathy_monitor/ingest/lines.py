@@ -12,6 +12,8 @@ from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from .chunk import whole_tail
+
 MAX_BLOCK = 8 << 20
 
 
@@ -74,12 +76,14 @@ def rfind_lines(path: Path, needle: bytes) -> Iterator[int]:
 
 
 def read_lines(
-    path: Path, start: int, size: int, max_lines: int, block: int
+    path: Path, start: int, size: int, max_lines: int, block: int, whole_tail_ok: bool = False
 ) -> tuple[list[tuple[int, bytes]], int]:
     """Up to ``max_lines`` complete lines from ``start`` (before ``size``): ``([(off, line)], end)``.
 
     Reads one ``block`` (more only while not even one line is complete); ``end`` is the offset
-    after the last line returned, so a partial last line is left for a later read.
+    after the last line returned, so a partial last line is left for a later read. With
+    ``whole_tail_ok`` a last line at ``size`` without its newline is returned when it is whole
+    (complete JSON, :func:`.chunk.whole_tail`); its newline then reads as a blank line.
     """
     with path.open("rb") as f:
         f.seek(start)
@@ -97,6 +101,16 @@ def read_lines(
             break
         lines.append((start + pos, data[pos:nl]))
         pos = nl + 1
+    rest = data[pos:]
+    if (
+        whole_tail_ok
+        and rest
+        and len(lines) < max_lines
+        and start + len(data) == size
+        and whole_tail(rest)
+    ):
+        lines.append((start + pos, rest.rstrip(b"\r")))
+        pos = len(data)
     return lines, start + pos
 
 

@@ -137,6 +137,7 @@ def _file_json(fs: FileState) -> dict[str, Any]:
         "salvaged": fs.salvaged,
         "flagged": fs.flagged,
         "problems": [[p.line, p.kind, p.reason] for p in fs.problems],
+        "open_tail": fs.open_tail,
     }
 
 
@@ -154,4 +155,5 @@ def _file_from(d: dict[str, Any]) -> FileState:
         salvaged=int(d["salvaged"]),
         flagged=int(d["flagged"]),
         problems=[Problem(int(a), str(b), str(c)) for a, b, c in d["problems"]],
+        open_tail=bool(d.get("open_tail", False)),
     )

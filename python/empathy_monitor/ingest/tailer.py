@@ -4,7 +4,9 @@ Each file is tracked by identity (device, inode and a hash of its first bytes), 
 file that a writer rotates into ``archive/`` (or that "Clear History" moves) keeps its offset under
 its new name and is never read twice. A file that shrank below our offset, or whose path now holds
 a different file, is dropped and re-read from the start. Only complete lines are consumed: a partial
-last line is left on disk until its newline arrives. Which files are read and how their lines
+last line is left on disk until its newline arrives, unless it is whole (complete JSON) and has
+waited ``settle_s`` (0 for one-shot reads): then it is counted, and its newline, when it comes, is
+skipped rather than read as another line. Which files are read and how their lines
 decode is asked of the format registry (:mod:`.format`); nothing here knows a file name.
 """
 
@@ -12,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
@@ -21,7 +24,7 @@ from typing import Any
 from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
 from . import format as formats
-from .chunk import MAX_REPORTED_PROBLEMS
+from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
 from .format import LineDecoder, LogFormat
 from .identity import file_key, head_hash, safe_head_hash
 from .lines import read_line_at, split_at_lines
@@ -47,6 +50,8 @@ class FileState:
     flagged: int = 0
     problems: list[Problem] = field(default_factory=list)
     read_error: str | None = None
+    open_tail: bool = False  # the last line was counted before its newline arrived
+    tail_seen: tuple[int, float] | None = None  # (size, when) a whole unterminated tail was seen
 
     def absorb(self, chunk: Chunk, consumed: int, lines: int, base_line: int) -> None:
         self.offset += consumed
@@ -82,17 +87,23 @@ class ReadResult:
     runs: tuple[int, int] = (0, 0)
     reset: bool = False  # rows were dropped: every aggregate must be rebuilt
     health_changed: bool = False
+    # A whole last line without its newline is waiting out the settle time: read these paths
+    # again after ``tail_wait`` seconds to count it.
+    tail_wait: float | None = None
+    tail_paths: list[Path] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return self.reset or self.calls[1] > self.calls[0] or self.runs[1] > self.runs[0]
 
 
-def _decode_span(path: str | Path, start: int, end: int, dec: LineDecoder) -> tuple[int, int]:
+def _decode_span(
+    path: str | Path, start: int, end: int, dec: LineDecoder
+) -> tuple[int, int, bytes]:
     """Decode every complete line in ``[start, end)`` of a file into ``dec``'s chunk.
 
-    Returns (bytes consumed, lines consumed); line numbers are relative to ``start``. A partial
-    last line is left for a later read.
+    Returns (bytes consumed, lines consumed, the unterminated rest); line numbers are relative
+    to ``start``. A partial last line is left for a later read.
     """
     consumed = lines = 0
     with open(path, "rb") as f:
@@ -109,7 +120,7 @@ def _decode_span(path: str | Path, start: int, end: int, dec: LineDecoder) -> tu
             lines += dec.chunk.lines if n else 0
             consumed += n
             carry = buf[n:]
-    return consumed, lines
+    return consumed, lines, carry
 
 
 _Job = tuple[str, int, int, str, str]  # path, start, end, time zone, format name (picklable)
@@ -120,7 +131,7 @@ def _decode_range(args: _Job) -> tuple[Chunk, int]:
     path, start, end, tz, fmt = args
     chunk = Chunk(file_idx=-1)
     dec = formats.get(fmt).decoder(TimestampParser(tz), chunk)
-    consumed, chunk.lines = _decode_span(path, start, end, dec)
+    consumed, chunk.lines, _ = _decode_span(path, start, end, dec)
     return chunk, consumed
 
 
@@ -140,9 +151,13 @@ class TelemetryReader:
         parser: TimestampParser,
         tables: Tables | None = None,
         workers: int | None = None,
+        settle_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
         self.parser = parser
+        self.settle_s = settle_s
+        self.clock = clock
         self.tables = tables or Tables()
         self.files: dict[int, FileState] = {}  # by file id
         self._by_path: dict[Path, int] = {}
@@ -174,9 +189,9 @@ class TelemetryReader:
         total = sum(size - fs.offset for fs, size in pending)
         if self.workers > 1 and total >= PARALLEL_MIN_BYTES:
             self._read_parallel(pending)
-        else:
-            for fs, size in pending:
-                self._read_serial(fs, size)
+        for fs, size in pending:  # after a parallel read: only an unterminated tail is left
+            if fs.offset < size:
+                self._read_serial(fs, size, res)
         if pending:
             res.health_changed = res.health_changed or any(
                 fs.malformed or fs.flagged or fs.salvaged for fs, _ in pending
@@ -262,20 +277,59 @@ class TelemetryReader:
         res.health_changed = True
 
     # -- reading --------------------------------------------------------------------------
-    def _read_serial(self, fs: FileState, size: int) -> None:
+    def _read_serial(self, fs: FileState, size: int, res: ReadResult) -> None:
         chunk = Chunk(file_idx=fs.id)
-        base_line = fs.lines
         consumed = lines = 0
         try:
+            if fs.open_tail:
+                self._close_tail(fs)
             dec = _format(fs.path).decoder(self.parser, chunk)
-            consumed, lines = _decode_span(fs.path, fs.offset, size, dec)
+            consumed, lines, tail = _decode_span(fs.path, fs.offset, size, dec)
+            if tail and self._take_tail(fs, size, tail, res):
+                dec.feed(tail + b"\n", fs.offset + consumed, lines)
+                lines += chunk.lines
+                consumed += len(tail)
+                fs.open_tail = True
             if not fs.head or fs.offset == 0:
                 fs.head = head_hash(fs.path)
             fs.read_error = None
         except OSError as exc:
             fs.read_error = f"{type(exc).__name__}: {exc.strerror or exc}"
         self.tables.add_chunk(chunk, fs.id)
-        fs.absorb(chunk, consumed, lines, base_line)
+        fs.absorb(chunk, consumed, lines, fs.lines)
+
+    def _close_tail(self, fs: FileState) -> None:
+        """The bytes after a line counted without its newline: the newline, or a glued record."""
+        with open(fs.path, "rb") as f:
+            f.seek(fs.offset)
+            nxt = f.read(2)
+        if nxt[:1] == b"\n" or nxt == b"\r\n":
+            fs.offset += len(nxt) if nxt == b"\r\n" else 1
+        elif nxt == b"\r":
+            fs.offset += 1
+            return  # its "\n" is still to come
+        elif nxt:
+            fs.lines -= 1  # a record glued onto that line: it is read as part of the same line
+        if nxt:
+            fs.open_tail = False
+
+    def _take_tail(self, fs: FileState, size: int, tail: bytes, res: ReadResult) -> bool:
+        """Whether to count a whole unterminated last line now (else note when to look again)."""
+        if not whole_tail(tail):
+            fs.tail_seen = None
+            return False
+        if self.settle_s <= 0:
+            return True
+        now = self.clock()
+        if fs.tail_seen is None or fs.tail_seen[0] != size:
+            fs.tail_seen = (size, now)
+        left = fs.tail_seen[1] + self.settle_s - now
+        if left <= 0:
+            fs.tail_seen = None
+            return True
+        res.tail_wait = left if res.tail_wait is None else min(res.tail_wait, left)
+        res.tail_paths.append(fs.path)
+        return False
 
     def _read_parallel(self, pending: list[tuple[FileState, int]]) -> None:
         jobs: list[tuple[FileState, list[_Job]]] = []

@@ -338,7 +338,8 @@ class FileExporter:
         """Complete lines from ``start`` (at most ``batch_size``): ``([(offset, line)], end)``."""
         want = self.config.batch_size
         block = min(MAX_BATCH_BYTES, max(64 << 10, want * 1024))
-        return read_lines(path, start, size, want, block)
+        # A whole last record without its newline is sent: it cannot grow into another one.
+        return read_lines(path, start, size, want, block, whole_tail_ok=True)
 
     def _drain(
         self, state: CursorState, cur: FileCursor, path: Path, size: int, res: ExportResult
