@@ -284,8 +284,17 @@ class Tables:
             out[i + 1] = interner.id(v)
         return out
 
-    def add_chunk(self, chunk: Chunk, file_id: int) -> tuple[tuple[int, int], tuple[int, int]]:
-        """Append a decoded chunk; returns the (start, end) row ranges of new calls and runs."""
+    def add_chunk(
+        self,
+        chunk: Chunk,
+        file_id: int,
+        keep_calls: npt.NDArray[np.bool_] | None = None,
+        keep_runs: npt.NDArray[np.bool_] | None = None,
+    ) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Append a decoded chunk; returns the (start, end) row ranges of new calls and runs.
+
+        ``keep_calls``/``keep_runs`` leave rows out (duplicates of ids already held).
+        """
         remap = np.fromiter(
             (self.call_combos.id(c) for c in chunk.combos), dtype=np.int32, count=len(chunk.combos)
         )
@@ -301,6 +310,9 @@ class Tables:
             sessions = self._remap(self.sessions, chunk.sessions)
             vals["user"] = users[vals["user"]]
             vals["session"] = sessions[vals["session"]]
+            if keep_calls is not None:
+                vals = {k: v[keep_calls] for k, v in vals.items()}
+                n = int(keep_calls.sum())
         calls = self.calls.append(vals, n)
 
         rremap = np.fromiter(
@@ -322,6 +334,9 @@ class Tables:
             sessions = self._remap(self.sessions, chunk.sessions)
             rvals["user"] = users[rvals["user"]]
             rvals["session"] = sessions[rvals["session"]]
+            if keep_runs is not None:
+                rvals = {k: v[keep_runs] for k, v in rvals.items()}
+                m = int(keep_runs.sum())
         runs = self.runs.append(rvals, m)
         return calls, runs
 

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -21,13 +22,16 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
 from . import format as formats
 from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
+from .dedupe import Duplicates, IdSet
 from .format import LineDecoder, LogFormat
 from .identity import file_key, head_hash, safe_head_hash
-from .lines import read_line_at, split_at_lines
+from .lines import count_lines, read_line_at, split_at_lines
 
 READ_BLOCK = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20
@@ -50,6 +54,7 @@ class FileState:
     flagged: int = 0
     problems: list[Problem] = field(default_factory=list)
     read_error: str | None = None
+    duplicates: int = 0  # records left out: their call_id/run_id was read before
     open_tail: bool = False  # the last line was counted before its newline arrived
     tail_seen: tuple[int, float] | None = None  # (size, when) a whole unterminated tail was seen
 
@@ -76,7 +81,24 @@ class FileState:
                 {"line": p.line, "kind": p.kind, "reason": p.reason} for p in self.problems
             ],
             "read_error": self.read_error,
+            "duplicates": self.duplicates,
         }
+
+
+def _os_error(exc: OSError) -> str:
+    return f"{type(exc).__name__}: {exc.strerror or exc}"
+
+
+def _unreadable(path: Path, st: os.stat_result) -> str | None:
+    """Why a claimed path is not read as a file (a FIFO would block, a directory cannot be)."""
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = "directory" if stat.S_ISDIR(st.st_mode) else "FIFO" if stat.S_ISFIFO(st.st_mode) else ""
+    return f"not a regular file{f' ({kind})' if kind else ''}"
+
+
+def _error_health(path: Path, error: str) -> dict[str, object]:
+    return FileState(-1, path, 0, 0, b"", read_error=error).health()
 
 
 @dataclass
@@ -163,29 +185,21 @@ class TelemetryReader:
         self._by_path: dict[Path, int] = {}
         self._next_id = 0
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self.errors: dict[Path, str] = {}  # claimed paths that could not be opened at all
+        self.call_ids, self.run_ids = IdSet(), IdSet()
+        self.dup_calls, self.dup_runs = Duplicates("call_id"), Duplicates("run_id")
+        self._reread = False  # a file that held first occurrences was dropped: read all again
 
     # -- public ---------------------------------------------------------------------------
     def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
         """Read whatever is new. ``only`` limits the read to some paths (a watch event)."""
         res = ReadResult(calls=(self.tables.calls.n,) * 2, runs=(self.tables.runs.n,) * 2)
-        paths = (
-            formats.discover(self.dirs) if only is None else [p for p in only if formats.claims(p)]
-        )
-        seen: dict[Path, os.stat_result] = {}
-        for p in paths:
-            try:
-                seen[p] = p.stat()
-            except OSError:
-                continue
-        if only is None:
-            self._forget_vanished(seen, res)
-        pending: list[tuple[FileState, int]] = []
-        for p, st in seen.items():
-            fs = self._identify(p, st, res)
-            if fs is None:
-                continue
-            if st.st_size > fs.offset:
-                pending.append((fs, st.st_size))
+        pending = self._plan(only, res)
+        if self._reread:
+            for fs in list(self.files.values()):
+                self._drop(fs, res)
+            self._reset_ids()
+            pending = self._plan(None, res)
         total = sum(size - fs.offset for fs, size in pending)
         if self.workers > 1 and total >= PARALLEL_MIN_BYTES:
             self._read_parallel(pending)
@@ -201,7 +215,16 @@ class TelemetryReader:
         return res
 
     def health(self) -> list[dict[str, object]]:
-        return [fs.health() for fs in sorted(self.files.values(), key=lambda f: str(f.path))]
+        """Per file: counts, located problems (duplicates included) and read errors."""
+        out = [fs.health() for fs in self.files.values()]
+        out += [_error_health(p, e) for p, e in self.errors.items() if p not in self._by_path]
+        out.sort(key=lambda h: str(h["path"]))
+        for dup in (self.dup_calls, self.dup_runs):
+            for h in out:
+                if dup.first is not None and h["path"] == dup.first[0]:
+                    p = {"line": dup.first[1], "kind": "duplicate", "reason": dup.note()}
+                    h["problems"] = [*h["problems"], p]  # type: ignore[misc]
+        return out
 
     def path_of(self, file_id: int) -> Path | None:
         fs = self.files.get(file_id)
@@ -227,6 +250,51 @@ class TelemetryReader:
         return None if path is None or fmt is None else (path, fmt.parse)
 
     # -- identity -------------------------------------------------------------------------
+    def _plan(self, only: Iterable[Path] | None, res: ReadResult) -> list[tuple[FileState, int]]:
+        """Identify the files to look at; the ones with new bytes, in the fixed reading order."""
+        paths = (
+            formats.discover(self.dirs) if only is None else [p for p in only if formats.claims(p)]
+        )
+        errors_before = dict(self.errors)
+        seen: dict[Path, os.stat_result] = {}
+        for p in paths:
+            try:
+                st = p.stat()
+            except OSError as exc:
+                if only is None or p.is_symlink():  # a dangling link; a deleted file just goes
+                    self.errors[p] = _os_error(exc)
+                continue
+            why = _unreadable(p, st)
+            if why is not None:
+                self.errors[p] = why
+                continue
+            self.errors.pop(p, None)
+            seen[p] = st
+        if only is None:
+            for p in [p for p in self.errors if p not in paths]:
+                del self.errors[p]
+            self._forget_vanished(seen, res)
+        pending: list[tuple[FileState, int]] = []
+        res.health_changed = res.health_changed or errors_before != self.errors
+        for p, st in seen.items():
+            fs = self._identify(p, st, res)
+            if fs is None:
+                continue
+            if st.st_size > fs.offset:
+                pending.append((fs, st.st_size))
+        pending.sort(key=lambda w: self._order(w[0].path))
+        return pending
+
+    def _order(self, path: Path) -> tuple[bool, str]:
+        """The fixed reading order: archived and rotated files first, then live ones; by path.
+
+        The first occurrence of a duplicated id in this order is the one counted.
+        """
+        fmt = formats.format_for(path)
+        archived = getattr(fmt, "archived", None)
+        old = archived(path) if archived is not None else path.parent not in self.dirs
+        return (not old, str(path))
+
     def _forget_vanished(self, seen: dict[Path, os.stat_result], res: ReadResult) -> None:
         idents = {file_key(st) for st in seen.values()}
         for fs in list(self.files.values()):
@@ -260,7 +328,8 @@ class TelemetryReader:
     def _new_state(self, path: Path, st: os.stat_result) -> FileState | None:
         try:
             head = head_hash(path)
-        except OSError:
+        except OSError as exc:
+            self.errors[path] = _os_error(exc)
             return None
         fs = FileState(self._next_id, path, st.st_dev, st.st_ino, head)
         self._next_id += 1
@@ -271,6 +340,13 @@ class TelemetryReader:
     def _drop(self, fs: FileState, res: ReadResult) -> None:
         self.tables.drop_file(fs.id)
         self.files.pop(fs.id, None)
+        if self.dup_calls.count or self.dup_runs.count:
+            # Some ids were left out as duplicates of rows that may be among those dropped:
+            # only a read of everything, in order, says which occurrence now comes first.
+            self._reread = True
+        elif fs.records:
+            self.call_ids = IdSet(self.tables.calls.col("idh"))
+            self.run_ids = IdSet(self.tables.runs.col("idh"))
         if self._by_path.get(fs.path) == fs.id:
             del self._by_path[fs.path]
         res.reset = True
@@ -294,9 +370,37 @@ class TelemetryReader:
                 fs.head = head_hash(fs.path)
             fs.read_error = None
         except OSError as exc:
-            fs.read_error = f"{type(exc).__name__}: {exc.strerror or exc}"
-        self.tables.add_chunk(chunk, fs.id)
+            fs.read_error = _os_error(exc)
+            res.health_changed = True
+        self._add(fs, chunk, res)
         fs.absorb(chunk, consumed, lines, fs.lines)
+
+    # -- duplicates -------------------------------------------------------------------------
+    def _reset_ids(self) -> None:
+        self.call_ids, self.run_ids = IdSet(), IdSet()
+        self.dup_calls, self.dup_runs = Duplicates("call_id"), Duplicates("run_id")
+        self._reread = False
+
+    def _add(self, fs: FileState, chunk: Chunk, res: ReadResult | None) -> None:
+        """Append a chunk read at ``fs``'s offset, leaving out ids already held."""
+        keep_c = self.call_ids.first_seen(np.frombuffer(chunk.c_idh, dtype=np.int64))
+        keep_r = self.run_ids.first_seen(np.frombuffer(chunk.r_idh, dtype=np.int64))
+        for keep, offs, dup in (
+            (keep_c, chunk.c_off, self.dup_calls),
+            (keep_r, chunk.r_off, self.dup_runs),
+        ):
+            if keep is None:
+                continue
+            n = int(keep.size - keep.sum())
+            dup.count += n
+            fs.duplicates += n
+            chunk.records -= n
+            if dup.first is None:
+                off = int(offs[int(np.argmin(keep))])
+                dup.first = (str(fs.path), fs.lines + count_lines(fs.path, fs.offset, off) + 1)
+            if res is not None:
+                res.health_changed = True
+        self.tables.add_chunk(chunk, fs.id, keep_c, keep_r)
 
     def _close_tail(self, fs: FileState) -> None:
         """The bytes after a line counted without its newline: the newline, or a glued record."""
@@ -347,7 +451,7 @@ class TelemetryReader:
                     chunk, consumed = fut.result()
                     futs[i] = None  # type: ignore[call-overload]  # let the chunk's memory go now
                     base_line = fs.lines
-                    self.tables.add_chunk(chunk, fs.id)
+                    self._add(fs, chunk, None)
                     fs.absorb(chunk, consumed, chunk.lines, base_line)
                     del chunk
                 if fs.offset and not fs.head:

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import random
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -291,6 +292,8 @@ class FileExporter:
                 st = path.stat()
             except OSError:
                 continue
+            if not stat.S_ISREG(st.st_mode):
+                continue  # a FIFO or directory named like telemetry: opening one would block
             ident = (st.st_dev, st.st_ino)
             if ident in seen:
                 continue  # a hard link to a file already handled
@@ -429,6 +432,8 @@ class FileExporter:
             try:
                 st = path.stat()
             except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
                 continue
             offset = mo = 0
             for cur in state.files:

@@ -4,11 +4,14 @@ rotated names, rewrites in place)."""
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
-from telemetry_fixtures import call
+import pytest
+from telemetry_fixtures import call, run
 
 from empathy_monitor.analytics import WindowSpec
+from empathy_monitor.cli import main
 from empathy_monitor.ingest.tailer import TelemetryReader
 from empathy_monitor.telemetry import Telemetry
 from empathy_monitor.timeparse import TimestampParser
@@ -77,3 +80,89 @@ def test_sidecar_reader_counts_a_whole_tail_after_the_settle_time(tdir: Path) ->
     r.refresh([p])
     assert r.tables.calls.n == 2
     assert r.files[0].lines == 2 and r.files[0].offset == p.stat().st_size
+
+
+# -- item 4: the same call_id / run_id counted once ------------------------------------------
+def _runs(*rids: str) -> str:
+    return "".join(json.dumps(run(r, "wf", "2026-01-01T10:00:00")) + "\n" for r in rids)
+
+
+def test_duplicate_ids_are_counted_once_in_the_fixed_order(tdir: Path, tmp_path: Path) -> None:
+    live = tdir / "llm_calls.jsonl"
+    live.write_text("".join(rec(x) + "\n" for x in ["a", "b", "a", "c"]))
+    (tdir / "archive").mkdir()
+    (tdir / "archive" / "llm_calls_2025.jsonl").write_text(rec("b") + "\n" + rec("z") + "\n")
+    (tdir / "workflow_runs.jsonl").write_text(_runs("r1", "r2", "r1"))
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    assert ids(tel) == ["a", "b", "c", "z"]
+    assert tel.tables.runs.n == 2
+    h = tel.health()
+    assert h["records"] == 6
+    by = {Path(str(f["path"])).name: f for f in h["files"]}
+    # archives are read first: live line 2 ("b") is the first duplicate, line 3 the second
+    (note,) = [p for p in by["llm_calls.jsonl"]["problems"] if p["kind"] == "duplicate"]
+    assert note["line"] == 2
+    assert note["reason"] == f"2 duplicate call_ids ignored (first duplicate at {live}:2)"
+    (rnote,) = by["workflow_runs.jsonl"]["problems"]
+    assert rnote["reason"].startswith("1 duplicate run_ids ignored") and rnote["line"] == 3
+    with live.open("a") as f:  # incremental appends: a known id stays out
+        f.write(rec("z") + "\n" + rec("d") + "\n")
+    tel.refresh()
+    assert ids(tel) == ["a", "b", "c", "d", "z"]
+    cache = tmp_path / "index.npz"
+    tel.save_cache(cache)
+    warm = Telemetry([tdir], naive_tz="UTC", workers=1)
+    assert warm.load_cache(cache)
+    with live.open("a") as f:
+        f.write(rec("a") + "\n" + rec("e") + "\n")
+    warm.refresh()
+    cold = Telemetry([tdir], naive_tz="UTC", workers=1)
+    cold.refresh()
+    assert ids(warm) == ids(cold) == ["a", "b", "c", "d", "e", "z"]
+    assert warm.health() == cold.health()
+
+
+def test_dropping_a_file_recounts_the_duplicates_it_hid(tdir: Path) -> None:
+    (tdir / "archive").mkdir()
+    old = tdir / "archive" / "llm_calls_old.jsonl"
+    old.write_text(rec("a") + "\n")
+    live = tdir / "llm_calls.jsonl"
+    live.write_text(rec("a") + "\n" + rec("b") + "\n")
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    assert tel.tables.calls.n == 2
+    old.unlink()
+    tel.refresh()
+    assert ids(tel) == ["a", "b"]
+    assert tel.tables.calls.col("file").tolist() == [tel.reader._by_path[live]] * 2
+    assert all(p["kind"] != "duplicate" for f in tel.health()["files"] for p in f["problems"])
+
+
+# -- item 6: nothing disappears silently -----------------------------------------------------
+def test_unreadable_telemetry_files_show_as_read_errors(tdir: Path) -> None:
+    (tdir / "llm_calls.jsonl").symlink_to(tdir / "gone.jsonl")  # a dangling link
+    os.mkfifo(tdir / "workflow_runs.jsonl")  # would block an open(); must not be opened
+    (tdir / "llm_calls_ok.jsonl").write_text(rec("a") + "\n")
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    errs = {Path(str(f["path"])).name: f["read_error"] for f in tel.health()["files"]}
+    assert errs == {
+        "llm_calls.jsonl": "FileNotFoundError: No such file or directory",
+        "llm_calls_ok.jsonl": None,
+        "workflow_runs.jsonl": "not a regular file (FIFO)",
+    }
+    (tdir / "llm_calls.jsonl").unlink()
+    tel.refresh()
+    assert len(tel.health()["files"]) == 2
+
+
+def test_cli_names_the_unreadable_file_instead_of_no_telemetry(
+    tdir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tdir / "llm_calls.jsonl").symlink_to(tdir / "gone.jsonl")
+    assert main(["telemetry", "--dir", str(tdir), "--range", "all"]) == 0
+    out = capsys.readouterr().out
+    assert "No telemetry yet" not in out
+    assert "Data health: 0 records from 1 file(s), 1 unreadable" in out
+    assert "read error: FileNotFoundError: No such file or directory" in out

@@ -51,3 +51,24 @@ async def test_whole_tail_counted_after_settle_and_once_after_its_newline(
     snap = await c.request(P.SNAPSHOT, {"range": "all"})
     assert snap["overview"]["calls"] == 3 and snap["health"]["malformed"] == 0
     assert await c.close() == 0
+
+
+async def test_duplicates_counted_once_and_read_errors_in_health(
+    start_sidecar: Start, workspace: Path
+) -> None:
+    d = workspace / ".empathy"
+    (d / "archive").mkdir()
+    (d / "archive" / "llm_calls_old.jsonl").write_text(rec("a") + "\n")
+    f = d / "llm_calls.jsonl"
+    f.write_text(rec("a") + "\n" + rec("b") + "\n")
+    (d / "llm_calls_lost.jsonl").symlink_to(d / "nowhere.jsonl")
+    c, snap = await ready(start_sidecar, workspace)
+    assert snap["overview"]["calls"] == 2
+    files = {Path(x["path"]).name: x for x in snap["health"]["files"]}
+    assert files["llm_calls_lost.jsonl"]["read_error"].startswith("FileNotFoundError")
+    (note,) = files["llm_calls.jsonl"]["problems"]
+    assert note["reason"] == f"1 duplicate call_ids ignored (first duplicate at {f}:1)"
+    with f.open("a") as fh:
+        fh.write(rec("b") + "\n" + rec("c") + "\n")
+    await calls_become(c, 3)
+    assert await c.close() == 0

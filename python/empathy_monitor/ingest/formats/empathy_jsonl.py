@@ -71,13 +71,15 @@ class EmpathyJsonl:
 
     def discover(self, directory: Path) -> list[Path]:
         """Claimed files in ``directory`` and, recursively, its ``archive/`` (not cleared ones)."""
-        out = [p for p in directory.glob("*" + SUFFIX) if self.claims(p) and p.is_file()]
+        # Every claimed entry, not only regular files: one that cannot be read (a dangling
+        # link, a FIFO) is reported by the reader, never silently skipped.
+        out = [p for p in directory.glob("*" + SUFFIX) if self.claims(p)]
         arch = directory / ARCHIVE
         if arch.is_dir():
             out.extend(
                 p
                 for p in arch.rglob("*" + SUFFIX)
-                if self.claims(p) and p.is_file() and not is_cleared(p, arch)
+                if self.claims(p) and not p.is_dir() and not is_cleared(p, arch)
             )
         return out
 
