@@ -72,3 +72,36 @@ async def test_duplicates_counted_once_and_read_errors_in_health(
         fh.write(rec("b") + "\n" + rec("c") + "\n")
     await calls_become(c, 3)
     assert await c.close() == 0
+
+
+async def test_symlinked_telemetry_dir_gets_live_updates(
+    start_sidecar: Start, tmp_path: Path
+) -> None:
+    real = tmp_path / "elsewhere" / "telemetry"
+    real.mkdir(parents=True)
+    (real / "llm_calls.jsonl").write_text(rec("a") + "\n")
+    ws = tmp_path / "ws"
+    ws.mkdir()
+    (ws / ".empathy").symlink_to(real)  # the .empathy folder is a symlink
+    c, snap = await ready(start_sidecar, ws)
+    assert snap["overview"]["calls"] == 1
+    with (real / "llm_calls.jsonl").open("a") as fh:
+        fh.write(rec("b") + "\n")
+    await calls_become(c, 2)
+    assert await c.close() == 0
+
+
+async def test_telemetry_dir_reached_through_a_symlinked_parent(
+    start_sidecar: Start, tmp_path: Path
+) -> None:
+    real = tmp_path / "real-ws"
+    (real / ".empathy").mkdir(parents=True)
+    (real / ".empathy" / "llm_calls.jsonl").write_text(rec("a") + "\n")
+    ws = tmp_path / "ws-link"
+    ws.symlink_to(real)
+    c, snap = await ready(start_sidecar, ws)
+    assert snap["overview"]["calls"] == 1
+    with (real / ".empathy" / "llm_calls.jsonl").open("a") as fh:
+        fh.write(rec("b") + "\n")
+    await calls_become(c, 2)
+    assert await c.close() == 0
