@@ -6,6 +6,7 @@ a few open files), the OTel exporter's batches and the sidecar's look-up of one 
 
 from __future__ import annotations
 
+import gzip
 import mmap
 from collections.abc import Iterator
 from pathlib import Path
@@ -17,13 +18,25 @@ from .chunk import whole_tail
 MAX_BLOCK = 8 << 20
 
 
+def open_lines(path: Path) -> BinaryIO:
+    """A telemetry file for reading: a rotated ``.gz`` one decompressed (offsets are then
+    offsets in the decompressed stream).
+
+    Raises:
+        OSError: when the file cannot be opened.
+    """
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
+
+
 def read_line_at(path: Path, offset: int) -> bytes | None:
     """The line starting at ``offset`` (without its newline); ``None`` if the file is unreadable."""
     try:
-        with path.open("rb") as f:
+        with open_lines(path) as f:
             f.seek(offset)
             return f.readline().rstrip(b"\r\n")
-    except OSError:
+    except (OSError, EOFError):
         return None
 
 
@@ -41,7 +54,7 @@ class LineReader:
         """
         fh = self._open.get(path)
         if fh is None:
-            fh = self._open[path] = path.open("rb")
+            fh = self._open[path] = open_lines(path)
         fh.seek(offset)
         return fh.readline().rstrip(b"\r\n")
 

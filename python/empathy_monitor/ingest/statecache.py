@@ -156,6 +156,7 @@ def _file_json(fs: FileState) -> dict[str, Any]:
         "problems": [[p.line, p.kind, p.reason] for p in fs.problems],
         "open_tail": fs.open_tail,
         "duplicates": fs.duplicates,
+        "mark": fs.mark.hex() if fs.mark is not None else None,
     }
 
 
@@ -175,4 +176,5 @@ def _file_from(d: dict[str, Any]) -> FileState:
         problems=[Problem(int(a), str(b), str(c)) for a, b, c in d["problems"]],
         open_tail=bool(d["open_tail"]),
         duplicates=int(d["duplicates"]),
+        mark=bytes.fromhex(d["mark"]) if d["mark"] is not None else None,
     )

@@ -30,8 +30,8 @@ from . import format as formats
 from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
 from .dedupe import Duplicates, IdSet
 from .format import LineDecoder, LogFormat
-from .identity import file_key, head_hash, safe_head_hash
-from .lines import count_lines, read_line_at, split_at_lines
+from .identity import UTF16_BOMS, file_key, head_hash, safe_head_hash, tail_mark
+from .lines import count_lines, open_lines, read_line_at, split_at_lines
 
 READ_BLOCK = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20
@@ -55,6 +55,7 @@ class FileState:
     problems: list[Problem] = field(default_factory=list)
     read_error: str | None = None
     duplicates: int = 0  # records left out: their call_id/run_id was read before
+    mark: bytes | None = None  # identity.tail_mark at ``offset``: a rewrite in place shows here
     open_tail: bool = False  # the last line was counted before its newline arrived
     tail_seen: tuple[int, float] | None = None  # (size, when) a whole unterminated tail was seen
 
@@ -97,6 +98,10 @@ def _unreadable(path: Path, st: os.stat_result) -> str | None:
     return f"not a regular file{f' ({kind})' if kind else ''}"
 
 
+def _gz(path: Path) -> bool:
+    return path.name.endswith(".gz")
+
+
 def _error_health(path: Path, error: str) -> dict[str, object]:
     return FileState(-1, path, 0, 0, b"", read_error=error).health()
 
@@ -128,7 +133,7 @@ def _decode_span(
     to ``start``. A partial last line is left for a later read.
     """
     consumed = lines = 0
-    with open(path, "rb") as f:
+    with open_lines(Path(path)) as f:
         f.seek(start)
         pos = start
         carry = b""
@@ -200,12 +205,15 @@ class TelemetryReader:
                 self._drop(fs, res)
             self._reset_ids()
             pending = self._plan(None, res)
-        total = sum(size - fs.offset for fs, size in pending)
+        plain = [w for w in pending if not _gz(w[0].path)]
+        total = sum(size - fs.offset for fs, size in plain)
         if self.workers > 1 and total >= PARALLEL_MIN_BYTES:
-            self._read_parallel(pending)
+            self._read_parallel(plain)
         for fs, size in pending:  # after a parallel read: only an unterminated tail is left
             if fs.offset < size:
                 self._read_serial(fs, size, res)
+            if not _gz(fs.path):
+                fs.mark = tail_mark(fs.path, fs.offset)
         if pending:
             res.health_changed = res.health_changed or any(
                 fs.malformed or fs.flagged or fs.salvaged for fs, _ in pending
@@ -306,7 +314,11 @@ class TelemetryReader:
         fid = self._by_path.get(path)
         fs = self.files.get(fid) if fid is not None else None
         if fs is not None and (fs.dev, fs.ino) == file_key(st):
-            if st.st_size < fs.offset or (fs.offset and safe_head_hash(path) != fs.head):
+            if (
+                st.st_size < fs.offset
+                or (fs.offset and safe_head_hash(path) != fs.head)
+                or (fs.mark is not None and tail_mark(path, fs.offset) != fs.mark)
+            ):
                 self._drop(fs, res)  # truncated or rewritten in place
                 return self._new_state(path, st)
             return fs
@@ -328,8 +340,14 @@ class TelemetryReader:
     def _new_state(self, path: Path, st: os.stat_result) -> FileState | None:
         try:
             head = head_hash(path)
+            with path.open("rb") as f:
+                bom = f.read(2)
         except OSError as exc:
             self.errors[path] = _os_error(exc)
+            return None
+        if bom in UTF16_BOMS and not _gz(path):
+            # Read as bytes its lines would be garbage: refused whole, never 1 record of 5.
+            self.errors[path] = "UTF-16 file: re-save as UTF-8"
             return None
         fs = FileState(self._next_id, path, st.st_dev, st.st_ino, head)
         self._next_id += 1
@@ -356,22 +374,29 @@ class TelemetryReader:
     def _read_serial(self, fs: FileState, size: int, res: ReadResult) -> None:
         chunk = Chunk(file_idx=fs.id)
         consumed = lines = 0
+        gz = _gz(fs.path)
         try:
             if fs.open_tail:
                 self._close_tail(fs)
             dec = _format(fs.path).decoder(self.parser, chunk)
-            consumed, lines, tail = _decode_span(fs.path, fs.offset, size, dec)
-            if tail and self._take_tail(fs, size, tail, res):
+            # A rotated .gz is complete: read once, to the end of its decompressed stream.
+            end = 1 << 62 if gz else size
+            consumed, lines, tail = _decode_span(fs.path, fs.offset, end, dec)
+            if tail and (gz or self._take_tail(fs, size, tail, res)):
                 dec.feed(tail + b"\n", fs.offset + consumed, lines)
                 lines += chunk.lines
                 consumed += len(tail)
                 fs.open_tail = True
             if not fs.head or fs.offset == 0:
                 fs.head = head_hash(fs.path)
+            if gz:
+                consumed = size - fs.offset  # the offset of a .gz is its compressed size
             fs.read_error = None
-        except OSError as exc:
-            fs.read_error = _os_error(exc)
+        except (OSError, EOFError) as exc:  # EOFError: a .gz still being written
+            why = _os_error(exc) if isinstance(exc, OSError) else f"EOFError: {exc}"
+            fs.read_error = why
             res.health_changed = True
+            chunk, consumed, lines = Chunk(file_idx=fs.id), 0, 0  # nothing half-read is kept
         self._add(fs, chunk, res)
         fs.absorb(chunk, consumed, lines, fs.lines)
 

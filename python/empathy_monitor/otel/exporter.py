@@ -292,8 +292,10 @@ class FileExporter:
                 st = path.stat()
             except OSError:
                 continue
-            if not stat.S_ISREG(st.st_mode):
-                continue  # a FIFO or directory named like telemetry: opening one would block
+            if not stat.S_ISREG(st.st_mode) or path.name.endswith(".gz"):
+                # A FIFO or directory named like telemetry would block; a rotated .gz holds
+                # what was exported while it was live (a new identity would send it again).
+                continue
             ident = (st.st_dev, st.st_ino)
             if ident in seen:
                 continue  # a hard link to a file already handled

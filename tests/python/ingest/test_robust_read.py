@@ -3,6 +3,7 @@ rotated names, rewrites in place)."""
 
 from __future__ import annotations
 
+import gzip
 import json
 import os
 from pathlib import Path
@@ -166,3 +167,60 @@ def test_cli_names_the_unreadable_file_instead_of_no_telemetry(
     assert "No telemetry yet" not in out
     assert "Data health: 0 records from 1 file(s), 1 unreadable" in out
     assert "read error: FileNotFoundError: No such file or directory" in out
+
+
+# -- item 5: encodings -----------------------------------------------------------------------
+def test_utf16_file_is_refused_whole_with_one_clear_line(tdir: Path) -> None:
+    text = "".join(rec(f"u{i}") + "\n" for i in range(5))
+    (tdir / "llm_calls.jsonl").write_bytes(text.encode("utf-16"))  # with a BOM
+    (tdir / "llm_calls_be.jsonl").write_bytes(b"\xfe\xff" + text.encode("utf-16-be"))
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    assert tel.tables.calls.n == 0
+    files = tel.health()["files"]
+    assert [f["read_error"] for f in files] == ["UTF-16 file: re-save as UTF-8"] * 2
+    assert all(f["problems"] == [] and f["malformed"] == 0 for f in files)
+
+
+def test_utf8_bom_and_crlf_keep_working(tdir: Path) -> None:
+    text = "\r\n".join(rec(f"b{i}") for i in range(5)) + "\r\n"
+    (tdir / "llm_calls.jsonl").write_bytes(b"\xef\xbb\xbf" + text.encode())
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    assert ids(tel) == [f"b{i}" for i in range(5)]
+    assert tel.health()["malformed"] == 0
+
+
+# -- item 7: rotated names and rewrites in place ---------------------------------------------
+def test_logrotate_names_and_gz_are_read_as_rotated_files(tdir: Path) -> None:
+    (tdir / "llm_calls.jsonl").write_text(rec("live") + "\n")
+    (tdir / "llm_calls.jsonl.1").write_text(rec("r1") + "\n")
+    (tdir / "llm_calls.jsonl.2.gz").write_bytes(gzip.compress((rec("r2") + "\n").encode()))
+    (tdir / "llm_calls.jsonl-20261201").write_text(rec("d1") + "\n")
+    (tdir / "llm_calls.jsonl-20261130.gz").write_bytes(
+        gzip.compress((rec("d0") + "\n" + rec("live")).encode())  # last line: no newline
+    )
+    (tdir / "llm_calls.jsonl.tmp").write_text(rec("tmp") + "\n")  # not a rotated name
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    assert ids(tel) == ["d0", "d1", "live", "r1", "r2"]
+    # rotated files come first: the live file's "live" is the duplicate
+    (f,) = [f for f in tel.health()["files"] if f["duplicates"]]
+    assert Path(str(f["path"])).name == "llm_calls.jsonl"
+    before = tel.tables.calls.n
+    assert not tel.refresh().changed  # a .gz is read once
+    assert tel.tables.calls.n == before
+
+
+def test_rewrite_in_place_before_the_offset_is_detected(tdir: Path) -> None:
+    p = tdir / "llm_calls.jsonl"
+    p.write_text(rec("a") + "\n" + rec("b") + "\n")
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    ino = p.stat().st_ino
+    data = p.read_bytes().replace(b'"b"', b'"B"')  # same length, same head, same inode
+    with p.open("r+b") as f:
+        f.write(data + (rec("c") + "\n").encode())
+    assert p.stat().st_ino == ino
+    assert tel.refresh().reset
+    assert ids(tel) == ["B", "a", "c"]

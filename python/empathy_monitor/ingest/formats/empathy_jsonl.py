@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -54,6 +55,11 @@ SUFFIX = Path(CALLS_FILE).suffix
 # writers, only started_at).
 CALL_KEY, RUN_KEY, RUN_ALT_KEY = "call_id", "run_id", "started_at"
 _GLUE_MARKERS = tuple(b'{"' + k.encode() + b'"' for k in (CALL_KEY, RUN_KEY))
+# A writer's name, rotated by logrotate (``.1``, dateext ``-20261201``) and compressed (``.gz``).
+_NAME = re.compile(
+    rf"^(?:{re.escape(CALL_FILES)}|{re.escape(RUN_FILES)})[^/]*{re.escape(SUFFIX)}"
+    r"(?:\.\d+|-\d[\d-]*)?(?:\.gz)?$"
+)
 _CALL_KINDS: frozenset[RecordKind] = frozenset({"call"})
 _RUN_KINDS: frozenset[RecordKind] = frozenset({"run"})
 _Rec = TypeVar("_Rec", LLMCallRecord, WorkflowRunRecord)
@@ -66,19 +72,28 @@ class EmpathyJsonl:
     source = "empathy"
 
     def claims(self, path: Path) -> bool:
-        """``llm_calls*.jsonl`` / ``workflow_runs*.jsonl`` (rotated names included)."""
-        return path.suffix == SUFFIX and path.name.startswith((CALL_FILES, RUN_FILES))
+        """``llm_calls*.jsonl`` / ``workflow_runs*.jsonl`` and logrotate's names for them:
+        ``.jsonl.1`` ... ``.jsonl.N``, ``dateext`` (``.jsonl-20261201``), each also ``.gz``."""
+        return _NAME.match(path.name) is not None
+
+    def archived(self, path: Path) -> bool:
+        """A rotated or archived file (read before the live ones: see the reading order)."""
+        return (
+            not path.name.endswith(SUFFIX)
+            or path.parent.name == ARCHIVE
+            or any(p.name == ARCHIVE for p in path.parents)
+        )
 
     def discover(self, directory: Path) -> list[Path]:
         """Claimed files in ``directory`` and, recursively, its ``archive/`` (not cleared ones)."""
         # Every claimed entry, not only regular files: one that cannot be read (a dangling
         # link, a FIFO) is reported by the reader, never silently skipped.
-        out = [p for p in directory.glob("*" + SUFFIX) if self.claims(p)]
+        out = [p for p in directory.glob("*" + SUFFIX + "*") if self.claims(p)]
         arch = directory / ARCHIVE
         if arch.is_dir():
             out.extend(
                 p
-                for p in arch.rglob("*" + SUFFIX)
+                for p in arch.rglob("*" + SUFFIX + "*")
                 if self.claims(p) and not p.is_dir() and not is_cleared(p, arch)
             )
         return out
