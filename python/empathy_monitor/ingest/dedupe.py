@@ -54,8 +54,12 @@ class IdSet:
         keep |= h == 0
         new = h[keep & (h != 0)]
         if new.size:
-            # A sorted run plus a short one: the stable sort (timsort) merges them in ~O(n).
-            self._main = np.sort(np.concatenate((main, new)), kind="stable")
+            # A sorted run plus a short one: the stable sort (timsort) merges them in ~O(n),
+            # in place, so only one copy of the array is made.
+            merged = np.concatenate((main, new))
+            del main
+            merged.sort(kind="stable")
+            self._main = merged
         return None if keep.all() else keep
 
     def _small(self, ids: list[int]) -> npt.NDArray[np.bool_] | None:
@@ -77,7 +81,9 @@ class IdSet:
     def _merge_recent(self) -> None:
         if self._recent:
             extra = np.fromiter(self._recent, dtype=np.int64, count=len(self._recent))
-            self._main = np.sort(np.concatenate((self._main, extra)), kind="stable")
+            merged = np.concatenate((self._main, extra))
+            merged.sort(kind="stable")
+            self._main = merged
             self._recent.clear()
 
 
