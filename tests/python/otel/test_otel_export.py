@@ -249,7 +249,8 @@ def test_whole_last_record_without_newline_is_exported_once(
     p = tdir / "llm_calls.jsonl"
     p.write_bytes(b'{"call_id": "a", "timestamp": "2026-03-01T10:00:00"}')
     exp = FileExporter([tdir], make_config(grpc_receiver.endpoint, tmp_path))
-    assert exp.export_once().ok
+    assert exp.export_once().ok  # as `empathy otel export --once`
+    assert [s["attributes"]["llm.call_id"] for s in grpc_receiver.rec.spans()] == ["a"]
     with p.open("ab") as f:
         f.write(b'\n{"call_id": "b", "timestamp": "2026-03-01T10:00:01"}\n')
     res = exp.export_once()
