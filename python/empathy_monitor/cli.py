@@ -103,7 +103,7 @@ def cmd_telemetry(args: argparse.Namespace) -> int:
 
     tel, window, filters, dirs = _load(args)
     console = Console(file=sys.stdout, soft_wrap=False)
-    if not tel.reader.files and not args.json:
+    if not tel.reader.files and not tel.reader.errors and not args.json:
         render_empty(console, [str(d) for d in dirs])
         return 0
     dash = tel.dashboard(window, filters, recent=20, top=max(args.top, 1))

@@ -334,9 +334,23 @@ class Tables:
                 vals[col] = arr
         return table.append_few(vals, n, file_id)
 
-    def add_chunk(self, chunk: Chunk, file_id: int) -> tuple[tuple[int, int], tuple[int, int]]:
-        """Append a decoded chunk; returns the (start, end) row ranges of new calls and runs."""
-        if len(chunk.c_ts) + len(chunk.r_ts) <= FEW_ROWS:  # a live append
+    def add_chunk(
+        self,
+        chunk: Chunk,
+        file_id: int,
+        keep_calls: npt.NDArray[np.bool_] | None = None,
+        keep_runs: npt.NDArray[np.bool_] | None = None,
+    ) -> tuple[tuple[int, int], tuple[int, int]]:
+        """Append a decoded chunk; returns the (start, end) row ranges of new calls and runs.
+
+        ``keep_calls``/``keep_runs`` leave rows out (duplicates of ids already held).
+        """
+        few = len(chunk.c_ts) + len(chunk.r_ts) <= FEW_ROWS  # a live append
+        if (
+            few
+            and (keep_calls is None or keep_calls.all())
+            and (keep_runs is None or keep_runs.all())
+        ):
             return (
                 self._add_few(self.calls, _CALL_CHUNK_FIELDS, "c_", chunk, file_id),
                 self._add_few(self.runs, _RUN_CHUNK_FIELDS, "r_", chunk, file_id),
@@ -356,6 +370,9 @@ class Tables:
             sessions = self._remap(self.sessions, chunk.sessions)
             vals["user"] = users[vals["user"]]
             vals["session"] = sessions[vals["session"]]
+            if keep_calls is not None:
+                vals = {k: v[keep_calls] for k, v in vals.items()}
+                n = int(keep_calls.sum())
         calls = self.calls.append(vals, n)
 
         rremap = np.fromiter(
@@ -377,6 +394,9 @@ class Tables:
             sessions = self._remap(self.sessions, chunk.sessions)
             rvals["user"] = users[rvals["user"]]
             rvals["session"] = sessions[rvals["session"]]
+            if keep_runs is not None:
+                rvals = {k: v[keep_runs] for k, v in rvals.items()}
+                m = int(keep_runs.sum())
         runs = self.runs.append(rvals, m)
         return calls, runs
 

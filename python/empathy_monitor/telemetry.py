@@ -155,11 +155,16 @@ class Telemetry:
         naive_tz: str = "local",
         workers: int | None = None,
         sources: Iterable[SourcePath] = (),
+        settle_s: float = 0.0,
     ) -> None:
-        """``sources``: enabled coding agents' folders, each read only by its own format."""
+        """``sources``: enabled coding agents' folders, each read only by its own format;
+        ``settle_s``: how long a whole last line without its newline waits before it is counted
+        (0, the default, for one-shot reads; the sidecar waits about a second)."""
         self.dirs = [Path(d) for d in dirs]
         self.parser = TimestampParser(naive_tz)
-        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers, sources=sources)
+        self.reader = TelemetryReader(
+            self.dirs, self.parser, workers=workers, sources=sources, settle_s=settle_s
+        )
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
         self._time_index = TimeIndex(self.tables)  # history pages (built on the first page)

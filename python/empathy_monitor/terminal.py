@@ -141,8 +141,13 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         parts.append(f"{h['salvaged']} salvaged")
     if h["flagged"]:
         parts.append(f"{h['flagged']} flagged")
-    style = "yellow" if (h["malformed"] or h["flagged"]) else "dim"
+    unreadable = [f for f in h["files"] if f["read_error"]]
+    if unreadable:
+        parts.append(f"{len(unreadable)} unreadable")
+    style = "yellow" if (h["malformed"] or h["flagged"] or unreadable) else "dim"
     console.print(Text("Data health: " + ", ".join(parts), style=style))
+    for f in unreadable:
+        console.print(Text(f"  {f['path']}: read error: {f['read_error']}", style="yellow"))
     for f in h["files"]:
         for p in f["problems"][:3]:
             console.print(

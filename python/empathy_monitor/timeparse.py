@@ -4,6 +4,12 @@ Writers emit ISO 8601 strings, mostly naive local time, sometimes with ``+00:00`
 both. Everything is converted to POSIX epoch seconds (float) so naive and aware stamps compare.
 A naive stamp is read in the configured ``naive_tz`` ("local" = this machine's zone). The UTC offset
 is cached per wall-clock hour because ``astimezone()`` on a naive value costs a libc ``mktime``.
+
+Representable range: a stamp that parses but lies outside years 1900-2199 (checked on the wall
+clock and again on the instant, with a day of margin each side) is refused with
+``timestamp out of range``. Python's ``datetime`` stops at years 1-9999, so a stamp near those
+ends (``0001-01-01T00:00:00+14:00``) parses yet cannot be shown in another zone or bucketed by
+day; no real LLM call was made before 1900 or will be after 2199, so the margin costs nothing.
 """
 
 from __future__ import annotations
@@ -13,6 +19,18 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 _EPOCH_NAIVE = datetime(1970, 1, 1)
 _UTC = timezone.utc
+MIN_YEAR, MAX_YEAR = 1900, 2199
+# Instants whose local date is in range in every zone (offsets are within ±1 day).
+MIN_EPOCH = (datetime(MIN_YEAR, 1, 2) - _EPOCH_NAIVE).total_seconds()
+MAX_EPOCH = (datetime(MAX_YEAR, 12, 31) - _EPOCH_NAIVE).total_seconds()
+OUT_OF_RANGE = "timestamp out of range"
+
+
+class TimestampRangeError(ValueError):
+    """A stamp that parses but lies outside MIN_YEAR..MAX_YEAR (see the module docstring)."""
+
+    def __init__(self) -> None:
+        super().__init__(OUT_OF_RANGE)
 
 
 def resolve_tz(name: str) -> tzinfo | None:
@@ -54,19 +72,26 @@ class TimestampParser:
         """Parse ``text`` to epoch seconds.
 
         Raises:
-            ValueError: when ``text`` is not an ISO 8601 date-time.
+            ValueError: when ``text`` is not an ISO 8601 date-time;
+                :class:`TimestampRangeError` when it is, but outside the representable range.
         """
         if text[-1:] in ("Z", "z"):
             text = text[:-1] + "+00:00"
         dt = datetime.fromisoformat(text)
+        if not MIN_YEAR <= dt.year <= MAX_YEAR:
+            raise TimestampRangeError
         if dt.tzinfo is not None:
-            return dt.timestamp()
-        key = text[:13]
-        off = self._offsets.get(key)
-        if off is None:
-            off = local_offset_seconds(dt.replace(minute=30, second=0, microsecond=0), self._tz)
-            self._offsets[key] = off
-        return (dt - _EPOCH_NAIVE).total_seconds() - off
+            t = dt.timestamp()
+        else:
+            key = text[:13]
+            off = self._offsets.get(key)
+            if off is None:
+                off = local_offset_seconds(dt.replace(minute=30, second=0, microsecond=0), self._tz)
+                self._offsets[key] = off
+            t = (dt - _EPOCH_NAIVE).total_seconds() - off
+        if not MIN_EPOCH <= t <= MAX_EPOCH:
+            raise TimestampRangeError
+        return t
 
     def to_local(self, epoch: float) -> datetime:
         """The aware datetime for ``epoch`` in the display zone (same as the naive zone)."""

@@ -7,6 +7,8 @@ could not be used, so health reporting is the same for every format.
 
 from __future__ import annotations
 
+import json
+from dataclasses import dataclass
 from typing import Any, Literal
 
 from ..tables import NANOS, NO_ACTUAL, CallCombo, Chunk, Problem, RunCombo
@@ -171,3 +173,64 @@ def glued_starts(raw: bytes, markers: tuple[bytes, ...]) -> list[int]:
             out.append(i)
             i = raw.find(marker, i + 1)
     return sorted(out)
+
+
+_JSON = json.JSONDecoder()  # the stdlib parser: accepts NaN/Infinity like the forgiving path
+_WS = " \t\r\n"
+
+
+@dataclass
+class Pieces:
+    """What one line that is not a single JSON value holds (see :func:`split_objects`)."""
+
+    values: list[tuple[int, Any]]  # (byte offset in the line, value), in line order
+    torn: list[tuple[int, int]]  # (start, end) byte ranges that are no complete value
+
+
+def split_objects(raw: bytes, markers: tuple[bytes, ...]) -> Pieces | None:
+    """Every complete JSON value glued on one line (``{A}{B}``, ``{torn{A}``, ``{A}{torn``).
+
+    A value is tried at the start and right after each complete one; after a part that is not
+    a complete value (a writer stopped mid-line) the next ``markers`` position is tried, so only
+    a truly incomplete part is "torn". ``None`` when the line is not UTF-8. Only lines the fast
+    path rejected come here, so the cost (a decode and a scan) is off the hot path.
+    """
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    ascii_only = len(text) == len(raw)
+    out = Pieces([], [])
+    starts = glued_starts(raw, markers)
+    pos, n = 0, len(text)
+    while pos < n:
+        while pos < n and text[pos] in _WS:
+            pos += 1
+        if pos >= n:
+            break
+        bpos = pos if ascii_only else len(text[:pos].encode("utf-8"))
+        try:
+            val, end = _JSON.raw_decode(text, pos)
+        except ValueError:
+            nxt = next((b for b in starts if b > bpos), None)
+            out.torn.append((bpos, len(raw) if nxt is None else nxt))
+            if nxt is None:
+                break
+            pos = nxt if ascii_only else len(raw[:nxt].decode("utf-8", "replace"))
+            continue
+        out.values.append((bpos, val))
+        pos = end
+    return out
+
+
+def whole_tail(tail: bytes) -> bool:
+    """Whether an unterminated last line is whole: one or more complete JSON objects/arrays.
+
+    Such a line cannot grow into a different record (a JSON object is never the prefix of a
+    longer one), so it is safe to count before its newline arrives.
+    """
+    t = tail.strip()
+    if not t.endswith((b"}", b"]")):
+        return False
+    pieces = split_objects(t, ())
+    return pieces is not None and bool(pieces.values) and not pieces.torn

@@ -1,7 +1,8 @@
 """File identity: device, inode and a hash of the first bytes.
 
 A telemetry file is followed by identity, not by path, so a rotation or a move keeps its offset
-and a file rewritten in place (same inode, different head) is recognised as new. Used by the
+and a file rewritten in place (same inode, different head, or different bytes just before the
+read offset: :func:`tail_mark`) is recognised as new. Used by the
 tailer and by the OTel export cursor.
 """
 
@@ -12,6 +13,8 @@ import os
 from pathlib import Path
 
 HEAD_BYTES = 64
+MARK_BYTES = 4096  # re-checked before every append: O(1), not a hash of the whole prefix
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 
 
 def file_key(st: os.stat_result) -> tuple[int, int]:
@@ -37,3 +40,18 @@ def safe_head_hash(path: Path, n: int = HEAD_BYTES) -> bytes | None:
         return head_hash(path, n)
     except OSError:
         return None
+
+
+def tail_mark(path: Path, offset: int, n: int = MARK_BYTES) -> bytes | None:
+    """An 8-byte hash of the ``n`` bytes before ``offset`` (``None`` when unreadable).
+
+    A writer only appends, so these bytes never change; if they did, the file was rewritten
+    in place (an editor's save, a ``sed -i`` that kept the inode) and must be read again.
+    """
+    try:
+        with path.open("rb") as f:
+            f.seek(max(0, offset - n))
+            data = f.read(min(n, offset))
+    except OSError:
+        return None
+    return hashlib.blake2b(data, digest_size=8).digest()

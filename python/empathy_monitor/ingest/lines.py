@@ -6,22 +6,37 @@ a few open files), the OTel exporter's batches and the sidecar's look-up of one 
 
 from __future__ import annotations
 
+import gzip
 import mmap
 from collections.abc import Iterator
 from pathlib import Path
 from types import TracebackType
 from typing import BinaryIO
 
+from .chunk import whole_tail
+
 MAX_BLOCK = 8 << 20
+
+
+def open_lines(path: Path) -> BinaryIO:
+    """A telemetry file for reading: a rotated ``.gz`` one decompressed (offsets are then
+    offsets in the decompressed stream).
+
+    Raises:
+        OSError: when the file cannot be opened.
+    """
+    if path.name.endswith(".gz"):
+        return gzip.open(path, "rb")  # type: ignore[return-value]
+    return path.open("rb")
 
 
 def read_line_at(path: Path, offset: int) -> bytes | None:
     """The line starting at ``offset`` (without its newline); ``None`` if the file is unreadable."""
     try:
-        with path.open("rb") as f:
+        with open_lines(path) as f:
             f.seek(offset)
             return f.readline().rstrip(b"\r\n")
-    except OSError:
+    except (OSError, EOFError):
         return None
 
 
@@ -39,7 +54,7 @@ class LineReader:
         """
         fh = self._open.get(path)
         if fh is None:
-            fh = self._open[path] = path.open("rb")
+            fh = self._open[path] = open_lines(path)
         fh.seek(offset)
         return fh.readline().rstrip(b"\r\n")
 
@@ -74,12 +89,14 @@ def rfind_lines(path: Path, needle: bytes) -> Iterator[int]:
 
 
 def read_lines(
-    path: Path, start: int, size: int, max_lines: int, block: int
+    path: Path, start: int, size: int, max_lines: int, block: int, whole_tail_ok: bool = False
 ) -> tuple[list[tuple[int, bytes]], int]:
     """Up to ``max_lines`` complete lines from ``start`` (before ``size``): ``([(off, line)], end)``.
 
     Reads one ``block`` (more only while not even one line is complete); ``end`` is the offset
-    after the last line returned, so a partial last line is left for a later read.
+    after the last line returned, so a partial last line is left for a later read. With
+    ``whole_tail_ok`` a last line at ``size`` without its newline is returned when it is whole
+    (complete JSON, :func:`.chunk.whole_tail`); its newline then reads as a blank line.
     """
     with path.open("rb") as f:
         f.seek(start)
@@ -97,6 +114,16 @@ def read_lines(
             break
         lines.append((start + pos, data[pos:nl]))
         pos = nl + 1
+    rest = data[pos:]
+    if (
+        whole_tail_ok
+        and rest
+        and len(lines) < max_lines
+        and start + len(data) == size
+        and whole_tail(rest)
+    ):
+        lines.append((start + pos, rest.rstrip(b"\r")))
+        pos = len(data)
     return lines, start + pos
 
 

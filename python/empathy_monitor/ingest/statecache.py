@@ -19,10 +19,12 @@ from typing import Any
 import numpy as np
 
 from ..tables import CallCombo, Problem, RunCombo
+from .dedupe import Duplicates, IdSet
 from .tailer import FileState, TelemetryReader
 
 log = logging.getLogger(__name__)
-VERSION = 2  # 2: cache/actual/user/session/id-hash columns, source and project in combos
+VERSION = 3  # 2: cache/actual/user/session/id-hash columns, source and project in combos;
+# 3: duplicate ids left out (rows of a v2 cache may hold duplicates)
 
 
 def cache_dir() -> Path:
@@ -56,6 +58,7 @@ def save(reader: TelemetryReader, path: Path) -> None:
         "users": t.users.items[1:],
         "sessions": t.sessions.items[1:],
         "files": [_file_json(fs) for fs in reader.files.values()],
+        "duplicates": [_dup_json(reader.dup_calls), _dup_json(reader.dup_runs)],
     }
     arrays: dict[str, Any] = {f"calls_{k}": t.calls.col(k) for k in t.calls.schema}
     arrays.update({f"runs_{k}": t.runs.col(k) for k in t.runs.schema})
@@ -86,6 +89,7 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         files = [_file_from(d) for d in meta["files"]]
         call_combos = [_combo_from(c) for c in meta["call_combos"]]
         run_combos = [RunCombo(c[0], tuple(c[1]), tuple(c[2]), c[3]) for c in meta["run_combos"]]
+        dups = [_dup_from(d) for d in meta["duplicates"]]
         users = [str(u) for u in meta["users"]]
         sessions = [str(x) for x in meta["sessions"]]
     except (OSError, ValueError, KeyError, TypeError, IndexError) as exc:
@@ -106,7 +110,20 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         reader.files[fs.id] = fs
         reader._by_path[fs.path] = fs.id
     reader._next_id = int(meta["next_id"])
+    # The rows held are first occurrences: their id hashes are the seen sets.
+    reader.call_ids = IdSet(t.calls.col("idh"))
+    reader.run_ids = IdSet(t.runs.col("idh"))
+    reader.dup_calls, reader.dup_runs = dups
     return True
+
+
+def _dup_json(d: Duplicates) -> list[Any]:
+    return [d.what, d.count, list(d.first) if d.first else None]
+
+
+def _dup_from(d: list[Any]) -> Duplicates:
+    what, count, first = d
+    return Duplicates(str(what), int(count), (str(first[0]), int(first[1])) if first else None)
 
 
 def _combo_json(c: CallCombo) -> list[Any]:
@@ -137,6 +154,9 @@ def _file_json(fs: FileState) -> dict[str, Any]:
         "salvaged": fs.salvaged,
         "flagged": fs.flagged,
         "problems": [[p.line, p.kind, p.reason] for p in fs.problems],
+        "open_tail": fs.open_tail,
+        "duplicates": fs.duplicates,
+        "mark": fs.mark.hex() if fs.mark is not None else None,
     }
 
 
@@ -154,4 +174,7 @@ def _file_from(d: dict[str, Any]) -> FileState:
         salvaged=int(d["salvaged"]),
         flagged=int(d["flagged"]),
         problems=[Problem(int(a), str(b), str(c)) for a, b, c in d["problems"]],
+        open_tail=bool(d["open_tail"]),
+        duplicates=int(d["duplicates"]),
+        mark=bytes.fromhex(d["mark"]) if d["mark"] is not None else None,
     )

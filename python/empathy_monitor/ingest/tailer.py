@@ -4,7 +4,9 @@ Each file is tracked by identity (device, inode and a hash of its first bytes), 
 file that a writer rotates into ``archive/`` (or that "Clear History" moves) keeps its offset under
 its new name and is never read twice. A file that shrank below our offset, or whose path now holds
 a different file, is dropped and re-read from the start. Only complete lines are consumed: a partial
-last line is left on disk until its newline arrives. Which files are read and how their lines
+last line is left on disk until its newline arrives, unless it is whole (complete JSON) and has
+waited ``settle_s`` (0 for one-shot reads): then it is counted, and its newline, when it comes, is
+skipped rather than read as another line. Which files are read and how their lines
 decode is asked of the format registry (:mod:`.format`); nothing here knows a file name.
 """
 
@@ -12,20 +14,25 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import stat
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import numpy as np
+
 from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
 from . import format as formats
 from .bound import Bindings, SourcePath
-from .chunk import MAX_REPORTED_PROBLEMS
+from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
+from .dedupe import Duplicates, IdSet
 from .format import LineDecoder, LogFormat
-from .identity import file_key, head_hash, safe_head_hash
-from .lines import read_line_at, split_at_lines
+from .identity import UTF16_BOMS, file_key, head_hash, safe_head_hash, tail_mark
+from .lines import count_lines, open_lines, read_line_at, split_at_lines
 
 READ_BLOCK = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20
@@ -48,6 +55,10 @@ class FileState:
     flagged: int = 0
     problems: list[Problem] = field(default_factory=list)
     read_error: str | None = None
+    duplicates: int = 0  # records left out: their call_id/run_id was read before
+    mark: bytes | None = None  # identity.tail_mark at ``offset``: a rewrite in place shows here
+    open_tail: bool = False  # the last line was counted before its newline arrived
+    tail_seen: tuple[int, float] | None = None  # (size, when) a whole unterminated tail was seen
 
     def absorb(self, chunk: Chunk, consumed: int, lines: int, base_line: int) -> None:
         self.offset += consumed
@@ -72,7 +83,28 @@ class FileState:
                 {"line": p.line, "kind": p.kind, "reason": p.reason} for p in self.problems
             ],
             "read_error": self.read_error,
+            "duplicates": self.duplicates,
         }
+
+
+def _os_error(exc: OSError) -> str:
+    return f"{type(exc).__name__}: {exc.strerror or exc}"
+
+
+def _unreadable(path: Path, st: os.stat_result) -> str | None:
+    """Why a claimed path is not read as a file (a FIFO would block, a directory cannot be)."""
+    if stat.S_ISREG(st.st_mode):
+        return None
+    kind = "directory" if stat.S_ISDIR(st.st_mode) else "FIFO" if stat.S_ISFIFO(st.st_mode) else ""
+    return f"not a regular file{f' ({kind})' if kind else ''}"
+
+
+def _gz(path: Path) -> bool:
+    return path.name.endswith(".gz")
+
+
+def _error_health(path: Path, error: str) -> dict[str, object]:
+    return FileState(-1, path, 0, 0, b"", read_error=error).health()
 
 
 @dataclass
@@ -83,20 +115,26 @@ class ReadResult:
     runs: tuple[int, int] = (0, 0)
     reset: bool = False  # rows were dropped: every aggregate must be rebuilt
     health_changed: bool = False
+    # A whole last line without its newline is waiting out the settle time: read these paths
+    # again after ``tail_wait`` seconds to count it.
+    tail_wait: float | None = None
+    tail_paths: list[Path] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
         return self.reset or self.calls[1] > self.calls[0] or self.runs[1] > self.runs[0]
 
 
-def _decode_span(path: str | Path, start: int, end: int, dec: LineDecoder) -> tuple[int, int]:
+def _decode_span(
+    path: str | Path, start: int, end: int, dec: LineDecoder
+) -> tuple[int, int, bytes]:
     """Decode every complete line in ``[start, end)`` of a file into ``dec``'s chunk.
 
-    Returns (bytes consumed, lines consumed); line numbers are relative to ``start``. A partial
-    last line is left for a later read.
+    Returns (bytes consumed, lines consumed, the unterminated rest); line numbers are relative
+    to ``start``. A partial last line is left for a later read.
     """
     consumed = lines = 0
-    with open(path, "rb") as f:
+    with open_lines(Path(path)) as f:
         f.seek(start)
         pos = start
         carry = b""
@@ -110,7 +148,7 @@ def _decode_span(path: str | Path, start: int, end: int, dec: LineDecoder) -> tu
             lines += dec.chunk.lines if n else 0
             consumed += n
             carry = buf[n:]
-    return consumed, lines
+    return consumed, lines, carry
 
 
 _Job = tuple[str, int, int, str, str]  # path, start, end, time zone, format name (picklable)
@@ -121,7 +159,7 @@ def _decode_range(args: _Job) -> tuple[Chunk, int]:
     path, start, end, tz, fmt = args
     chunk = Chunk(file_idx=-1)
     dec = formats.get(fmt).decoder(TimestampParser(tz), chunk)
-    consumed, chunk.lines = _decode_span(path, start, end, dec)
+    consumed, chunk.lines, _ = _decode_span(path, start, end, dec)
     return chunk, consumed
 
 
@@ -141,45 +179,43 @@ class TelemetryReader:
         tables: Tables | None = None,
         workers: int | None = None,
         sources: Iterable[SourcePath] = (),
+        settle_s: float = 0.0,
+        clock: Callable[[], float] = time.monotonic,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
         self.bound = Bindings(sources)  # agents' folders, each read only by its own format
         self.parser = parser
+        self.settle_s = settle_s
+        self.clock = clock
         self.tables = tables or Tables()
         self.files: dict[int, FileState] = {}  # by file id
         self._by_path: dict[Path, int] = {}
         self._next_id = 0
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
+        self.errors: dict[Path, str] = {}  # claimed paths that could not be opened at all
+        self.call_ids, self.run_ids = IdSet(), IdSet()
+        self.dup_calls, self.dup_runs = Duplicates("call_id"), Duplicates("run_id")
+        self._reread = False  # a file that held first occurrences was dropped: read all again
 
     # -- public ---------------------------------------------------------------------------
     def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
         """Read whatever is new. ``only`` limits the read to some paths (a watch event)."""
         res = ReadResult(calls=(self.tables.calls.n,) * 2, runs=(self.tables.runs.n,) * 2)
-        if only is None:
-            paths = formats.discover(self.dirs) + (self.bound.discover() if self.bound else [])
-        else:
-            paths = [p for p in only if self._format_or_none(p) is not None]
-        seen: dict[Path, os.stat_result] = {}
-        for p in paths:
-            try:
-                seen[p] = p.stat()
-            except OSError:
-                continue
-        if only is None:
-            self._forget_vanished(seen, res)
-        pending: list[tuple[FileState, int]] = []
-        for p, st in seen.items():
-            fs = self._identify(p, st, res)
-            if fs is None:
-                continue
-            if st.st_size > fs.offset:
-                pending.append((fs, st.st_size))
-        total = sum(size - fs.offset for fs, size in pending)
+        pending = self._plan(only, res)
+        if self._reread:
+            for fs in list(self.files.values()):
+                self._drop(fs, res)
+            self._reset_ids()
+            pending = self._plan(None, res)
+        plain = [w for w in pending if not _gz(w[0].path)]
+        total = sum(size - fs.offset for fs, size in plain)
         if self.workers > 1 and total >= PARALLEL_MIN_BYTES:
-            self._read_parallel(pending)
-        else:
-            for fs, size in pending:
-                self._read_serial(fs, size)
+            self._read_parallel(plain)
+        for fs, size in pending:  # after a parallel read: only an unterminated tail is left
+            if fs.offset < size:
+                self._read_serial(fs, size, res)
+            if not _gz(fs.path):
+                fs.mark = tail_mark(fs.path, fs.offset)
         if pending:
             res.health_changed = res.health_changed or any(
                 fs.malformed or fs.flagged or fs.salvaged for fs, _ in pending
@@ -189,7 +225,16 @@ class TelemetryReader:
         return res
 
     def health(self) -> list[dict[str, object]]:
-        return [fs.health() for fs in sorted(self.files.values(), key=lambda f: str(f.path))]
+        """Per file: counts, located problems (duplicates included) and read errors."""
+        out = [fs.health() for fs in self.files.values()]
+        out += [_error_health(p, e) for p, e in self.errors.items() if p not in self._by_path]
+        out.sort(key=lambda h: str(h["path"]))
+        for dup in (self.dup_calls, self.dup_runs):
+            for h in out:
+                if dup.first is not None and h["path"] == dup.first[0]:
+                    p = {"line": dup.first[1], "kind": "duplicate", "reason": dup.note()}
+                    h["problems"] = [*h["problems"], p]  # type: ignore[misc]
+        return out
 
     def path_of(self, file_id: int) -> Path | None:
         fs = self.files.get(file_id)
@@ -229,6 +274,52 @@ class TelemetryReader:
         return fmt
 
     # -- identity -------------------------------------------------------------------------
+    def _plan(self, only: Iterable[Path] | None, res: ReadResult) -> list[tuple[FileState, int]]:
+        """Identify the files to look at; the ones with new bytes, in the fixed reading order."""
+        if only is None:
+            paths = formats.discover(self.dirs) + (self.bound.discover() if self.bound else [])
+        else:
+            paths = [p for p in only if self._format_or_none(p) is not None]
+        errors_before = dict(self.errors)
+        seen: dict[Path, os.stat_result] = {}
+        for p in paths:
+            try:
+                st = p.stat()
+            except OSError as exc:
+                if only is None or p.is_symlink():  # a dangling link; a deleted file just goes
+                    self.errors[p] = _os_error(exc)
+                continue
+            why = _unreadable(p, st)
+            if why is not None:
+                self.errors[p] = why
+                continue
+            self.errors.pop(p, None)
+            seen[p] = st
+        if only is None:
+            for p in [p for p in self.errors if p not in paths]:
+                del self.errors[p]
+            self._forget_vanished(seen, res)
+        pending: list[tuple[FileState, int]] = []
+        res.health_changed = res.health_changed or errors_before != self.errors
+        for p, st in seen.items():
+            fs = self._identify(p, st, res)
+            if fs is None:
+                continue
+            if st.st_size > fs.offset:
+                pending.append((fs, st.st_size))
+        pending.sort(key=lambda w: self._order(w[0].path))
+        return pending
+
+    def _order(self, path: Path) -> tuple[bool, str]:
+        """The fixed reading order: archived and rotated files first, then live ones; by path.
+
+        The first occurrence of a duplicated id in this order is the one counted.
+        """
+        fmt = formats.format_for(path)
+        archived = getattr(fmt, "archived", None)
+        old = archived(path) if archived is not None else path.parent not in self.dirs
+        return (not old, str(path))
+
     def _forget_vanished(self, seen: dict[Path, os.stat_result], res: ReadResult) -> None:
         idents = {file_key(st) for st in seen.values()}
         gone: set[str] = set()
@@ -248,7 +339,11 @@ class TelemetryReader:
         fid = self._by_path.get(path)
         fs = self.files.get(fid) if fid is not None else None
         if fs is not None and (fs.dev, fs.ino) == file_key(st):
-            if st.st_size < fs.offset or (fs.offset and safe_head_hash(path) != fs.head):
+            if (
+                st.st_size < fs.offset
+                or (fs.offset and safe_head_hash(path) != fs.head)
+                or (fs.mark is not None and tail_mark(path, fs.offset) != fs.mark)
+            ):
                 self._drop(fs, res)  # truncated or rewritten in place
                 return self._new_state(path, st)
             return fs
@@ -270,7 +365,14 @@ class TelemetryReader:
     def _new_state(self, path: Path, st: os.stat_result) -> FileState | None:
         try:
             head = head_hash(path)
-        except OSError:
+            with path.open("rb") as f:
+                bom = f.read(2)
+        except OSError as exc:
+            self.errors[path] = _os_error(exc)
+            return None
+        if bom in UTF16_BOMS and not _gz(path):
+            # Read as bytes its lines would be garbage: refused whole, never 1 record of 5.
+            self.errors[path] = "UTF-16 file: re-save as UTF-8"
             return None
         fs = FileState(self._next_id, path, st.st_dev, st.st_ino, head)
         self._next_id += 1
@@ -281,26 +383,107 @@ class TelemetryReader:
     def _drop(self, fs: FileState, res: ReadResult) -> None:
         self.tables.drop_file(fs.id)
         self.files.pop(fs.id, None)
+        if self.dup_calls.count or self.dup_runs.count:
+            # Some ids were left out as duplicates of rows that may be among those dropped:
+            # only a read of everything, in order, says which occurrence now comes first.
+            self._reread = True
+        elif fs.records:
+            self.call_ids = IdSet(self.tables.calls.col("idh"))
+            self.run_ids = IdSet(self.tables.runs.col("idh"))
         if self._by_path.get(fs.path) == fs.id:
             del self._by_path[fs.path]
         res.reset = True
         res.health_changed = True
 
     # -- reading --------------------------------------------------------------------------
-    def _read_serial(self, fs: FileState, size: int) -> None:
+    def _read_serial(self, fs: FileState, size: int, res: ReadResult) -> None:
         chunk = Chunk(file_idx=fs.id)
-        base_line = fs.lines
         consumed = lines = 0
+        gz = _gz(fs.path)
         try:
+            if fs.open_tail:
+                self._close_tail(fs)
             dec = _decoder(self._format(fs.path), self.parser, chunk, fs)
-            consumed, lines = _decode_span(fs.path, fs.offset, size, dec)
+            # A rotated .gz is complete: read once, to the end of its decompressed stream.
+            end = 1 << 62 if gz else size
+            consumed, lines, tail = _decode_span(fs.path, fs.offset, end, dec)
+            if tail and (gz or self._take_tail(fs, size, tail, res)):
+                dec.feed(tail + b"\n", fs.offset + consumed, lines)
+                lines += chunk.lines
+                consumed += len(tail)
+                fs.open_tail = True
             if not fs.head or fs.offset == 0:
                 fs.head = head_hash(fs.path)
+            if gz:
+                consumed = size - fs.offset  # the offset of a .gz is its compressed size
             fs.read_error = None
-        except OSError as exc:
-            fs.read_error = f"{type(exc).__name__}: {exc.strerror or exc}"
-        self.tables.add_chunk(chunk, fs.id)
-        fs.absorb(chunk, consumed, lines, base_line)
+        except (OSError, EOFError) as exc:  # EOFError: a .gz still being written
+            why = _os_error(exc) if isinstance(exc, OSError) else f"EOFError: {exc}"
+            fs.read_error = why
+            res.health_changed = True
+            chunk, consumed, lines = Chunk(file_idx=fs.id), 0, 0  # nothing half-read is kept
+        self._add(fs, chunk, res)
+        fs.absorb(chunk, consumed, lines, fs.lines)
+
+    # -- duplicates -------------------------------------------------------------------------
+    def _reset_ids(self) -> None:
+        self.call_ids, self.run_ids = IdSet(), IdSet()
+        self.dup_calls, self.dup_runs = Duplicates("call_id"), Duplicates("run_id")
+        self._reread = False
+
+    def _add(self, fs: FileState, chunk: Chunk, res: ReadResult | None) -> None:
+        """Append a chunk read at ``fs``'s offset, leaving out ids already held."""
+        keep_c = self.call_ids.first_seen(np.frombuffer(chunk.c_idh, dtype=np.int64))
+        keep_r = self.run_ids.first_seen(np.frombuffer(chunk.r_idh, dtype=np.int64))
+        for keep, offs, dup in (
+            (keep_c, chunk.c_off, self.dup_calls),
+            (keep_r, chunk.r_off, self.dup_runs),
+        ):
+            if keep is None:
+                continue
+            n = int(keep.size - keep.sum())
+            dup.count += n
+            fs.duplicates += n
+            chunk.records -= n
+            if dup.first is None:
+                off = int(offs[int(np.argmin(keep))])
+                dup.first = (str(fs.path), fs.lines + count_lines(fs.path, fs.offset, off) + 1)
+            if res is not None:
+                res.health_changed = True
+        self.tables.add_chunk(chunk, fs.id, keep_c, keep_r)
+
+    def _close_tail(self, fs: FileState) -> None:
+        """The bytes after a line counted without its newline: the newline, or a glued record."""
+        with open(fs.path, "rb") as f:
+            f.seek(fs.offset)
+            nxt = f.read(2)
+        if nxt[:1] == b"\n" or nxt == b"\r\n":
+            fs.offset += len(nxt) if nxt == b"\r\n" else 1
+        elif nxt == b"\r":
+            fs.offset += 1
+            return  # its "\n" is still to come
+        elif nxt:
+            fs.lines -= 1  # a record glued onto that line: it is read as part of the same line
+        if nxt:
+            fs.open_tail = False
+
+    def _take_tail(self, fs: FileState, size: int, tail: bytes, res: ReadResult) -> bool:
+        """Whether to count a whole unterminated last line now (else note when to look again)."""
+        if not whole_tail(tail):
+            fs.tail_seen = None
+            return False
+        if self.settle_s <= 0:
+            return True
+        now = self.clock()
+        if fs.tail_seen is None or fs.tail_seen[0] != size:
+            fs.tail_seen = (size, now)
+        left = fs.tail_seen[1] + self.settle_s - now
+        if left <= 0:
+            fs.tail_seen = None
+            return True
+        res.tail_wait = left if res.tail_wait is None else min(res.tail_wait, left)
+        res.tail_paths.append(fs.path)
+        return False
 
     def _read_parallel(self, pending: list[tuple[FileState, int]]) -> None:
         jobs: list[tuple[FileState, list[_Job]]] = []
@@ -321,7 +504,7 @@ class TelemetryReader:
                     chunk, consumed = fut.result()
                     futs[i] = None  # type: ignore[call-overload]  # let the chunk's memory go now
                     base_line = fs.lines
-                    self.tables.add_chunk(chunk, fs.id)
+                    self._add(fs, chunk, None)
                     fs.absorb(chunk, consumed, chunk.lines, base_line)
                     del chunk
                 if fs.offset and not fs.head:

@@ -22,6 +22,7 @@ import json
 import logging
 import os
 import random
+import stat
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
@@ -31,7 +32,7 @@ from typing import Any
 
 from ..ingest import format as formats
 from ..ingest.format import discover
-from ..ingest.formats.empathy_jsonl import decode_record
+from ..ingest.formats.empathy_jsonl import decode_records
 from ..ingest.identity import HEAD_BYTES, head_hash
 from ..ingest.lines import count_lines, read_lines
 from ..records import LLMCallRecord
@@ -291,6 +292,10 @@ class FileExporter:
                 st = path.stat()
             except OSError:
                 continue
+            if not stat.S_ISREG(st.st_mode) or path.name.endswith(".gz"):
+                # A FIFO or directory named like telemetry would block; a rotated .gz holds
+                # what was exported while it was live (a new identity would send it again).
+                continue
             ident = (st.st_dev, st.st_ino)
             if ident in seen:
                 continue  # a hard link to a file already handled
@@ -338,7 +343,8 @@ class FileExporter:
         """Complete lines from ``start`` (at most ``batch_size``): ``([(offset, line)], end)``."""
         want = self.config.batch_size
         block = min(MAX_BATCH_BYTES, max(64 << 10, want * 1024))
-        return read_lines(path, start, size, want, block)
+        # A whole last record without its newline is sent: it cannot grow into another one.
+        return read_lines(path, start, size, want, block, whole_tail_ok=True)
 
     def _drain(
         self, state: CursorState, cur: FileCursor, path: Path, size: int, res: ExportResult
@@ -369,22 +375,23 @@ class FileExporter:
                 want_metric = metrics_on and off >= cur.metrics_offset
                 if not raw.strip():
                     continue
-                try:
-                    d = decode_record(raw)
-                    if d is None:
-                        raise MappingError("not valid JSON")
-                    rec = parse_record(d)
-                    rec_spans = record_to_spans(rec, self._parser)
-                except MappingError as exc:
+                got: list[dict[str, Any] | None] = [*decode_records(raw)] or [None]
+                for d in got:  # glued records: every one
+                    try:
+                        if d is None:
+                            raise MappingError("not valid JSON")
+                        rec = parse_record(d)
+                        rec_spans = record_to_spans(rec, self._parser)
+                    except MappingError as exc:
+                        if want_span:
+                            res.records_skipped += 1
+                            state.records_skipped += 1
+                            state.last_skip_reason = f"{path.name} byte {off}: {exc}"
+                        continue
                     if want_span:
-                        res.records_skipped += 1
-                        state.records_skipped += 1
-                        state.last_skip_reason = f"{path.name} byte {off}: {exc}"
-                    continue
-                if want_span:
-                    spans.extend(rec_spans)
-                if want_metric and isinstance(rec, LLMCallRecord):
-                    acc.add(rec, rec_spans[0])
+                        spans.extend(rec_spans)
+                    if want_metric and isinstance(rec, LLMCallRecord):
+                        acc.add(rec, rec_spans[0])
             try:
                 if end > cur.offset:
                     self.sink.export_spans(spans)
@@ -427,6 +434,8 @@ class FileExporter:
             try:
                 st = path.stat()
             except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode):
                 continue
             offset = mo = 0
             for cur in state.files:

@@ -212,6 +212,8 @@ class SetBudgetParams(_In):
 class SetBudgetResult(_Out):
     configPath: str
     name: str
+
+
 class CodeLensesParams(_In):
     """``empathy/codeLenses``: the workflows one document defines or names, with their numbers."""
 

@@ -51,6 +51,7 @@ WARM_RANGES = ("today", "7d", "30d", "all")
 WARM_IDLE_S = 0.5
 # resolveSource walks and parses the workspace (20,000 files at most); beyond this it is stuck.
 SOURCE_TIMEOUT_S = 15.0
+TAIL_SETTLE_S = 1.0  # a whole last line without its newline is counted after this long
 
 
 def filters_of(f: P.Filters) -> Filters:
@@ -79,6 +80,9 @@ class Service:
         self._alert_again = False
         self._saved: tuple[int, int] | None = None  # rows in the index cache last written
         self.receiver = agent_sources.ReceiverPlugin()
+        self._tail: tuple[float, list[Path]] | None = None  # set by _ingest: settle, then re-read
+        self._settle: asyncio.TimerHandle | None = None
+        self._settle_task: asyncio.Task[None] | None = None
         self._open(settings, None)
 
     def _open(self, settings: Settings, old: Publisher | None) -> None:
@@ -86,7 +90,12 @@ class Service:
         self.dirs = settings.dirs(self.workspace)
         self.bound = agent_sources.bindings(settings, self.workspace)  # enabled agents only
         self.mirror = agent_sources.mirror_of(settings, self.dirs)
-        self.tel = Telemetry(self.dirs, naive_tz=settings.naiveTimezone, sources=self.bound)
+        self.tel = Telemetry(
+            self.dirs,
+            naive_tz=settings.naiveTimezone,
+            sources=self.bound,
+            settle_s=TAIL_SETTLE_S,
+        )
         pub = Publisher(self.tel, recent=settings.activityLimit, top=TOP_WORKFLOWS)
         if old is not None:  # keep versions monotonic and diff against what the client holds
             pub.version, pub.key, pub.last = old.version, old.key, old.last
@@ -197,6 +206,9 @@ class Service:
         )
 
     async def _stop_watching(self) -> None:
+        if self._settle is not None:
+            self._settle.cancel()
+            self._settle = None
         if self.fallback is not None:
             self.fallback.cancel()
             with contextlib.suppress(asyncio.CancelledError):
@@ -246,6 +258,7 @@ class Service:
             self.watcher.resync()
         only = None if batch.structural else sorted(batch.paths)
         upd, grew = await self._call(self._ingest, only, batch.structural)
+        self._settle_later()
         self._publish(upd)  # the panel first; plugins after
         if grew and self.otel is not None:
             self.otel.notify()
@@ -253,9 +266,26 @@ class Service:
         if (grew or rules_touched) and self.alerts is not None:
             self._schedule_alerts()
 
+    def _settle_later(self) -> None:
+        """Read again once a whole unterminated last line has waited out its settle time."""
+        tail, self._tail = self._tail, None
+        if tail is None:
+            return
+        if self._settle is not None:
+            self._settle.cancel()
+        loop = asyncio.get_running_loop()
+
+        def fire() -> None:
+            self._settle = None
+            self._settle_task = loop.create_task(self._on_batch(Batch(paths=set(tail[1]))))
+
+        self._settle = loop.call_later(tail[0] + 0.02, fire)
+
     def _ingest(self, only: list[Path] | None, structural: bool) -> tuple[Update | None, bool]:
         res = self.tel.refresh(only)
         self.lenses.after_ingest(self.tel.tables, res.reset)
+        if res.tail_wait is not None:
+            self._tail = (res.tail_wait, res.tail_paths)
         upd = self.publisher.ingest(res, check_health=structural)
         if res.changed:
             agent_sources.sync(self.mirror, self.tel)

@@ -4,6 +4,11 @@ The one thread boundary: the watchdog callback only calls
 ``loop.call_soon_threadsafe(queue.put_nowait, change)``. Everything else (debounce, reading,
 publishing) runs on the event loop. Each directory's nearest existing ancestor is watched too, so a
 telemetry directory created (or re-created) after start is picked up.
+
+Symlinks: inotify does not follow a watched path that is a symlink (watchdog adds its watches
+with ``IN_DONT_FOLLOW``), so a ``.empathy`` that is a link, or a folder reached through one,
+would never report a change. The resolved path is watched instead, and each event's path is
+mapped back under the configured directory, where the reader knows the file.
 """
 
 from __future__ import annotations
@@ -68,18 +73,26 @@ class _Handler(FileSystemEventHandler):
         self.loop = loop
         self.queue = queue
         self.dirs = [d.absolute() for d in dirs]
+        self.links = _links(dirs)
+
+    def _unresolve(self, p: Path) -> Path:
+        """An event path under a resolved directory, as the same path under the configured one."""
+        for real, shown in self.links:
+            if p == real or real in p.parents:
+                return shown / p.relative_to(real)
+        return p
 
     def on_any_event(self, event: FileSystemEvent) -> None:
         if event.event_type in IGNORED_EVENTS or (
             event.is_directory and event.event_type == "modified"
         ):
             return  # a dir's mtime moves with the file events we already get
-        src = Path(str(event.src_path))
+        src = self._unresolve(Path(str(event.src_path)))
         structural = event.is_directory or event.event_type != "modified"
         paths = [src]
         dest = getattr(event, "dest_path", "")
         if dest:
-            paths.append(Path(str(dest)))
+            paths.append(self._unresolve(Path(str(dest))))
         if not any(_relevant(p, self.dirs, event.is_directory) for p in paths):
             return  # e.g. an exported CSV or alerts.db next to the telemetry
         for p in paths:
@@ -89,11 +102,25 @@ class _Handler(FileSystemEventHandler):
                 return
 
 
+def _links(dirs: Iterable[Path]) -> list[tuple[Path, Path]]:
+    """(resolved, configured) for each directory whose path goes through a symlink."""
+    out = []
+    for d in dirs:
+        shown = d.absolute()
+        real = shown.resolve()
+        if real != shown:
+            out.append((real, shown))
+    return out
+
+
 def _watch_roots(dirs: Iterable[Path]) -> list[tuple[Path, bool]]:
-    """(path, recursive): each existing dir recursively; its nearest existing ancestor not."""
+    """(path, recursive): each existing dir recursively; its nearest existing ancestor not.
+
+    Paths are resolved: a watch on a symlink would see nothing (see the module docstring).
+    """
     out: dict[Path, bool] = {}
     for d in dirs:
-        d = d.absolute()
+        d = d.absolute().resolve()
         if d.is_dir():
             out[d] = True
         anc = d.parent
@@ -140,6 +167,7 @@ class Watcher:
 
     def _schedule(self) -> None:
         self._roots = _watch_roots(self.dirs)
+        self._handler.links = _links(self.dirs)  # a link may have appeared or moved
         for path, recursive in self._roots:
             try:
                 self._observer.schedule(self._handler, str(path), recursive=recursive)

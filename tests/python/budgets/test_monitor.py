@@ -45,7 +45,7 @@ def section(d: Path, now: float = NOW) -> dict:
 def test_scope_filters_count_only_their_spend(tdir: Path) -> None:
     append(
         tdir,
-        [call(3600, workflow_name="a", estimated_cost=1.0)] * 2
+        [call(3600, workflow_name="a", estimated_cost=1.0) for _ in range(2)]
         + [call(3600, workflow_name="b", provider="openai", estimated_cost=0.5)]
         + [call(3600, workflow_name="b", tier="cheap", estimated_cost=0.25)],
     )
@@ -74,7 +74,7 @@ def test_unsupported_scope_is_a_located_error_not_a_crash(tdir: Path) -> None:
 
 
 def test_unpriced_calls_are_counted_apart(tdir: Path) -> None:
-    append(tdir, [call(60, estimated_cost=0.0)] * 3 + [call(60, estimated_cost=2.0)])
+    append(tdir, [call(60, estimated_cost=0.0) for _ in range(3)] + [call(60, estimated_cost=2.0)])
     budgets(tdir, "  - {name: m, amount: 10, period: month, time_zone: UTC}\n")
     b = section(tdir)["budgets"][0]
     assert b["spent"] == 2.0

@@ -303,3 +303,23 @@ def test_flagged_latency_is_left_out_of_average_and_percentiles(tdir: Path) -> N
     live.add_calls(*r.calls)
     assert live.render_overview()["avg_latency_ms"] == 200.0
     assert live.render() == tel.view(live.window).render()
+
+
+# -- issue 11 item 2: whole records glued on one line ---------------------------------------
+def test_glued_whole_records_are_all_read(tdir: Path) -> None:
+    def rec(cid: str) -> str:
+        return json.dumps(call(cid, "2026-01-01T10:00:00"))
+
+    torn = json.dumps(call("torn", "2026-01-01T09:00:00"))[:40]
+    p = tdir / "llm_calls.jsonl"
+    lines = [rec("a") + rec("b"), rec("a2") + rec("b2") + rec("c"), rec("c3") + torn]
+    p.write_text("\n".join(lines) + "\n")
+    tel = Telemetry([tdir], naive_tz="UTC", workers=1)
+    tel.refresh()
+    h = tel.health()
+    assert h["records"] == 6
+    assert h["malformed"] == 1  # only the truly incomplete part
+    (prob,) = [q for q in h["files"][0]["problems"] if q["kind"] == "malformed"]
+    assert prob["line"] == 3 and "torn record" in prob["reason"]
+    rows = list(tel.iter_calls(ALL))
+    assert sorted(r["call_id"] for r in rows) == ["a", "a2", "b", "b2", "c", "c3"]

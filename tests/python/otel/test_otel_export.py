@@ -226,3 +226,34 @@ def test_bad_lines_are_skipped_and_counted_not_retried(
     again = exp.export_once()
     assert (again.spans, again.records_skipped) == (0, 0)
     assert len(grpc_receiver.rec.spans()) == 4
+
+
+def test_glued_whole_records_are_all_exported(
+    grpc_receiver: GrpcReceiver, tdir: Path, tmp_path: Path
+) -> None:
+    """Issue 11 item 2: ``{A}{B}{C}`` on one line is three spans, not one."""
+    glued = b"".join(
+        b'{"call_id": "%s", "timestamp": "2026-03-01T10:00:00"}' % x for x in (b"a", b"b", b"c")
+    )
+    (tdir / "llm_calls.jsonl").write_bytes(glued + b"\n")
+    exp = FileExporter([tdir], make_config(grpc_receiver.endpoint, tmp_path))
+    assert exp.export_once().ok
+    ids = sorted(s["attributes"]["llm.call_id"] for s in grpc_receiver.rec.spans())
+    assert ids == ["a", "b", "c"]
+
+
+def test_whole_last_record_without_newline_is_exported_once(
+    grpc_receiver: GrpcReceiver, tdir: Path, tmp_path: Path
+) -> None:
+    """Issue 11 item 3: the last record is sent without its newline, and not again after it."""
+    p = tdir / "llm_calls.jsonl"
+    p.write_bytes(b'{"call_id": "a", "timestamp": "2026-03-01T10:00:00"}')
+    exp = FileExporter([tdir], make_config(grpc_receiver.endpoint, tmp_path))
+    assert exp.export_once().ok  # as `empathy otel export --once`
+    assert [s["attributes"]["llm.call_id"] for s in grpc_receiver.rec.spans()] == ["a"]
+    with p.open("ab") as f:
+        f.write(b'\n{"call_id": "b", "timestamp": "2026-03-01T10:00:01"}\n')
+    res = exp.export_once()
+    assert res.ok and res.records_skipped == 0
+    ids = sorted(s["attributes"]["llm.call_id"] for s in grpc_receiver.rec.spans())
+    assert ids == ["a", "b"]

@@ -153,7 +153,7 @@ def test_replayed_request_in_another_file_shares_call_id(tmp_path: Path) -> None
     )
     tel.refresh()
     idh = tel.tables.calls.col("idh").tolist()
-    assert idh.count(id_hash("claude-code:req_B")) == 2  # one id: the reader's dedupe folds them
+    assert idh.count(id_hash("claude-code:req_B")) == 1  # one id: the reader's dedupe folds them
 
 
 def test_claude_code_workspace_is_matched_by_cwd_not_folder_name(tmp_path: Path) -> None:

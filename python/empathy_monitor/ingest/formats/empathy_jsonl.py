@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import json
 import math
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -42,10 +43,10 @@ from ...records import (
 )
 from ...store import CALLS_FILE, RUNS_FILE
 from ...tables import DEFAULT_SOURCE, NANOS, NO_ACTUAL, CallCombo, Chunk, RunCombo, id_hash
-from ...timeparse import TimestampParser
+from ...timeparse import OUT_OF_RANGE, TimestampParser, TimestampRangeError
 from ...validation import describe, shorten
 from ...workspace import ARCHIVE, is_cleared
-from ..chunk import ChunkWriter, RecordKind, glued_starts, nanos
+from ..chunk import ChunkWriter, RecordKind, nanos, split_objects
 from .empathy_fast import FastCalls
 
 # The writer's names (store.py) as prefixes: rotated files keep the stem and add to it.
@@ -55,6 +56,11 @@ SUFFIX = Path(CALLS_FILE).suffix
 # writers, only started_at).
 CALL_KEY, RUN_KEY, RUN_ALT_KEY = "call_id", "run_id", "started_at"
 _GLUE_MARKERS = tuple(b'{"' + k.encode() + b'"' for k in (CALL_KEY, RUN_KEY))
+# A writer's name, rotated by logrotate (``.1``, dateext ``-20261201``) and compressed (``.gz``).
+_NAME = re.compile(
+    rf"^(?:{re.escape(CALL_FILES)}|{re.escape(RUN_FILES)})[^/]*{re.escape(SUFFIX)}"
+    r"(?:\.\d+|-\d[\d-]*)?(?:\.gz)?$"
+)
 _CALL_KINDS: frozenset[RecordKind] = frozenset({"call"})
 _RUN_KINDS: frozenset[RecordKind] = frozenset({"run"})
 _Rec = TypeVar("_Rec", LLMCallRecord, WorkflowRunRecord)
@@ -67,18 +73,29 @@ class EmpathyJsonl:
     source = "empathy"
 
     def claims(self, path: Path) -> bool:
-        """``llm_calls*.jsonl`` / ``workflow_runs*.jsonl`` (rotated names included)."""
-        return path.suffix == SUFFIX and path.name.startswith((CALL_FILES, RUN_FILES))
+        """``llm_calls*.jsonl`` / ``workflow_runs*.jsonl`` and logrotate's names for them:
+        ``.jsonl.1`` ... ``.jsonl.N``, ``dateext`` (``.jsonl-20261201``), each also ``.gz``."""
+        return _NAME.match(path.name) is not None
+
+    def archived(self, path: Path) -> bool:
+        """A rotated or archived file (read before the live ones: see the reading order)."""
+        return (
+            not path.name.endswith(SUFFIX)
+            or path.parent.name == ARCHIVE
+            or any(p.name == ARCHIVE for p in path.parents)
+        )
 
     def discover(self, directory: Path) -> list[Path]:
         """Claimed files in ``directory`` and, recursively, its ``archive/`` (not cleared ones)."""
-        out = [p for p in directory.glob("*" + SUFFIX) if self.claims(p) and p.is_file()]
+        # Every claimed entry, not only regular files: one that cannot be read (a dangling
+        # link, a FIFO) is reported by the reader, never silently skipped.
+        out = [p for p in directory.glob("*" + SUFFIX + "*") if self.claims(p)]
         arch = directory / ARCHIVE
         if arch.is_dir():
             out.extend(
                 p
-                for p in arch.rglob("*" + SUFFIX)
-                if self.claims(p) and p.is_file() and not is_cleared(p, arch)
+                for p in arch.rglob("*" + SUFFIX + "*")
+                if self.claims(p) and not p.is_dir() and not is_cleared(p, arch)
             )
         return out
 
@@ -305,38 +322,41 @@ class Decoder:
 
     # -- forgiving path ---------------------------------------------------------------------
     def forgive(self, raw: bytes, off: int, line_no: int) -> None:
-        """A line orjson refused or the fast path doubted: NaN/Infinity, bad UTF-8, torn, ..."""
+        """A line orjson refused or the fast path doubted: NaN/Infinity, bad UTF-8, torn, glued."""
         try:
             d = json.loads(raw)
         except UnicodeDecodeError:
             self.out.problem(line_no, "malformed", "not valid UTF-8")
             return
         except ValueError as exc:
-            if self._salvage(raw, off, line_no):
+            if self._split(raw, off, line_no):
                 return
             self.out.problem(line_no, "malformed", f"not valid JSON ({shorten(str(exc))})")
             return
         self._forgive_obj(d, raw, off, line_no)
 
-    def _salvage(self, raw: bytes, off: int, line_no: int) -> bool:
-        """Recover a full record glued after a torn one: ``{"call_id": ...TRUNC{"call_id": ...}``."""
-        for i in glued_starts(raw, _GLUE_MARKERS):
-            try:
-                d = json.loads(raw[i:])
-            except ValueError:
-                continue
-            if type(d) is dict:
-                before = self.chunk.records
-                self._forgive_obj(d, raw[i:], off + i, line_no)
-                if self.chunk.records > before:
-                    self.out.problem(
-                        line_no,
-                        "malformed",
-                        f"torn record (first {i} bytes; a writer stopped mid-line)",
-                    )
-                    self.out.problem(line_no, "salvaged", f"record glued after byte {i} recovered")
-                    return True
-        return False
+    def _split(self, raw: bytes, off: int, line_no: int) -> bool:
+        """Read every whole record on a line of several (``{A}{B}``, or after a torn one).
+
+        Whole records glued together (two writers without a newline between them) are all
+        read; only a truly incomplete part is reported, as a torn record.
+        """
+        pieces = split_objects(raw, _GLUE_MARKERS)
+        if pieces is None or not pieces.values:
+            return False
+        for i, d in pieces.values:
+            self._forgive_obj(d, raw[i:], off + i, line_no)
+        for a, b in pieces.torn:
+            where = f"first {b} bytes" if a == 0 else f"bytes {a}-{b}"
+            self.out.problem(
+                line_no, "malformed", f"torn record ({where}; a writer stopped mid-line)"
+            )
+        if pieces.torn:
+            n = len(pieces.values)
+            self.out.problem(
+                line_no, "salvaged", f"{n} whole record{'s' if n > 1 else ''} on the line recovered"
+            )
+        return True
 
     def _forgive_obj(self, d: Any, raw: bytes, off: int, line_no: int) -> None:
         if type(d) is not dict:
@@ -368,6 +388,9 @@ class Decoder:
             return
         try:
             ts = self.parser.epoch(rec.timestamp)
+        except TimestampRangeError:
+            self.out.problem(line_no, "malformed", f"{OUT_OF_RANGE} ({shorten(rec.timestamp)})")
+            return
         except (ValueError, IndexError):
             self.out.problem(line_no, "malformed", f"timestamp {rec.timestamp!r} is not ISO 8601")
             return
@@ -436,6 +459,9 @@ class Decoder:
         try:
             ts = self.parser.epoch(rec.started_at)
             end = self.parser.epoch(rec.completed_at) if rec.completed_at else math.nan
+        except TimestampRangeError:
+            self.out.problem(line_no, "malformed", f"started_at/completed_at: {OUT_OF_RANGE}")
+            return
         except (ValueError, IndexError):
             self.out.problem(line_no, "malformed", "started_at/completed_at is not ISO 8601")
             return
@@ -466,19 +492,27 @@ class Decoder:
 
 
 def decode_record(raw: bytes) -> dict[str, Any] | None:
-    """Parse one line to a dict for display (feed rows), tolerant of NaN; ``None`` if unusable."""
+    """Parse one line to a dict for display (feed rows), tolerant of NaN; ``None`` if unusable.
+
+    On a line of several records (glued, or after a torn one) this is the first whole one:
+    a record is addressed by the offset where it starts.
+    """
+    got = decode_records(raw, first=True)
+    return got[0] if got else None
+
+
+def decode_records(raw: bytes, first: bool = False) -> list[dict[str, Any]]:
+    """Every whole record on one line (usually one; several when writers glued them)."""
     try:
         d = orjson.loads(raw)
     except orjson.JSONDecodeError:
         try:
             d = json.loads(raw)
         except ValueError:
-            for marker in _GLUE_MARKERS:
-                i = raw.rfind(marker)
-                if i > 0:
-                    return decode_record(raw[i:])
-            return None
-    return d if type(d) is dict else None
+            pieces = split_objects(raw, _GLUE_MARKERS)
+            values = [] if pieces is None else pieces.values[:1] if first else pieces.values
+            return [v for _, v in values if type(v) is dict]
+    return [d] if type(d) is dict else []
 
 
 EMPATHY_JSONL = EmpathyJsonl()
