@@ -25,6 +25,7 @@ from ..analytics.sections import (
     FilterOptions,
     ModelStats,
     Overview,
+    PricesInfo,
     ProviderStats,
     Savings,
     TierStats,
@@ -50,6 +51,7 @@ ALERT_METRICS = "empathy/alertMetrics"
 CALL_DETAIL = "empathy/callDetail"
 DID_FIRE_ALERT = "empathy/didFireAlert"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
+ADD_PRICE = "empathy/addPrice"
 
 REQUESTS = (
     SNAPSHOT,
@@ -66,10 +68,12 @@ REQUESTS = (
     INIT_ALERTS,
     ALERT_METRICS,
     CALL_DETAIL,
+    ADD_PRICE,
 )
 NOTIFICATIONS = (DID_UPDATE, DID_CHANGE_HEALTH, DID_FIRE_ALERT, DID_CHANGE_ALERTS)
 
 RangeName = Literal["today", "7d", "30d", "all"]
+CostMode = Literal["auto", "writer", "list"]
 
 
 class _In(BaseModel):
@@ -99,6 +103,10 @@ class SnapshotParams(_In):
     until: str | None = Field(default=None, description="ISO 8601 end (exclusive)")
     now: str | None = Field(default=None, description="Pin 'now' (tests); the panel omits it")
     filters: Filters = Field(default_factory=Filters)
+    cost_mode: CostMode | None = Field(
+        default=None,
+        description="this view's cost mode (the panel's toggle); null: the workspace's cost_mode",
+    )
 
 
 class ActivityParams(_In):
@@ -123,6 +131,9 @@ class ExportCsvParams(_In):
     until: str | None = None
     now: str | None = None
     filters: Filters = Field(default_factory=Filters)
+    cost_mode: CostMode | None = Field(
+        default=None, description="the cost column's mode; null: the workspace's cost_mode"
+    )
     path: str = Field(min_length=1, description="absolute, or relative to the workspace")
     overwrite: bool = Field(
         default=False,
@@ -181,6 +192,16 @@ class InitAlertsParams(_In):
     channel: Literal["webhook", "email", "stdout"]
     target: str | None = Field(default=None, description="webhook URL or email address")
     overwrite: bool = False
+
+
+class AddPriceParams(_In):
+    """``empathy/addPrice``: append a stub entry for one model to ``.empathy/prices.yaml``.
+
+    Creates the file when it is missing; writes nothing else (never a telemetry file).
+    """
+
+    model: str = Field(min_length=1)
+    provider: str | None = None
 
 
 # -- results and sections -------------------------------------------------------------------
@@ -279,6 +300,7 @@ class Snapshot(_Out):
     savings: Savings
     fallback: Fallback
     errors: Errors
+    prices: PricesInfo
     circuit_breakers: dict[str, CircuitBreaker]
     filter_options: FilterOptions = Field(
         description="every workflow/provider/tier/model in the window (unfiltered), with calls and cost"
@@ -360,6 +382,14 @@ class CheckAlertsResult(_Out):
     resolved: int
 
 
+class AddPriceResult(_Out):
+    """Where the stub was written: open ``path`` at ``line`` (1-based, the stub's first line)."""
+
+    path: str
+    line: int
+    created: bool = Field(description="prices.yaml did not exist before")
+
+
 class InitAlertsResult(_Out):
     configPath: str
 
@@ -430,6 +460,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     INIT_ALERTS: (InitAlertsParams, (InitAlertsResult,)),
     ALERT_METRICS: (EmptyParams, (AlertMetricsResult,)),
     CALL_DETAIL: (CallDetailParams, (CallRow,)),
+    ADD_PRICE: (AddPriceParams, (AddPriceResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -451,6 +482,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     UndoClearHistoryParams,
     TestAlertParams,
     InitAlertsParams,
+    AddPriceParams,
     HealthProblem,
     HealthFile,
     HealthDir,
@@ -472,6 +504,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     TestAlertResult,
     CheckAlertsResult,
     InitAlertsResult,
+    AddPriceResult,
     AlertMetric,
     AlertMetricsResult,
     AlertButtonArgs,

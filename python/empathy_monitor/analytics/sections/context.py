@@ -8,6 +8,7 @@ validate rendered sections against the models).
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from ...tables import NANOS
 from ...timeparse import TimestampParser
@@ -21,6 +22,10 @@ class Context:
     clock: Clock
     rows: RowCache
     top: int
+    # The view's cost mode and the workspace's price set-up (``prices.columns.Pricing``); None
+    # for a view built without prices (the writer's numbers only).
+    cost_mode: str = "writer"
+    pricing: Any = None
 
     def iso(self, epoch: float | None) -> str | None:
         return None if epoch is None else self.parser.to_local(epoch).isoformat()
