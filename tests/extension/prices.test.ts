@@ -2,6 +2,8 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { exportCsv } from '../../extension/src/commands';
+import { TelemetryModel, viewParams } from '../../extension/src/model';
 import { addPrice, isModelId, MAX_MODEL_ID } from '../../extension/src/prices';
 import { Uri, window, workspace } from './vscode.mock';
 
@@ -69,5 +71,27 @@ describe('addPrice', () => {
     expect(res.opened).toBe(false);
     expect(res.message).toContain('not a file inside this workspace');
     expect(window.showTextDocument).not.toHaveBeenCalled();
+  });
+});
+
+describe('the view’s cost mode reaches every request of the view', () => {
+  it('Export CSV writes the cost column in the view’s mode, and leaves it out when the view follows the workspace', async () => {
+    const request = vi.fn().mockResolvedValue({ path: path.join(ws, 'out.csv'), rows: 3 });
+    const sidecar = { request } as never;
+    const model = new TelemetryModel(sidecar, '7d');
+    const d = { model, sidecar, openPanel: vi.fn(), ensureStarted: vi.fn() };
+    model.view = { range: '7d', filters: {}, costMode: 'list' };
+    window.showSaveDialog.mockResolvedValueOnce(Uri.file(path.join(ws, 'out.csv')) as never);
+    await exportCsv(d);
+    expect(request).toHaveBeenLastCalledWith('empathy/exportCsv', { range: '7d', filters: {}, cost_mode: 'list', path: path.join(ws, 'out.csv') });
+    model.view = { range: '7d', filters: {} };
+    window.showSaveDialog.mockResolvedValueOnce(Uri.file(path.join(ws, 'out.csv')) as never);
+    await exportCsv(d);
+    expect(request).toHaveBeenLastCalledWith('empathy/exportCsv', { range: '7d', filters: {}, path: path.join(ws, 'out.csv') });
+  });
+
+  it('viewParams sends cost_mode only for a view with its own mode', () => {
+    expect(viewParams({ range: '30d', filters: { tier: 'cheap' }, costMode: 'writer' })).toEqual({ range: '30d', filters: { tier: 'cheap' }, cost_mode: 'writer' });
+    expect(viewParams({ range: '30d', filters: {} })).toEqual({ range: '30d', filters: {} });
   });
 });
