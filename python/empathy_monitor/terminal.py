@@ -141,8 +141,18 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         parts.append(f"{h['salvaged']} salvaged")
     if h["flagged"]:
         parts.append(f"{h['flagged']} flagged")
-    style = "yellow" if (h["malformed"] or h["flagged"]) else "dim"
+    unpriced = ov.get("unpriced_calls", 0)
+    if unpriced:  # never a silent $0: say how many calls the total leaves out, and which models
+        models = ", ".join(m["model"] for m in ov["unpriced_models"][:5])
+        parts.append(f"{plural(unpriced, 'call')} unpriced ({models}) — not in the total")
+    pr = d.get("prices") or {}
+    mode = pr.get("cost_mode")
+    if mode and mode != pr.get("workspace_cost_mode"):
+        parts.append(f"cost mode {mode} (workspace: {pr.get('workspace_cost_mode')})")
+    style = "yellow" if (h["malformed"] or h["flagged"] or unpriced or pr.get("errors")) else "dim"
     console.print(Text("Data health: " + ", ".join(parts), style=style))
+    for err in pr.get("errors", [])[:5]:
+        console.print(Text(f"  {err}", style="yellow"))
     for f in h["files"]:
         for p in f["problems"][:3]:
             console.print(

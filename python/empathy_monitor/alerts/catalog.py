@@ -26,6 +26,7 @@ WIZARD_METRICS: tuple[WizardMetric, ...] = (
     WizardMetric("latency", "Average latency", "milliseconds", "5000"),
     WizardMetric("fallback_rate", "Fallback rate", "percent", "20"),
     WizardMetric("token_usage", "Tokens in the last hour", "tokens", "1000000"),
+    WizardMetric("unpriced_calls", "Unpriced calls in the last hour", "calls", "0"),
     WizardMetric(
         "circuit_breaker_open", "A provider circuit breaker is open", "open breakers", "0"
     ),

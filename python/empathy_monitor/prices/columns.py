@@ -11,6 +11,7 @@ these into the cost of its mode with ``sources.classify`` as it sums (``view_cos
 from __future__ import annotations
 
 import functools
+import math
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -143,3 +144,41 @@ def view_costs(
 
 
 __all__ = ["FREE", "LIST_FREE", "NO_PRICE", "PRICED", "Pricing", "view_costs"]
+
+
+def price_record(
+    pricing: Pricing,
+    mode: CostMode,
+    provider: str,
+    model: str,
+    ts: float,
+    tokens: tuple[int, int, int, int, int],
+    writer_usd: float,
+    actual_usd: float | None,
+    ok: bool,
+) -> tuple[str, float]:
+    """(cost source, USD) of one record in ``mode``, for consumers that see records one at a
+    time (the OTel export); the same rule as the views, through the same book."""
+    if not all(math.isfinite(x) for x in (ts, writer_usd, actual_usd or 0.0)):
+        return "writer", writer_usd  # an odd record: its own figure, as the mapping checks it
+    tin, tout, cr, cw, cw1h = (np.array([max(int(x), 0)], dtype=np.int64) for x in tokens)
+    mp = pricing.book.lookup(provider, model)
+    listed, lstate = np.zeros(1, dtype=np.int64), np.full(1, NO_PRICE, dtype=np.int8)
+    if mp is not None and mp.free:
+        lstate[0] = LIST_FREE
+    elif mp is not None:
+        listed, priced = mp.cost(np.array([ts], dtype=np.float64), tin, tout, cr, cw, cw1h)
+        lstate[0] = PRICED if priced[0] else NO_PRICE
+    src, cost = view_costs(
+        mode,
+        pricing,
+        np.array([round(writer_usd * 1e9)], dtype=np.int64),
+        np.array([-1 if actual_usd is None else round(actual_usd * 1e9)], dtype=np.int64),
+        np.array([ok], dtype=np.bool_),
+        tin + tout + cr + cw + cw1h,
+        listed,
+        lstate,
+    )
+    from .sources import SOURCE_NAMES
+
+    return SOURCE_NAMES[int(src[0])], int(cost[0]) / 1e9
