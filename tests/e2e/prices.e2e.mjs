@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { appendCall, callRecord, cliTelemetry, PY, writeDemo } from './data.mjs';
+import { appendCall, callRecord, cliTelemetry, PY, UNKNOWN_MODEL as UNKNOWN, unpricedCall, writeDemo } from './data.mjs';
 import {
   BASE_SETTINGS, cursorPosition, installVsix, launchBrowser, makeSandbox, openWorkbench, panelView, REPO,
   runCommand, sleep, startCodeServer, writeUserSettings,
@@ -14,8 +14,6 @@ import {
 
 const VSIX = process.env.EMPATHY_VSIX;
 const ARTIFACTS = path.join(REPO, '.artifacts');
-/** A model no price book knows: its calls stay unpriced in every mode. */
-const UNKNOWN = 'acme-mystery-9000-preview-finetune-for-e2e';
 const UNPRICED_CALLS = 3;
 
 const sb = makeSandbox('empathy-e2e-prices-');
@@ -48,7 +46,7 @@ before(async () => {
   writeDemo(ws, { calls: 300, days: 7 });
   // Unknown model, writer wrote 0: unpriced (its tokens are not $0).
   for (let i = 0; i < UNPRICED_CALLS; i++) {
-    appendCall(ws, callRecord({ provider: 'acme', model_id: UNKNOWN, tier: 'capable', estimated_cost: 0, input_tokens: 5000, output_tokens: 800 }));
+    appendCall(ws, unpricedCall());
   }
   // A known model whose writer prices it far below the list price: writer and list totals differ.
   for (let i = 0; i < 4; i++) {

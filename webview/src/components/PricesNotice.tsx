@@ -17,8 +17,9 @@ export function PricesNotice({ prices }: { prices: PricesInfo }) {
       )}
       {prices.errors.length > 0 && (
         <ul className="prices-errors">
-          {prices.errors.map((e) => (
-            <li key={e}>{e}</li>
+          {prices.errors.map((e, i) => (
+            // Two bad entries may read alike: the position is the key.
+            <li key={i}>{e}</li>
           ))}
         </ul>
       )}
