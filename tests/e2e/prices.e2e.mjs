@@ -52,6 +52,8 @@ before(async () => {
   for (let i = 0; i < 4; i++) {
     appendCall(ws, callRecord({ provider: 'openai', model_id: 'gpt-4o', estimated_cost: 0.0001, input_tokens: 400_000, output_tokens: 50_000 }));
   }
+  // Prompt-cache tokens at the top level (Anthropic's names): the cards show them, the hit rate and the savings.
+  for (let i = 0; i < 2; i++) appendCall(ws, callRecord({ cache_read_input_tokens: 200_000, cache_creation_input_tokens: 10_000 }));
   writeUserSettings(sb, { ...BASE_SETTINGS, 'empathy.pythonPath': PY, 'empathy.defaultRange': '7d', 'empathy.debounceMs': 100 });
   installVsix(sb, VSIX);
   cs = await startCodeServer(sb, ws);
@@ -83,6 +85,13 @@ describe('prices in the panel (code-server)', { concurrency: false }, () => {
     // Cut with an ellipsis; the full id is in the title.
     assert.ok(text.includes(UNKNOWN.slice(0, 20)), `badge text: ${text}`);
     assert.equal(await badge.locator(`span.truncate[title*="${UNKNOWN}"]`).count(), 1);
+    // Cache numbers as the sidecar computed them, only formatted.
+    const o = cliAuto.overview;
+    assert.ok(o.cache_read_tokens > 0 && o.cache_hit_rate !== null, 'the CLI reads the cache tokens');
+    const cache = await view.locator('[data-testid="cache-tokens"]').innerText();
+    assert.ok(cache.includes(`${o.cache_hit_rate.toFixed(1)}% hit`), `cache line "${cache}", CLI hit rate ${o.cache_hit_rate}`);
+    const saved = await view.locator('[data-testid="cache-savings"]').innerText();
+    assert.equal(saved, `cache saved $${o.cache_savings.toFixed(2)}`);
     // The workspace's mode is selected; no "this view only" mark yet.
     assert.equal(await view.getByRole('button', { name: 'Auto', exact: true }).getAttribute('aria-pressed'), 'true');
     assert.equal(await view.locator('[data-testid="cost-mode-mark"]').count(), 0);
@@ -100,8 +109,10 @@ describe('prices in the panel (code-server)', { concurrency: false }, () => {
     await mark.waitFor({ timeout: 5000 });
     assert.match(await mark.innerText(), /workspace: auto/);
 
+    const t0 = Date.now();
     await view.getByRole('button', { name: 'List', exact: true }).click();
     const listShown = await waitForCost(list);
+    console.log(`# List clicked -> Total cost card changed: ${Date.now() - t0} ms (sidecar + webview, polled every 100 ms)`);
     assert.notEqual(writerShown, listShown);
     console.log(`# Total cost: writer ${writerShown}, list ${listShown}, auto $${cliAuto.overview.total_cost.toFixed(2)}`);
     await page.locator('iframe.webview.ready').first().screenshot({ path: path.join(ARTIFACTS, 'panel-prices.png') });
