@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { log } from './common/log';
 import { notify } from './common/plainText';
-import type { TelemetryModel } from './model';
+import { viewParams, type TelemetryModel } from './model';
 import { Methods, type ExportCsvResult } from '@protocol';
 import type { Sidecar } from './sidecar/client';
 
@@ -32,12 +32,11 @@ export async function exportCsv(deps: CommandDeps): Promise<ExportCsvResult | un
     saveLabel: 'Export',
   });
   if (!target) return undefined;
-  const { range, filters } = deps.model.view;
+  // The view's cost mode too: the CSV's cost column matches what the panel shows.
   // The save dialog already asked "Replace?" for an existing file; the sidecar refuses to
   // replace one unless told so (and never replaces telemetry files, confirmed or not).
   const res = await deps.sidecar.request(Methods.exportCsv, {
-    range,
-    filters,
+    ...viewParams(deps.model.view),
     path: target.fsPath,
     ...(existsSync(target.fsPath) ? { overwrite: true } : {}),
   });

@@ -11,6 +11,7 @@ import { SetupController } from './setup/controller';
 import { initialRange, initializationOptions, readSettings, RESTART_KEYS } from './common/settings';
 import { History } from './history';
 import { registerLenses } from './lens';
+import { addPrice } from './prices';
 import { TelemetryModel } from './model';
 import { registerPanelSerializer, TelemetryPanel, type PanelDeps } from './panel/panel';
 import { Sidecar } from './sidecar/client';
@@ -94,6 +95,7 @@ export function activate(context: vscode.ExtensionContext): void {
       undoClearHistory: (dir) => history.undo(dir),
       testAlert: (rule) => testAlert(alertsDeps, rule),
       openAlertsConfig: () => openAlertsConfig(alertsDeps),
+      addPrice: (modelId, provider) => addPrice({ sidecar: sc, ensureStarted }, modelId, provider),
     };
     context.subscriptions.push(
       model,

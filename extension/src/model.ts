@@ -6,11 +6,18 @@
 import * as vscode from 'vscode';
 import { log } from './common/log';
 import type { Requester } from './sidecar/client';
-import { Methods, type AlertsStatus, type Filters, type Range, type Snapshot, type SnapshotUpdate } from '@protocol';
+import { Methods, type AlertsStatus, type CostMode, type Filters, type Range, type Snapshot, type SnapshotParams, type SnapshotUpdate } from '@protocol';
 
 export interface ViewState {
   range: Range;
   filters: Filters;
+  /** This view's own cost mode (the panel's toggle); absent: the workspace's `cost_mode`. */
+  costMode?: CostMode;
+}
+
+/** The sidecar's params for a view: the cost mode only when the view has its own. */
+export function viewParams(view: ViewState): Pick<SnapshotParams, 'range' | 'filters' | 'cost_mode'> {
+  return view.costMode ? { range: view.range, filters: view.filters, cost_mode: view.costMode } : { range: view.range, filters: view.filters };
 }
 
 export type SnapshotSource = Requester;
@@ -36,7 +43,7 @@ export class TelemetryModel implements vscode.Disposable {
   /** Asks the sidecar for a full snapshot of the current view; later answers win over earlier. */
   async refresh(): Promise<Snapshot | undefined> {
     const seq = ++this.seq;
-    const params = { range: this.view.range, filters: this.view.filters };
+    const params = viewParams(this.view);
     // Logged so the end-to-end test can tell a replay from a re-fetch.
     log.info(`snapshot requested (${params.range})`);
     try {
@@ -53,7 +60,7 @@ export class TelemetryModel implements vscode.Disposable {
   }
 
   setView(view: ViewState): Promise<Snapshot | undefined> {
-    this.view = { range: view.range, filters: { ...view.filters } };
+    this.view = { range: view.range, filters: { ...view.filters }, ...(view.costMode ? { costMode: view.costMode } : {}) };
     return this.refresh();
   }
 

@@ -67,10 +67,16 @@ def _window_flags(p: argparse.ArgumentParser) -> None:
         help="also read a coding agent's usage logs (repeatable): claude-code, codex, gemini-cli,"
         " copilot (see `empathy sources`)",
     )
+    p.add_argument(
+        "--cost",
+        choices=("auto", "writer", "list"),
+        help="cost mode of this view only (default: cost_mode of .empathy/monitoring.yaml, auto)",
+    )
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
     from .analytics import RANGES, Filters, WindowSpec
+    from .prices.settings import load_pricing
     from .telemetry import Telemetry
 
     if args.range not in RANGES:
@@ -83,7 +89,7 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
         raise CliError(f"--source {bad[0]!r}: use one of {', '.join(sources.SOURCES)}")
     bound = sources.bindings(args.source, Path.cwd()) if args.source else []
     try:
-        tel = Telemetry(dirs, naive_tz=args.tz, sources=bound)
+        tel = Telemetry(dirs, naive_tz=args.tz, sources=bound, pricing=load_pricing(dirs))
     except ValueError as exc:
         raise CliError(f"--tz: {exc}") from exc
     spec = WindowSpec(range=args.range, since=args.since, until=args.until, now=args.now)
@@ -106,7 +112,7 @@ def cmd_telemetry(args: argparse.Namespace) -> int:
     if not tel.reader.files and not tel.reader.errors and not args.json:
         render_empty(console, [str(d) for d in dirs])
         return 0
-    dash = tel.dashboard(window, filters, recent=20, top=max(args.top, 1))
+    dash = tel.dashboard(window, filters, recent=20, top=max(args.top, 1), cost_mode=args.cost)
     if filters.active and not dash["overview"]["calls"] and not dash["top_workflows"]:
         _explain_empty_filter(tel, window, filters)
     if args.json:
@@ -146,7 +152,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from .safewrite import WriteRefused, atomic_write, check_target
 
     tel, window, filters, dirs = _load(args)
-    rows = tel.iter_calls(window, filters)
+    rows = tel.iter_calls(window, filters, args.cost)
     if args.out:
         out = Path(args.out)
         try:  # before any row is produced: a refused export touches nothing
@@ -165,6 +171,69 @@ def cmd_export(args: argparse.Namespace) -> int:
     else:
         write_jsonl(rows, sys.stdout.buffer)
     return 0
+
+
+def cmd_prices(args: argparse.Namespace) -> int:
+    """Every model seen in the window: calls, tokens, list rate, source, valid-from, and the
+    writer's sum against the list price; ``check`` exits 1 when any call is unpriced."""
+    tel, window, filters, _dirs = _load(args)
+    v = tel.view(window, filters, recent=1, top=1, cost_mode=args.cost)
+    prices, ov = v.dump("prices"), v.dump("overview")
+    out = {
+        **prices,
+        "unpriced_calls": ov["unpriced_calls"],
+        "unpriced_models": ov["unpriced_models"],
+    }
+    check = getattr(args, "prices_command", None) == "check"
+    if args.json:
+        sys.stdout.buffer.write(orjson.dumps(out, option=orjson.OPT_INDENT_2) + b"\n")
+    else:
+        _print_prices(out)
+    if check and (ov["unpriced_calls"] or prices["errors"]):
+        print(
+            f"empathy: {plural(ov['unpriced_calls'], 'call')} unpriced"
+            + (
+                f", {plural(len(prices['errors']), 'prices.yaml error')}"
+                if prices["errors"]
+                else ""
+            ),
+            file=sys.stderr,
+        )
+        return 1
+    return 0
+
+
+def _print_prices(p: dict[str, Any]) -> None:
+    print(f"cost mode: {p['cost_mode']} (workspace: {p['workspace_cost_mode']})")
+    if p["prices_file"]:
+        print(f"prices.yaml: {p['prices_file']} (overrides {plural(p['overrides'], 'model')})")
+    for e in p["errors"]:
+        print(f"  {e}")
+    head = (
+        "model",
+        "provider",
+        "calls",
+        "tokens",
+        "in/out $/M",
+        "source",
+        "valid from",
+        "writer",
+        "list",
+        "diff",
+    )
+    print("  ".join(head))
+    for m in p["models"]:
+        r = m["rate"]
+        rate = f"{r['input']}/{r['output']}" if r else "-"
+        diff = "-" if m["difference_pct"] is None else f"{m['difference_pct']:+.1f}%"
+        flag = " !" if m["flagged"] else ""
+        lst = "unpriced" if m["list_cost"] is None else f"${m['list_cost']:.4f}"
+        print(
+            f"{m['model']}  {m['provider']}  {m['calls']}  {m['tokens']}  {rate}  {m['source']}"
+            f"  {m['valid_from'] or '-'}  ${m['writer_cost']:.4f}  {lst}  {diff}{flag}"
+        )
+    if p["unpriced_calls"]:
+        print(f"{plural(p['unpriced_calls'], 'call')} unpriced: add them to prices.yaml")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -212,6 +281,16 @@ def build_parser() -> argparse.ArgumentParser:
         "--force", action="store_true", help="replace an existing --out file (never telemetry)"
     )
     e.set_defaults(func=cmd_export)
+
+    pr = sub.add_parser("prices", help="list prices per model seen, writer vs list price")
+    _window_flags(pr)
+    pr.add_argument("--json", action="store_true", help="print one JSON object")
+    pr.set_defaults(func=cmd_prices)
+    prsub = pr.add_subparsers(dest="prices_command", metavar="SUBCOMMAND")
+    ck = prsub.add_parser("check", help="exit 1 when any call in the window is unpriced (CI)")
+    _window_flags(ck)
+    ck.add_argument("--json", action="store_true", help="print one JSON object")
+    ck.set_defaults(func=cmd_prices)
 
     dm = sub.add_parser("demo", help="write realistic sample telemetry")
     dm.add_argument("--dir", metavar="DIR", help="target directory (default ./.empathy)")

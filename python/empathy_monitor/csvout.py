@@ -19,6 +19,7 @@ CSV_COLUMNS = (
     "tier",
     "task_type",
     "cost",
+    "cost_source",
     "input_tokens",
     "output_tokens",
     "latency_ms",

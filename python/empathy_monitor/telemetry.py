@@ -24,7 +24,11 @@ from .ingest import statecache
 from .ingest.bound import SourcePath
 from .ingest.lines import LineReader
 from .ingest.tailer import ReadResult, TelemetryReader
+from .prices.book import PriceBook
+from .prices.columns import Pricing, view_costs
+from .prices.sources import SOURCE_NAMES, CostMode
 from .records import BREAKER_CODE, CALL_DEFAULTS
+from .tables import NANOS
 from .timeparse import TimestampParser
 
 _UNSEEN: Any = object()
@@ -156,11 +160,15 @@ class Telemetry:
         workers: int | None = None,
         sources: Iterable[SourcePath] = (),
         settle_s: float = 0.0,
+        pricing: Pricing | None = None,
     ) -> None:
         """``sources``: enabled coding agents' folders, each read only by its own format;
         ``settle_s``: how long a whole last line without its newline waits before it is counted
         (0, the default, for one-shot reads; the sidecar waits about a second)."""
         self.dirs = [Path(d) for d in dirs]
+        # The workspace's prices (``prices.settings.load_pricing``); by default the catalogue's
+        # list prices and cost mode ``auto``. Its list columns follow every refresh.
+        self.pricing = pricing if pricing is not None else Pricing()
         self.parser = TimestampParser(naive_tz)
         self.reader = TelemetryReader(
             self.dirs, self.parser, workers=workers, sources=sources, settle_s=settle_s
@@ -182,7 +190,18 @@ class Telemetry:
             self.breakers.update(self, 0, self.tables.calls.n)
         else:
             self.breakers.update(self, *res.calls)
+        self.pricing.update(self.tables, reset=res.reset)
         return res
+
+    def reprice(self, book: PriceBook, errors: tuple[str, ...] = ()) -> None:
+        """prices.yaml changed: price every row with the new book (views must be rebuilt)."""
+        self.pricing.errors = errors
+        self.pricing.reprice(book, self.tables)
+
+    @property
+    def cost_mode(self) -> CostMode:
+        """The workspace's cost mode: the default of every view and of everything that acts on cost."""
+        return self.pricing.workspace_mode
 
     def load_cache(self, path: Path) -> bool:
         """Warm start from an index cache (before the first ``refresh``); True if it was used."""
@@ -190,6 +209,7 @@ class Telemetry:
             return False
         self.breakers = BreakerTracker()
         self.breakers.update(self, 0, self.tables.calls.n)
+        self.pricing.update(self.tables, reset=True)
         return True
 
     def save_cache(self, path: Path) -> None:
@@ -207,11 +227,24 @@ class Telemetry:
         recent: int = 20,
         top: int = 10,
         overview_only: bool = False,
+        cost_mode: CostMode | None = None,
     ) -> View:
-        """A built view; with ``overview_only`` only ``render_overview`` is meaningful."""
+        """A built view; with ``overview_only`` only ``render_overview`` is meaningful.
+
+        ``cost_mode`` changes only this view (the CLI's ``--cost``, the panel's toggle); None is
+        the workspace's mode.
+        """
         w = spec if isinstance(spec, Window) else self.window(spec)
         return View(
-            self.tables, self.parser, w, filters or Filters(), recent, top, overview_only
+            self.tables,
+            self.parser,
+            w,
+            filters or Filters(),
+            recent,
+            top,
+            overview_only,
+            cost_mode or self.cost_mode,
+            self.pricing,
         ).build()
 
     def dashboard(
@@ -220,9 +253,10 @@ class Telemetry:
         filters: Filters | None = None,
         recent: int = 20,
         top: int = 10,
+        cost_mode: CostMode | None = None,
     ) -> dict[str, Any]:
         """The full dashboard (the keys of ``empathy telemetry --json``)."""
-        v = self.view(spec, filters, recent, top)
+        v = self.view(spec, filters, recent, top, cost_mode=cost_mode)
         out = v.render()
         out["recent_calls"] = self.recent_rows(v.recent_refs())
         out["circuit_breakers"] = self.breakers.render(self.parser, (filters or Filters()).provider)
@@ -321,18 +355,43 @@ class Telemetry:
                 if row is not None:
                     yield row
 
+    def costs_of(
+        self, rows: np.ndarray, cost_mode: CostMode | None = None
+    ) -> tuple[np.ndarray, np.ndarray]:
+        """(cost source code, nanodollars) of call rows in ``cost_mode`` (default: workspace's)."""
+        t, pr = self.tables.calls, self.pricing
+        pr.update(self.tables)
+        toks = sum(t.col(k)[rows].astype(np.int64) for k in ("tin", "tout", "cr", "cw", "cw1h"))
+        return view_costs(
+            cost_mode or self.cost_mode,
+            pr,
+            t.col("cost")[rows],
+            t.col("actual")[rows],
+            t.col("ok")[rows],
+            np.asarray(toks, dtype=np.int64),
+            pr.col("list")[rows],
+            pr.col("lstate")[rows],
+        )
+
     def iter_calls(
-        self, spec: WindowSpec | Window | None, filters: Filters | None = None
+        self,
+        spec: WindowSpec | Window | None,
+        filters: Filters | None = None,
+        cost_mode: CostMode | None = None,
     ) -> Iterator[dict[str, Any]]:
-        """Full call records in a window, oldest first (for exports)."""
+        """Full call records in a window, oldest first (for exports), with ``cost`` in
+        ``cost_mode`` and its ``cost_source``."""
         idx = self._selected(spec, filters)
         ts = self.tables.calls.col("ts")[idx]
         order = idx[np.argsort(ts, kind="stable")]
         files = self.tables.calls.col("file")[order].tolist()
         offs = self.tables.calls.col("off")[order].tolist()
+        code, nanos = self.costs_of(order, cost_mode)
+        same = (nanos == self.tables.calls.col("cost")[order]).tolist()
+        srcs, costs = [SOURCE_NAMES[i] for i in code.tolist()], (nanos / NANOS).round(9).tolist()
         sources: dict[int, tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None] = {}
         with LineReader() as lines:
-            for f, o in zip(files, offs):
+            for i, (f, o) in enumerate(zip(files, offs)):
                 src = sources.get(f, _UNSEEN)
                 if src is _UNSEEN:  # once per file: its path and its format's parser
                     src = sources[f] = self.reader.parser_of(f)
@@ -342,4 +401,7 @@ class Telemetry:
                 d = parse(lines.at(path, o))
                 row = call_row(d, self.parser) if d is not None else None
                 if row is not None:
+                    if not same[i]:  # else the record's own figure, exactly as written
+                        row["cost"] = costs[i]
+                    row["cost_source"] = srcs[i]
                     yield row

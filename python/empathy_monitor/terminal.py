@@ -144,10 +144,21 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
     unreadable = [f for f in h["files"] if f["read_error"]]
     if unreadable:
         parts.append(f"{len(unreadable)} unreadable")
-    style = "yellow" if (h["malformed"] or h["flagged"] or unreadable) else "dim"
+    unpriced = ov.get("unpriced_calls", 0)
+    if unpriced:  # never a silent $0: say how many calls the total leaves out, and which models
+        models = ", ".join(m["model"] for m in ov["unpriced_models"][:5])
+        parts.append(f"{plural(unpriced, 'call')} unpriced ({models}) — not in the total")
+    pr = d.get("prices") or {}
+    mode = pr.get("cost_mode")
+    if mode and mode != pr.get("workspace_cost_mode"):
+        parts.append(f"cost mode {mode} (workspace: {pr.get('workspace_cost_mode')})")
+    bad = h["malformed"] or h["flagged"] or unreadable or unpriced or pr.get("errors")
+    style = "yellow" if bad else "dim"
     console.print(Text("Data health: " + ", ".join(parts), style=style))
     for f in unreadable:
         console.print(Text(f"  {f['path']}: read error: {f['read_error']}", style="yellow"))
+    for err in pr.get("errors", [])[:5]:
+        console.print(Text(f"  {err}", style="yellow"))
     for f in h["files"]:
         for p in f["problems"][:3]:
             console.print(

@@ -56,6 +56,14 @@ export function callRecord(overrides = {}) {
   };
 }
 
+/** A model no price book (catalogue, local providers) knows: its calls stay unpriced in every mode. */
+export const UNKNOWN_MODEL = 'acme-mystery-9000-preview-finetune-for-e2e';
+
+/** A call of UNKNOWN_MODEL the writer costed at 0 (it did not know the price either): unpriced, never $0. */
+export function unpricedCall(overrides = {}) {
+  return callRecord({ provider: 'acme', model_id: UNKNOWN_MODEL, estimated_cost: 0, input_tokens: 5000, output_tokens: 800, ...overrides });
+}
+
 /** Appends like the writer: open in append mode, one line, close. */
 export function appendCall(ws, record) {
   fs.appendFileSync(path.join(ws, '.empathy', 'llm_calls.jsonl'), `${JSON.stringify(record)}\n`);

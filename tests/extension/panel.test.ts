@@ -74,6 +74,7 @@ beforeEach(() => {
     undoClearHistory: vi.fn().mockResolvedValue({ restored: ['llm_calls.jsonl'] }),
     testAlert: vi.fn().mockResolvedValue({ rule: 'Budget', value: 12, threshold: 10, breached: true, message: 'daily_cost 12 > 10.' }),
     openAlertsConfig: vi.fn().mockResolvedValue(undefined),
+    addPrice: vi.fn().mockResolvedValue({ opened: true }),
     ensureStarted: vi.fn(),
   };
 });
@@ -266,5 +267,44 @@ describe('restoredView', () => {
     expect(restoredView({ range: 'all', filters: { tier: 'cheap' }, other: 1 })).toEqual({ range: 'all', filters: { tier: 'cheap' } });
     expect(restoredView({ range: 'forever' })).toBeUndefined();
     expect(restoredView(null)).toBeUndefined();
+  });
+});
+
+describe('prices (issue 13)', () => {
+  const posted = () => panel.webview.postMessage.mock.calls.map((c) => (c as unknown[])[0]);
+
+  it('setView with a cost mode asks the sidecar for that mode, and the next ready restores it', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'setView', range: '7d', filters: {}, costMode: 'list' });
+    await flush();
+    expect(model.view).toEqual({ range: '7d', filters: {}, costMode: 'list' });
+    expect(sidecar.request).toHaveBeenCalledWith('empathy/snapshot', { range: '7d', filters: {}, cost_mode: 'list' });
+    panel.send({ type: 'ready' });
+    await flush();
+    expect(posted()).toContainEqual({ type: 'uiState', range: '7d', filters: {}, costMode: 'list' });
+    // Back to the workspace's mode: the param is left out again.
+    panel.send({ type: 'setView', range: '7d', filters: {} });
+    await flush();
+    expect(model.view).toEqual({ range: '7d', filters: {} });
+    expect(sidecar.request).toHaveBeenLastCalledWith('empathy/snapshot', { range: '7d', filters: {} });
+  });
+
+  it('addPrice goes to the extension with the validated model; a refusal becomes a notice', async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'addPrice', model: 'acme-9000', provider: 'acme' });
+    await vi.waitFor(() => expect(deps.addPrice).toHaveBeenCalledWith('acme-9000', 'acme'));
+    vi.mocked(deps.addPrice).mockResolvedValueOnce({ opened: false, message: 'Not opened: /x is not a file inside this workspace.' });
+    panel.send({ type: 'addPrice', model: 'acme-9000' });
+    await vi.waitFor(() =>
+      expect(posted()).toContainEqual({ type: 'notice', level: 'info', message: 'Not opened: /x is not a file inside this workspace.' }),
+    );
+    panel.send({ type: 'addPrice', model: 'a\nfree: true' });
+    await flush();
+    expect(deps.addPrice).toHaveBeenCalledTimes(2);
+  });
+
+  it('restoredView keeps a saved cost mode and drops an unknown one', () => {
+    expect(restoredView({ range: '7d', filters: {}, costMode: 'writer' })).toEqual({ range: '7d', filters: {}, costMode: 'writer' });
+    expect(restoredView({ range: '7d', filters: {}, costMode: 'cheapest' })).toEqual({ range: '7d', filters: {} });
   });
 });

@@ -32,3 +32,18 @@ describe('real sidecar snapshot', () => {
     expect(screen.getByTestId('alerts-strip').textContent).toContain(real.alerts!.rules[0]!.name);
   });
 });
+
+describe('real sidecar snapshot: prices (issue 13)', () => {
+  it('shows the sidecar’s cost mode and its writer-vs-list rows as sent', () => {
+    renderApp();
+    send({ type: 'snapshot', snapshot: real });
+    const mode = real.prices.cost_mode;
+    const label = { auto: 'Auto', writer: 'Writer', list: 'List' }[mode];
+    expect(screen.getByRole('button', { name: label }).getAttribute('aria-pressed')).toBe('true');
+    const compared = real.prices.models.filter((m) => m.difference_pct !== null);
+    expect(compared.length).toBeGreaterThan(0);
+    const rows = screen.getByTestId('writer-vs-list').querySelectorAll('tbody tr');
+    expect([...rows].map((r) => r.getAttribute('data-model'))).toEqual(compared.map((m) => m.model));
+    expect(rows[0]!.textContent).toContain(formatCost(compared[0]!.writer_cost));
+  });
+});

@@ -3,7 +3,7 @@
  * Everything shown is formatted from the snapshot; nothing here computes a metric.
  */
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import { parseExtensionMessage, type CallRow, type Filters, type Range, type Snapshot, type WebviewMessage } from './protocol';
+import { parseExtensionMessage, type CallRow, type CostMode, type Filters, type Range, type Snapshot, type WebviewMessage } from './protocol';
 import {
   cleanFilters,
   initialState,
@@ -12,6 +12,7 @@ import {
   selectActivity,
   selectAlerts,
   selectCanLoadMore,
+  selectCostModes,
   selectHealth,
   type UiState,
 } from './state/reducer';
@@ -28,6 +29,8 @@ import { EmptyState } from './components/EmptyState';
 import { StatusBanner } from './components/StatusBanner';
 import { SetupCard } from './components/SetupCard';
 import { Skeleton } from './components/Skeleton';
+import { PricesNotice } from './components/PricesNotice';
+import { WriterVsList } from './components/WriterVsList';
 import {
   CostOverTimeChart,
   ErrorTrendChart,
@@ -98,14 +101,25 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
   const health = selectHealth(state);
   const filterOptions = useFilterOptions(snapshot, ui.filters);
 
+  /** The view as the sidecar's snapshot params: the cost mode only when this view has its own. */
+  const setView = (range: Range, filters: Filters, costMode: CostMode | undefined) =>
+    post({ type: 'setView', range, filters, ...(costMode ? { costMode } : {}) });
   const setRange = (range: Range) => {
     dispatch({ type: 'setRange', range });
-    post({ type: 'setView', range, filters: ui.filters });
+    setView(range, ui.filters, ui.costMode);
   };
   const setFilter = (key: keyof Filters, value: string) => {
     dispatch({ type: 'setFilter', key, value });
-    post({ type: 'setView', range: ui.range, filters: cleanFilters({ ...ui.filters, [key]: value }) });
+    setView(ui.range, cleanFilters({ ...ui.filters, [key]: value }), ui.costMode);
   };
+  const costModes = selectCostModes(state);
+  const setCostMode = (mode: CostMode) => {
+    // Choosing the workspace's own mode means following it again (a later monitoring.yaml change too).
+    const own = costModes && mode === costModes.workspace ? null : mode;
+    dispatch({ type: 'setCostMode', mode: own });
+    setView(ui.range, ui.filters, own ?? undefined);
+  };
+  const addPrice = (model: string, provider: string) => post({ type: 'addPrice', model, ...(provider ? { provider } : {}) });
   const loadMore = () => {
     dispatch({ type: 'loadMoreRequested' });
     post({ type: 'loadMore', offset: activity.length, limit: PAGE_SIZE, filters: ui.filters });
@@ -191,6 +205,8 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
           onSettings={() => post({ type: 'openSettings' })}
           disabled={isEmpty}
           refreshing={state.refreshing}
+          costModes={costModes}
+          onCostMode={setCostMode}
         />
         {isEmpty && !hasFilters ? (
           <>
@@ -199,10 +215,12 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
           </>
         ) : (
           <>
-            <OverviewCards overview={snapshot.overview} deltas={snapshot.deltas} />
+            <OverviewCards overview={snapshot.overview} deltas={snapshot.deltas} onAddPrice={addPrice} costModes={costModes} />
+            <PricesNotice prices={snapshot.prices} />
             {alertsStrip}
             <div className="grid">
               <CostOverTimeChart series={snapshot.cost_series} {...toggles} />
+              <WriterVsList models={snapshot.prices.models} />
               <ProviderCostChart byProvider={snapshot.by_provider} {...toggles} />
               <TierCostChart byTier={snapshot.by_tier} {...toggles} />
               <TopWorkflows workflows={snapshot.top_workflows} onOpen={(workflowName) => post({ type: 'openSource', workflowName })} />

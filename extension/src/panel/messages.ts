@@ -3,7 +3,8 @@
  * `WebviewMessage`) are declared once, in the shared protocol (`@protocol`); a webview is untrusted
  * input, so everything that arrives from it is checked and sanitised here before anything acts on it.
  */
-import { FILTER_KEYS, SETUP_ACTIONS, isRange, type Filters, type SetupAction, type WebviewMessage } from '@protocol';
+import { FILTER_KEYS, SETUP_ACTIONS, isCostMode, isRange, type Filters, type SetupAction, type WebviewMessage } from '@protocol';
+import { isModelId } from '../prices';
 
 const MAX_STRING = 4096;
 export const MAX_PAGE = 1000;
@@ -63,7 +64,19 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'setView': {
       const filters = parseFilters(raw.filters);
       if (!isRange(raw.range) || !filters) return undefined;
-      return { type: 'setView', range: raw.range, filters };
+      // Absent (or null): the view follows the workspace's cost_mode.
+      if (raw.costMode !== undefined && raw.costMode !== null && !isCostMode(raw.costMode)) return undefined;
+      return isCostMode(raw.costMode)
+        ? { type: 'setView', range: raw.range, filters, costMode: raw.costMode }
+        : { type: 'setView', range: raw.range, filters };
+    }
+    case 'addPrice': {
+      // The id goes into a YAML file: one line, no control characters, bounded.
+      if (!isModelId(raw.model)) return undefined;
+      if (raw.provider !== undefined && raw.provider !== null && raw.provider !== '' && !isModelId(raw.provider)) return undefined;
+      return isModelId(raw.provider)
+        ? { type: 'addPrice', model: raw.model, provider: raw.provider }
+        : { type: 'addPrice', model: raw.model };
     }
     case 'loadMore': {
       const filters = parseFilters(raw.filters);

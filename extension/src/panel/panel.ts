@@ -8,6 +8,7 @@ import { notify } from '../common/plainText';
 import { log } from '../common/log';
 import type { TelemetryModel, ViewState } from '../model';
 import {
+  isCostMode,
   isRange,
   Methods,
   type ConnectionState,
@@ -40,6 +41,8 @@ export interface PanelDeps {
   undoClearHistory(archiveDir: string): Promise<UndoClearHistoryResult | undefined>;
   testAlert(rule: string): Promise<TestAlertResult | undefined>;
   openAlertsConfig(): Promise<void>;
+  /** Has the sidecar write a price stub for `model` into prices.yaml, then opens it there (workspace files only). */
+  addPrice(model: string, provider?: string): Promise<OpenResult>;
   /** Starts the sidecar if it is not running yet (the panel is what makes it run). */
   ensureStarted(): void;
   /** The set-up state the panel shows and acts on (absent in tests that do not need it). */
@@ -56,7 +59,8 @@ export function restoredView(state: unknown): ViewState | undefined {
   if (typeof state !== 'object' || state === null) return undefined;
   const s = state as Record<string, unknown>;
   const filters = parseFilters(s.filters);
-  return isRange(s.range) && filters ? { range: s.range, filters } : undefined;
+  if (!isRange(s.range) || !filters) return undefined;
+  return isCostMode(s.costMode) ? { range: s.range, filters, costMode: s.costMode } : { range: s.range, filters };
 }
 
 export class TelemetryPanel implements vscode.Disposable {
@@ -136,12 +140,20 @@ export class TelemetryPanel implements vscode.Disposable {
       case 'ready':
         this.post({ type: 'status', ...panelStatus(sidecar.status) });
         if (this.deps.setup) this.post({ type: 'setup', setup: this.deps.setup.state ?? null });
-        this.post({ type: 'uiState', range: model.view.range, filters: model.view.filters });
+        this.post({
+          type: 'uiState',
+          range: model.view.range,
+          filters: model.view.filters,
+          ...(model.view.costMode ? { costMode: model.view.costMode } : {}),
+        });
         if (model.snapshot) this.post({ type: 'snapshot', snapshot: model.snapshot });
         else if (sidecar.status.state === 'ready') await model.refresh();
         return;
       case 'setView':
-        await model.setView({ range: msg.range, filters: msg.filters });
+        await model.setView({ range: msg.range, filters: msg.filters, ...(msg.costMode ? { costMode: msg.costMode } : {}) });
+        return;
+      case 'addPrice':
+        this.notice(await this.deps.addPrice(msg.model, msg.provider));
         return;
       case 'refresh':
         await model.refresh();

@@ -30,6 +30,7 @@ WIZARD_METRICS: tuple[WizardMetric, ...] = (
     WizardMetric(
         "forecast_percent", "Projected share of a budget at the period's end", "percent", "100"
     ),
+    WizardMetric("unpriced_calls", "Unpriced calls in the last hour", "calls", "0"),
     WizardMetric(
         "circuit_breaker_open", "A provider circuit breaker is open", "open breakers", "0"
     ),

@@ -28,6 +28,7 @@ DEFAULT_THRESHOLDS = {
     "latency_spike": 2.0,
     "fallback_rate": 20.0,
     "token_usage": 1_000_000.0,
+    "unpriced_calls": 0.0,
     "token_spike": 3.0,
     "circuit_breaker_open": 0.0,
     "unusual_workflow_activity": 5.0,

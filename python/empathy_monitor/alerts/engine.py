@@ -20,6 +20,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
+from ..prices.settings import load_pricing
 from ..redact import mask
 from ..telemetry import Telemetry
 from ..words import plural
@@ -250,7 +251,7 @@ class AlertEngine:
     # -- evaluation -------------------------------------------------------------------------
     def _telemetry(self) -> Telemetry:
         if self.tel is None:
-            self.tel = Telemetry(dirs=[self.dir])
+            self.tel = Telemetry(dirs=[self.dir], pricing=load_pricing([self.dir]))
             self.tel.refresh()
         return self.tel
 

@@ -237,6 +237,16 @@ def _token_usage(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
     )
 
 
+def _unpriced_calls(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    """Calls with tokens but no price anywhere, in the workspace's cost mode (never a silent $0)."""
+    v, _ = ctx.main(cond, filters_of(cond))
+    ov = v.render_overview()
+    models = ", ".join(m["model"] for m in ov["unpriced_models"][:5])
+    return MetricResult(
+        float(ov["unpriced_calls"]), int(ov["calls"]), detail=f"unpriced: {models or 'none'}"
+    )
+
+
 # -- rates ------------------------------------------------------------------------------------
 
 
@@ -461,6 +471,7 @@ _METRICS = {
     "daily_cost": _daily_cost,
     "cost": _cost,
     "token_usage": _token_usage,
+    "unpriced_calls": _unpriced_calls,
     "error_rate": _error_rate,
     "fallback_rate": _fallback_rate,
     "latency": _latency,

@@ -31,6 +31,7 @@ Metric = Literal[
     "latency_spike",
     "fallback_rate",
     "token_usage",
+    "unpriced_calls",
     "token_spike",
     "circuit_breaker_open",
     "unusual_workflow_activity",

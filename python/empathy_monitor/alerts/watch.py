@@ -22,6 +22,7 @@ from types import FrameType
 from typing import Any, TextIO
 
 from ..ingest.format import claims
+from ..prices.settings import load_pricing
 from ..telemetry import Telemetry
 from .engine import AlertEngine
 
@@ -95,7 +96,7 @@ def run_watch(
     stop: threading.Event | None = None,
 ) -> int:
     """Run until stopped (or one pass with ``once``); returns an exit code."""
-    tel = Telemetry(dirs=[directory], naive_tz=naive_tz)
+    tel = Telemetry(dirs=[directory], naive_tz=naive_tz, pricing=load_pricing([directory]))
     tel.refresh()
     engine = AlertEngine(directory, tel, stdout=out)
     if once:

@@ -13,10 +13,13 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..prices.columns import NO_PRICE, Pricing, view_costs
+from ..prices.sources import SOURCE_NAMES, UNPRICED, CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
 from .buckets import apply_offsets, as_int, hourly, offsets_plan
 from .latency import LatencyHist
+from .pricesums import ModelCost
 from .sums import CallSums, DaySums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
 
@@ -38,8 +41,13 @@ def build_calls(
     sums: Sums,
     recent_limit: int,
     overview_only: bool,
+    cost_mode: CostMode = "writer",
+    pricing: Pricing | None = None,
 ) -> None:
-    """Fold every call in ``window`` whose combo is ``allowed`` (None: all) into ``sums``."""
+    """Fold every call in ``window`` whose combo is ``allowed`` (None: all) into ``sums``.
+
+    Costs are those of ``cost_mode`` (``prices.columns.view_costs`` over the list-price columns).
+    """
     t = tables.calls
     if t.n == 0:
         return
@@ -54,6 +62,10 @@ def build_calls(
     ts_all = t.col("ts")
     tz = offsets_plan(float(ts_all.min()), float(ts_all.max()), parser)
     per_combo = {f: np.zeros(nc, dtype=np.int64) for f in CallSums.FIELDS}
+    per_price = {f: np.zeros(nc, dtype=np.int64) for f in ModelCost.FIELDS if f != "calls"}
+    nsrc = len(SOURCE_NAMES)
+    src_calls = np.zeros(nsrc, dtype=np.int64)
+    src_cost = np.zeros(nsrc, dtype=np.int64)
     hist = LatencyHist()
     tier_hists: dict[int, LatencyHist] = {}
     with_hours = hourly(window)
@@ -73,7 +85,12 @@ def build_calls(
             return c if idx is None else c[idx]
 
         ts, combo, ok = pick("ts"), pick("combo"), pick("ok")
-        cost, tin, tout = pick("cost"), pick("tin"), pick("tout")
+        writer, tin, tout = pick("cost"), pick("tin"), pick("tout")
+        cost, src = _price_block(
+            pick, lo, hi, idx, combo, ok, writer, tin, tout, cost_mode, pricing, nc, per_price
+        )
+        src_calls += np.bincount(src, minlength=nsrc)
+        src_cost += np.rint(np.bincount(src, weights=cost, minlength=nsrc)).astype(np.int64)
         lat, fb, retry = pick("lat"), pick("fb"), pick("retry")
         err = ~ok
         has_lat = lat >= 0
@@ -152,6 +169,12 @@ def build_calls(
             files, offs = pick("file")[top], pick("off")[top]
             candidates += zip(ts[top].tolist(), files.tolist(), offs.tolist(), strict=True)
     _fold_groups(sums, combos, per_combo)
+    pcols = [per_combo["calls"].tolist()] + [per_price[f].tolist() for f in ModelCost.FIELDS[1:]]
+    for cid in np.flatnonzero(per_combo["calls"]).tolist():
+        c = combos[cid]
+        sums.price.fold(c.provider, c.model, ModelCost(*(col[cid] for col in pcols)))
+    for i in np.flatnonzero(src_calls).tolist():
+        sums.price.fold_source(i, int(src_calls[i]), int(src_cost[i]))
     hist.seal()
     sums.hist = hist
     for ti, h in tier_hists.items():
@@ -204,6 +227,53 @@ def _group_sum(vals: npt.NDArray[np.int64], group: npt.NDArray[np.int64], ng: in
     np.add.at(out, group, vals)  # exact int64 sums (bincount would go through float64)
     res: list[int] = out.tolist()
     return res
+
+
+def _price_block(
+    pick: Any,
+    lo: int,
+    hi: int,
+    idx: Any,
+    combo: npt.NDArray[Any],
+    ok: npt.NDArray[np.bool_],
+    writer: npt.NDArray[np.int64],
+    tin: npt.NDArray[Any],
+    tout: npt.NDArray[Any],
+    mode: CostMode,
+    pricing: Pricing | None,
+    nc: int,
+    per_price: dict[str, npt.NDArray[np.int64]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]]:
+    """The block's cost in ``mode`` and its source per call; adds its price sums per combo."""
+    cr, cw = pick("cr").astype(np.int64), pick("cw").astype(np.int64) + pick("cw1h")
+    tokens = tin.astype(np.int64) + tout + cr + cw
+    listed = lstate = save = None
+    if pricing is not None:
+
+        def pcol(name: str) -> npt.NDArray[Any]:
+            c = pricing.col(name)[lo:hi]
+            return c if idx is None else c[idx]
+
+        listed, lstate, save = pcol("list"), pcol("lstate"), pcol("save")
+    src, cost = view_costs(mode, pricing, writer, pick("actual"), ok, tokens, listed, lstate)
+    unp = src == UNPRICED
+    for f, w, where in (
+        ("tokens", tokens, None),
+        ("writer", writer, None),
+        ("list", listed, None),
+        ("list_n", None, None if lstate is None else lstate != NO_PRICE),
+        ("unp", None, unp),
+        ("unp_tok", tokens, unp),
+        ("cr", cr, None),
+        ("cw", cw, None),
+        ("save", save, None),
+    ):
+        if (w is None and where is None) or (where is not None and not where.any()):
+            continue
+        c = combo if where is None else combo[where]
+        ww = None if w is None else (w if where is None else w[where])
+        per_price[f] += np.rint(np.bincount(c, weights=ww, minlength=nc)).astype(np.int64)
+    return cost, src
 
 
 def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums) -> None:

@@ -15,9 +15,12 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..prices.columns import NO_PRICE, Pricing, view_costs
+from ..prices.sources import UNPRICED, CostMode
 from ..tables import Tables
 from .buckets import Clock, day_index, hour_index
 from .latency import LatencyHist
+from .pricesums import ModelCost
 from .rowcache import RowCache
 from .sums import CallSums, DaySums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
@@ -38,6 +41,8 @@ class Target:
     detail: bool  # False for an overview-only view: no buckets, tier histograms or feed
     hourly: bool
     recent_limit: int
+    cost_mode: CostMode = "writer"
+    pricing: Pricing | None = None
 
 
 def fold_calls(
@@ -46,6 +51,7 @@ def fold_calls(
     """Add (``sign`` 1) or subtract (-1) call rows; with ``keep``, only rows in that window and
     with an ``allowed`` combo. Returns how many rows were folded."""
     cols = {k: tables.calls.col(k)[rows].tolist() for k in _CALL_COLS}
+    costs, prices = _row_prices(tables, tg, rows)
     combos = tables.call_combos.items
     s, clock, cache = tg.sums, tg.clock, tg.rows
     folded = 0
@@ -64,7 +70,7 @@ def fold_calls(
         d = CallSums(
             sign,
             0 if cols["ok"][i] else sign,
-            sign * cols["cost"][i],
+            sign * costs[i],
             sign * cols["tin"][i],
             sign * cols["tout"][i],
             sign * lat if has_lat else 0,
@@ -74,6 +80,24 @@ def fold_calls(
             sign if has_lat else 0,
         )
         s.fold_call(c, d)
+        p = prices[i]
+        s.price.fold(
+            c.provider,
+            c.model,
+            ModelCost(
+                sign,
+                sign * p[0],
+                sign * cols["cost"][i],
+                sign * p[1],
+                sign * p[2],
+                sign * p[3],
+                sign * p[3] * p[0],
+                sign * p[4],
+                sign * p[5],
+                sign * p[6],
+            ),
+        )
+        s.price.fold_source(p[7], sign, d.cost)
         if has_lat:
             s.hist.add(lat) if sign > 0 else s.hist.remove(lat)
         if not tg.detail:
@@ -120,6 +144,42 @@ def fold_calls(
             ref = (cols["file"][i], cols["off"][i])
             s.recent = [r for r in s.recent if (r[1], r[2]) != ref]
     return folded
+
+
+def _row_prices(
+    tables: Tables, tg: Target, rows: Rows
+) -> tuple[list[int], list[tuple[int, int, int, int, int, int, int, int]]]:
+    """The rows' costs in the view's mode and, per row, (tokens, list cost, list-priced,
+    unpriced, cache read, cache write, cache savings, source) — vectorised over the rows."""
+    t = tables.calls
+    tin, tout = t.col("tin")[rows].astype(np.int64), t.col("tout")[rows]
+    cr, cw = t.col("cr")[rows].astype(np.int64), t.col("cw")[rows] + t.col("cw1h")[rows]
+    tokens = tin + tout + cr + cw
+    writer, ok = t.col("cost")[rows], t.col("ok")[rows]
+    pr = tg.pricing
+    listed: npt.NDArray[Any] | None = None
+    lstate: npt.NDArray[Any] | None = None
+    if pr is not None:
+        pr.update(tables)  # a no-op when the facade already priced the new rows
+        listed, lstate, save = pr.col("list")[rows], pr.col("lstate")[rows], pr.col("save")[rows]
+    else:
+        save = np.zeros(tokens.shape, dtype=np.int64)
+    src, cost = view_costs(
+        tg.cost_mode, pr, writer, t.col("actual")[rows], ok, tokens, listed, lstate
+    )
+    zeros = np.zeros(tokens.shape, dtype=np.int64)
+    per_row = zip(
+        tokens.tolist(),
+        (zeros if listed is None else listed).tolist(),
+        (zeros if lstate is None else (lstate != NO_PRICE)).astype(np.int64).tolist(),
+        (src == UNPRICED).astype(np.int64).tolist(),
+        cr.tolist(),
+        cw.astype(np.int64).tolist(),
+        save.tolist(),
+        src.tolist(),
+        strict=True,
+    )
+    return cost.tolist(), list(per_row)
 
 
 def push_recent(

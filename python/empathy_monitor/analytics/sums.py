@@ -15,6 +15,7 @@ from typing import Any
 
 from ..tables import CallCombo
 from .latency import LatencyHist
+from .pricesums import PriceSums
 
 
 class CallSums:
@@ -173,6 +174,7 @@ class Sums:
         self.runs_wf: dict[str, RunSums] = {}
         self.runs_tot = RunSums()
         self.recent: list[tuple[float, int, int]] = []  # (ts, file, offset), newest first
+        self.price = PriceSums()  # writer vs list, unpriced, cache tokens (pricesums.py)
 
     def fold_call(self, c: CallCombo, d: CallSums) -> None:
         """Add the sums ``d`` of calls that share the combo ``c`` to every table they belong to."""

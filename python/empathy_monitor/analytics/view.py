@@ -15,6 +15,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..prices.columns import Pricing
+from ..prices.sources import CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
 from . import build, fold
@@ -48,6 +50,8 @@ class View:
         recent_limit: int = 20,
         top: int = 10,
         overview_only: bool = False,
+        cost_mode: CostMode = "writer",
+        pricing: Pricing | None = None,
     ) -> None:
         # overview_only: keep just the totals, the per-provider/tier/model/workflow sums and the
         # overall latency histogram (overview, filter options): a previous-period or options
@@ -60,7 +64,11 @@ class View:
         self.recent_limit = recent_limit
         self.clock = Clock(parser)
         self.rows = RowCache()
-        self.ctx = Context(parser, self.clock, self.rows, top)
+        # cost_mode: which cost every section sums (``prices.sources``); ``pricing`` holds the
+        # list-price columns it is computed from (None: the writer's numbers only).
+        self.cost_mode: CostMode = cost_mode
+        self.pricing = pricing
+        self.ctx = Context(parser, self.clock, self.rows, top, cost_mode, pricing)
         self._combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._run_combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self.sums = Sums()
@@ -73,6 +81,8 @@ class View:
             not self.overview_only,
             hourly(self.window),
             self.recent_limit,
+            self.cost_mode,
+            self.pricing,
         )
 
     def _combo_allowed(self) -> npt.NDArray[np.bool_]:
@@ -99,6 +109,8 @@ class View:
             self.sums,
             self.recent_limit,
             self.overview_only,
+            self.cost_mode,
+            self.pricing,
         )
         build.build_runs(
             self.tables, self.window, self._run_allowed() if active else None, self.sums

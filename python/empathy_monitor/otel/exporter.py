@@ -35,11 +35,20 @@ from ..ingest.format import discover
 from ..ingest.formats.empathy_jsonl import decode_records
 from ..ingest.identity import HEAD_BYTES, head_hash
 from ..ingest.lines import count_lines, read_lines
-from ..records import LLMCallRecord
+from ..prices.columns import price_record
+from ..prices.settings import load_pricing
+from ..records import LLMCallRecord, cache_split
 from ..redact import mask
 from ..timeparse import TimestampParser
 from .config import CURSOR_NAME, OtelConfig
-from .mapping import MappingError, MetricAccumulator, SpanData, parse_record, record_to_spans
+from .mapping import (
+    CallCost,
+    MappingError,
+    MetricAccumulator,
+    SpanData,
+    parse_record,
+    record_to_spans,
+)
 from .sink import ExportFailed, SpanSink
 
 log = logging.getLogger(__name__)
@@ -239,6 +248,8 @@ class FileExporter:
         self._sink = sink
         self._clock = clock
         self._parser = TimestampParser(config.naive_tz)
+        # llm.cost is the workspace's cost mode, priced by the same book as the panel
+        self._pricing = load_pricing(self.dirs)
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
@@ -339,6 +350,27 @@ class FileExporter:
         state.files.append(cur)
         return cur
 
+    def _cost(self, d: dict[str, Any], rec: LLMCallRecord) -> CallCost | None:
+        """The call's cost in the workspace's mode and its cache tokens (None: unreadable)."""
+        split = cache_split(d, rec.input_tokens)
+        tin, cr, cw, cw1h = split if split is not None else (rec.input_tokens, 0, 0, 0)
+        try:
+            ts = self._parser.epoch(rec.timestamp)
+        except (ValueError, IndexError, OverflowError):
+            return None
+        src, usd = price_record(
+            self._pricing,
+            self._pricing.workspace_mode,
+            rec.provider,
+            rec.model_id,
+            ts,
+            (tin, rec.output_tokens, cr, cw, cw1h),
+            float(rec.estimated_cost),
+            None if rec.actual_cost is None else float(rec.actual_cost),
+            rec.success,
+        )
+        return CallCost(usd, src, cr, cw + cw1h)
+
     def _read_batch(self, path: Path, start: int, size: int) -> tuple[list[tuple[int, bytes]], int]:
         """Complete lines from ``start`` (at most ``batch_size``): ``([(offset, line)], end)``."""
         want = self.config.batch_size
@@ -381,7 +413,8 @@ class FileExporter:
                         if d is None:
                             raise MappingError("not valid JSON")
                         rec = parse_record(d)
-                        rec_spans = record_to_spans(rec, self._parser)
+                        cost = self._cost(d, rec) if isinstance(rec, LLMCallRecord) else None
+                        rec_spans = record_to_spans(rec, self._parser, cost)
                     except MappingError as exc:
                         if want_span:
                             res.records_skipped += 1
@@ -391,7 +424,7 @@ class FileExporter:
                     if want_span:
                         spans.extend(rec_spans)
                     if want_metric and isinstance(rec, LLMCallRecord):
-                        acc.add(rec, rec_spans[0])
+                        acc.add(rec, rec_spans[0], cost.usd if cost is not None else None)
             try:
                 if end > cur.offset:
                     self.sink.export_spans(spans)

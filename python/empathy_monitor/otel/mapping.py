@@ -178,7 +178,18 @@ def run_id_of(rec: LLMCallRecord) -> str | None:
 
 
 # -- calls ---------------------------------------------------------------------------------------
-def call_attributes(rec: LLMCallRecord) -> Attributes:
+@dataclass(frozen=True)
+class CallCost:
+    """A call's cost in the workspace's cost mode and its prompt-cache tokens (the exporter
+    computes them with the price book; without one, the writer's figure and no cache tokens)."""
+
+    usd: float
+    source: str
+    cache_read: int = 0
+    cache_write: int = 0
+
+
+def call_attributes(rec: LLMCallRecord, cost: CallCost | None = None) -> Attributes:
     """Every attribute of a call span: GenAI names, ``llm.*``, workflow, session and user."""
     a: Attributes = {"gen_ai.operation.name": "chat"}
     _put(a, "gen_ai.provider.name", rec.provider)
@@ -192,7 +203,12 @@ def call_attributes(rec: LLMCallRecord) -> Attributes:
     _put(a, "llm.model", rec.model_id)
     a["llm.tokens.input"] = rec.input_tokens
     a["llm.tokens.output"] = rec.output_tokens
-    _put(a, "llm.cost", float(rec.estimated_cost))
+    _put(a, "llm.cost", float(rec.estimated_cost) if cost is None else cost.usd)
+    if cost is not None:
+        if cost.cache_read:
+            a["gen_ai.usage.cache_read.input_tokens"] = cost.cache_read
+        if cost.cache_write:
+            a["gen_ai.usage.cache_creation.input_tokens"] = cost.cache_write
     if rec.actual_cost is not None:
         _put(a, "llm.cost.actual", float(rec.actual_cost))
     a["llm.latency_ms"] = rec.latency_ms
@@ -214,7 +230,9 @@ def call_attributes(rec: LLMCallRecord) -> Attributes:
     return a
 
 
-def call_to_span(rec: LLMCallRecord, parser: TimestampParser) -> SpanData:
+def call_to_span(
+    rec: LLMCallRecord, parser: TimestampParser, cost: CallCost | None = None
+) -> SpanData:
     """A CLIENT span ``chat {model}`` from ``timestamp`` lasting ``latency_ms``.
 
     A call whose ``metadata.run_id`` names a run joins that run's trace as a child of its root.
@@ -243,7 +261,7 @@ def call_to_span(rec: LLMCallRecord, parser: TimestampParser) -> SpanData:
         parent_span_id=parent,
         start_ns=start,
         end_ns=start + latency * MS_NS,
-        attributes=call_attributes(rec),
+        attributes=call_attributes(rec, cost),
         error=not rec.success,
         status_message=message,
     )
@@ -372,7 +390,9 @@ def parse_record(d: Mapping[str, Any]) -> LLMCallRecord | WorkflowRunRecord:
 
 
 def record_to_spans(
-    rec: LLMCallRecord | WorkflowRunRecord, parser: TimestampParser
+    rec: LLMCallRecord | WorkflowRunRecord,
+    parser: TimestampParser,
+    cost: CallCost | None = None,
 ) -> list[SpanData]:
     """Spans of one record (one for a call, 1 + stages for a run).
 
@@ -380,7 +400,7 @@ def record_to_spans(
         MappingError: when a timestamp is unreadable.
     """
     if isinstance(rec, LLMCallRecord):
-        return [call_to_span(rec, parser)]
+        return [call_to_span(rec, parser, cost)]
     return run_to_spans(rec, parser)
 
 
@@ -396,7 +416,7 @@ class MetricAccumulator:
     end_ns: int | None = None
     calls: int = 0
 
-    def add(self, rec: LLMCallRecord, span: SpanData) -> None:
+    def add(self, rec: LLMCallRecord, span: SpanData, cost_usd: float | None = None) -> None:
         """Add one call; ``span`` supplies the already parsed start/end times."""
         self.calls += 1
         self.start_ns = (
@@ -430,7 +450,7 @@ class MetricAccumulator:
                     attrs, DURATION_BOUNDS, [0] * (len(DURATION_BOUNDS) + 1)
                 )
             pt.add(rec.latency_ms / 1000.0)
-        cost = rec.estimated_cost
+        cost = rec.estimated_cost if cost_usd is None else cost_usd
         if _finite(cost) and 0.0 <= cost <= MAX_COST_PER_CALL:
             sp = self.cost.get(base)
             if sp is None:

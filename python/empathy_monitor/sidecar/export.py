@@ -11,6 +11,7 @@ from pathlib import Path
 
 from ..analytics import Filters, WindowSpec
 from ..csvout import csv_bytes
+from ..prices.sources import CostMode
 from ..safewrite import WriteRefused, atomic_write, check_target
 from ..telemetry import Telemetry
 from .source_index import inside
@@ -47,6 +48,7 @@ def export_csv(
     filters: Filters,
     telemetry_dirs: Sequence[Path] = (),
     overwrite: bool = False,
+    cost_mode: CostMode | None = None,
 ) -> tuple[Path, int]:
     """Write the CSV atomically (temp file + rename); returns (path, rows).
 
@@ -62,4 +64,4 @@ def export_csv(
     except WriteRefused as exc:
         raise ExportRefused(str(exc)) from exc
     window = tel.window(spec)
-    return out, atomic_write(out, csv_bytes(tel.iter_calls(window, filters)))
+    return out, atomic_write(out, csv_bytes(tel.iter_calls(window, filters, cost_mode)))

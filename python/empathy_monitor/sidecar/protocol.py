@@ -25,6 +25,7 @@ from ..analytics.sections import (
     FilterOptions,
     ModelStats,
     Overview,
+    PricesInfo,
     ProviderStats,
     Savings,
     TierStats,
@@ -55,6 +56,7 @@ CODE_LENSES = "empathy/codeLenses"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 SET_BUDGET = "empathy/setBudget"
 DID_CHANGE_BUDGETS = "empathy/didChangeBudgets"
+ADD_PRICE = "empathy/addPrice"
 
 REQUESTS = (
     SNAPSHOT,
@@ -73,6 +75,7 @@ REQUESTS = (
     CALL_DETAIL,
     SET_BUDGET,
     CODE_LENSES,
+    ADD_PRICE,
 )
 NOTIFICATIONS = (
     DID_UPDATE,
@@ -84,6 +87,7 @@ NOTIFICATIONS = (
 
 RangeName = Literal["today", "7d", "30d", "all"]
 LensRange = Literal["today", "7d", "30d"]
+CostMode = Literal["auto", "writer", "list"]
 
 
 class _In(BaseModel):
@@ -113,6 +117,10 @@ class SnapshotParams(_In):
     until: str | None = Field(default=None, description="ISO 8601 end (exclusive)")
     now: str | None = Field(default=None, description="Pin 'now' (tests); the panel omits it")
     filters: Filters = Field(default_factory=Filters)
+    cost_mode: CostMode | None = Field(
+        default=None,
+        description="this view's cost mode (the panel's toggle); null: the workspace's cost_mode",
+    )
 
 
 class ActivityParams(_In):
@@ -137,6 +145,9 @@ class ExportCsvParams(_In):
     until: str | None = None
     now: str | None = None
     filters: Filters = Field(default_factory=Filters)
+    cost_mode: CostMode | None = Field(
+        default=None, description="the cost column's mode; null: the workspace's cost_mode"
+    )
     path: str = Field(min_length=1, description="absolute, or relative to the workspace")
     overwrite: bool = Field(
         default=False,
@@ -220,6 +231,16 @@ class CodeLensesParams(_In):
     uri: str = Field(min_length=1, description="file URI of the document (inside the workspace)")
     range: LensRange | None = Field(default=None, description="default: the codeLens.range setting")
     now: str | None = Field(default=None, description="Pin 'now' (tests); the extension omits it")
+
+
+class AddPriceParams(_In):
+    """``empathy/addPrice``: append a stub entry for one model to ``.empathy/prices.yaml``.
+
+    Creates the file when it is missing; writes nothing else (never a telemetry file).
+    """
+
+    model: str = Field(min_length=1)
+    provider: str | None = None
 
 
 # -- results and sections -------------------------------------------------------------------
@@ -318,6 +339,7 @@ class Snapshot(_Out):
     savings: Savings
     fallback: Fallback
     errors: Errors
+    prices: PricesInfo
     circuit_breakers: dict[str, CircuitBreaker]
     filter_options: FilterOptions = Field(
         description="every workflow/provider/tier/model in the window (unfiltered), with calls and cost"
@@ -402,6 +424,14 @@ class CheckAlertsResult(_Out):
     evaluated: int
     fired: int
     resolved: int
+
+
+class AddPriceResult(_Out):
+    """Where the stub was written: open ``path`` at ``line`` (1-based, the stub's first line)."""
+
+    path: str
+    line: int
+    created: bool = Field(description="prices.yaml did not exist before")
 
 
 class InitAlertsResult(_Out):
@@ -526,6 +556,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     CALL_DETAIL: (CallDetailParams, (CallRow,)),
     SET_BUDGET: (SetBudgetParams, (SetBudgetResult,)),
     CODE_LENSES: (CodeLensesParams, (CodeLensesResult,)),
+    ADD_PRICE: (AddPriceParams, (AddPriceResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -548,6 +579,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     UndoClearHistoryParams,
     TestAlertParams,
     InitAlertsParams,
+    AddPriceParams,
     HealthProblem,
     HealthFile,
     HealthDir,
@@ -569,6 +601,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     TestAlertResult,
     CheckAlertsResult,
     InitAlertsResult,
+    AddPriceResult,
     AlertMetric,
     AlertMetricsResult,
     AlertButtonArgs,

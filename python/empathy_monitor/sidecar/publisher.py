@@ -17,6 +17,7 @@ from typing import Any
 
 from ..analytics import Filters, View, Window, WindowSpec
 from ..ingest.tailer import ReadResult
+from ..prices.sources import CostMode
 from ..telemetry import Telemetry
 
 # A relative window ("7d", "today") follows "now": at most this often, on a change or a snapshot,
@@ -64,6 +65,7 @@ class ViewKey:
     until: str | None
     now: str | None
     filters: Filters
+    cost_mode: CostMode | None = None  # the panel's toggle; None: the workspace's cost_mode
 
     @property
     def relative(self) -> bool:
@@ -134,10 +136,14 @@ class Publisher:
     # -- building -------------------------------------------------------------------------
     def _fresh(self, key: ViewKey) -> _Built:
         window: Window = self.tel.window(key.spec())
-        view = self.tel.view(window, key.filters, recent=self.recent, top=self.top)
+        view = self.tel.view(
+            window, key.filters, recent=self.recent, top=self.top, cost_mode=key.cost_mode
+        )
         pw = window.previous()
         prev = (
-            self.tel.view(pw, key.filters, recent=1, top=1, overview_only=True)
+            self.tel.view(
+                pw, key.filters, recent=1, top=1, overview_only=True, cost_mode=key.cost_mode
+            )
             if pw is not None
             else None
         )
@@ -149,7 +155,9 @@ class Publisher:
         active (the main view's sums are then the unfiltered ones)."""
         if not key.filters.active:
             return None
-        return self.tel.view(window, Filters(), recent=1, top=1, overview_only=True)
+        return self.tel.view(
+            window, Filters(), recent=1, top=1, overview_only=True, cost_mode=key.cost_mode
+        )
 
     def _cached(self, key: ViewKey) -> _Built | None:
         """A cached build of ``key`` brought up to date, or None if it is unusable."""
@@ -180,14 +188,18 @@ class Publisher:
             if opts is not None:
                 opts.slide(w.since, w.until, w.now)
         except ValueError:  # the clock went backwards: build it again
-            view = self.tel.view(w, key.filters, recent=self.recent, top=self.top)
+            view = self.tel.view(
+                w, key.filters, recent=self.recent, top=self.top, cost_mode=key.cost_mode
+            )
             opts = self._options(key, w)
         pw = w.previous()
         if prev is not None and pw is not None:
             try:
                 prev.slide(pw.since, pw.until, w.now)
             except ValueError:  # "today" grows, so its previous period starts earlier: rebuild
-                prev = self.tel.view(pw, key.filters, recent=1, top=1, overview_only=True)
+                prev = self.tel.view(
+                    pw, key.filters, recent=1, top=1, overview_only=True, cost_mode=key.cost_mode
+                )
         return view, prev, opts
 
     def _stash(self) -> None:

@@ -120,6 +120,7 @@ ROUTES: dict[str, Call] = {
     P.CALL_DETAIL: Service.call_detail,
     P.SET_BUDGET: Service.set_budget,
     P.CODE_LENSES: Service.code_lenses,
+    P.ADD_PRICE: Service.add_price,
 }
 
 

@@ -21,6 +21,7 @@ from ..analytics.sections import CallRow
 from ..ingest import statecache
 from ..ingest.format import holds
 from ..ingest.lines import rfind_lines
+from ..prices.settings import add_price, load_pricing
 from ..telemetry import Telemetry
 from . import history, lenses
 from . import protocol as P
@@ -95,6 +96,7 @@ class Service:
             naive_tz=settings.naiveTimezone,
             sources=self.bound,
             settle_s=TAIL_SETTLE_S,
+            pricing=load_pricing(self.dirs),
         )
         pub = Publisher(self.tel, recent=settings.activityLimit, top=TOP_WORKFLOWS)
         if old is not None:  # keep versions monotonic and diff against what the client holds
@@ -493,7 +495,7 @@ class Service:
 
     # -- requests -------------------------------------------------------------------------
     async def snapshot(self, p: P.SnapshotParams) -> dict[str, Any]:
-        key = ViewKey(p.range, p.since, p.until, p.now, filters_of(p.filters))
+        key = ViewKey(p.range, p.since, p.until, p.now, filters_of(p.filters), p.cost_mode)
         raw = await self._call(self._snapshot, key)
         raw["retention_days"] = self.settings.retentionDays
         out = P.Snapshot.model_validate(raw).model_dump(mode="json")
@@ -512,7 +514,7 @@ class Service:
     async def _warm_when_idle(self, key: ViewKey) -> None:
         loop = asyncio.get_running_loop()
         for rng in WARM_RANGES:
-            other = ViewKey(rng, None, None, None, key.filters)
+            other = ViewKey(rng, None, None, None, key.filters, key.cost_mode)
             while True:
                 idle = time.monotonic() - self._last_call
                 if idle >= WARM_IDLE_S:
@@ -552,8 +554,14 @@ class Service:
             filters_of(p.filters),
             self.dirs,
             p.overwrite,
+            p.cost_mode,
         )
         return P.ExportCsvResult(path=str(path), rows=n).model_dump(mode="json")
+
+    async def add_price(self, p: P.AddPriceParams) -> dict[str, Any]:
+        """Append a prices.yaml stub for one model (the panel opens it at ``line``)."""
+        path, line, created = await self._call(add_price, self.dirs, p.model, p.provider)
+        return P.AddPriceResult(path=str(path), line=line, created=created).model_dump(mode="json")
 
     async def resolve_source(self, p: P.ResolveSourceParams) -> dict[str, Any]:
         record = await self._call(self._find_call, p.callId) if p.callId else None

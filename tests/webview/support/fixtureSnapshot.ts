@@ -2,7 +2,7 @@
  * A realistic snapshot following docs/dev/PANEL_CONTRACT.md (7-day window, three providers, one
  * workflow with an HTML name, one malformed line). Tests pin the clock to FIXTURE_NOW.
  */
-import type { AlertsStatus, CallRow, Deltas, Health, Overview, Snapshot } from '../../../webview/src/protocol';
+import type { AlertsStatus, CallRow, Deltas, Health, Overview, PricesInfo, Snapshot } from '../../../webview/src/protocol';
 
 export const FIXTURE_NOW = '2026-11-27T12:00:00+00:00';
 export const XSS_NAME = '<img src=x onerror=alert(1)>';
@@ -46,6 +46,14 @@ export const fixtureOverview: Overview = {
   p50_latency_ms: 700,
   p95_latency_ms: 2100,
   active_workflows: 6,
+  // Every call priced, no cache tokens: the cards show only the numbers of the rounds before.
+  unpriced_calls: 0,
+  unpriced_tokens: 0,
+  unpriced_models: [],
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  cache_hit_rate: null,
+  cache_savings: 0,
 };
 
 export const fixturePrevious: Overview = {
@@ -59,6 +67,25 @@ export const fixturePrevious: Overview = {
   p50_latency_ms: 750,
   p95_latency_ms: 2500,
   active_workflows: 5,
+  unpriced_calls: 0,
+  unpriced_tokens: 0,
+  unpriced_models: [],
+  cache_read_tokens: 0,
+  cache_write_tokens: 0,
+  cache_hit_rate: null,
+  cache_savings: 0,
+};
+
+/** The workspace's mode, no prices.yaml, no model with both a writer and a list sum. */
+export const fixturePrices: PricesInfo = {
+  cost_mode: 'auto',
+  workspace_cost_mode: 'auto',
+  overrides: 0,
+  prices_file: null,
+  errors: [],
+  catalog: 'genai-prices 0.0.0',
+  sources: { writer: { calls: 1234, cost: 12.3456 } },
+  models: [],
 };
 
 export const fixtureHealth: Health = {
@@ -262,6 +289,7 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     deltas: fixtureDeltas,
     alerts: fixtureAlerts,
     retention_days: 30,
+    prices: fixturePrices,
     ...overrides,
   };
 }

@@ -6,6 +6,8 @@
 import type {
   ActivityParams,
   ActivityResult,
+  AddPriceParams,
+  AddPriceResult,
   AlertButton,
   AlertButtonArgs,
   AlertMetric,
@@ -50,9 +52,12 @@ import type {
   InitAlertsResult,
   LensNumbers,
   LensStats,
+  ModelPrice,
   ModelStats,
   Notifications,
   Overview,
+  PriceRate,
+  PricesInfo,
   ProviderStats,
   RefreshResult,
   Requests,
@@ -65,12 +70,14 @@ import type {
   Snapshot,
   SnapshotParams,
   SourceLocation,
+  SourceStats,
   SourceUnresolved,
   TestAlertParams,
   TestAlertResult,
   TierStats,
   UndoClearHistoryParams,
   UndoClearHistoryResult,
+  UnpricedModel,
   WindowInfo,
   WorkflowLens,
   WorkflowMention,
@@ -144,6 +151,19 @@ export const ActivityResultFields: Fields<ActivityResult> = {
   offset: int,
 };
 export const isActivityResult: Guard<ActivityResult> = obj<ActivityResult>(ActivityResultFields);
+
+export const AddPriceParamsFields: Fields<AddPriceParams> = {
+  model: minLength(str, 1),
+  provider: optional(nullable(str)),
+};
+export const isAddPriceParams: Guard<AddPriceParams> = obj<AddPriceParams>(AddPriceParamsFields);
+
+export const AddPriceResultFields: Fields<AddPriceResult> = {
+  path: str,
+  line: int,
+  created: bool,
+};
+export const isAddPriceResult: Guard<AddPriceResult> = obj<AddPriceResult>(AddPriceResultFields);
 
 export const AlertButtonArgsFields: Fields<AlertButtonArgs> = {
   workflowName: str,
@@ -430,6 +450,7 @@ export const ExportCsvParamsFields: Fields<ExportCsvParams> = {
   until: optional(nullable(str)),
   now: optional(nullable(str)),
   filters: optional(isFilters),
+  cost_mode: optional(nullable(literal("auto", "writer", "list"))),
   path: minLength(str, 1),
   overwrite: optional(bool),
 };
@@ -534,6 +555,34 @@ export const InitAlertsResultFields: Fields<InitAlertsResult> = {
 };
 export const isInitAlertsResult: Guard<InitAlertsResult> = obj<InitAlertsResult>(InitAlertsResultFields);
 
+export const PriceRateFields: Fields<PriceRate> = {
+  input: nullable(num),
+  output: nullable(num),
+  cache_read: nullable(num),
+  cache_write: nullable(num),
+  cache_write_1h: nullable(num),
+  tiered: bool,
+};
+export const isPriceRate: Guard<PriceRate> = obj<PriceRate>(PriceRateFields);
+
+export const ModelPriceFields: Fields<ModelPrice> = {
+  model: str,
+  provider: str,
+  calls: int,
+  tokens: int,
+  source: literal("prices.yaml", "catalog", "local", "unpriced"),
+  priced_as: nullable(str),
+  line: nullable(int),
+  valid_from: nullable(str),
+  rate: nullable(isPriceRate),
+  writer_cost: num,
+  list_cost: nullable(num),
+  difference_pct: nullable(num),
+  flagged: bool,
+  unpriced_calls: int,
+};
+export const isModelPrice: Guard<ModelPrice> = obj<ModelPrice>(ModelPriceFields);
+
 export const ModelStatsFields: Fields<ModelStats> = {
   call_count: int,
   total_tokens: int,
@@ -544,6 +593,14 @@ export const ModelStatsFields: Fields<ModelStats> = {
   tier: str,
 };
 export const isModelStats: Guard<ModelStats> = obj<ModelStats>(ModelStatsFields);
+
+export const UnpricedModelFields: Fields<UnpricedModel> = {
+  model: str,
+  provider: str,
+  calls: int,
+  tokens: int,
+};
+export const isUnpricedModel: Guard<UnpricedModel> = obj<UnpricedModel>(UnpricedModelFields);
 
 export const OverviewFields: Fields<Overview> = {
   calls: int,
@@ -556,8 +613,33 @@ export const OverviewFields: Fields<Overview> = {
   p50_latency_ms: nullable(num),
   p95_latency_ms: nullable(num),
   active_workflows: int,
+  unpriced_calls: int,
+  unpriced_tokens: int,
+  unpriced_models: arr(isUnpricedModel),
+  cache_read_tokens: int,
+  cache_write_tokens: int,
+  cache_hit_rate: nullable(num),
+  cache_savings: num,
 };
 export const isOverview: Guard<Overview> = obj<Overview>(OverviewFields);
+
+export const SourceStatsFields: Fields<SourceStats> = {
+  calls: int,
+  cost: num,
+};
+export const isSourceStats: Guard<SourceStats> = obj<SourceStats>(SourceStatsFields);
+
+export const PricesInfoFields: Fields<PricesInfo> = {
+  cost_mode: literal("auto", "writer", "list"),
+  workspace_cost_mode: literal("auto", "writer", "list"),
+  overrides: int,
+  prices_file: nullable(str),
+  errors: arr(str),
+  catalog: str,
+  sources: rec(isSourceStats),
+  models: arr(isModelPrice),
+};
+export const isPricesInfo: Guard<PricesInfo> = obj<PricesInfo>(PricesInfoFields);
 
 export const ProviderStatsFields: Fields<ProviderStats> = {
   call_count: int,
@@ -669,6 +751,7 @@ export const SnapshotFields: Fields<Snapshot> = {
   savings: isSavings,
   fallback: isFallback,
   errors: isErrors,
+  prices: isPricesInfo,
   circuit_breakers: rec(isCircuitBreaker),
   filter_options: isFilterOptions,
   today_cost: num,
@@ -687,6 +770,7 @@ export const SnapshotParamsFields: Fields<SnapshotParams> = {
   until: optional(nullable(str)),
   now: optional(nullable(str)),
   filters: optional(isFilters),
+  cost_mode: optional(nullable(literal("auto", "writer", "list"))),
 };
 export const isSnapshotParams: Guard<SnapshotParams> = obj<SnapshotParams>(SnapshotParamsFields);
 
@@ -744,6 +828,7 @@ export const RequestResultGuards: { [M in keyof Requests]: Guard<Requests[M]['re
   "empathy/callDetail": isCallRow,
   "empathy/setBudget": isSetBudgetResult,
   "empathy/codeLenses": isCodeLensesResult,
+  "empathy/addPrice": isAddPriceResult,
 };
 
 /** The guard of each notification's params. */

@@ -23,6 +23,14 @@ export type Range = NonNullable<SnapshotParams['range']>;
 export const RANGES = ['today', '7d', '30d', 'all'] as const satisfies readonly Range[];
 export const isRange: Guard<Range> = literal(...RANGES);
 
+/** A cost mode (the sidecar's `SnapshotParams.cost_mode`): which cost every number of the view shows. */
+export type CostMode = NonNullable<SnapshotParams['cost_mode']>;
+export const COST_MODES = ['auto', 'writer', 'list'] as const satisfies readonly CostMode[];
+// Compile error when the sidecar gains a mode the panel does not offer.
+export type _EveryCostMode = [Exclude<CostMode, (typeof COST_MODES)[number]>] extends [never] ? true : never;
+export const _everyCostMode: _EveryCostMode = true;
+export const isCostMode: Guard<CostMode> = literal(...COST_MODES);
+
 /** The filter keys the panel may send (the generated `Filters` has exactly these). */
 export const FILTER_KEYS = ['workflow', 'provider', 'tier', 'model'] as const satisfies readonly (keyof Filters)[];
 // Compile error when Filters gains a key that FILTER_KEYS lacks.
@@ -50,7 +58,8 @@ export type ExtensionMessage =
   | { type: 'health'; health: Health }
   | { type: 'exported'; path: string; rows: number }
   | { type: 'notice'; level: 'info' | 'error'; message: string }
-  | { type: 'uiState'; range: Range; filters: Filters }
+  /** `costMode`: this view's own cost mode; absent when the view follows the workspace's `cost_mode`. */
+  | { type: 'uiState'; range: Range; filters: Filters; costMode?: CostMode }
   | { type: 'alerts'; alerts: AlertsStatus }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
@@ -60,7 +69,8 @@ export type ExtensionMessage =
 
 export type WebviewMessage =
   | { type: 'ready' }
-  | { type: 'setView'; range: Range; filters: Filters }
+  /** `costMode` changes only this view; absent: the workspace's `cost_mode` (monitoring.yaml). */
+  | { type: 'setView'; range: Range; filters: Filters; costMode?: CostMode }
   | { type: 'refresh' }
   | { type: 'loadMore'; offset: number; limit: number; filters: Filters }
   /** `workflowName` is left out for a call without a workflow: the sidecar resolves it by `callId`. */
@@ -75,6 +85,8 @@ export type WebviewMessage =
   | { type: 'openSettings' }
   | { type: 'openAlertsConfig' }
   | { type: 'testAlert'; rule: string }
+  /** "Add a price" for an unpriced model: the extension has the sidecar write a stub into prices.yaml and opens it. */
+  | { type: 'addPrice'; model: string; provider?: string }
   /** A button of the set-up state. */
   | { type: 'setupAction'; action: SetupAction };
 
@@ -102,7 +114,7 @@ const MESSAGE_GUARDS: { [K in ExtensionMessage['type']]: Guard<Extract<Extension
   health: obj({ type: literal('health'), health: isHealth }),
   exported: obj({ type: literal('exported'), path: str, rows: int }),
   notice: obj({ type: literal('notice'), level: literal('info', 'error'), message: str }),
-  uiState: obj({ type: literal('uiState'), range: isRange, filters: isFilters }),
+  uiState: obj({ type: literal('uiState'), range: isRange, filters: isFilters, costMode: optional(isCostMode) }),
   alerts: obj({ type: literal('alerts'), alerts: isAlertsStatus }),
   historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
   historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),

@@ -26,6 +26,7 @@ export const Methods = {
   didChangeAlerts: "empathy/didChangeAlerts",
   setBudget: "empathy/setBudget",
   didChangeBudgets: "empathy/didChangeBudgets",
+  addPrice: "empathy/addPrice",
 } as const;
 
 /** ``empathy/activity``: a page of calls, newest first, through the whole history. */
@@ -40,6 +41,24 @@ export interface ActivityResult {
   rows: CallRow[];
   total: number;
   offset: number;
+}
+
+/**
+ * ``empathy/addPrice``: append a stub entry for one model to ``.empathy/prices.yaml``.
+ *
+ * Creates the file when it is missing; writes nothing else (never a telemetry file).
+ */
+export interface AddPriceParams {
+  model: string;
+  provider?: string | null;
+}
+
+/** Where the stub was written: open ``path`` at ``line`` (1-based, the stub's first line). */
+export interface AddPriceResult {
+  path: string;
+  line: number;
+  /** prices.yaml did not exist before */
+  created: boolean;
 }
 
 /** A button on the VS Code notification; ``args`` is left out when the command takes none. */
@@ -340,6 +359,8 @@ export interface ExportCsvParams {
   until?: string | null;
   now?: string | null;
   filters?: Filters;
+  /** the cost column's mode; null: the workspace's cost_mode */
+  cost_mode?: "auto" | "writer" | "list" | null;
   /** absolute, or relative to the workspace */
   path: string;
   /** the user confirmed replacing an existing file (never a telemetry file) */
@@ -476,6 +497,34 @@ export interface LensStats {
   detail: string[];
 }
 
+/** One (provider, model) seen in the window. */
+export interface ModelPrice {
+  model: string;
+  provider: string;
+  calls: number;
+  /** uncached input + output + cache read + cache write */
+  tokens: number;
+  /** where the list price comes from */
+  source: "prices.yaml" | "catalog" | "local" | "unpriced";
+  /** the catalogue id or prices.yaml pattern used */
+  priced_as: string | null;
+  /** the prices.yaml line of that entry */
+  line: number | null;
+  /** start of the price period (ISO 8601), if dated */
+  valid_from: string | null;
+  rate: PriceRate | null;
+  /** sum of the writer's estimated_cost (USD) */
+  writer_cost: number;
+  /** the same calls at list price; null if unpriced */
+  list_cost: number | null;
+  /** (writer - list) / list x 100 */
+  difference_pct: number | null;
+  /** |difference_pct| > 10 */
+  flagged: boolean;
+  /** calls of this model unpriced in the view's mode */
+  unpriced_calls: number;
+}
+
 export interface ModelStats {
   call_count: number;
   total_tokens: number;
@@ -498,6 +547,49 @@ export interface Overview {
   p50_latency_ms: number | null;
   p95_latency_ms: number | null;
   active_workflows: number;
+  /** calls with tokens but no price anywhere (not added to total_cost) */
+  unpriced_calls: number;
+  unpriced_tokens: number;
+  /** by calls, then model */
+  unpriced_models: UnpricedModel[];
+  cache_read_tokens: number;
+  /** 5-minute and 1-hour cache writes */
+  cache_write_tokens: number;
+  /** percent: cache read / (uncached input + cache read + cache write) */
+  cache_hit_rate: number | null;
+  /** USD caching saved at list price (cache reads at the cache-read rate, not the input rate) */
+  cache_savings: number;
+}
+
+/** The list rates (USD per million tokens) that price the model's latest call in the window. */
+export interface PriceRate {
+  input: number | null;
+  output: number | null;
+  cache_read: number | null;
+  /** 5-minute cache write */
+  cache_write: number | null;
+  cache_write_1h: number | null;
+  /** a higher rate applies above some input tokens per call */
+  tiered: boolean;
+}
+
+export interface PricesInfo {
+  /** the mode this view's dollars are in */
+  cost_mode: "auto" | "writer" | "list";
+  /** cost_mode of .empathy/monitoring.yaml */
+  workspace_cost_mode: "auto" | "writer" | "list";
+  /** models in the window priced by prices.yaml */
+  overrides: number;
+  /** path of prices.yaml when it exists */
+  prices_file: string | null;
+  /** prices.yaml problems, each 'prices.yaml:LINE: ...' */
+  errors: string[];
+  /** genai-prices version of the bundled list prices */
+  catalog: string;
+  /** calls and cost per cost source in the view's mode */
+  sources: Record<string, SourceStats>;
+  /** every model in the window, by calls */
+  models: ModelPrice[];
 }
 
 export interface ProviderStats {
@@ -602,6 +694,7 @@ export interface Snapshot {
   savings: Savings;
   fallback: Fallback;
   errors: Errors;
+  prices: PricesInfo;
   circuit_breakers: Record<string, CircuitBreaker>;
   /** every workflow/provider/tier/model in the window (unfiltered), with calls and cost */
   filter_options: FilterOptions;
@@ -628,12 +721,19 @@ export interface SnapshotParams {
   /** Pin 'now' (tests); the panel omits it */
   now?: string | null;
   filters?: Filters;
+  /** this view's cost mode (the panel's toggle); null: the workspace's cost_mode */
+  cost_mode?: "auto" | "writer" | "list" | null;
 }
 
 /** A file inside the workspace; ``line`` is 1-based. */
 export interface SourceLocation {
   uri: string;
   line: number;
+}
+
+export interface SourceStats {
+  calls: number;
+  cost: number;
 }
 
 export interface SourceUnresolved {
@@ -672,6 +772,13 @@ export interface UndoClearHistoryParams {
 
 export interface UndoClearHistoryResult {
   restored: string[];
+}
+
+export interface UnpricedModel {
+  model: string;
+  provider: string;
+  calls: number;
+  tokens: number;
 }
 
 export interface WindowInfo {
@@ -728,6 +835,7 @@ export interface Requests {
   "empathy/callDetail": { params: CallDetailParams; result: CallRow };
   "empathy/setBudget": { params: SetBudgetParams; result: SetBudgetResult };
   "empathy/codeLenses": { params: CodeLensesParams; result: CodeLensesResult };
+  "empathy/addPrice": { params: AddPriceParams; result: AddPriceResult };
 }
 
 /** Each notification's params (sidecar -> client). */

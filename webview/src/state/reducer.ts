@@ -5,8 +5,8 @@
  * exposed as counters that App turns into messages, so every transition is unit-testable.
  */
 import type { ConnectionState, ExtensionMessage, SetupView } from '../protocol';
-import { isFilters, isRange } from '../protocol';
-import type { AlertsStatus, CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
+import { isCostMode, isFilters, isRange } from '../protocol';
+import type { AlertsStatus, CallRow, CostMode, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
 import { isRecordObject } from '../protocol';
 
 /** What survives a webview reload through `vscode.setState` — never data. */
@@ -17,6 +17,8 @@ export interface UiState {
   tables: Record<string, boolean>;
   /** The activity feed's "Clear" (view only): calls up to this point are hidden behind a marker. */
   feedCleared?: FeedMarker;
+  /** This view's cost mode (the toolbar's toggle); absent: the workspace's `cost_mode`. */
+  costMode?: CostMode;
 }
 
 /** Where the feed was cleared: when (for the label) and the newest call then shown (the cut). */
@@ -64,6 +66,8 @@ export type Action =
   | ExtensionMessage
   | { type: 'setRange'; range: Range }
   | { type: 'setFilter'; key: keyof Filters; value: string }
+  /** null: follow the workspace's `cost_mode` again. */
+  | { type: 'setCostMode'; mode: CostMode | null }
   | { type: 'toggleTable'; id: string }
   | { type: 'loadMoreRequested' }
   | { type: 'dismissNotice' }
@@ -107,6 +111,7 @@ export function restoreUiState(saved: unknown): UiState {
   if (isRecordObject(m) && typeof m.at === 'number' && Number.isFinite(m.at) && (m.after === null || typeof m.after === 'string')) {
     ui.feedCleared = { at: m.at, after: m.after };
   }
+  if (isCostMode(saved.costMode)) ui.costMode = saved.costMode;
   return ui;
 }
 
@@ -177,6 +182,24 @@ function applyUpdate(state: PanelState, update: SnapshotUpdate): PanelState {
   };
 }
 
+/** `ui` with its cost mode set, or without one (the view follows the workspace). */
+function withCostMode(ui: UiState, mode: CostMode | null): UiState {
+  const next = { ...ui };
+  if (mode === null) delete next.costMode;
+  else next.costMode = mode;
+  return next;
+}
+
+/**
+ * The cost mode this view shows and the workspace's, as the sidecar reported them in the snapshot
+ * (null before one arrives, or from a sidecar that does not report them).
+ */
+export function selectCostModes(state: PanelState): { view: CostMode; workspace: CostMode } | null {
+  const prices = state.snapshot?.prices;
+  if (!prices) return null;
+  return { view: prices.cost_mode, workspace: prices.workspace_cost_mode };
+}
+
 export function reducer(state: PanelState, action: Action): PanelState {
   switch (action.type) {
     case 'snapshot': {
@@ -232,7 +255,9 @@ export function reducer(state: PanelState, action: Action): PanelState {
         refreshing: action.level === 'error' ? false : state.refreshing,
       };
     case 'uiState':
-      return { ...state, ui: { ...state.ui, range: action.range, filters: cleanFilters(action.filters) } };
+      return { ...state, ui: withCostMode({ ...state.ui, range: action.range, filters: cleanFilters(action.filters) }, action.costMode ?? null) };
+    case 'setCostMode':
+      return { ...state, ui: withCostMode(state.ui, action.mode) };
     case 'setRange':
       return { ...state, ui: { ...state.ui, range: action.range } };
     case 'setFilter':

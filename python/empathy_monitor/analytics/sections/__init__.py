@@ -30,6 +30,7 @@ from . import errors as _errors
 from . import fallback as _fallback
 from . import filter_options as _filter_options
 from . import overview as _overview
+from . import prices as _prices
 from . import savings as _savings
 from . import today_cost as _today_cost
 from . import top_workflows as _top_workflows
@@ -44,7 +45,8 @@ from .cost_series import CostPoint
 from .errors import ErrorDay, ErrorHour, Errors, Retries
 from .fallback import Fallback, FallbackChain
 from .filter_options import FilterOption, FilterOptions
-from .overview import Overview
+from .overview import Overview, UnpricedModel
+from .prices import ModelPrice, PriceRate, PricesInfo, SourceStats
 from .recent_calls import CallRow
 from .savings import Savings
 from .top_workflows import WorkflowStats
@@ -88,6 +90,7 @@ REGISTRY: tuple[SectionDef, ...] = (
     SectionDef("savings", Savings, _savings.render),
     SectionDef("fallback", Fallback, _fallback.render),
     SectionDef("errors", Errors, _errors.render, _errors.dump),
+    SectionDef("prices", PricesInfo, _prices.render),
     SectionDef("filter_options", FilterOptions, _filter_options.render, dashboard=False),
     SectionDef("today_cost", float, _today_cost.render, dashboard=False),
 )
@@ -102,7 +105,12 @@ SECTION_MODELS: dict[str, Any] = {
 
 MODELS: tuple[type[Section], ...] = (
     WindowInfo,
+    UnpricedModel,
     Overview,
+    PriceRate,
+    ModelPrice,
+    SourceStats,
+    PricesInfo,
     CostPoint,
     ProviderStats,
     TierStats,
@@ -138,14 +146,19 @@ __all__ = [
     "FallbackChain",
     "FilterOption",
     "FilterOptions",
+    "ModelPrice",
     "ModelStats",
     "Overview",
+    "PriceRate",
+    "PricesInfo",
     "ProviderStats",
     "Retries",
     "Savings",
     "Section",
     "SectionDef",
+    "SourceStats",
     "TierStats",
+    "UnpricedModel",
     "WindowInfo",
     "WorkflowStats",
     "avg",

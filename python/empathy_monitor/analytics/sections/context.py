@@ -22,6 +22,10 @@ class Context:
     clock: Clock
     rows: RowCache
     top: int
+    # The view's cost mode and the workspace's price set-up (``prices.columns.Pricing``); None
+    # for a view built without prices (the writer's numbers only).
+    cost_mode: str = "writer"
+    pricing: Any = None
     # renders that only change with the window (the ``window`` section), keyed by section
     memo: dict[str, tuple[Any, Any]] = field(default_factory=dict)
 
