@@ -11,6 +11,7 @@ import {
   restoreUiState,
   selectActivity,
   selectAlerts,
+  selectBudgets,
   selectCanLoadMore,
   selectHealth,
   type UiState,
@@ -24,6 +25,7 @@ import { CircuitBreakers } from './components/CircuitBreakers';
 import { ActivityFeed, type FilterOptions } from './components/ActivityFeed';
 import { HealthStrip } from './components/HealthStrip';
 import { AlertsStrip } from './components/AlertsStrip';
+import { BudgetStrip } from './components/BudgetStrip';
 import { EmptyState } from './components/EmptyState';
 import { StatusBanner } from './components/StatusBanner';
 import { SetupCard } from './components/SetupCard';
@@ -97,6 +99,7 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
   const activity = selectActivity(state);
   const health = selectHealth(state);
   const filterOptions = useFilterOptions(snapshot, ui.filters);
+  const budgets = selectBudgets(state);
 
   const setRange = (range: Range) => {
     dispatch({ type: 'setRange', range });
@@ -200,9 +203,10 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
         ) : (
           <>
             <OverviewCards overview={snapshot.overview} deltas={snapshot.deltas} />
+            <BudgetStrip budgets={budgets} onSetBudget={() => post({ type: 'setBudget' })} />
             {alertsStrip}
             <div className="grid">
-              <CostOverTimeChart series={snapshot.cost_series} {...toggles} />
+              <CostOverTimeChart series={snapshot.cost_series} anomalies={budgets?.anomalies} {...toggles} />
               <ProviderCostChart byProvider={snapshot.by_provider} {...toggles} />
               <TierCostChart byTier={snapshot.by_tier} {...toggles} />
               <TopWorkflows workflows={snapshot.top_workflows} onOpen={(workflowName) => post({ type: 'openSource', workflowName })} />

@@ -11,12 +11,13 @@ import { isSetupView, type SetupAction, type SetupView } from './setup';
 import {
   ActivityResultFields,
   isAlertsStatus,
+  isBudgetsSection,
   isFilters,
   isHealth,
   isSnapshot,
   SnapshotFields,
 } from './guards.generated';
-import type { ActivityResult, AlertsStatus, Filters, Health, Snapshot, SnapshotParams } from './protocol.generated';
+import type { ActivityResult, AlertsStatus, BudgetsSection, Filters, Health, Snapshot, SnapshotParams } from './protocol.generated';
 
 /** A range the panel can ask for (the sidecar's `SnapshotParams.range`). */
 export type Range = NonNullable<SnapshotParams['range']>;
@@ -52,6 +53,8 @@ export type ExtensionMessage =
   | { type: 'notice'; level: 'info' | 'error'; message: string }
   | { type: 'uiState'; range: Range; filters: Filters }
   | { type: 'alerts'; alerts: AlertsStatus }
+  /** `empathy/didChangeBudgets` forwarded: the budgets and anomaly markers, newer than the snapshot's. */
+  | { type: 'budgets'; budgets: BudgetsSection }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
   | { type: 'refreshed'; durationMs: number; records: number }
@@ -75,6 +78,8 @@ export type WebviewMessage =
   | { type: 'openSettings' }
   | { type: 'openAlertsConfig' }
   | { type: 'testAlert'; rule: string }
+  /** "Set budget…": the extension asks name, amount and period ("Empathy: Set Budget…"). */
+  | { type: 'setBudget' }
   /** A button of the set-up state. */
   | { type: 'setupAction'; action: SetupAction };
 
@@ -104,6 +109,7 @@ const MESSAGE_GUARDS: { [K in ExtensionMessage['type']]: Guard<Extract<Extension
   notice: obj({ type: literal('notice'), level: literal('info', 'error'), message: str }),
   uiState: obj({ type: literal('uiState'), range: isRange, filters: isFilters }),
   alerts: obj({ type: literal('alerts'), alerts: isAlertsStatus }),
+  budgets: obj({ type: literal('budgets'), budgets: isBudgetsSection }),
   historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
   historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: int }),
