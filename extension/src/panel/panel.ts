@@ -40,6 +40,8 @@ export interface PanelDeps {
   undoClearHistory(archiveDir: string): Promise<UndoClearHistoryResult | undefined>;
   testAlert(rule: string): Promise<TestAlertResult | undefined>;
   openAlertsConfig(): Promise<void>;
+  /** "Set budget…": the "Empathy: Set Budget…" command (asks, then `empathy/setBudget`). */
+  setBudget(): Promise<unknown>;
   /** Starts the sidecar if it is not running yet (the panel is what makes it run). */
   ensureStarted(): void;
   /** The set-up state the panel shows and acts on (absent in tests that do not need it). */
@@ -107,6 +109,8 @@ export class TelemetryPanel implements vscode.Disposable {
       sidecar.onStatus((s) => this.post({ type: 'status', ...panelStatus(s) })),
       sidecar.onHealth((health) => this.post({ type: 'health', health })),
       sidecar.onAlertsChanged((alerts) => this.post({ type: 'alerts', alerts })),
+      // Through the model, so its cached snapshot (replayed on reload) has them first.
+      model.onBudgets((budgets) => this.post({ type: 'budgets', budgets })),
     );
     const setup = deps.setup;
     if (setup) this.disposables.push(setup.onState((s) => this.post({ type: 'setup', setup: s ?? null })));
@@ -192,6 +196,9 @@ export class TelemetryPanel implements vscode.Disposable {
         return;
       case 'openAlertsConfig':
         await this.deps.openAlertsConfig();
+        return;
+      case 'setBudget':
+        await this.deps.setBudget();
         return;
       case 'setupAction':
         await this.deps.setup?.act(msg.action);
