@@ -3,6 +3,7 @@ import * as fs from 'node:fs';
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { openAlertsConfig, registerAlertCommands, showFiredAlert, testAlert, type AlertsDeps } from './alerts/alerts';
+import { setBudget, type BudgetDeps } from './budgets';
 import { exportCsv, generateDemo, guarded, registerCommands, type CommandDeps } from './commands';
 import { createLog, log } from './common/log';
 import { notify } from './common/plainText';
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
       openPanel: () => TelemetryPanel.show(panelDeps),
     };
     const alertsDeps: AlertsDeps = { sidecar: sc, ensureStarted };
+    const budgetDeps: BudgetDeps = { sidecar: sc, ensureStarted, budgets: () => model.snapshot?.budgets };
     const history = new History({
       sidecar: sc,
       ensureStarted,
@@ -96,11 +98,13 @@ export function activate(context: vscode.ExtensionContext): void {
       testAlert: (rule) => testAlert(alertsDeps, rule),
       openAlertsConfig: () => openAlertsConfig(alertsDeps),
       addPrice: (modelId, provider) => addPrice({ sidecar: sc, ensureStarted }, modelId, provider),
+      setBudget: () => setBudget(budgetDeps),
     };
     context.subscriptions.push(
       model,
       sc.onUpdate((u) => model.applyUpdate(u)),
       sc.onAlertsChanged((a) => model.applyAlerts(a)),
+      sc.onBudgetsChanged((b) => model.applyBudgets(b)),
       sc.onAlertFired((a) => {
         log.info(`alert ${a.resolved ? 'resolved' : 'fired'}: ${a.rule}`);
         void showFiredAlert(a).catch((err: unknown) => log.error('alert notification', err));
@@ -116,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): void {
       registerPanelSerializer(panelDeps),
       registerCommands(commandDeps),
       registerAlertCommands(alertsDeps, guarded),
+      vscode.commands.registerCommand('empathy.setBudget', guarded('set budget', () => setBudget(budgetDeps))),
       registerTrust(sc, () => started),
       registerLenses({
         sidecar: sc,

@@ -6,7 +6,7 @@
 import * as vscode from 'vscode';
 import { log } from './common/log';
 import type { Requester } from './sidecar/client';
-import { Methods, type AlertsStatus, type CostMode, type Filters, type Range, type Snapshot, type SnapshotParams, type SnapshotUpdate } from '@protocol';
+import { Methods, type AlertsStatus, type BudgetsSection, type CostMode, type Filters, type Range, type Snapshot, type SnapshotParams, type SnapshotUpdate } from '@protocol';
 
 export interface ViewState {
   range: Range;
@@ -29,9 +29,12 @@ export class TelemetryModel implements vscode.Disposable {
   private readonly snapshotEmitter = new vscode.EventEmitter<Snapshot>();
   private readonly updateEmitter = new vscode.EventEmitter<SnapshotUpdate>();
   private readonly errorEmitter = new vscode.EventEmitter<string>();
+  private readonly budgetsEmitter = new vscode.EventEmitter<BudgetsSection>();
   readonly onSnapshot = this.snapshotEmitter.event;
   readonly onUpdate = this.updateEmitter.event;
   readonly onError = this.errorEmitter.event;
+  /** A `didChangeBudgets` push was applied to the cached snapshot. */
+  readonly onBudgets = this.budgetsEmitter.event;
 
   constructor(
     private readonly source: SnapshotSource,
@@ -81,11 +84,23 @@ export class TelemetryModel implements vscode.Disposable {
     if (this.snapshot) this.snapshot = { ...this.snapshot, alerts };
   }
 
+  /** Keeps the cached snapshot's budgets current (`didChangeBudgets`), so a replay and the status bar show them. */
+  applyBudgets(budgets: BudgetsSection): void {
+    if (this.snapshot) this.snapshot = { ...this.snapshot, budgets };
+    this.budgetsEmitter.fire(budgets);
+  }
+
   dispose(): void {
+    this.budgetsEmitter.dispose();
     this.snapshotEmitter.dispose();
     this.updateEmitter.dispose();
     this.errorEmitter.dispose();
   }
+}
+
+/** "$12 of $200 this month" as the sidecar wrote it, when a month budget exists. */
+export function monthBudgetText(snap: Snapshot): string | undefined {
+  return snap.budgets?.status_text ?? undefined;
 }
 
 /** Today's cost as the sidecar computed it (the local day of `window.now`, in this view). */

@@ -1,6 +1,10 @@
-/** The status-bar item: today's cost; opens the panel, or the logs when the sidecar is down. */
+/**
+ * The status-bar item: today's cost, or "$X of $Y this month" (the sidecar's text) when a month
+ * budget exists; opens the panel, or the logs when the sidecar is down.
+ */
 import * as vscode from 'vscode';
-import { todaysCost, type TelemetryModel } from './model';
+import { noIcons } from './common/plainText';
+import { monthBudgetText, todaysCost, type TelemetryModel } from './model';
 import type { SetupController } from './setup/controller';
 import type { Sidecar } from './sidecar/client';
 
@@ -35,11 +39,16 @@ export function createStatusBar(
     }
     item.command = 'empathy.openPanel';
     const cost = model.snapshot ? todaysCost(model.snapshot) : undefined;
+    const budget = model.snapshot ? monthBudgetText(model.snapshot) : undefined;
+    const filtered = Object.values(model.view.filters).some(Boolean);
     if (state === 'reconnecting') item.text = '$(sync~spin) Empathy';
+    else if (budget) item.text = `$(pulse) ${noIcons(budget)}`;
     else if (cost === undefined) item.text = '$(pulse) Empathy';
     else item.text = `$(pulse) ${formatCost(cost)} today`;
-    const filtered = Object.values(model.view.filters).some(Boolean);
-    item.tooltip = `Empathy Telemetry: LLM cost today${filtered ? ' (filtered view)' : ''}. Click to open the panel.`;
+    item.tooltip = budget
+      ? // The budget counts its own scope, whatever the panel's filters; today's cost follows the view.
+        `Empathy Telemetry: month budget ${budget}${cost === undefined ? '' : `; LLM cost today ${formatCost(cost)}${filtered ? ' (filtered view)' : ''}`}. Click to open the panel.`
+      : `Empathy Telemetry: LLM cost today${filtered ? ' (filtered view)' : ''}. Click to open the panel.`;
     if (state !== 'stopped' || model.snapshot) item.show();
   };
   render();
@@ -47,6 +56,7 @@ export function createStatusBar(
     item,
     model.onSnapshot(render),
     model.onUpdate(render),
+    model.onBudgets(render),
     sidecar.onStatus(render),
     setup?.onState(render) ?? { dispose: () => undefined },
   );

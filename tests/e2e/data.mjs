@@ -101,3 +101,9 @@ export function callsById(ws) {
   }
   return map;
 }
+
+/** `empathy budget --json` for the same folder: the CLI's BudgetsSection (the panel must agree). */
+export function cliBudgets(ws) {
+  const out = execFileSync(EMPATHY, ['budget', '--json', '--dir', path.join(ws, '.empathy')], { cwd: ws, encoding: 'utf8' });
+  return JSON.parse(out);
+}

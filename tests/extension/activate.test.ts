@@ -99,6 +99,7 @@ describe('activate', () => {
         'empathy.openPanel',
         'empathy.openWorkflowSource',
         'empathy.restartSidecar',
+        'empathy.setBudget',
         'empathy.showLogs',
         'empathy.testAlert',
       ].sort(),

@@ -38,6 +38,7 @@ describe('package.json', () => {
       'empathy.testAlert': 'Empathy: Test Alert…',
       'empathy.checkAlerts': 'Empathy: Check Alerts Now',
       'empathy.openAlertsConfig': 'Empathy: Open Alerts Config',
+      'empathy.setBudget': 'Empathy: Set Budget…',
       'empathy.openWorkflowSource': 'Empathy: Open Workflow Source',
     });
     // The notification button's command takes an argument: hidden from the palette.

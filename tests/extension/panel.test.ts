@@ -75,6 +75,7 @@ beforeEach(() => {
     testAlert: vi.fn().mockResolvedValue({ rule: 'Budget', value: 12, threshold: 10, breached: true, message: 'daily_cost 12 > 10.' }),
     openAlertsConfig: vi.fn().mockResolvedValue(undefined),
     addPrice: vi.fn().mockResolvedValue({ opened: true }),
+    setBudget: vi.fn().mockResolvedValue(undefined),
     ensureStarted: vi.fn(),
   };
 });
@@ -230,6 +231,19 @@ describe('round 2 controls', () => {
     expect(deps.testAlert).toHaveBeenCalledWith('Budget');
     panel.send({ type: 'openAlertsConfig' });
     await vi.waitFor(() => expect(deps.openAlertsConfig).toHaveBeenCalledOnce());
+  });
+
+  it('relays budget pushes (kept in the replayed snapshot) and runs Set budget… for the strip', async () => {
+    await model.refresh();
+    TelemetryPanel.show(deps);
+    const budgets = { exists: true, config_path: '/ws/.empathy/budgets.yaml', budgets: [], errors: [], status_text: null, can_fire: true, anomalies: [] };
+    model.applyBudgets(budgets);
+    expect(posted()).toContainEqual({ type: 'budgets', budgets });
+    panel.send({ type: 'ready' });
+    await flush();
+    expect(posted()).toContainEqual({ type: 'snapshot', snapshot: { ...SNAP, budgets } });
+    panel.send({ type: 'setBudget' });
+    await vi.waitFor(() => expect(deps.setBudget).toHaveBeenCalledOnce());
   });
 });
 

@@ -11,6 +11,7 @@ import {
   restoreUiState,
   selectActivity,
   selectAlerts,
+  selectBudgets,
   selectCanLoadMore,
   selectCostModes,
   selectHealth,
@@ -25,6 +26,7 @@ import { CircuitBreakers } from './components/CircuitBreakers';
 import { ActivityFeed, type FilterOptions } from './components/ActivityFeed';
 import { HealthStrip } from './components/HealthStrip';
 import { AlertsStrip } from './components/AlertsStrip';
+import { BudgetStrip } from './components/BudgetStrip';
 import { EmptyState } from './components/EmptyState';
 import { StatusBanner } from './components/StatusBanner';
 import { SetupCard } from './components/SetupCard';
@@ -100,6 +102,7 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
   const activity = selectActivity(state);
   const health = selectHealth(state);
   const filterOptions = useFilterOptions(snapshot, ui.filters);
+  const budgets = selectBudgets(state);
 
   /** The view as the sidecar's snapshot params: the cost mode only when this view has its own. */
   const setView = (range: Range, filters: Filters, costMode: CostMode | undefined) =>
@@ -217,9 +220,10 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
           <>
             <OverviewCards overview={snapshot.overview} deltas={snapshot.deltas} onAddPrice={addPrice} costModes={costModes} />
             <PricesNotice prices={snapshot.prices} />
+            <BudgetStrip budgets={budgets} onSetBudget={() => post({ type: 'setBudget' })} />
             {alertsStrip}
             <div className="grid">
-              <CostOverTimeChart series={snapshot.cost_series} {...toggles} />
+              <CostOverTimeChart series={snapshot.cost_series} anomalies={budgets?.anomalies} {...toggles} />
               <WriterVsList models={snapshot.prices.models} />
               <ProviderCostChart byProvider={snapshot.by_provider} {...toggles} />
               <TierCostChart byTier={snapshot.by_tier} {...toggles} />

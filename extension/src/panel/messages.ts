@@ -51,6 +51,7 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
     case 'refreshAll':
     case 'openSettings':
     case 'openAlertsConfig':
+    case 'setBudget':
       return { type: raw.type };
     case 'undoClearHistory':
       if (!isStr(raw.archiveDir) || raw.archiveDir.length === 0) return undefined;

@@ -43,6 +43,8 @@ export interface PanelDeps {
   openAlertsConfig(): Promise<void>;
   /** Has the sidecar write a price stub for `model` into prices.yaml, then opens it there (workspace files only). */
   addPrice(model: string, provider?: string): Promise<OpenResult>;
+  /** "Set budget…": the "Empathy: Set Budget…" command (asks, then `empathy/setBudget`). */
+  setBudget(): Promise<unknown>;
   /** Starts the sidecar if it is not running yet (the panel is what makes it run). */
   ensureStarted(): void;
   /** The set-up state the panel shows and acts on (absent in tests that do not need it). */
@@ -111,6 +113,8 @@ export class TelemetryPanel implements vscode.Disposable {
       sidecar.onStatus((s) => this.post({ type: 'status', ...panelStatus(s) })),
       sidecar.onHealth((health) => this.post({ type: 'health', health })),
       sidecar.onAlertsChanged((alerts) => this.post({ type: 'alerts', alerts })),
+      // Through the model, so its cached snapshot (replayed on reload) has them first.
+      model.onBudgets((budgets) => this.post({ type: 'budgets', budgets })),
     );
     const setup = deps.setup;
     if (setup) this.disposables.push(setup.onState((s) => this.post({ type: 'setup', setup: s ?? null })));
@@ -204,6 +208,9 @@ export class TelemetryPanel implements vscode.Disposable {
         return;
       case 'openAlertsConfig':
         await this.deps.openAlertsConfig();
+        return;
+      case 'setBudget':
+        await this.deps.setBudget();
         return;
       case 'setupAction':
         await this.deps.setup?.act(msg.action);

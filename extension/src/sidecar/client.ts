@@ -17,6 +17,7 @@ import { log } from '../common/log';
 import {
   Methods,
   type AlertsStatus,
+  type BudgetsSection,
   type DidFireAlertParams,
   type Health,
   type Requests,
@@ -60,6 +61,7 @@ export class Sidecar implements vscode.Disposable, Requester {
   private readonly healthEmitter = new vscode.EventEmitter<Health>();
   private readonly alertFiredEmitter = new vscode.EventEmitter<DidFireAlertParams>();
   private readonly alertsEmitter = new vscode.EventEmitter<AlertsStatus>();
+  private readonly budgetsEmitter = new vscode.EventEmitter<BudgetsSection>();
   status: SidecarStatus = { state: 'stopped' };
 
   readonly onStatus = this.statusEmitter.event;
@@ -69,6 +71,8 @@ export class Sidecar implements vscode.Disposable, Requester {
   readonly onAlertFired = this.alertFiredEmitter.event;
   /** `empathy/didChangeAlerts`: a rule's state changed. */
   readonly onAlertsChanged = this.alertsEmitter.event;
+  /** `empathy/didChangeBudgets`: a budget's spend, forecast or level changed (or budgets.yaml did). */
+  readonly onBudgetsChanged = this.budgetsEmitter.event;
 
   constructor(private readonly deps: SidecarDeps) {}
 
@@ -181,6 +185,7 @@ export class Sidecar implements vscode.Disposable, Requester {
     client.onNotification(Methods.didChangeHealth, (h: Health) => this.healthEmitter.fire(h));
     client.onNotification(Methods.didFireAlert, (a: DidFireAlertParams) => this.alertFiredEmitter.fire(a));
     client.onNotification(Methods.didChangeAlerts, (a: AlertsStatus) => this.alertsEmitter.fire(a));
+    client.onNotification(Methods.didChangeBudgets, (b: BudgetsSection) => this.budgetsEmitter.fire(b));
     this.client = client;
     try {
       await client.start();
@@ -218,5 +223,6 @@ export class Sidecar implements vscode.Disposable, Requester {
     this.healthEmitter.dispose();
     this.alertFiredEmitter.dispose();
     this.alertsEmitter.dispose();
+    this.budgetsEmitter.dispose();
   }
 }

@@ -6,12 +6,15 @@
 import { useMemo } from 'react';
 import { Bar, Doughnut, Line } from 'react-chartjs-2';
 import type { ChartData, ChartOptions } from 'chart.js';
-import type { CostPoint, Errors, Fallback, ProviderStats, TierStats } from '../protocol';
+import type { AnomalyMarker, CostPoint, Errors, Fallback, ProviderStats, TierStats } from '../protocol';
 import { formatBucketLabel, formatCost, formatCount, formatLatency, formatPercent, plural } from '../format';
 import { useThemeColors } from '../theme';
 import { axis, baseOptions, categoryAxis } from './setup';
 import { ChartCard } from './ChartCard';
 import { DataTable } from './DataTable';
+
+/** The cost chart's dataset of anomaly markers (its tooltip shows the sidecar's sentences). */
+export const ANOMALY_LABEL = 'Unusual spend';
 
 export interface ToggleProps {
   tables: Record<string, boolean>;
@@ -21,8 +24,21 @@ export interface ToggleProps {
 
 // ---- cost over time ------------------------------------------------------------------------
 
-export function CostOverTimeChart({ series, tables, onToggleTable }: { series: CostPoint[] } & ToggleProps) {
+/** Anomaly texts by cost-series date (the sidecar's `AnomalyMarker.date` is a cost_series date). */
+function markersByDate(anomalies: AnomalyMarker[]): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  for (const m of anomalies) out.set(m.date, [...(out.get(m.date) ?? []), m.text]);
+  return out;
+}
+
+export function CostOverTimeChart({
+  series,
+  anomalies = [],
+  tables,
+  onToggleTable,
+}: { series: CostPoint[]; anomalies?: AnomalyMarker[] } & ToggleProps) {
   const colors = useThemeColors();
+  const marked = useMemo(() => markersByDate(anomalies), [anomalies]);
   const data = useMemo<ChartData<'line'>>(
     () => ({
       labels: series.map((p) => formatBucketLabel(p.date, false)),
@@ -35,9 +51,20 @@ export function CostOverTimeChart({ series, tables, onToggleTable }: { series: C
           pointRadius: series.length > 40 ? 0 : 2,
           tension: 0.2,
         },
+        // The unusual days: a marker on the day's cost point (no line), the sidecar's text as tooltip.
+        {
+          label: ANOMALY_LABEL,
+          data: series.map((p) => (marked.has(p.date) ? p.cost : null)),
+          showLine: false,
+          pointStyle: 'triangle',
+          pointRadius: 6,
+          pointHoverRadius: 8,
+          borderColor: colors.palette[1] ?? colors.foreground,
+          backgroundColor: colors.palette[1] ?? colors.foreground,
+        },
       ],
     }),
-    [series, colors],
+    [series, marked, colors],
   );
   const options = useMemo<ChartOptions<'line'>>(
     () => ({
@@ -45,11 +72,19 @@ export function CostOverTimeChart({ series, tables, onToggleTable }: { series: C
       plugins: {
         ...baseOptions<'line'>(colors).plugins,
         legend: { display: false },
-        tooltip: { callbacks: { label: (ctx) => `${ctx.dataset.label ?? ''}: ${formatCost(ctx.parsed.y)}` } },
+        tooltip: {
+          callbacks: {
+            // Canvas text: plain by construction, whatever the workflow names hold.
+            label: (ctx) =>
+              ctx.dataset.label === ANOMALY_LABEL
+                ? (marked.get(series[ctx.dataIndex]?.date ?? '') ?? [])
+                : `${ctx.dataset.label ?? ''}: ${formatCost(ctx.parsed.y)}`,
+          },
+        },
       },
       scales: { x: categoryAxis(colors), y: axis(colors, formatCost) },
     }),
-    [colors],
+    [colors, marked, series],
   );
   return (
     <ChartCard
@@ -57,7 +92,14 @@ export function CostOverTimeChart({ series, tables, onToggleTable }: { series: C
       title="Cost over time"
       showTable={!!tables['cost-over-time']}
       onToggleTable={onToggleTable}
-      chart={<Line data={data} options={options} role="img" aria-label="Line chart of cost per day" />}
+      chart={
+        <Line
+          data={data}
+          options={options}
+          role="img"
+          aria-label={`Line chart of cost per day${anomalies.length ? `, ${plural(anomalies.length, 'unusual day marker')}` : ''}`}
+        />
+      }
       table={
         <DataTable
           caption="Cost per day"
@@ -68,6 +110,7 @@ export function CostOverTimeChart({ series, tables, onToggleTable }: { series: C
             { header: 'Cost', cell: (p) => formatCost(p.cost), numeric: true },
             { header: 'Calls', cell: (p) => formatCount(p.calls), numeric: true },
             { header: 'Errors', cell: (p) => formatCount(p.errors), numeric: true },
+            { header: 'Unusual', cell: (p) => (marked.get(p.date) ?? []).join('; ') },
           ]}
         />
       }

@@ -11,12 +11,13 @@ import { isSetupView, type SetupAction, type SetupView } from './setup';
 import {
   ActivityResultFields,
   isAlertsStatus,
+  isBudgetsSection,
   isFilters,
   isHealth,
   isSnapshot,
   SnapshotFields,
 } from './guards.generated';
-import type { ActivityResult, AlertsStatus, Filters, Health, Snapshot, SnapshotParams } from './protocol.generated';
+import type { ActivityResult, AlertsStatus, BudgetsSection, Filters, Health, Snapshot, SnapshotParams } from './protocol.generated';
 
 /** A range the panel can ask for (the sidecar's `SnapshotParams.range`). */
 export type Range = NonNullable<SnapshotParams['range']>;
@@ -61,6 +62,8 @@ export type ExtensionMessage =
   /** `costMode`: this view's own cost mode; absent when the view follows the workspace's `cost_mode`. */
   | { type: 'uiState'; range: Range; filters: Filters; costMode?: CostMode }
   | { type: 'alerts'; alerts: AlertsStatus }
+  /** `empathy/didChangeBudgets` forwarded: the budgets and anomaly markers, newer than the snapshot's. */
+  | { type: 'budgets'; budgets: BudgetsSection }
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
   | { type: 'refreshed'; durationMs: number; records: number }
@@ -87,6 +90,8 @@ export type WebviewMessage =
   | { type: 'testAlert'; rule: string }
   /** "Add a price" for an unpriced model: the extension has the sidecar write a stub into prices.yaml and opens it. */
   | { type: 'addPrice'; model: string; provider?: string }
+  /** "Set budget…": the extension asks name, amount and period ("Empathy: Set Budget…"). */
+  | { type: 'setBudget' }
   /** A button of the set-up state. */
   | { type: 'setupAction'; action: SetupAction };
 
@@ -116,6 +121,7 @@ const MESSAGE_GUARDS: { [K in ExtensionMessage['type']]: Guard<Extract<Extension
   notice: obj({ type: literal('notice'), level: literal('info', 'error'), message: str }),
   uiState: obj({ type: literal('uiState'), range: isRange, filters: isFilters, costMode: optional(isCostMode) }),
   alerts: obj({ type: literal('alerts'), alerts: isAlertsStatus }),
+  budgets: obj({ type: literal('budgets'), budgets: isBudgetsSection }),
   historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
   historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: int }),

@@ -6,7 +6,7 @@
  */
 import type { ConnectionState, ExtensionMessage, SetupView } from '../protocol';
 import { isCostMode, isFilters, isRange } from '../protocol';
-import type { AlertsStatus, CallRow, CostMode, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
+import type { AlertsStatus, BudgetsSection, CallRow, CostMode, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
 import { isRecordObject } from '../protocol';
 
 /** What survives a webview reload through `vscode.setState` — never data. */
@@ -54,6 +54,8 @@ export interface PanelState {
   awaitingRefresh: boolean;
   /** Alerts pushed on their own (`didChangeAlerts`), newer than the snapshot's. */
   alerts: AlertsStatus | null;
+  /** Budgets pushed on their own (`didChangeBudgets`), newer than the snapshot's. */
+  budgets: BudgetsSection | null;
   /** The last Clear History of this panel, for its Undo button. */
   lastCleared: { archiveDir: string; moved: string[] } | null;
   /** True between pressing Refresh and its `refreshed` answer. */
@@ -89,6 +91,7 @@ export function initialState(ui: UiState = DEFAULT_UI): PanelState {
     refreshSeq: 0,
     awaitingRefresh: false,
     alerts: null,
+    budgets: null,
     lastCleared: null,
     refreshing: false,
     setup: null,
@@ -152,6 +155,11 @@ export function selectAlerts(state: PanelState): AlertsStatus | null {
   return state.alerts ?? state.snapshot?.alerts ?? null;
 }
 
+/** The budgets as last pushed, else the snapshot's (null: none known, or evaluation failed). */
+export function selectBudgets(state: PanelState): BudgetsSection | null {
+  return state.budgets ?? state.snapshot?.budgets ?? null;
+}
+
 export function selectHealth(state: PanelState): Health | null {
   return state.health ?? state.snapshot?.health ?? null;
 }
@@ -179,6 +187,7 @@ function applyUpdate(state: PanelState, update: SnapshotUpdate): PanelState {
     snapshot: next,
     health: update.changed.health ?? state.health,
     alerts: update.changed.alerts !== undefined ? update.changed.alerts : state.alerts,
+    budgets: update.changed.budgets !== undefined ? update.changed.budgets : state.budgets,
   };
 }
 
@@ -213,6 +222,7 @@ export function reducer(state: PanelState, action: Action): PanelState {
         loadingMore: false,
         awaitingRefresh: false,
         alerts: snapshot.alerts,
+        budgets: snapshot.budgets,
         // A snapshot proves the sidecar answers, whatever the last status said.
         connection: { state: 'ready' },
         // A 'custom' window (since/until, never asked by the panel) leaves the range buttons alone.
@@ -277,6 +287,8 @@ export function reducer(state: PanelState, action: Action): PanelState {
       return { ...state, notice: null };
     case 'alerts':
       return { ...state, alerts: action.alerts };
+    case 'budgets':
+      return { ...state, budgets: action.budgets };
     case 'historyCleared':
       return {
         ...state,
