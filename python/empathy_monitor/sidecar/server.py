@@ -118,6 +118,7 @@ ROUTES: dict[str, Call] = {
     P.INIT_ALERTS: Service.init_alerts,
     P.ALERT_METRICS: lambda svc, _: svc.alert_metrics(),
     P.CALL_DETAIL: Service.call_detail,
+    P.DIMENSION_VALUES: Service.dimension_values,
 }
 
 
