@@ -9,7 +9,7 @@ come from :class:`View` (``analytics/``, pure).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -24,6 +24,7 @@ from .ingest.lines import LineReader
 from .ingest.tailer import ReadResult, TelemetryReader
 from .records import BREAKER_CODE, CALL_DEFAULTS
 from .timeparse import TimestampParser
+from .workspace import Layout, RunScope
 
 _UNSEEN: Any = object()
 STATE_NAMES: dict[int, str] = {
@@ -140,11 +141,16 @@ class Telemetry:
     """Everything known about some telemetry directories, kept current by ``refresh``."""
 
     def __init__(
-        self, dirs: Iterable[Path], naive_tz: str = "local", workers: int | None = None
+        self,
+        dirs: Iterable[Path],
+        naive_tz: str = "local",
+        workers: int | None = None,
+        scopes: Mapping[Path, RunScope] | None = None,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
         self.parser = TimestampParser(naive_tz)
-        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers)
+        self.scopes = dict(scopes or {})
+        self.reader = TelemetryReader(self.dirs, self.parser, workers=workers, scopes=self.scopes)
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
         # Feed rows by (file, offset): a render re-reads only the calls new to the feed.
@@ -186,11 +192,22 @@ class Telemetry:
         recent: int = 20,
         top: int = 10,
         overview_only: bool = False,
+        dim_top: int | None = None,
+        dims: bool | None = None,
     ) -> View:
-        """A built view; with ``overview_only`` only ``render_overview`` is meaningful."""
+        """A built view; with ``overview_only`` only ``render_overview`` is meaningful (and the
+        filter options, with ``dims``). ``dim_top`` caps the values of user and session."""
         w = spec if isinstance(spec, Window) else self.window(spec)
         return View(
-            self.tables, self.parser, w, filters or Filters(), recent, top, overview_only
+            self.tables,
+            self.parser,
+            w,
+            filters or Filters(),
+            recent,
+            top,
+            overview_only,
+            dim_top,
+            dims,
         ).build()
 
     def dashboard(
@@ -217,7 +234,19 @@ class Telemetry:
             "flagged": sum(int(f["flagged"]) for f in files),  # type: ignore[call-overload]
             "files": files,
             "dirs": [{"path": str(d.resolve()), "exists": d.is_dir()} for d in self.dirs],
+            "scopes": self.reader.scope_health(),
         }
+
+    @classmethod
+    def of(cls, layout: Layout, naive_tz: str = "local", workers: int | None = None) -> Telemetry:
+        """The telemetry of a workspace layout (``workspace.default_layout``)."""
+        return cls(layout.dirs, naive_tz, workers, layout.scopes)
+
+    @property
+    def own_dirs(self) -> list[Path]:
+        """The dirs that are this workspace's alone (not a shared, scoped folder): what Clear
+        History may move and where demo data goes."""
+        return [d for d in self.dirs if d not in self.scopes]
 
     def recent_rows(
         self, refs: list[tuple[int, int]], mode: str = "python"
@@ -262,6 +291,9 @@ class Telemetry:
                 sel &= m
         if filters is not None and filters.active:
             sel &= self.tables.call_combo_mask(filters.match_call)[t.col("combo")]
+            rows = filters.call_rows(self.tables, slice(None))
+            if rows is not None:
+                sel &= rows
         return np.flatnonzero(sel)
 
     def calls_page(

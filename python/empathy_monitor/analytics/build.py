@@ -8,6 +8,7 @@ through ``Sums.fold_call`` — the same entry point the per-row fold uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -17,12 +18,52 @@ from ..tables import Tables
 from ..timeparse import TimestampParser
 from .buckets import apply_offsets, as_int, hourly, offsets_plan
 from .latency import LatencyHist
-from .sums import CallSums, DaySums, HourSums, ProviderDay, RunSums, Sums
+from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
 
 BUILD_BLOCK = 1 << 17  # rows per numpy pass
 
 Mask = npt.NDArray[np.bool_]
+RowsOk = Callable[[int, int], Mask | None]  # per-row filters of calls [lo, hi)
+# per-row dimension -> (its ids column, number of ids)
+_DIMS = ("project", "user", "session")
+
+
+def _dim_columns(tables: Tables) -> dict[str, tuple[npt.NDArray[np.int32], int]]:
+    return {
+        "project": (tables.call_proj(), len(tables.projects)),
+        "user": (tables.calls.col("user"), len(tables.users)),
+        "session": (tables.calls.col("session"), len(tables.sessions)),
+    }
+
+
+def _dim_block(
+    acc: dict[str, list[npt.NDArray[np.int64]]],
+    keys: dict[str, npt.NDArray[Any]],
+    cost: npt.NDArray[Any],
+    tokens: npt.NDArray[Any],
+    err: Mask,
+    lat: npt.NDArray[Any],
+    has_lat: Mask,
+) -> None:
+    """Add one block's calls to the per-dimension sums (``DimSums.FIELDS`` order).
+
+    Weights are converted to float64 once per block and shared by the three dimensions: numpy
+    converts integer weights on every ``bincount`` call, which costs 7x the count itself.
+    """
+    weights = (
+        None,
+        err.astype(np.float64),
+        cost.astype(np.float64),
+        tokens.astype(np.float64),
+        np.where(has_lat, lat, 0).astype(np.float64),
+        has_lat.astype(np.float64),
+    )
+    for name, k in keys.items():
+        cols = acc[name]
+        n = cols[0].size
+        for i, w in enumerate(weights):
+            cols[i] += np.rint(np.bincount(k, weights=w, minlength=n)).astype(np.int64)
 
 
 def _bins(keys: npt.NDArray[Any], n: int, w: npt.NDArray[Any] | None = None) -> list[int]:
@@ -38,8 +79,11 @@ def build_calls(
     sums: Sums,
     recent_limit: int,
     overview_only: bool,
+    rows_ok: RowsOk | None = None,
+    dims: bool | None = None,
 ) -> None:
-    """Fold every call in ``window`` whose combo is ``allowed`` (None: all) into ``sums``."""
+    """Fold every call in ``window`` whose combo is ``allowed`` (None: all) and whose row is
+    ``rows_ok`` (per-row filters) into ``sums``."""
     t = tables.calls
     if t.n == 0:
         return
@@ -58,12 +102,20 @@ def build_calls(
     tier_hists: dict[int, LatencyHist] = {}
     with_hours = hourly(window)
     candidates: list[tuple[float, int, int]] = []
+    dim_cols = _dim_columns(tables) if (not overview_only if dims is None else dims) else {}
+    dim_acc = {
+        name: [np.zeros(n, dtype=np.int64) for _ in DimSums.FIELDS]
+        for name, (_c, n) in dim_cols.items()
+    }
     for lo in range(0, t.n, BUILD_BLOCK):
         hi = min(t.n, lo + BUILD_BLOCK)
         m = window.mask(ts_all[lo:hi])
         if allowed is not None:
             f = allowed[t.col("combo")[lo:hi]]
             m = f if m is None else (m & f)
+        r = rows_ok(lo, hi) if rows_ok is not None else None
+        if r is not None:
+            m = r if m is None else (m & r)
         idx = None if m is None or m.all() else np.flatnonzero(m)
         if idx is not None and idx.size == 0:
             continue
@@ -92,6 +144,12 @@ def build_calls(
             c = combo if where is None else combo[where]
             w = None if weights is None else (weights if where is None else weights[where])
             per_combo[field] += np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64)
+        if dim_cols:
+            keys = {
+                name: (col[lo:hi] if idx is None else col[lo:hi][idx])
+                for name, (col, _n) in dim_cols.items()
+            }
+            _dim_block(dim_acc, keys, cost, tin.astype(np.int64) + tout, err, lat, has_lat)
         # latency histograms, overall and per tier
         tiers = tier_of[combo]
         if not has_lat.all():
@@ -154,6 +212,10 @@ def build_calls(
     cols = [per_combo[f].tolist() for f in CallSums.FIELDS]
     for cid in np.flatnonzero(per_combo["calls"]).tolist():
         sums.fold_call(combos[cid], CallSums(*(col[cid] for col in cols)))
+    for name, acc in dim_acc.items():
+        table, lists = sums.dims[name], [a.tolist() for a in acc]
+        for k in np.flatnonzero(acc[0]).tolist():
+            table[k] = DimSums(*(col[k] for col in lists))
     hist.seal()
     sums.hist = hist
     for ti, h in tier_hists.items():
@@ -163,8 +225,15 @@ def build_calls(
     sums.recent = candidates[:recent_limit]
 
 
-def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums) -> None:
-    """Fold every run in ``window`` whose combo is ``allowed`` (None: all) into ``sums``."""
+def build_runs(
+    tables: Tables,
+    window: Window,
+    allowed: Mask | None,
+    sums: Sums,
+    rows_ok: Mask | None = None,
+) -> None:
+    """Fold every run in ``window`` whose combo is ``allowed`` (None: all) and whose row is
+    ``rows_ok`` (per-row filters over all runs) into ``sums``."""
     t = tables.runs
     if t.n == 0:
         return
@@ -173,6 +242,8 @@ def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums)
     if allowed is not None:
         f = allowed[combo_all]
         sel = f if sel is None else (sel & f)
+    if rows_ok is not None:
+        sel = rows_ok if sel is None else (sel & rows_ok)
     idx = np.flatnonzero(sel) if sel is not None else None
 
     def pick(name: str) -> npt.NDArray[Any]:
@@ -193,4 +264,5 @@ def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums)
     ]
     combos = tables.run_combos.items
     for rid in np.flatnonzero(np.asarray(cols[0])).tolist():
-        sums.fold_run(combos[rid][0], RunSums(*(col[rid] for col in cols)))
+        rc = combos[rid]
+        sums.fold_run(rc.workflow, RunSums(*(col[rid] for col in cols)), rc.project)

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ...tables import NANOS
+from ...tables import NANOS, Tables
 from ...timeparse import TimestampParser
 from ..buckets import Clock
 from ..rowcache import RowCache
@@ -21,6 +21,8 @@ class Context:
     clock: Clock
     rows: RowCache
     top: int
+    tables: Tables | None = None  # for the labels of per-row dimensions (user, session, project)
+    dim_top: int | None = None  # values of a high-cardinality dimension shipped (None: all)
 
     def iso(self, epoch: float | None) -> str | None:
         return None if epoch is None else self.parser.to_local(epoch).isoformat()
