@@ -8,7 +8,7 @@ export type InitializationOptions = Required<
     Settings,
     'telemetryDirs' | 'naiveTimezone' | 'activityLimit' | 'debounceMs' | 'retentionDays' | 'refreshFallbackSeconds' | 'alertActions'
   >
-> & { telemetryDirs: string[] };
+> & { telemetryDirs: string[]; project: string };
 
 /** The user settings; `alertActions` is not one (it follows workspace trust). */
 export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions'> {
@@ -21,6 +21,7 @@ export interface EmpathySettings extends Omit<InitializationOptions, 'alertActio
 export const RESTART_KEYS = [
   'empathy.pythonPath',
   'empathy.telemetryDirs',
+  'empathy.project',
   'empathy.naiveTimezone',
   'empathy.activityLimit',
   'empathy.debounceMs',
@@ -38,6 +39,7 @@ export function readSettings(): EmpathySettings {
   return {
     pythonPath: cfg.get<string>('pythonPath', '').trim(),
     telemetryDirs: cfg.get<string[]>('telemetryDirs', []).filter((d) => typeof d === 'string'),
+    project: (cfg.get<string>('project', '') ?? '').trim(),
     naiveTimezone: cfg.get<string>('naiveTimezone', 'local'),
     activityLimit: cfg.get<number>('activityLimit', 20),
     debounceMs: cfg.get<number>('debounceMs', 50),
@@ -67,6 +69,7 @@ export function initialRange(s: Pick<EmpathySettings, 'defaultRange' | 'retentio
 export function initializationOptions(s: EmpathySettings, trusted: boolean): InitializationOptions {
   return {
     telemetryDirs: s.telemetryDirs,
+    project: s.project,
     naiveTimezone: s.naiveTimezone,
     activityLimit: s.activityLimit,
     debounceMs: s.debounceMs,

@@ -13,16 +13,19 @@ import hashlib
 import json
 import logging
 import os
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..tables import CallCombo, Problem, RunCombo
+from ..workspace import RunScope
 from .tailer import FileState, TelemetryReader
 
 log = logging.getLogger(__name__)
-VERSION = 2  # 2: cache/actual/user/session/id-hash columns, source and project in combos
+VERSION = 3  # 2: cache/actual/user/session/id-hash columns, source and project in combos; 3: scopes
 
 
 def cache_dir() -> Path:
@@ -33,9 +36,16 @@ def cache_dir() -> Path:
     return Path(base) / "empathy-telemetry" / "index"
 
 
-def cache_path(dirs: list[Path], naive_tz: str) -> Path:
-    """One cache file per (set of telemetry dirs, naive time zone)."""
-    ident = json.dumps([sorted(str(d.resolve()) for d in dirs), naive_tz]).encode()
+def cache_path(
+    dirs: list[Path], naive_tz: str, scopes: Mapping[Path, RunScope] | None = None
+) -> Path:
+    """One cache file per (set of telemetry dirs, naive time zone, run scopes): a scoped folder
+    read for another project holds other rows."""
+    scoped = sorted((str(d.resolve()), s.project) for d, s in (scopes or {}).items())
+    key: list[Any] = [sorted(str(d.resolve()) for d in dirs), naive_tz]
+    if scoped:
+        key.append(scoped)
+    ident = json.dumps(key).encode()
     return cache_dir() / f"{hashlib.sha256(ident).hexdigest()[:20]}.npz"
 
 
@@ -102,6 +112,7 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         t.sessions.id(x)
     t.calls.append(calls, n_calls)
     t.runs.append(runs, n_runs)
+    t.reindex()  # calls' projects through their runs (derived, so not stored)
     for fs in files:
         reader.files[fs.id] = fs
         reader._by_path[fs.path] = fs.id
@@ -137,6 +148,7 @@ def _file_json(fs: FileState) -> dict[str, Any]:
         "salvaged": fs.salvaged,
         "flagged": fs.flagged,
         "problems": [[p.line, p.kind, p.reason] for p in fs.problems],
+        "hidden": dict(fs.hidden),
     }
 
 
@@ -154,4 +166,5 @@ def _file_from(d: dict[str, Any]) -> FileState:
         salvaged=int(d["salvaged"]),
         flagged=int(d["flagged"]),
         problems=[Problem(int(a), str(b), str(c)) for a, b, c in d["problems"]],
+        hidden=Counter({str(k): int(v) for k, v in d.get("hidden", {}).items()}),
     )

@@ -5,14 +5,17 @@ file that a writer rotates into ``archive/`` (or that "Clear History" moves) kee
 its new name and is never read twice. A file that shrank below our offset, or whose path now holds
 a different file, is dropped and re-read from the start. Only complete lines are consumed: a partial
 last line is left on disk until its newline arrives. Which files are read and how their lines
-decode is asked of the format registry (:mod:`.format`); nothing here knows a file name.
+decode is asked of the format registry (:mod:`.format`); nothing here knows a file name. Run scopes
+(shared folders read for one project's runs, ``scope.py``) are applied here, where chunks reach the
+tables; the module is a little over 300 lines because identity, reading and scoping share FileState.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -20,7 +23,9 @@ from typing import Any
 
 from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
+from ..workspace import RunScope
 from . import format as formats
+from . import scope as scopes
 from .chunk import MAX_REPORTED_PROBLEMS
 from .format import LineDecoder, LogFormat
 from .identity import file_key, head_hash, safe_head_hash
@@ -47,6 +52,7 @@ class FileState:
     flagged: int = 0
     problems: list[Problem] = field(default_factory=list)
     read_error: str | None = None
+    hidden: Counter[str] = field(default_factory=Counter)  # runs of other projects (scoped dirs)
 
     def absorb(self, chunk: Chunk, consumed: int, lines: int, base_line: int) -> None:
         self.offset += consumed
@@ -140,8 +146,11 @@ class TelemetryReader:
         parser: TimestampParser,
         tables: Tables | None = None,
         workers: int | None = None,
+        scopes: Mapping[Path, RunScope] | None = None,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
+        # shared folders read for one project's runs only (see ``scope.py``)
+        self.scopes = {Path(d): s for d, s in (scopes or {}).items()}
         self.parser = parser
         self.tables = tables or Tables()
         self.files: dict[int, FileState] = {}  # by file id
@@ -187,6 +196,39 @@ class TelemetryReader:
 
     def health(self) -> list[dict[str, object]]:
         return [fs.health() for fs in sorted(self.files.values(), key=lambda f: str(f.path))]
+
+    def scope_of(self, path: Path) -> RunScope | None:
+        for d, sc in self.scopes.items():
+            if d == path or d in path.parents:
+                return sc
+        return None
+
+    def scope_health(self) -> list[dict[str, object]]:
+        """Per scoped folder: the project shown, how it was matched, runs shown and left out."""
+        out: list[dict[str, object]] = []
+        for d, sc in self.scopes.items():
+            mine = [fs for fs in self.files.values() if d == fs.path or d in fs.path.parents]
+            hidden: Counter[str] = Counter()
+            for fs in mine:
+                hidden.update(fs.hidden)
+            out.append(
+                {
+                    "path": str(d),
+                    "project": sc.project,
+                    "matched_by": sc.matched_by,
+                    "shown_runs": sum(fs.records for fs in mine),
+                    "hidden_runs": sum(hidden.values()),
+                    "hidden_projects": len(hidden),
+                }
+            )
+        return out
+
+    def _add(self, fs: FileState, chunk: Chunk) -> None:
+        """Append a decoded chunk of ``fs``, after its folder's run scope (if any)."""
+        sc = self.scope_of(fs.path)
+        if sc is not None:
+            fs.hidden.update(scopes.apply(chunk, sc))
+        self.tables.add_chunk(chunk, fs.id)
 
     def path_of(self, file_id: int) -> Path | None:
         fs = self.files.get(file_id)
@@ -274,7 +316,7 @@ class TelemetryReader:
             fs.read_error = None
         except OSError as exc:
             fs.read_error = f"{type(exc).__name__}: {exc.strerror or exc}"
-        self.tables.add_chunk(chunk, fs.id)
+        self._add(fs, chunk)
         fs.absorb(chunk, consumed, lines, base_line)
 
     def _read_parallel(self, pending: list[tuple[FileState, int]]) -> None:
@@ -293,7 +335,7 @@ class TelemetryReader:
                     chunk, consumed = fut.result()
                     futs[i] = None  # type: ignore[call-overload]  # let the chunk's memory go now
                     base_line = fs.lines
-                    self.tables.add_chunk(chunk, fs.id)
+                    self._add(fs, chunk)
                     fs.absorb(chunk, consumed, chunk.lines, base_line)
                     del chunk
                 if fs.offset and not fs.head:

@@ -24,7 +24,7 @@ import os
 import random
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -37,6 +37,7 @@ from ..ingest.lines import count_lines, read_lines
 from ..records import LLMCallRecord
 from ..redact import mask
 from ..timeparse import TimestampParser
+from ..workspace import RunScope
 from .config import CURSOR_NAME, OtelConfig
 from .mapping import MappingError, MetricAccumulator, SpanData, parse_record, record_to_spans
 from .sink import ExportFailed, SpanSink
@@ -229,8 +230,11 @@ class FileExporter:
         config: OtelConfig,
         sink: SpanSink | None = None,
         clock: Callable[[], float] = time.time,
+        scopes: Mapping[Path, RunScope] | None = None,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
+        # shared folders (attune-ai 16.x's home runs): only this project's runs are exported
+        self.scopes = {Path(d): s for d, s in (scopes or {}).items()}
         self.config = config
         self.cursor_path = config.cursor_path or (
             self.dirs[0] / CURSOR_NAME if self.dirs else Path(CURSOR_NAME)
@@ -344,6 +348,7 @@ class FileExporter:
         self, state: CursorState, cur: FileCursor, path: Path, size: int, res: ExportResult
     ) -> bool:
         """Export one file up to ``size``; ``False`` when the collector refused a batch."""
+        scope = next((sc for d, sc in self.scopes.items() if d == path or d in path.parents), None)
         # Metrics off (or a runs file): the metrics offset just follows the spans offset.
         sync_metrics = not (self.config.export_metrics and _is_calls_file(path))
         if sync_metrics:
@@ -374,6 +379,11 @@ class FileExporter:
                     if d is None:
                         raise MappingError("not valid JSON")
                     rec = parse_record(d)
+                    if scope is not None and (
+                        isinstance(rec, LLMCallRecord)
+                        or getattr(rec, "project", None) != scope.project
+                    ):
+                        continue  # another project's run in a shared folder: not ours
                     rec_spans = record_to_spans(rec, self._parser)
                 except MappingError as exc:
                     if want_span:
