@@ -327,7 +327,7 @@ class Tables:
             (get(h, 0) if h else 0 for h in runh.tolist()), dtype=np.int32, count=end - start
         )
 
-    def _link_runs(self, start: int, end: int) -> None:
+    def _link_runs(self, start: int, end: int, relabel: bool = True) -> None:
         """Record the project of runs ``[start, end)``; re-label calls already read."""
         combos = self.run_combos.items
         fresh: dict[int, int] = {}
@@ -344,8 +344,9 @@ class Tables:
         if not fresh:
             return
         self._run_proj.update(fresh)
-        if self.calls.n == 0:
+        if self.calls.n == 0 or not relabel:
             return
+        self._grow_proj()
         keys = np.fromiter(fresh, dtype=np.int64, count=len(fresh))
         rows = np.flatnonzero(np.isin(self.calls.col("runh"), keys))
         if rows.size == 0:
@@ -371,8 +372,7 @@ class Tables:
         self.relabel_base = self.relabel_seq
         self.relabels = []
         self._run_proj = {}
-        self._link_runs(0, self.runs.n)
-        self.relabels = []
+        self._link_runs(0, self.runs.n, relabel=False)
         self._link_calls(0, self.calls.n)
 
     def _remap(self, interner: Interner, local: list[str]) -> npt.NDArray[np.int32]:
