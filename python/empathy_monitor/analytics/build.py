@@ -40,25 +40,13 @@ def _dim_columns(tables: Tables) -> dict[str, tuple[npt.NDArray[np.int32], int]]
 def _dim_block(
     acc: dict[str, list[npt.NDArray[np.int64]]],
     keys: dict[str, npt.NDArray[Any]],
-    cost: npt.NDArray[Any],
-    tokens: npt.NDArray[Any],
-    err: Mask,
-    lat: npt.NDArray[Any],
-    has_lat: Mask,
+    fw: dict[str, npt.NDArray[np.float64] | None],
 ) -> None:
-    """Add one block's calls to the per-dimension sums (``DimSums.FIELDS`` order).
-
-    Weights are converted to float64 once per block and shared by the three dimensions: numpy
-    converts integer weights on every ``bincount`` call, which costs 7x the count itself.
-    """
-    weights = (
-        None,
-        err.astype(np.float64),
-        cost.astype(np.float64),
-        tokens.astype(np.float64),
-        np.where(has_lat, lat, 0).astype(np.float64),
-        has_lat.astype(np.float64),
-    )
+    """Add one block's calls to the per-dimension sums (``DimSums.FIELDS`` order), reusing the
+    block's float weights."""
+    tin, tout = fw["tin"], fw["tout"]
+    assert tin is not None and tout is not None
+    weights = (None, fw["errors"], fw["cost"], tin + tout, fw["lat"], fw["lat_n"])
     for name, k in keys.items():
         cols = acc[name]
         n = cols[0].size
@@ -129,27 +117,31 @@ def build_calls(
         lat, fb, retry = pick("lat"), pick("fb"), pick("retry")
         err = ~ok
         has_lat = lat >= 0
-        for field, weights, where in (
-            ("calls", None, None),
-            ("errors", None, err),
-            ("cost", cost, None),
-            ("tin", tin, None),
-            ("tout", tout, None),
-            ("lat", lat, has_lat),
-            ("fb", None, fb),
-            ("retry", retry, None),
-            ("retried", None, retry > 0),
-            ("lat_n", None, has_lat),
-        ):
-            c = combo if where is None else combo[where]
-            w = None if weights is None else (weights if where is None else weights[where])
-            per_combo[field] += np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64)
+        # Every sum as a float64-weighted count: numpy converts integer weights on each call
+        # (7x the count itself) and a boolean selection copies; integer sums of a block stay
+        # exact in float64 and are rounded back to int64.
+        fw: dict[str, npt.NDArray[np.float64] | None] = {
+            "calls": None,
+            "errors": err.astype(np.float64),
+            "cost": cost.astype(np.float64),
+            "tin": tin.astype(np.float64),
+            "tout": tout.astype(np.float64),
+            "lat": np.where(has_lat, lat, 0).astype(np.float64),
+            "fb": fb.astype(np.float64),
+            "retry": retry.astype(np.float64),
+            "retried": (retry > 0).astype(np.float64),
+            "lat_n": has_lat.astype(np.float64),
+        }
+        for field in CallSums.FIELDS:
+            per_combo[field] += np.rint(np.bincount(combo, weights=fw[field], minlength=nc)).astype(
+                np.int64
+            )
         if dim_cols:
             keys = {
                 name: (col[lo:hi] if idx is None else col[lo:hi][idx])
                 for name, (col, _n) in dim_cols.items()
             }
-            _dim_block(dim_acc, keys, cost, tin.astype(np.int64) + tout, err, lat, has_lat)
+            _dim_block(dim_acc, keys, fw)
         # latency histograms, overall and per tier
         tiers = tier_of[combo]
         if not has_lat.all():

@@ -38,8 +38,11 @@ def values(s: Sums, name: str, tables: Tables | None) -> list[tuple[str, Stats]]
     dim = BY_NAME[name]
     if dim.per_row:
         assert tables is not None, "per-row dimensions need the tables for their labels"
+        names = dim.names(tables).items  # plain indexing: thousands of sessions per render
         rows: list[tuple[str, Stats]] = [
-            (dim.label(tables, k), a) for k, a in s.dims[name].items() if a.calls
+            (NONE if (v := names[k]) is None else str(v), a)
+            for k, a in s.dims[name].items()
+            if a.calls
         ]
     else:
         table = {
