@@ -8,10 +8,12 @@ export type InitializationOptions = Required<
     Settings,
     'telemetryDirs' | 'naiveTimezone' | 'activityLimit' | 'debounceMs' | 'retentionDays' | 'refreshFallbackSeconds' | 'alertActions'
   >
-> & { telemetryDirs: string[]; project: string };
+> & { telemetryDirs: string[]; project?: string };
 
 /** The user settings; `alertActions` is not one (it follows workspace trust). */
-export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions'> {
+export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions' | 'project'> {
+  /** `empathy.project`: '' for the workspace folder's name (then not sent). */
+  project: string;
   pythonPath: string;
   /** An explicit range, or '' to derive the opening range from `retentionDays`. */
   defaultRange: Range | '';
@@ -69,7 +71,7 @@ export function initialRange(s: Pick<EmpathySettings, 'defaultRange' | 'retentio
 export function initializationOptions(s: EmpathySettings, trusted: boolean): InitializationOptions {
   return {
     telemetryDirs: s.telemetryDirs,
-    project: s.project,
+    ...(s.project ? { project: s.project } : {}),
     naiveTimezone: s.naiveTimezone,
     activityLimit: s.activityLimit,
     debounceMs: s.debounceMs,

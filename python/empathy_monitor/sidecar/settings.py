@@ -26,8 +26,8 @@ class Settings(BaseModel):
         description="Telemetry directories; default: <workspace>/.empathy and/or .attune (whichever"
         " hold telemetry), plus attune-ai 16.x's ~/.attune/telemetry runs of this project.",
     )
-    project: str | None = Field(
-        default=None,
+    project: str = Field(
+        default="",
         description="This workspace's project in attune-ai 16.x's shared ~/.attune/telemetry runs;"
         " default: the workspace folder's name.",
     )
@@ -73,8 +73,8 @@ class Settings(BaseModel):
 
     @field_validator("project")
     @classmethod
-    def _project(cls, v: str | None) -> str | None:
-        return v.strip() or None if v is not None else None
+    def _project(cls, v: str) -> str:
+        return v.strip()
 
     def layout(self, workspace: Path) -> Layout:
         """Configured dirs resolved against the workspace (they win), or the default layout."""
@@ -85,7 +85,7 @@ class Settings(BaseModel):
                     for p in (Path(s).expanduser() for s in self.telemetryDirs)
                 ]
             )
-        return default_layout(workspace, self.project)
+        return default_layout(workspace, self.project or None)
 
     def dirs(self, workspace: Path) -> list[Path]:
         return self.layout(workspace).dirs

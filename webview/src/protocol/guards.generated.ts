@@ -499,7 +499,7 @@ export const isSavings: Guard<Savings> = obj<Savings>(SavingsFields);
 
 export const SettingsFields: Fields<Settings> = {
   telemetryDirs: optional(nullable(arr(str))),
-  project: optional(nullable(str)),
+  project: optional(str),
   naiveTimezone: optional(str),
   activityLimit: optional(bounded(int, 1, 1000)),
   debounceMs: optional(bounded(int, 0, 5000)),

@@ -447,7 +447,7 @@ export interface Settings {
   /** Telemetry directories; default: <workspace>/.empathy and/or .attune (whichever hold telemetry), plus attune-ai 16.x's ~/.attune/telemetry runs of this project. */
   telemetryDirs?: string[] | null;
   /** This workspace's project in attune-ai 16.x's shared ~/.attune/telemetry runs; default: the workspace folder's name. */
-  project?: string | null;
+  project?: string;
   /** Zone of naive timestamps: local, UTC or an IANA name. */
   naiveTimezone?: string;
   /** Rows in recent_calls and the default activity page. */
