@@ -143,6 +143,19 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         parts.append(f"{h['flagged']} flagged")
     style = "yellow" if (h["malformed"] or h["flagged"]) else "dim"
     console.print(Text("Data health: " + ", ".join(parts), style=style))
+    for sc in h.get("scopes", []):
+        how = (
+            "--project-name / empathy.project"
+            if sc["matched_by"] == "setting"
+            else "the folder's name; --project-name to change"
+        )
+        line = f"Runs of project {sc['project']!r} ({how}) from {sc['path']}"
+        if sc["hidden_runs"]:
+            line += (
+                f"; {plural(sc['hidden_runs'], 'run')} of"
+                f" {plural(sc['hidden_projects'], 'other project')} not shown"
+            )
+        console.print(Text(line, style="dim"))
     for f in h["files"]:
         for p in f["problems"][:3]:
             console.print(
