@@ -18,10 +18,11 @@ from typing import Any
 import orjson
 
 from . import __version__
+from .analytics.dimensions import NONE
 from .sidecar.__main__ import add_arguments as sidecar_arguments
 from .sidecar.__main__ import run as run_sidecar
 from .words import plural
-from .workspace import default_dirs
+from .workspace import Layout, default_layout
 
 log = logging.getLogger("empathy_monitor")
 PLUGINS = ("empathy_monitor.alerts.cli", "empathy_monitor.budgets.cli", "empathy_monitor.otel.cli")
@@ -31,8 +32,15 @@ class CliError(Exception):
     """A user mistake: printed as one line, exit code 2."""
 
 
+def _layout(args: argparse.Namespace) -> Layout:
+    """--dir (explicit folders win), else the workspace's folders (workspace.default_layout)."""
+    if args.dir:
+        return Layout([Path(d) for d in args.dir])
+    return default_layout(Path.cwd(), args.project_name)
+
+
 def _dirs(args: argparse.Namespace) -> list[Path]:
-    dirs = [Path(d) for d in args.dir] if args.dir else default_dirs(Path.cwd())
+    dirs = _layout(args).dirs
     for d in dirs:
         if d.exists() and not d.is_dir():
             raise CliError(f"--dir {d}: not a directory")
@@ -55,6 +63,11 @@ def _window_flags(p: argparse.ArgumentParser) -> None:
         metavar="ZONE",
         help="zone of naive timestamps: local (default), UTC or an IANA name",
     )
+    p.add_argument(
+        "--project-name",
+        metavar="NAME",
+        help="this workspace's project in ~/.attune/telemetry (default: the folder's name)",
+    )
     p.add_argument("--workflow")
     p.add_argument("--provider")
     p.add_argument("--tier")
@@ -72,6 +85,14 @@ def _window_flags(p: argparse.ArgumentParser) -> None:
         choices=("auto", "writer", "list"),
         help="cost mode of this view only (default: cost_mode of .empathy/monitoring.yaml, auto)",
     )
+    none = f"; {NONE!r} for records without one"
+    p.add_argument("--project", help="only this project (runs, and calls through their run)" + none)
+    p.add_argument("--user", help="only this user_id" + none)
+    p.add_argument("--session", help="only this session_id" + none)
+    # --source chooses which logs to read; this filters by the log a record came from
+    p.add_argument(
+        "--from-source", dest="from_source", metavar="SOURCE", help="only records from this log"
+    )
 
 
 def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
@@ -88,8 +109,11 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
     if bad:
         raise CliError(f"--source {bad[0]!r}: use one of {', '.join(sources.SOURCES)}")
     bound = sources.bindings(args.source, Path.cwd()) if args.source else []
+    lay = _layout(args)
     try:
-        tel = Telemetry(dirs, naive_tz=args.tz, sources=bound, pricing=load_pricing(dirs))
+        tel = Telemetry(
+            dirs, naive_tz=args.tz, sources=bound, pricing=load_pricing(dirs), scopes=lay.scopes
+        )
     except ValueError as exc:
         raise CliError(f"--tz: {exc}") from exc
     spec = WindowSpec(range=args.range, since=args.since, until=args.until, now=args.now)
@@ -97,7 +121,16 @@ def _load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
         window = tel.window(spec)
     except ValueError as exc:
         raise CliError(str(exc)) from exc
-    filters = Filters(args.workflow, args.provider, args.tier, args.model)
+    filters = Filters(
+        args.workflow,
+        args.provider,
+        args.tier,
+        args.model,
+        project=args.project,
+        user=args.user,
+        session=args.session,
+        source=args.from_source,
+    )
     tel.refresh()
     return tel, window, filters, dirs
 
@@ -136,10 +169,16 @@ def _explain_empty_filter(tel: Any, window: Any, filters: Any) -> None:
         "provider": sorted(every["by_provider"]),
         "tier": sorted(every["by_tier"]),
         "model": sorted(every["by_model"]),
+        "project": sorted(every["by_project"]),
+        "user": sorted(every["by_user"]),
+        "session": sorted(every["by_session"]),
+        "source": sorted(every["by_source"]),
     }
+    flag = {"source": "from-source"}
     unknown = [
-        f"--{k} {v!r} matches nothing in this window; known: {', '.join(known[k]) or 'none'}"
-        for k in ("workflow", "provider", "tier", "model")
+        f"--{flag.get(k, k)} {v!r} matches nothing in this window;"
+        f" known: {', '.join(known[k]) or 'none'}"
+        for k in known
         if (v := getattr(filters, k)) is not None and v not in known[k]
     ]
     if unknown:
@@ -239,7 +278,7 @@ def _print_prices(p: dict[str, Any]) -> None:
 def cmd_demo(args: argparse.Namespace) -> int:
     from .demo import generate
 
-    d = Path(args.dir) if args.dir else Path(".empathy")
+    d = Path(args.dir) if args.dir else Path(".empathy")  # telemetry, not configuration
     now = None
     if args.now:
         try:

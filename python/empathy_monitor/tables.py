@@ -285,8 +285,25 @@ class Interner:
         return len(self.items)
 
 
+MAX_RELABELS = 32  # relabel entries kept for views to catch up on (an older view rebuilds)
+
+
+class Relabel(NamedTuple):
+    """Calls whose project changed when their run arrived: their rows and previous project ids."""
+
+    rows: npt.NDArray[np.int64]
+    old: npt.NDArray[np.int32]
+
+
 class Tables:
-    """Every call and run read, plus their combo dictionaries."""
+    """Every call and run read, plus their combo dictionaries.
+
+    A call's project is its run's (``calls.runh`` = ``runs.idh``): runs are written when a workflow
+    ends, after its calls, so a run arriving re-labels calls already read. ``call_proj`` holds each
+    call's project id (``projects``; 0 none) and ``relabels`` logs each change, numbered from
+    ``relabel_base``, so a live view moves those calls from their old project to the new one
+    instead of rebuilding.
+    """
 
     def __init__(self) -> None:
         self.calls = ColumnTable(CALL_COLUMNS)
@@ -298,6 +315,87 @@ class Tables:
         self.sessions = Interner()
         self.users.id(None)
         self.sessions.id(None)
+        self.projects = Interner()
+        self.projects.id(None)
+        self._proj = np.zeros(0, dtype=np.int32)
+        self._run_proj: dict[int, int] = {}  # run idh -> project id
+        self.relabels: list[Relabel] = []
+        self.relabel_base = 0
+
+    @property
+    def relabel_seq(self) -> int:
+        """How many relabels have happened (a view remembers this at build)."""
+        return self.relabel_base + len(self.relabels)
+
+    def call_proj(self) -> npt.NDArray[np.int32]:
+        """Each call's project id (through its run), 0 when unknown."""
+        return self._proj[: self.calls.n]
+
+    def _grow_proj(self) -> None:
+        if len(self._proj) < self.calls.n:
+            new = np.zeros(max(self.calls.n, 2 * len(self._proj), 1024), dtype=np.int32)
+            new[: len(self._proj)] = self._proj
+            self._proj = new
+
+    def _link_calls(self, start: int, end: int) -> None:
+        """Set the project of calls ``[start, end)`` from the runs known so far."""
+        self._grow_proj()
+        if end <= start or len(self._run_proj) == 0:
+            self._proj[start:end] = 0
+            return
+        runh = self.calls.col("runh")[start:end]
+        get = self._run_proj.get
+        self._proj[start:end] = np.fromiter(
+            (get(h, 0) if h else 0 for h in runh.tolist()), dtype=np.int32, count=end - start
+        )
+
+    def _link_runs(self, start: int, end: int, relabel: bool = True) -> None:
+        """Record the project of runs ``[start, end)``; re-label calls already read."""
+        combos = self.run_combos.items
+        fresh: dict[int, int] = {}
+        for h, cid in zip(
+            self.runs.col("idh")[start:end].tolist(),
+            self.runs.col("combo")[start:end].tolist(),
+            strict=True,
+        ):
+            proj = combos[cid].project
+            if proj is not None:
+                pid = self.projects.id(proj)
+                if self._run_proj.get(h) != pid:
+                    fresh[h] = pid
+        if not fresh:
+            return
+        self._run_proj.update(fresh)
+        if self.calls.n == 0 or not relabel:
+            return
+        self._grow_proj()
+        keys = np.fromiter(fresh, dtype=np.int64, count=len(fresh))
+        rows = np.flatnonzero(np.isin(self.calls.col("runh"), keys))
+        if rows.size == 0:
+            return
+        proj = self.call_proj()
+        new = np.fromiter(
+            (fresh[h] for h in self.calls.col("runh")[rows].tolist()),
+            dtype=np.int32,
+            count=rows.size,
+        )
+        changed = proj[rows] != new
+        rows, new = rows[changed], new[changed]
+        if rows.size:
+            self.relabels.append(Relabel(rows, proj[rows].copy()))
+            proj[rows] = new
+            if len(self.relabels) > MAX_RELABELS:
+                drop = len(self.relabels) - MAX_RELABELS
+                del self.relabels[:drop]
+                self.relabel_base += drop
+
+    def reindex(self) -> None:
+        """Recompute every call's project from the runs (after rows were dropped or loaded)."""
+        self.relabel_base = self.relabel_seq
+        self.relabels = []
+        self._run_proj = {}
+        self._link_runs(0, self.runs.n, relabel=False)
+        self._link_calls(0, self.calls.n)
 
     def _remap(self, interner: Interner, local: list[str]) -> npt.NDArray[np.int32]:
         """Chunk-local ids (index + 1; 0 = none) to this table's ids."""
@@ -351,10 +449,11 @@ class Tables:
             and (keep_calls is None or keep_calls.all())
             and (keep_runs is None or keep_runs.all())
         ):
-            return (
-                self._add_few(self.calls, _CALL_CHUNK_FIELDS, "c_", chunk, file_id),
-                self._add_few(self.runs, _RUN_CHUNK_FIELDS, "r_", chunk, file_id),
-            )
+            calls = self._add_few(self.calls, _CALL_CHUNK_FIELDS, "c_", chunk, file_id)
+            runs = self._add_few(self.runs, _RUN_CHUNK_FIELDS, "r_", chunk, file_id)
+            self._link_calls(*calls)
+            self._link_runs(*runs)
+            return calls, runs
         remap = np.fromiter(
             (self.call_combos.id(c) for c in chunk.combos), dtype=np.int32, count=len(chunk.combos)
         )
@@ -398,6 +497,8 @@ class Tables:
                 rvals = {k: v[keep_runs] for k, v in rvals.items()}
                 m = int(keep_runs.sum())
         runs = self.runs.append(rvals, m)
+        self._link_calls(*calls)
+        self._link_runs(*runs)
         return calls, runs
 
     def drop_file(self, file_id: int) -> None:
@@ -406,6 +507,7 @@ class Tables:
             self.calls.keep(self.calls.col("file") != file_id)
         if self.runs.n:
             self.runs.keep(self.runs.col("file") != file_id)
+        self.reindex()
 
     def call_combo_mask(self, pred: Callable[[CallCombo], bool]) -> npt.NDArray[np.bool_]:
         """Boolean array over combo ids: which combos satisfy ``pred``."""

@@ -9,7 +9,7 @@ come from :class:`View` (``analytics/``, pure).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -30,6 +30,7 @@ from .prices.sources import SOURCE_NAMES, CostMode
 from .records import BREAKER_CODE, CALL_DEFAULTS
 from .tables import NANOS
 from .timeparse import TimestampParser
+from .workspace import Layout, RunScope
 
 _UNSEEN: Any = object()
 STATE_NAMES: dict[int, str] = {
@@ -161,6 +162,7 @@ class Telemetry:
         sources: Iterable[SourcePath] = (),
         settle_s: float = 0.0,
         pricing: Pricing | None = None,
+        scopes: Mapping[Path, RunScope] | None = None,
     ) -> None:
         """``sources``: enabled coding agents' folders, each read only by its own format;
         ``settle_s``: how long a whole last line without its newline waits before it is counted
@@ -170,8 +172,14 @@ class Telemetry:
         # list prices and cost mode ``auto``. Its list columns follow every refresh.
         self.pricing = pricing if pricing is not None else Pricing()
         self.parser = TimestampParser(naive_tz)
+        self.scopes = dict(scopes or {})
         self.reader = TelemetryReader(
-            self.dirs, self.parser, workers=workers, sources=sources, settle_s=settle_s
+            self.dirs,
+            self.parser,
+            workers=workers,
+            sources=sources,
+            settle_s=settle_s,
+            scopes=self.scopes,
         )
         self.tables = self.reader.tables
         self.breakers = BreakerTracker()
@@ -228,8 +236,11 @@ class Telemetry:
         top: int = 10,
         overview_only: bool = False,
         cost_mode: CostMode | None = None,
+        dim_top: int | None = None,
+        dims: bool | None = None,
     ) -> View:
-        """A built view; with ``overview_only`` only ``render_overview`` is meaningful.
+        """A built view; with ``overview_only`` only ``render_overview`` is meaningful (and the
+        filter options, with ``dims``). ``dim_top`` caps the values of user and session.
 
         ``cost_mode`` changes only this view (the CLI's ``--cost``, the panel's toggle); None is
         the workspace's mode.
@@ -245,6 +256,8 @@ class Telemetry:
             overview_only,
             cost_mode or self.cost_mode,
             self.pricing,
+            dim_top,
+            dims,
         ).build()
 
     def dashboard(
@@ -272,7 +285,21 @@ class Telemetry:
             "flagged": sum(int(f["flagged"]) for f in files),  # type: ignore[call-overload]
             "files": files,
             "dirs": [{"path": str(d.resolve()), "exists": d.is_dir()} for d in self.dirs],
+            "scopes": self.reader.scope_health(),
         }
+
+    @classmethod
+    def of(
+        cls, layout: Layout, naive_tz: str = "local", workers: int | None = None, **kw: Any
+    ) -> Telemetry:
+        """The telemetry of a workspace layout (``workspace.default_layout``)."""
+        return cls(layout.dirs, naive_tz, workers, scopes=layout.scopes, **kw)
+
+    @property
+    def own_dirs(self) -> list[Path]:
+        """The dirs that are this workspace's alone (not a shared, scoped folder): what Clear
+        History may move and where demo data goes."""
+        return [d for d in self.dirs if d not in self.scopes]
 
     def recent_rows(
         self, refs: list[tuple[int, int]], mode: str = "python"
@@ -317,6 +344,9 @@ class Telemetry:
                 sel &= m
         if filters is not None and filters.active:
             sel &= self.tables.call_combo_mask(filters.match_call)[t.col("combo")]
+            rows = filters.call_rows(self.tables, slice(None))
+            if rows is not None:
+                sel &= rows
         return np.flatnonzero(sel)
 
     def calls_page(

@@ -159,6 +159,19 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         console.print(Text(f"  {f['path']}: read error: {f['read_error']}", style="yellow"))
     for err in pr.get("errors", [])[:5]:
         console.print(Text(f"  {err}", style="yellow"))
+    for sc in h.get("scopes", []):
+        how = (
+            "--project-name / empathy.project"
+            if sc["matched_by"] == "setting"
+            else "the folder's name; --project-name to change"
+        )
+        line = f"Runs of project {sc['project']!r} ({how}) from {sc['path']}"
+        if sc["hidden_runs"]:
+            line += (
+                f"; {plural(sc['hidden_runs'], 'run')} of"
+                f" {plural(sc['hidden_projects'], 'other project')} not shown"
+            )
+        console.print(Text(line, style="dim"))
     for f in h["files"]:
         for p in f["problems"][:3]:
             console.print(

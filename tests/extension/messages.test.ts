@@ -107,3 +107,32 @@ describe('parseFilters', () => {
     expect(parseFilters({ unknown: 'x' })).toBeUndefined();
   });
 });
+
+describe('dimension messages', () => {
+  it('accepts a dimension search and the new filter keys', () => {
+    expect(parseWebviewMessage({ type: 'dimensionValues', dimension: 'user', prefix: 'an', limit: 50 })).toEqual({
+      type: 'dimensionValues',
+      dimension: 'user',
+      prefix: 'an',
+      limit: 50,
+    });
+    expect(parseFilters({ project: 'shop', user: 'ann', session: 's1', source: 'empathy' })).toEqual({
+      project: 'shop',
+      user: 'ann',
+      session: 's1',
+      source: 'empathy',
+    });
+  });
+
+  it('rejects malformed searches', () => {
+    for (const bad of [
+      { type: 'dimensionValues', dimension: 'secrets', prefix: '', limit: 5 },
+      { type: 'dimensionValues', dimension: 'user', prefix: 3, limit: 5 },
+      { type: 'dimensionValues', dimension: 'user', prefix: 'x'.repeat(201), limit: 5 },
+      { type: 'dimensionValues', dimension: 'user', prefix: '', limit: 0 },
+      { type: 'dimensionValues', dimension: 'user', prefix: '', limit: 501 },
+    ]) {
+      expect(parseWebviewMessage(bad)).toBeUndefined();
+    }
+  });
+});

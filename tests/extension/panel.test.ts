@@ -322,3 +322,16 @@ describe('prices (issue 13)', () => {
     expect(restoredView({ range: '7d', filters: {}, costMode: 'cheapest' })).toEqual({ range: '7d', filters: {} });
   });
 });
+
+describe('dimensionValues', () => {
+  it('relays a dimension search to the sidecar and its answer to the webview', async () => {
+    TelemetryPanel.show(deps);
+    const answer = { dimension: 'session', values: [{ value: 's-0400', calls: 9, cost: 1.5 }], total: 111 };
+    sidecar.request.mockResolvedValueOnce(answer);
+    panel.send({ type: 'dimensionValues', dimension: 'session', prefix: 's-04', limit: 50 });
+    await vi.waitFor(() =>
+      expect(panel.webview.postMessage).toHaveBeenCalledWith({ type: 'dimensionValues', prefix: 's-04', ...answer }),
+    );
+    expect(sidecar.request).toHaveBeenCalledWith('empathy/dimensionValues', { dimension: 'session', prefix: 's-04', limit: 50 });
+  });
+});

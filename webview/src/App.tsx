@@ -3,7 +3,7 @@
  * Everything shown is formatted from the snapshot; nothing here computes a metric.
  */
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
-import { parseExtensionMessage, type CallRow, type CostMode, type Filters, type Range, type Snapshot, type WebviewMessage } from './protocol';
+import { parseExtensionMessage, type CallRow, type CostMode, type Filters, type Range, type SearchedDimension, type Snapshot, type WebviewMessage } from './protocol';
 import {
   cleanFilters,
   initialState,
@@ -22,6 +22,8 @@ import { ThemeProvider } from './theme';
 import { OverviewCards } from './components/OverviewCards';
 import { Toolbar } from './components/Toolbar';
 import { TopWorkflows } from './components/TopWorkflows';
+import { DimensionCard } from './components/DimensionCards';
+import { DimensionFilters, SEARCH_LIMIT } from './components/DimensionFilters';
 import { CircuitBreakers } from './components/CircuitBreakers';
 import { ActivityFeed, type FilterOptions } from './components/ActivityFeed';
 import { HealthStrip } from './components/HealthStrip';
@@ -148,6 +150,10 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
     dispatch({ type: 'undoRequested' });
     post({ type: 'undoClearHistory', archiveDir });
   };
+  const searchDimension = useCallback(
+    (dimension: SearchedDimension, prefix: string) => post({ type: 'dimensionValues', dimension, prefix, limit: SEARCH_LIMIT }),
+    [post],
+  );
   const toggleTable = useCallback((id: string) => dispatch({ type: 'toggleTable', id }), []);
   const toggles = { tables: ui.tables, onToggleTable: toggleTable };
 
@@ -222,12 +228,36 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
             <PricesNotice prices={snapshot.prices} />
             <BudgetStrip budgets={budgets} onSetBudget={() => post({ type: 'setBudget' })} />
             {alertsStrip}
+            <DimensionFilters filters={ui.filters} searches={state.dimensionSearch} onSearch={searchDimension} onFilter={setFilter} />
             <div className="grid">
               <CostOverTimeChart series={snapshot.cost_series} anomalies={budgets?.anomalies} {...toggles} />
               <WriterVsList models={snapshot.prices.models} />
               <ProviderCostChart byProvider={snapshot.by_provider} {...toggles} />
               <TierCostChart byTier={snapshot.by_tier} {...toggles} />
-              <TopWorkflows workflows={snapshot.top_workflows} onOpen={(workflowName) => post({ type: 'openSource', workflowName })} />
+              <TopWorkflows
+                workflows={snapshot.top_workflows}
+                all={snapshot.workflows}
+                onOpen={(workflowName) => post({ type: 'openSource', workflowName })}
+                {...toggles}
+              />
+              <DimensionCard
+                id="cost-by-user"
+                title="Cost by user"
+                noun="user"
+                stats={snapshot.by_user}
+                distinct={snapshot.dimension_counts.user ?? 0}
+                onPick={(value) => setFilter('user', value)}
+                {...toggles}
+              />
+              <DimensionCard
+                id="cost-by-project"
+                title="Cost by project"
+                noun="project"
+                stats={snapshot.by_project}
+                distinct={snapshot.dimension_counts.project ?? 0}
+                onPick={(value) => setFilter('project', value)}
+                {...toggles}
+              />
               <LatencyByTierChart byTier={snapshot.by_tier} {...toggles} />
               <FallbackChart fallback={snapshot.fallback} {...toggles} />
               <ErrorTrendChart errors={snapshot.errors} {...toggles} />

@@ -15,14 +15,17 @@ export type InitializationOptions = Required<
     | 'alertActions'
   >
 > &
-  Partial<Pick<Settings, 'sources' | 'otlpReceiver' | 'otlpReceiverPort'>> & { telemetryDirs: string[] };
+  Partial<Pick<Settings, 'sources' | 'otlpReceiver' | 'otlpReceiverPort'>> & { telemetryDirs: string[]; project?: string };
 
-/** The user settings (the opt-in ones are sent only when set: the sidecar's defaults are off). */
-
-export interface EmpathySettings extends Omit<InitializationOptions, 'alertActions' | 'sources' | 'otlpReceiver' | 'otlpReceiverPort'> {
+/** The user settings (the opt-in ones are sent only when set: the sidecar's defaults are off);
+ * `alertActions` is not one (it follows workspace trust). */
+export interface EmpathySettings
+  extends Omit<InitializationOptions, 'alertActions' | 'sources' | 'otlpReceiver' | 'otlpReceiverPort' | 'project'> {
   sources: string[];
   otlpReceiver: boolean;
   otlpReceiverPort: number;
+  /** `empathy.project`: '' for the workspace folder's name (then not sent). */
+  project: string;
   pythonPath: string;
   /** An explicit range, or '' to derive the opening range from `retentionDays`. */
   defaultRange: Range | '';
@@ -39,6 +42,7 @@ const LENS_RANGES: readonly string[] = ['today', '7d', '30d'];
 export const RESTART_KEYS = [
   'empathy.pythonPath',
   'empathy.telemetryDirs',
+  'empathy.project',
   'empathy.naiveTimezone',
   'empathy.activityLimit',
   'empathy.debounceMs',
@@ -59,6 +63,7 @@ export function readSettings(): EmpathySettings {
   return {
     pythonPath: cfg.get<string>('pythonPath', '').trim(),
     telemetryDirs: cfg.get<string[]>('telemetryDirs', []).filter((d) => typeof d === 'string'),
+    project: (cfg.get<string>('project', '') ?? '').trim(),
     naiveTimezone: cfg.get<string>('naiveTimezone', 'local'),
     activityLimit: cfg.get<number>('activityLimit', 20),
     debounceMs: cfg.get<number>('debounceMs', 50),
@@ -97,6 +102,7 @@ export function initialRange(s: Pick<EmpathySettings, 'defaultRange' | 'retentio
 export function initializationOptions(s: EmpathySettings, trusted: boolean): InitializationOptions {
   return {
     telemetryDirs: s.telemetryDirs,
+    ...(s.project ? { project: s.project } : {}),
     naiveTimezone: s.naiveTimezone,
     activityLimit: s.activityLimit,
     debounceMs: s.debounceMs,

@@ -3,11 +3,14 @@
  * `WebviewMessage`) are declared once, in the shared protocol (`@protocol`); a webview is untrusted
  * input, so everything that arrives from it is checked and sanitised here before anything acts on it.
  */
-import { FILTER_KEYS, SETUP_ACTIONS, isCostMode, isRange, type Filters, type SetupAction, type WebviewMessage } from '@protocol';
+import { FILTER_KEYS, SETUP_ACTIONS, isCostMode, isRange, isSearchedDimension, type Filters, type SetupAction, type WebviewMessage } from '@protocol';
 import { isModelId } from '../prices';
 
 const MAX_STRING = 4096;
 export const MAX_PAGE = 1000;
+/** The most values one dimensionValues search returns (the sidecar's own bound). */
+export const MAX_VALUES = 500;
+const MAX_PREFIX = 200;
 
 type Obj = Record<string, unknown>;
 
@@ -96,6 +99,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       if (isStr(raw.callId) && raw.callId) msg.callId = raw.callId;
       return msg;
     }
+    case 'dimensionValues':
+      if (!isSearchedDimension(raw.dimension) || !isStr(raw.prefix) || raw.prefix.length > MAX_PREFIX) return undefined;
+      if (!isIndex(raw.limit, MAX_VALUES) || raw.limit === 0) return undefined;
+      return { type: 'dimensionValues', dimension: raw.dimension, prefix: raw.prefix, limit: raw.limit };
     case 'openFile':
       if (!isStr(raw.path) || raw.path.length === 0 || !isIndex(raw.line)) return undefined;
       return { type: 'openFile', path: raw.path, line: raw.line };

@@ -171,6 +171,12 @@ export class TelemetryPanel implements vscode.Disposable {
         this.post({ type: 'activityPage', rows: page.rows, total: page.total, offset: page.offset });
         return;
       }
+      case 'dimensionValues': {
+        const { dimension, prefix, limit } = msg;
+        const res = await sidecar.request(Methods.dimensionValues, { dimension, prefix, limit });
+        this.post({ type: 'dimensionValues', prefix, ...res });
+        return;
+      }
       case 'openSource': {
         const { workflowName, stepName, callId } = msg;
         this.notice(await openSource(sidecar, { workflowName, stepName, callId }));

@@ -12,6 +12,7 @@ from typing import Any
 
 import yaml
 
+from ..telemetry import Telemetry
 from ..words import plural
 from .engine import AlertEngine, RuleEvaluation
 from .notification import format_value
@@ -46,7 +47,22 @@ DEFAULT_WINDOWS = {
 
 
 def _dir(args: argparse.Namespace) -> Path:
-    return Path(args.dir)
+    """--dir, else the workspace folder holding alerts.yaml (created in the config folder)."""
+    from ..workspace import find_config
+
+    return Path(args.dir) if args.dir else find_config(Path.cwd(), "alerts.yaml")
+
+
+def _telemetry(args: argparse.Namespace, naive_tz: str = "local") -> Telemetry:
+    """--dir's telemetry, else the workspace's (with attune-ai 16.x's home runs)."""
+    from ..workspace import Layout, default_layout
+
+    lay = (
+        Layout([Path(args.dir)])
+        if args.dir
+        else default_layout(Path.cwd(), getattr(args, "project_name", None))
+    )
+    return Telemetry.of(lay, naive_tz=naive_tz)
 
 
 def _iso(x: float | None) -> str | None:
@@ -157,7 +173,7 @@ def cmd_init(args: argparse.Namespace, read: Callable[[str], str] = input) -> in
 
 
 def _engine(args: argparse.Namespace) -> AlertEngine:
-    return AlertEngine(_dir(args))
+    return AlertEngine(_dir(args), None if args.dir else _telemetry(args))
 
 
 def _require_config(e: AlertEngine) -> bool:
@@ -272,7 +288,10 @@ def cmd_watch(args: argparse.Namespace) -> int:
     e = _engine(args)
     if not _require_config(e):
         return 2
-    return run_watch(_dir(args), once=args.once, interval=args.interval, naive_tz=args.tz)
+    tel = None if args.dir else _telemetry(args, args.tz)
+    return run_watch(
+        _dir(args), once=args.once, interval=args.interval, naive_tz=args.tz, telemetry=tel
+    )
 
 
 def cmd_stop(args: argparse.Namespace) -> int:
@@ -316,9 +335,15 @@ def register(subparsers: Any) -> None:
     def common(p: argparse.ArgumentParser) -> None:
         p.add_argument(
             "--dir",
-            default=".empathy",
+            default=None,
             metavar="DIR",
-            help="telemetry directory holding alerts.yaml (default ./.empathy)",
+            help="telemetry directory holding alerts.yaml (default: the workspace's, see"
+            " MIGRATION.md: ./.empathy unless only ./.attune holds configuration)",
+        )
+        p.add_argument(
+            "--project-name",
+            metavar="NAME",
+            help="the project whose runs ~/.attune/telemetry holds (default: folder name)",
         )
 
     p = sub.add_parser("init", help="create alerts.yaml (3 questions, or flags with --yes)")

@@ -94,9 +94,13 @@ def run_watch(
     out: TextIO | None = None,
     naive_tz: str = "local",
     stop: threading.Event | None = None,
+    telemetry: Telemetry | None = None,
 ) -> int:
-    """Run until stopped (or one pass with ``once``); returns an exit code."""
-    tel = Telemetry(dirs=[directory], naive_tz=naive_tz, pricing=load_pricing([directory]))
+    """Run until stopped (or one pass with ``once``); returns an exit code. ``telemetry``: what
+    the rules read (default: the telemetry in ``directory``)."""
+    tel = telemetry or Telemetry(
+        dirs=[directory], naive_tz=naive_tz, pricing=load_pricing([directory])
+    )
     tel.refresh()
     engine = AlertEngine(directory, tel, stdout=out)
     if once:
@@ -121,6 +125,9 @@ def run_watch(
         directory.mkdir(parents=True, exist_ok=True)
         observer = Observer()
         observer.schedule(_Handler(), str(directory), recursive=True)
+        for d in tel.dirs:  # the telemetry folders, when they are not the config folder
+            if d.is_dir() and d.resolve() != directory.resolve():
+                observer.schedule(_Handler(), str(d), recursive=True)
         observer.start()
     except Exception as exc:  # no inotify etc.: the interval tick still works
         log.warning("file watching unavailable (%s); checking every %ss", exc, interval)

@@ -8,6 +8,7 @@ through ``Sums.fold_call`` — the same entry point the per-row fold uses.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -20,12 +21,40 @@ from ..timeparse import TimestampParser
 from .buckets import apply_offsets, as_int, hourly, offsets_plan
 from .latency import LatencyHist
 from .pricesums import ModelCost
-from .sums import CallSums, DaySums, HourSums, ProviderDay, RunSums, Sums
+from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
 
 BUILD_BLOCK = 1 << 17  # rows per numpy pass
 
 Mask = npt.NDArray[np.bool_]
+RowsOk = Callable[[int, int], Mask | None]  # per-row filters of calls [lo, hi)
+# per-row dimension -> (its ids column, number of ids)
+_DIMS = ("project", "user", "session")
+
+
+def _dim_columns(tables: Tables) -> dict[str, tuple[npt.NDArray[np.int32], int]]:
+    return {
+        "project": (tables.call_proj(), len(tables.projects)),
+        "user": (tables.calls.col("user"), len(tables.users)),
+        "session": (tables.calls.col("session"), len(tables.sessions)),
+    }
+
+
+def _dim_block(
+    acc: dict[str, list[npt.NDArray[np.int64]]],
+    keys: dict[str, npt.NDArray[Any]],
+    fw: dict[str, npt.NDArray[np.float64] | None],
+) -> None:
+    """Add one block's calls to the per-dimension sums (``DimSums.FIELDS`` order), reusing the
+    block's float weights."""
+    tin, tout = fw["tin"], fw["tout"]
+    assert tin is not None and tout is not None
+    weights = (None, fw["errors"], fw["cost"], tin + tout, fw["lat"], fw["lat_n"])
+    for name, k in keys.items():
+        cols = acc[name]
+        n = cols[0].size
+        for i, w in enumerate(weights):
+            cols[i] += np.rint(np.bincount(k, weights=w, minlength=n)).astype(np.int64)
 
 
 def _bins(keys: npt.NDArray[Any], n: int, w: npt.NDArray[Any] | None = None) -> list[int]:
@@ -43,8 +72,11 @@ def build_calls(
     overview_only: bool,
     cost_mode: CostMode = "writer",
     pricing: Pricing | None = None,
+    rows_ok: RowsOk | None = None,
+    dims: bool | None = None,
 ) -> None:
-    """Fold every call in ``window`` whose combo is ``allowed`` (None: all) into ``sums``.
+    """Fold every call in ``window`` whose combo is ``allowed`` (None: all) and whose row is
+    ``rows_ok`` (per-row filters) into ``sums``.
 
     Costs are those of ``cost_mode`` (``prices.columns.view_costs`` over the list-price columns).
     """
@@ -70,12 +102,20 @@ def build_calls(
     tier_hists: dict[int, LatencyHist] = {}
     with_hours = hourly(window)
     candidates: list[tuple[float, int, int]] = []
+    dim_cols = _dim_columns(tables) if (not overview_only if dims is None else dims) else {}
+    dim_acc = {
+        name: [np.zeros(n, dtype=np.int64) for _ in DimSums.FIELDS]
+        for name, (_c, n) in dim_cols.items()
+    }
     for lo in range(0, t.n, BUILD_BLOCK):
         hi = min(t.n, lo + BUILD_BLOCK)
         m = window.mask(ts_all[lo:hi])
         if allowed is not None:
             f = allowed[t.col("combo")[lo:hi]]
             m = f if m is None else (m & f)
+        r = rows_ok(lo, hi) if rows_ok is not None else None
+        if r is not None:
+            m = r if m is None else (m & r)
         idx = None if m is None or m.all() else np.flatnonzero(m)
         if idx is not None and idx.size == 0:
             continue
@@ -94,21 +134,31 @@ def build_calls(
         lat, fb, retry = pick("lat"), pick("fb"), pick("retry")
         err = ~ok
         has_lat = lat >= 0
-        for field, weights, where in (
-            ("calls", None, None),
-            ("errors", None, err),
-            ("cost", cost, None),
-            ("tin", tin, None),
-            ("tout", tout, None),
-            ("lat", lat, has_lat),
-            ("fb", None, fb),
-            ("retry", retry, None),
-            ("retried", None, retry > 0),
-            ("lat_n", None, has_lat),
-        ):
-            c = combo if where is None else combo[where]
-            w = None if weights is None else (weights if where is None else weights[where])
-            per_combo[field] += np.rint(np.bincount(c, weights=w, minlength=nc)).astype(np.int64)
+        # Every sum as a float64-weighted count: numpy converts integer weights on each call
+        # (7x the count itself) and a boolean selection copies; integer sums of a block stay
+        # exact in float64 and are rounded back to int64.
+        fw: dict[str, npt.NDArray[np.float64] | None] = {
+            "calls": None,
+            "errors": err.astype(np.float64),
+            "cost": cost.astype(np.float64),
+            "tin": tin.astype(np.float64),
+            "tout": tout.astype(np.float64),
+            "lat": np.where(has_lat, lat, 0).astype(np.float64),
+            "fb": fb.astype(np.float64),
+            "retry": retry.astype(np.float64),
+            "retried": (retry > 0).astype(np.float64),
+            "lat_n": has_lat.astype(np.float64),
+        }
+        for field in CallSums.FIELDS:
+            per_combo[field] += np.rint(np.bincount(combo, weights=fw[field], minlength=nc)).astype(
+                np.int64
+            )
+        if dim_cols:
+            keys = {
+                name: (col[lo:hi] if idx is None else col[lo:hi][idx])
+                for name, (col, _n) in dim_cols.items()
+            }
+            _dim_block(dim_acc, keys, fw)
         # latency histograms, overall and per tier
         tiers = tier_of[combo]
         if not has_lat.all():
@@ -175,6 +225,10 @@ def build_calls(
         sums.price.fold(c.provider, c.model, ModelCost(*(col[cid] for col in pcols)))
     for i in np.flatnonzero(src_calls).tolist():
         sums.price.fold_source(i, int(src_calls[i]), int(src_cost[i]))
+    for name, acc in dim_acc.items():
+        table, lists = sums.dims[name], [a.tolist() for a in acc]
+        for k in np.flatnonzero(acc[0]).tolist():
+            table[k] = DimSums(*(col[k] for col in lists))
     hist.seal()
     sums.hist = hist
     for ti, h in tier_hists.items():
@@ -188,7 +242,7 @@ def _fold_groups(sums: Sums, combos: list[Any], per_combo: dict[str, npt.NDArray
     """Fold per-combo totals into ``sums``, one ``fold_call`` per distinct folded key.
 
     Real data has thousands of combos that differ only in dimensions the sums do not split by
-    (step, task type, breaker, source): their totals are added up with numpy first. Groups are
+    (step, task type, breaker): their totals are added up with numpy first. Groups are
     folded in the order of their newest member combo, so ``model_meta`` (last write wins) is the
     same as folding combo by combo.
     """
@@ -208,6 +262,7 @@ def _fold_groups(sums: Sums, combos: list[Any], per_combo: dict[str, npt.NDArray
             c.error_type,
             c.original_provider,
             c.fallback_chain,
+            c.source,
         )
         g = ids.get(k)
         if g is None:
@@ -276,8 +331,15 @@ def _price_block(
     return cost, src
 
 
-def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums) -> None:
-    """Fold every run in ``window`` whose combo is ``allowed`` (None: all) into ``sums``."""
+def build_runs(
+    tables: Tables,
+    window: Window,
+    allowed: Mask | None,
+    sums: Sums,
+    rows_ok: Mask | None = None,
+) -> None:
+    """Fold every run in ``window`` whose combo is ``allowed`` (None: all) and whose row is
+    ``rows_ok`` (per-row filters over all runs) into ``sums``."""
     t = tables.runs
     if t.n == 0:
         return
@@ -286,6 +348,8 @@ def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums)
     if allowed is not None:
         f = allowed[combo_all]
         sel = f if sel is None else (sel & f)
+    if rows_ok is not None:
+        sel = rows_ok if sel is None else (sel & rows_ok)
     idx = np.flatnonzero(sel) if sel is not None else None
 
     def pick(name: str) -> npt.NDArray[Any]:
@@ -306,4 +370,5 @@ def build_runs(tables: Tables, window: Window, allowed: Mask | None, sums: Sums)
     ]
     combos = tables.run_combos.items
     for rid in np.flatnonzero(np.asarray(cols[0])).tolist():
-        sums.fold_run(combos[rid][0], RunSums(*(col[rid] for col in cols)))
+        rc = combos[rid]
+        sums.fold_run(rc.workflow, RunSums(*(col[rid] for col in cols)), rc.project)

@@ -27,8 +27,12 @@ from .window import Window
 
 Rows = slice | npt.NDArray[Any]
 Mask = npt.NDArray[np.bool_]
-_CALL_COLS = ("ts", "combo", "ok", "cost", "tin", "tout", "lat", "fb", "retry", "file", "off")
+_CALL_COLS = (
+    *("ts", "combo", "ok", "cost", "tin", "tout", "lat", "fb", "retry", "file", "off"),
+    *("user", "session"),
+)
 _RUN_COLS = ("ts", "combo", "cost", "base", "save", "dur", "ok")
+RowMask = Callable[[Rows], Mask | None]  # per-row filters over some rows (None: no filter)
 
 
 @dataclass
@@ -43,15 +47,26 @@ class Target:
     recent_limit: int
     cost_mode: CostMode = "writer"
     pricing: Pricing | None = None
+    dims: bool = True  # per-row dimension sums (user, session, project)
 
 
 def fold_calls(
-    tables: Tables, tg: Target, rows: Rows, sign: int, keep: Window | None, allowed: Mask | None
+    tables: Tables,
+    tg: Target,
+    rows: Rows,
+    sign: int,
+    keep: Window | None,
+    allowed: Mask | None,
+    row_ok: Mask | None = None,
+    proj: npt.NDArray[np.int32] | None = None,
 ) -> int:
-    """Add (``sign`` 1) or subtract (-1) call rows; with ``keep``, only rows in that window and
-    with an ``allowed`` combo. Returns how many rows were folded."""
+    """Add (``sign`` 1) or subtract (-1) call rows; with ``keep``, only rows in that window, with
+    an ``allowed`` combo and ``row_ok`` (per-row filters, one per row). ``proj`` gives the rows'
+    project ids instead of the current ones. Returns how many rows were folded."""
     cols = {k: tables.calls.col(k)[rows].tolist() for k in _CALL_COLS}
     costs, prices = _row_prices(tables, tg, rows)
+    projs = (tables.call_proj()[rows] if proj is None else proj).tolist()
+    oks = row_ok.tolist() if row_ok is not None else None
     combos = tables.call_combos.items
     s, clock, cache = tg.sums, tg.clock, tg.rows
     folded = 0
@@ -59,7 +74,9 @@ def fold_calls(
         ts = cols["ts"][i]
         cid = cols["combo"][i]
         if keep is not None and (
-            not keep.contains(ts) or (allowed is not None and not allowed[cid])
+            not keep.contains(ts)
+            or (allowed is not None and not allowed[cid])
+            or (oks is not None and not oks[i])
         ):
             continue
         folded += 1
@@ -100,6 +117,8 @@ def fold_calls(
         s.price.fold_source(p[7], sign, d.cost)
         if has_lat:
             s.hist.add(lat) if sign > 0 else s.hist.remove(lat)
+        if tg.dims:
+            s.fold_dims(projs[i], cols["user"][i], cols["session"][i], d)
         if not tg.detail:
             continue
         if has_lat:
@@ -196,21 +215,31 @@ def push_recent(
 
 
 def fold_runs(
-    tables: Tables, tg: Target, rows: Rows, sign: int, keep: Window | None, allowed: Mask | None
+    tables: Tables,
+    tg: Target,
+    rows: Rows,
+    sign: int,
+    keep: Window | None,
+    allowed: Mask | None,
+    row_ok: Mask | None = None,
 ) -> int:
     """``fold_calls`` for workflow-run rows."""
     cols = {k: tables.runs.col(k)[rows].tolist() for k in _RUN_COLS}
+    oks = row_ok.tolist() if row_ok is not None else None
     combos = tables.run_combos.items
     folded = 0
     for i in range(len(cols["ts"])):
         rid = cols["combo"][i]
         if keep is not None and (
-            not keep.contains(cols["ts"][i]) or (allowed is not None and not allowed[rid])
+            not keep.contains(cols["ts"][i])
+            or (allowed is not None and not allowed[rid])
+            or (oks is not None and not oks[i])
         ):
             continue
         folded += 1
+        rc = combos[rid]
         tg.sums.fold_run(
-            combos[rid][0],
+            rc.workflow,
             RunSums(
                 sign,
                 sign * cols["cost"][i],
@@ -219,6 +248,7 @@ def fold_runs(
                 sign * cols["dur"][i],
                 sign if cols["ok"][i] else 0,
             ),
+            rc.project,
         )
     return folded
 
@@ -231,9 +261,12 @@ def slide(
     until: float | None,
     call_mask: Callable[[], Mask] | None,
     run_mask: Callable[[], Mask] | None,
+    call_rows: RowMask | None = None,
+    run_rows: RowMask | None = None,
 ) -> None:
     """Fold out the rows of ``old`` before ``since`` and fold in those from ``old.until`` to
-    ``until``; ``*_mask`` give the allowed combos when a filter is active.
+    ``until``; ``*_mask`` give the allowed combos when a filter is active, ``*_rows`` the
+    per-row filters.
 
     Raises:
         ValueError: if a bound would move backwards or an open bound would close.
@@ -255,9 +288,9 @@ def slide(
     for span, sign in ((leaving, -1), (entering, 1)):
         if span is None or span[1] <= span[0]:
             continue
-        for table, fold, mask in (
-            (tables.calls, fold_calls, call_mask),
-            (tables.runs, fold_runs, run_mask),
+        for table, fold, mask, per_row in (
+            (tables.calls, fold_calls, call_mask, call_rows),
+            (tables.runs, fold_runs, run_mask, run_rows),
         ):
             if table.n == 0:
                 continue
@@ -265,6 +298,9 @@ def slide(
             m = (ts >= span[0]) & (ts < span[1])
             if mask is not None:
                 m &= mask()[table.col("combo")]
+            r = per_row(slice(None)) if per_row is not None else None
+            if r is not None:
+                m &= r
             idx = np.flatnonzero(m)
             if idx.size:
                 fold(tables, tg, idx, sign, None, None)

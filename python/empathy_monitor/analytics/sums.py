@@ -136,6 +136,42 @@ class ProviderDay:
         self.cost = self.calls = 0
 
 
+class DimSums:
+    """One value of a per-row dimension (user, session, project): what its breakdown shows."""
+
+    __slots__ = FIELDS = ("calls", "errors", "cost", "tokens", "lat", "lat_n")
+
+    def __init__(
+        self,
+        calls: int = 0,
+        errors: int = 0,
+        cost: int = 0,
+        tokens: int = 0,
+        lat: int = 0,
+        lat_n: int = 0,
+    ) -> None:
+        self.calls = calls
+        self.errors = errors
+        self.cost = cost
+        self.tokens = tokens
+        self.lat = lat
+        self.lat_n = lat_n
+
+
+def _add_dim(table: dict[int, DimSums], key: int, d: CallSums) -> None:
+    a = table.get(key)
+    if a is None:
+        a = table[key] = DimSums()
+    a.calls += d.calls
+    a.errors += d.errors
+    a.cost += d.cost
+    a.tokens += d.tin + d.tout
+    a.lat += d.lat
+    a.lat_n += d.lat_n
+    if not a.calls:
+        del table[key]
+
+
 def bump(counter: Counter[Any], key: Any, by: int) -> None:
     """Add to a count, dropping it at zero (rows can be subtracted when a window slides)."""
     n = counter[key] + by
@@ -175,6 +211,10 @@ class Sums:
         self.runs_tot = RunSums()
         self.recent: list[tuple[float, int, int]] = []  # (ts, file, offset), newest first
         self.price = PriceSums()  # writer vs list, unpriced, cache tokens (pricesums.py)
+        # per-row dimensions by id (dimensions.ROW_DIMS: project, user, session) and source
+        self.dims: dict[str, dict[int, DimSums]] = {"project": {}, "user": {}, "session": {}}
+        self.source: dict[str, CallSums] = {}
+        self.runs_proj: dict[str | None, RunSums] = {}  # runs by their project
 
     def fold_call(self, c: CallCombo, d: CallSums) -> None:
         """Add the sums ``d`` of calls that share the combo ``c`` to every table they belong to."""
@@ -190,6 +230,7 @@ class Sums:
         _add_to(self.prov, prov, d)
         _add_to(self.tier, tier, d)
         _add_to(self.model, model, d)
+        _add_to(self.source, c.source, d)
         self.model_meta[model] = (prov, tier)
         if wf is not None:
             _add_to(self.wf_calls, wf, d)
@@ -202,10 +243,22 @@ class Sums:
             if chain:
                 bump(self.chains, chain, d.fb)
 
-    def fold_run(self, wf: str, d: RunSums) -> None:
+    def fold_dims(self, project: int, user: int, session: int, d: CallSums) -> None:
+        """Add one call's sums to its project, user and session (ids; 0 none)."""
+        dims = self.dims
+        _add_dim(dims["project"], project, d)
+        _add_dim(dims["user"], user, d)
+        _add_dim(dims["session"], session, d)
+
+    def fold_run(self, wf: str, d: RunSums, project: str | None = None) -> None:
         a = self.runs_wf.get(wf)
         if a is None:
             self.runs_wf[wf] = d.copy()
         else:
             a.add(d)
         self.runs_tot.add(d)
+        p = self.runs_proj.get(project)
+        if p is None:
+            self.runs_proj[project] = d.copy()
+        else:
+            p.add(d)

@@ -75,11 +75,16 @@ class TimeIndex:
             a = lo + min(offset, total)
             return self._order[a : min(hi, a + max(limit, 0))], total
         combos = self.tables.call_combos
-        key = (filters, len(combos))
+        key = (filters, len(combos), self.tables.relabel_seq)
         pos = self._matches.get(key)
         if pos is None:
             allowed = self.tables.call_combo_mask(filters.match_call)
-            pos = self._matches[key] = np.flatnonzero(allowed[self._combo])
+            m = allowed[self._combo]
+            # per-row dimensions (user, session, project) are not in the combo: rows in this order
+            rows = filters.call_rows(self.tables, self._order)
+            if rows is not None:
+                m &= rows
+            pos = self._matches[key] = np.flatnonzero(m)
         a, b = np.searchsorted(pos, (lo, hi)).tolist()
         total = b - a
         start = a + min(offset, total)

@@ -52,11 +52,16 @@ class View:
         overview_only: bool = False,
         cost_mode: CostMode = "writer",
         pricing: Pricing | None = None,
+        dim_top: int | None = None,
+        dims: bool | None = None,
     ) -> None:
         # overview_only: keep just the totals, the per-provider/tier/model/workflow sums and the
         # overall latency histogram (overview, filter options): a previous-period or options
         # view costs half as much.
         self.overview_only = overview_only
+        # per-row dimension sums (user, session, project): the detailed views, and an overview
+        # view that serves the filter options (``dims=True``)
+        self.dims = (not overview_only) if dims is None else dims
         self.tables = tables
         self.parser = parser
         self.window = window
@@ -68,10 +73,48 @@ class View:
         # list-price columns it is computed from (None: the writer's numbers only).
         self.cost_mode: CostMode = cost_mode
         self.pricing = pricing
-        self.ctx = Context(parser, self.clock, self.rows, top, cost_mode, pricing)
+        self.ctx = Context(
+            parser,
+            self.clock,
+            self.rows,
+            top,
+            cost_mode,
+            pricing,
+            tables=tables,
+            dim_top=dim_top,
+        )
         self._combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._run_combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self.sums = Sums()
+        self._calls_n = 0  # call rows this view has seen (folded or passed over)
+        self._relabel_seq = 0  # Tables.relabel_seq when those rows' projects were last applied
+
+    def _call_rows(self, rows: slice | npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
+        return self.filters.call_rows(self.tables, rows) if self.filters.per_row else None
+
+    def _run_rows(self, rows: slice | npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
+        return self.filters.run_rows(self.tables, rows) if self.filters.per_row else None
+
+    def _catch_up(self) -> None:
+        """Move calls whose run arrived since (their project changed) to their new project:
+        fold them out with the old project and back in with the new one."""
+        t = self.tables
+        if self._relabel_seq == t.relabel_seq:
+            return
+        if self._relabel_seq < t.relabel_base:  # too far behind: the log was trimmed
+            self.build()
+            return
+        allowed = self._combo_allowed() if self.filters.active else None
+        for rl in t.relabels[self._relabel_seq - t.relabel_base :]:
+            keep = rl.rows < self._calls_n  # later rows are folded with their current project
+            rows, old = rl.rows[keep], rl.old[keep]
+            if not rows.size:
+                continue
+            per_row = self.filters.per_row
+            before = self.filters.call_rows(t, rows, old) if per_row else None
+            fold.fold_calls(t, self._target(), rows, -1, self.window, allowed, before, old)
+            fold.fold_calls(t, self._target(), rows, 1, self.window, allowed, self._call_rows(rows))
+        self._relabel_seq = t.relabel_seq
 
     def _target(self) -> fold.Target:
         return fold.Target(
@@ -83,6 +126,7 @@ class View:
             self.recent_limit,
             self.cost_mode,
             self.pricing,
+            self.dims,
         )
 
     def _combo_allowed(self) -> npt.NDArray[np.bool_]:
@@ -101,8 +145,10 @@ class View:
         self.sums = Sums()
         self.rows.clear()
         active = self.filters.active
+        t = self.tables
+        self._calls_n, self._relabel_seq = t.calls.n, t.relabel_seq
         build.build_calls(
-            self.tables,
+            t,
             self.parser,
             self.window,
             self._combo_allowed() if active else None,
@@ -111,9 +157,15 @@ class View:
             self.overview_only,
             self.cost_mode,
             self.pricing,
+            (lambda lo, hi: self._call_rows(slice(lo, hi))) if self.filters.per_row else None,
+            self.dims,
         )
         build.build_runs(
-            self.tables, self.window, self._run_allowed() if active else None, self.sums
+            t,
+            self.window,
+            self._run_allowed() if active else None,
+            self.sums,
+            self._run_rows(slice(None)),
         )
         return self
 
@@ -122,18 +174,24 @@ class View:
         """Fold appended call rows ``[start, end)``; returns how many fell in this view."""
         if end <= start:
             return 0
+        self._catch_up()
         allowed = self._combo_allowed() if self.filters.active else None
-        return fold.fold_calls(
-            self.tables, self._target(), slice(start, end), 1, self.window, allowed
+        rows = slice(start, end)
+        n = fold.fold_calls(
+            self.tables, self._target(), rows, 1, self.window, allowed, self._call_rows(rows)
         )
+        self._calls_n = max(self._calls_n, end)
+        return n
 
     def add_runs(self, start: int, end: int) -> int:
         """Fold appended run rows ``[start, end)``; returns how many fell in this view."""
         if end <= start:
             return 0
+        self._catch_up()
         allowed = self._run_allowed() if self.filters.active else None
+        rows = slice(start, end)
         return fold.fold_runs(
-            self.tables, self._target(), slice(start, end), 1, self.window, allowed
+            self.tables, self._target(), rows, 1, self.window, allowed, self._run_rows(rows)
         )
 
     def slide(self, since: float | None, until: float | None, now: float) -> None:
@@ -143,7 +201,9 @@ class View:
         Raises:
             ValueError: if a bound would move backwards or an open bound would close.
         """
+        self._catch_up()
         active = self.filters.active
+        per_row = self.filters.per_row
         fold.slide(
             self.tables,
             self._target(),
@@ -152,6 +212,8 @@ class View:
             until,
             self._combo_allowed if active else None,
             self._run_allowed if active else None,
+            self._call_rows if per_row else None,
+            self._run_rows if per_row else None,
         )
         self.window = Window(self.window.range, since, until, now)
 

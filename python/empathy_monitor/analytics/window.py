@@ -9,8 +9,9 @@ from typing import Literal
 import numpy as np
 import numpy.typing as npt
 
-from ..tables import CallCombo, RunCombo
+from ..tables import CallCombo, RunCombo, Tables
 from ..timeparse import TimestampParser
+from .dimensions import DIMENSIONS, Dimension, combo_value_matches
 
 RangeName = Literal["today", "7d", "30d", "all", "custom"]
 RANGES: tuple[str, ...] = ("today", "7d", "30d", "all")
@@ -96,33 +97,70 @@ def resolve(spec: WindowSpec, parser: TimestampParser, wall_now: float | None = 
     raise ValueError(f"unknown range {spec.range!r} (use today, 7d, 30d or all)")
 
 
+Rows = slice | npt.NDArray[np.int64]
+
+
 @dataclass(frozen=True)
 class Filters:
-    """Optional exact-match filters; ``None`` means any."""
+    """Optional exact-match filters, one per dimension (``dimensions.DIMENSIONS``); ``None``
+    means any and ``"(none)"`` matches records without the field."""
 
     workflow: str | None = None
     provider: str | None = None
     tier: str | None = None
     model: str | None = None
+    project: str | None = None
+    user: str | None = None
+    session: str | None = None
+    source: str | None = None
+
+    def items(self) -> list[tuple[Dimension, str]]:
+        return [(d, v) for d in DIMENSIONS if (v := getattr(self, d.name)) is not None]
 
     @property
     def active(self) -> bool:
-        return any(v is not None for v in (self.workflow, self.provider, self.tier, self.model))
+        return any(getattr(self, d.name) is not None for d in DIMENSIONS)
+
+    @property
+    def per_row(self) -> bool:
+        """Whether a per-row dimension (user, session, project of calls) is filtered."""
+        return any(d.call_col is not None or d.run_col is not None for d, _v in self.items())
+
+    def without(self, name: str) -> Filters:
+        return Filters(**{d.name: getattr(self, d.name) for d in DIMENSIONS if d.name != name})
 
     def match_call(self, c: CallCombo) -> bool:
-        return (
-            (self.workflow is None or c.workflow == self.workflow)
-            and (self.provider is None or c.provider == self.provider)
-            and (self.tier is None or c.tier == self.tier)
-            and (self.model is None or c.model == self.model)
-        )
+        """The combo part of the filter (per-row dimensions: ``call_rows``)."""
+        return all(combo_value_matches(d.call(c), v) for d, v in self.items() if d.call is not None)
 
     def match_run(self, r: RunCombo) -> bool:
-        # Runs carry no single model; a model filter answers from call records instead.
-        if self.model is not None:
-            return False
-        return (
-            (self.workflow is None or r[0] == self.workflow)
-            and (self.provider is None or self.provider in r[1])
-            and (self.tier is None or self.tier in r[2])
-        )
+        for d, v in self.items():
+            if d.run is not None:
+                if not combo_value_matches(d.run(r), v):
+                    return False
+            elif d.run_col is None:  # no run carries it (model): only calls answer
+                return False
+        return True
+
+    def call_rows(
+        self, tables: Tables, rows: Rows, proj: npt.NDArray[np.int32] | None = None
+    ) -> npt.NDArray[np.bool_] | None:
+        """Which call ``rows`` pass the per-row filters (None: no such filter). ``proj``
+        overrides the rows' project ids (a view undoing a relabel)."""
+        m: npt.NDArray[np.bool_] | None = None
+        for d, v in self.items():
+            if d.call_col is None:
+                continue
+            ids = proj if (proj is not None and d.call_col == "proj") else d.call_ids(tables)[rows]
+            x = ids == d.id_of(tables, v)
+            m = x if m is None else (m & x)
+        return m
+
+    def run_rows(self, tables: Tables, rows: Rows) -> npt.NDArray[np.bool_] | None:
+        m: npt.NDArray[np.bool_] | None = None
+        for d, v in self.items():
+            if d.run_col is None:
+                continue
+            x = tables.runs.col(d.run_col)[rows] == d.id_of(tables, v)
+            m = x if m is None else (m & x)
+        return m

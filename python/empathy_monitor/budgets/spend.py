@@ -211,6 +211,10 @@ class SpendIndex:
                 s.mask = tables.call_combo_mask(s.filters.match_call)
                 s.mask_combos = ncombo
             keep = s.mask[combo]
+            if s.filters.per_row:  # project / user / session scopes are per row, not per combo
+                rows_ok = s.filters.call_rows(tables, slice(a, b))
+                if rows_ok is not None:
+                    keep = keep & rows_ok
             if not keep.any():
                 continue
             di = day_idx.get(id(d))

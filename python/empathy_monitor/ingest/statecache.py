@@ -13,18 +13,21 @@ import hashlib
 import json
 import logging
 import os
+from collections import Counter
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from ..tables import CallCombo, Problem, RunCombo
+from ..workspace import RunScope
 from .dedupe import Duplicates, IdSet
 from .tailer import FileState, TelemetryReader
 
 log = logging.getLogger(__name__)
-VERSION = 3  # 2: cache/actual/user/session/id-hash columns, source and project in combos;
-# 3: duplicate ids left out (rows of a v2 cache may hold duplicates)
+VERSION = 4  # 2: cache/actual/user/session/id-hash columns, source and project in combos;
+# 3: duplicate ids left out (rows of a v2 cache may hold duplicates); 4: run scopes
 
 
 def cache_dir() -> Path:
@@ -35,9 +38,16 @@ def cache_dir() -> Path:
     return Path(base) / "empathy-telemetry" / "index"
 
 
-def cache_path(dirs: list[Path], naive_tz: str) -> Path:
-    """One cache file per (set of telemetry dirs, naive time zone)."""
-    ident = json.dumps([sorted(str(d.resolve()) for d in dirs), naive_tz]).encode()
+def cache_path(
+    dirs: list[Path], naive_tz: str, scopes: Mapping[Path, RunScope] | None = None
+) -> Path:
+    """One cache file per (set of telemetry dirs, naive time zone, run scopes): a scoped folder
+    read for another project holds other rows."""
+    scoped = sorted((str(d.resolve()), s.project) for d, s in (scopes or {}).items())
+    key: list[Any] = [sorted(str(d.resolve()) for d in dirs), naive_tz]
+    if scoped:
+        key.append(scoped)
+    ident = json.dumps(key).encode()
     return cache_dir() / f"{hashlib.sha256(ident).hexdigest()[:20]}.npz"
 
 
@@ -106,6 +116,7 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         t.sessions.id(x)
     t.calls.append(calls, n_calls)
     t.runs.append(runs, n_runs)
+    t.reindex()  # calls' projects through their runs (derived, so not stored)
     for fs in files:
         reader.files[fs.id] = fs
         reader._by_path[fs.path] = fs.id
@@ -157,6 +168,7 @@ def _file_json(fs: FileState) -> dict[str, Any]:
         "open_tail": fs.open_tail,
         "duplicates": fs.duplicates,
         "mark": fs.mark.hex() if fs.mark is not None else None,
+        "hidden": dict(fs.hidden),
     }
 
 
@@ -177,4 +189,5 @@ def _file_from(d: dict[str, Any]) -> FileState:
         open_tail=bool(d["open_tail"]),
         duplicates=int(d["duplicates"]),
         mark=bytes.fromhex(d["mark"]) if d["mark"] is not None else None,
+        hidden=Counter({str(k): int(v) for k, v in d.get("hidden", {}).items()}),
     )

@@ -7,7 +7,10 @@ a different file, is dropped and re-read from the start. Only complete lines are
 last line is left on disk until its newline arrives, unless it is whole (complete JSON) and has
 waited ``settle_s`` (0 for one-shot reads): then it is counted, and its newline, when it comes, is
 skipped rather than read as another line. Which files are read and how their lines
-decode is asked of the format registry (:mod:`.format`); nothing here knows a file name.
+decode is asked of the format registry (:mod:`.format`); nothing here knows a file name. Run scopes
+(shared folders read for one project's runs, ``scope.py``) are applied here, where chunks reach the
+tables, before duplicate ids are left out. Longer than ~300 lines: identity, incremental reading,
+unterminated tails, scoping and dedupe all work on the same FileState.
 """
 
 from __future__ import annotations
@@ -16,7 +19,8 @@ import multiprocessing
 import os
 import stat
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -26,7 +30,9 @@ import numpy as np
 
 from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
+from ..workspace import RunScope
 from . import format as formats
+from . import scope as scopes
 from .bound import Bindings, SourcePath
 from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
 from .dedupe import Duplicates, IdSet
@@ -59,6 +65,7 @@ class FileState:
     mark: bytes | None = None  # identity.tail_mark at ``offset``: a rewrite in place shows here
     open_tail: bool = False  # the last line was counted before its newline arrived
     tail_seen: tuple[int, float] | None = None  # (size, when) a whole unterminated tail was seen
+    hidden: Counter[str] = field(default_factory=Counter)  # runs of other projects (scoped dirs)
 
     def absorb(self, chunk: Chunk, consumed: int, lines: int, base_line: int) -> None:
         self.offset += consumed
@@ -181,9 +188,12 @@ class TelemetryReader:
         sources: Iterable[SourcePath] = (),
         settle_s: float = 0.0,
         clock: Callable[[], float] = time.monotonic,
+        scopes: Mapping[Path, RunScope] | None = None,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
         self.bound = Bindings(sources)  # agents' folders, each read only by its own format
+        # shared folders read for one project's runs only (see ``scope.py``)
+        self.scopes = {Path(d): s for d, s in (scopes or {}).items()}
         self.parser = parser
         self.settle_s = settle_s
         self.clock = clock
@@ -234,6 +244,32 @@ class TelemetryReader:
                 if dup.first is not None and h["path"] == dup.first[0]:
                     p = {"line": dup.first[1], "kind": "duplicate", "reason": dup.note()}
                     h["problems"] = [*h["problems"], p]  # type: ignore[misc]
+        return out
+
+    def scope_of(self, path: Path) -> RunScope | None:
+        for d, sc in self.scopes.items():
+            if d == path or d in path.parents:
+                return sc
+        return None
+
+    def scope_health(self) -> list[dict[str, object]]:
+        """Per scoped folder: the project shown, how it was matched, runs shown and left out."""
+        out: list[dict[str, object]] = []
+        for d, sc in self.scopes.items():
+            mine = [fs for fs in self.files.values() if d == fs.path or d in fs.path.parents]
+            hidden: Counter[str] = Counter()
+            for fs in mine:
+                hidden.update(fs.hidden)
+            out.append(
+                {
+                    "path": str(d),
+                    "project": sc.project,
+                    "matched_by": sc.matched_by,
+                    "shown_runs": sum(fs.records for fs in mine),
+                    "hidden_runs": sum(hidden.values()),
+                    "hidden_projects": len(hidden),
+                }
+            )
         return out
 
     def path_of(self, file_id: int) -> Path | None:
@@ -432,7 +468,11 @@ class TelemetryReader:
         self._reread = False
 
     def _add(self, fs: FileState, chunk: Chunk, res: ReadResult | None) -> None:
-        """Append a chunk read at ``fs``'s offset, leaving out ids already held."""
+        """Append a chunk read at ``fs``'s offset: its folder's run scope (if any) first, then
+        leaving out ids already held."""
+        sc = self.scope_of(fs.path)
+        if sc is not None:
+            fs.hidden.update(scopes.apply(chunk, sc))
         keep_c = self.call_ids.first_seen(np.frombuffer(chunk.c_idh, dtype=np.int64))
         keep_r = self.run_ids.first_seen(np.frombuffer(chunk.r_idh, dtype=np.int64))
         for keep, offs, dup in (

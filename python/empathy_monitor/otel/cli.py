@@ -17,18 +17,30 @@ from pathlib import Path
 from typing import Any
 
 from ..words import plural
-from ..workspace import default_dirs
+from ..workspace import Layout, config_dirs, default_layout
 from . import INSTALL_HINT, otel_available
 from .config import ConfigError, OtelConfig, load_config
 
 log = logging.getLogger(__name__)
+PROJECT_NAME_HELP = "the project whose runs ~/.attune/telemetry holds (default: folder name)"
 EXIT_NO_EXTRA = 3
 
 
+def _layout(args: argparse.Namespace) -> Layout:
+    """--dir, else the workspace's folders (and attune-ai 16.x's home runs of this project)."""
+    if args.dir:
+        return Layout([Path(d) for d in args.dir])
+    return default_layout(Path.cwd(), getattr(args, "project_name", None))
+
+
 def _dirs(args: argparse.Namespace) -> list[Path]:
+    """Where monitoring.yaml is looked for and the cursor lives (the first): --dir, else the
+    workspace's telemetry folders, then its config folders (never the shared home folder)."""
     if args.dir:
         return [Path(d) for d in args.dir]
-    return default_dirs(Path.cwd())
+    lay = default_layout(Path.cwd(), getattr(args, "project_name", None))
+    own = [d for d in lay.dirs if d not in lay.scopes]
+    return own + [d for d in config_dirs(Path.cwd()) if d not in own]
 
 
 def _config(dirs: list[Path]) -> OtelConfig | None:
@@ -63,7 +75,8 @@ def cmd_export(args: argparse.Namespace) -> int:
         return 2
     from .exporter import FileExporter
 
-    exp = FileExporter(dirs, cfg)
+    lay = _layout(args)
+    exp = FileExporter(lay.dirs, cfg, scopes=lay.scopes)
     try:
         if args.once:
             res = exp.export_once()
@@ -104,7 +117,8 @@ def cmd_status(args: argparse.Namespace) -> int:
         return 2
     from .exporter import FileExporter
 
-    rep = FileExporter(dirs, cfg).status()
+    lay = _layout(args)
+    rep = FileExporter(lay.dirs, cfg, scopes=lay.scopes).status()
     out = rep.to_json()
     out["otel_installed"] = otel_available()
     if args.json:
@@ -153,6 +167,7 @@ def register(subparsers: Any) -> None:
     e = sub.add_parser("export", help="send new records to the OTLP endpoint")
     e.add_argument("--once", action="store_true", help="export what is there, then exit")
     e.add_argument("--dir", action="append", metavar="DIR", help="telemetry directory (repeatable)")
+    e.add_argument("--project-name", metavar="NAME", help=PROJECT_NAME_HELP)
     e.add_argument(
         "--interval",
         type=float,
@@ -164,6 +179,7 @@ def register(subparsers: Any) -> None:
 
     s = sub.add_parser("status", help="endpoint, backlog and last error")
     s.add_argument("--dir", action="append", metavar="DIR", help="telemetry directory (repeatable)")
+    s.add_argument("--project-name", metavar="NAME", help=PROJECT_NAME_HELP)
     s.add_argument("--json", action="store_true", help="print one JSON object")
     s.set_defaults(func=cmd_status)
 

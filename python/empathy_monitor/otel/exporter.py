@@ -25,7 +25,7 @@ import random
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -40,6 +40,7 @@ from ..prices.settings import load_pricing
 from ..records import LLMCallRecord, cache_split
 from ..redact import mask
 from ..timeparse import TimestampParser
+from ..workspace import RunScope
 from .config import CURSOR_NAME, OtelConfig
 from .mapping import (
     CallCost,
@@ -239,8 +240,11 @@ class FileExporter:
         config: OtelConfig,
         sink: SpanSink | None = None,
         clock: Callable[[], float] = time.time,
+        scopes: Mapping[Path, RunScope] | None = None,
     ) -> None:
         self.dirs = [Path(d) for d in dirs]
+        # shared folders (attune-ai 16.x's home runs): only this project's runs are exported
+        self.scopes = {Path(d): s for d, s in (scopes or {}).items()}
         self.config = config
         self.cursor_path = config.cursor_path or (
             self.dirs[0] / CURSOR_NAME if self.dirs else Path(CURSOR_NAME)
@@ -382,6 +386,7 @@ class FileExporter:
         self, state: CursorState, cur: FileCursor, path: Path, size: int, res: ExportResult
     ) -> bool:
         """Export one file up to ``size``; ``False`` when the collector refused a batch."""
+        scope = next((sc for d, sc in self.scopes.items() if d == path or d in path.parents), None)
         # Metrics off (or a runs file): the metrics offset just follows the spans offset.
         sync_metrics = not (self.config.export_metrics and _is_calls_file(path))
         if sync_metrics:
@@ -413,6 +418,11 @@ class FileExporter:
                         if d is None:
                             raise MappingError("not valid JSON")
                         rec = parse_record(d)
+                        if scope is not None and (
+                            isinstance(rec, LLMCallRecord)
+                            or getattr(rec, "project", None) != scope.project
+                        ):
+                            continue  # another project's run in a shared folder: not ours
                         cost = self._cost(d, rec) if isinstance(rec, LLMCallRecord) else None
                         rec_spans = record_to_spans(rec, self._parser, cost)
                     except MappingError as exc:

@@ -39,7 +39,10 @@ def cmd_receive(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 3
-    directory = Path(args.dir) if args.dir else Path.cwd() / ".empathy"
+    from ..workspace import EMPATHY
+
+    # the receiver's store is telemetry: always .empathy (it never hides .attune's, see workspace)
+    directory = Path(args.dir) if args.dir else Path.cwd() / EMPATHY
     try:
         rx = Receiver(directory, host=args.host, port=args.port)
     except ValueError as exc:

@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol
 
 from ..telemetry import Telemetry
+from ..workspace import Layout
 
 if TYPE_CHECKING:
     from ..alerts.engine import AlertEngine
@@ -228,16 +229,19 @@ class OtelExporter(Protocol):
     def close(self) -> None: ...
 
 
-def open_otel(dirs: Sequence[Path]) -> OtelExporter | None:
-    """The OTel file exporter, started, when an endpoint is configured; else None."""
+def open_otel(config_dirs: Sequence[Path], layout: Layout) -> OtelExporter | None:
+    """The OTel file exporter, started, when an endpoint is configured; else None.
+
+    monitoring.yaml and the cursor are looked for in ``config_dirs``; ``layout`` is what is read.
+    """
     try:
         from ..otel.config import load_config
         from ..otel.exporter import FileExporter
 
-        cfg = load_config(dirs)
+        cfg = load_config(config_dirs)
         if not cfg.enabled:
             return None
-        exp = FileExporter(dirs, cfg)
+        exp = FileExporter(layout.dirs, cfg, scopes=layout.scopes)
         exp.start()
     except Exception:
         log.exception("otel: could not start the exporter; OTel export disabled")

@@ -20,8 +20,10 @@ from ..analytics.sections import (
     CallRow,
     CircuitBreaker,
     CostPoint,
+    DimensionStats,
     Errors,
     Fallback,
+    FilterOption,
     FilterOptions,
     ModelStats,
     Overview,
@@ -51,6 +53,7 @@ CHECK_ALERTS = "empathy/checkAlerts"
 INIT_ALERTS = "empathy/initAlerts"
 ALERT_METRICS = "empathy/alertMetrics"
 CALL_DETAIL = "empathy/callDetail"
+DIMENSION_VALUES = "empathy/dimensionValues"
 DID_FIRE_ALERT = "empathy/didFireAlert"
 CODE_LENSES = "empathy/codeLenses"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
@@ -76,6 +79,7 @@ REQUESTS = (
     SET_BUDGET,
     CODE_LENSES,
     ADD_PRICE,
+    DIMENSION_VALUES,
 )
 NOTIFICATIONS = (
     DID_UPDATE,
@@ -107,6 +111,24 @@ class Filters(_In):
     provider: str | None = None
     tier: str | None = None
     model: str | None = None
+    project: str | None = Field(default=None, description="'(none)': records without one")
+    user: str | None = None
+    session: str | None = None
+    source: str | None = Field(default=None, description="the log a record came from")
+
+
+DimensionName = Literal[
+    "workflow", "provider", "tier", "model", "project", "user", "session", "source"
+]
+
+
+class DimensionValuesParams(_In):
+    """``empathy/dimensionValues``: search the values of a dimension in the current window
+    (unfiltered), for a dropdown of more values than the snapshot carries (users, sessions)."""
+
+    dimension: DimensionName
+    prefix: str = Field(default="", max_length=200, description="case-insensitive")
+    limit: int = Field(default=50, ge=1, le=500)
 
 
 class SnapshotParams(_In):
@@ -265,6 +287,19 @@ class HealthDir(_Out):
     exists: bool
 
 
+class HealthScope(_Out):
+    """A shared folder read for this workspace's runs only (attune-ai 16.x's home telemetry)."""
+
+    path: str
+    project: str = Field(description="the project whose runs are shown")
+    matched_by: Literal["folder", "setting"] = Field(
+        description="'folder': the workspace folder's name; 'setting': empathy.project"
+    )
+    shown_runs: int
+    hidden_runs: int = Field(description="runs of other projects, not shown")
+    hidden_projects: int
+
+
 class Health(_Out):
     """Data health: counts, located problems per file, and which directories exist.
 
@@ -277,6 +312,9 @@ class Health(_Out):
     flagged: int
     files: list[HealthFile]
     dirs: list[HealthDir]
+    scopes: list[HealthScope] = Field(
+        default_factory=list, description="shared folders read for this project's runs only"
+    )
 
 
 class Delta(_Out):
@@ -336,6 +374,14 @@ class Snapshot(_Out):
     by_tier: dict[str, TierStats]
     by_model: dict[str, ModelStats]
     top_workflows: list[WorkflowStats]
+    workflows: list[WorkflowStats] = Field(description="every workflow by cost (the table)")
+    by_project: dict[str, DimensionStats]
+    by_user: dict[str, DimensionStats] = Field(description="the top values by cost")
+    by_session: dict[str, DimensionStats] = Field(description="the top values by cost")
+    by_source: dict[str, DimensionStats]
+    dimension_counts: dict[str, int] = Field(
+        description="distinct project/user/session/source values in the window"
+    )
     savings: Savings
     fallback: Fallback
     errors: Errors
@@ -367,6 +413,12 @@ class DidUpdateParams(_Out):
     changed: dict[str, Any] = Field(
         description="only the sections whose value changed (same shapes as in Snapshot)"
     )
+
+
+class DimensionValuesResult(_Out):
+    dimension: str
+    values: list[FilterOption] = Field(description="by cost; values starting with prefix first")
+    total: int = Field(description="how many values match (values holds at most limit)")
 
 
 class ActivityResult(_Out):
@@ -557,6 +609,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     SET_BUDGET: (SetBudgetParams, (SetBudgetResult,)),
     CODE_LENSES: (CodeLensesParams, (CodeLensesResult,)),
     ADD_PRICE: (AddPriceParams, (AddPriceResult,)),
+    DIMENSION_VALUES: (DimensionValuesParams, (DimensionValuesResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -569,6 +622,7 @@ NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
 MODELS: tuple[type[BaseModel], ...] = (
     *SECTION_TYPES,
     Filters,
+    DimensionValuesParams,
     SnapshotParams,
     ActivityParams,
     CallDetailParams,
@@ -583,6 +637,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     HealthProblem,
     HealthFile,
     HealthDir,
+    HealthScope,
     Health,
     Delta,
     Deltas,
@@ -590,6 +645,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     AlertsStatus,
     Snapshot,
     DidUpdateParams,
+    DimensionValuesResult,
     ActivityResult,
     ExportCsvResult,
     SourceLocation,

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..analytics import Filters, View, Window, WindowSpec
+from ..analytics.sections.by_dimension import search
 from ..ingest.tailer import ReadResult
 from ..prices.sources import CostMode
 from ..telemetry import Telemetry
@@ -24,6 +25,9 @@ from ..telemetry import Telemetry
 # it is slid forward (rows that left are subtracted, rows that entered added), not rebuilt.
 REANCHOR_EVERY_S = 60.0
 HEALTH_VOLATILE = ("records",)
+# Values of a high-cardinality dimension (user, session) in a snapshot; the rest is searched
+# with empathy/dimensionValues, so 5,000 sessions never ride along on every update.
+DIM_TOP = 50
 DELTA_KEYS = (
     "total_cost",
     "calls",
@@ -86,6 +90,7 @@ def health_signature(health: dict[str, Any]) -> Any:
             for f in health["files"]
         ],
         health["dirs"],
+        [(s["path"], s["project"], s["hidden_runs"]) for s in health.get("scopes", [])],
     )
 
 
@@ -136,9 +141,7 @@ class Publisher:
     # -- building -------------------------------------------------------------------------
     def _fresh(self, key: ViewKey) -> _Built:
         window: Window = self.tel.window(key.spec())
-        view = self.tel.view(
-            window, key.filters, recent=self.recent, top=self.top, cost_mode=key.cost_mode
-        )
+        view = self._main(window, key.filters, key.cost_mode)
         pw = window.previous()
         prev = (
             self.tel.view(
@@ -150,13 +153,30 @@ class Publisher:
         t = self.tel.tables
         return _Built(view, prev, self._options(key, window), t.calls.n, t.runs.n)
 
+    def _main(self, window: Window, filters: Filters, cost_mode: CostMode | None = None) -> View:
+        return self.tel.view(
+            window,
+            filters,
+            recent=self.recent,
+            top=self.top,
+            dim_top=DIM_TOP,
+            cost_mode=cost_mode,
+        )
+
     def _options(self, key: ViewKey, window: Window) -> View | None:
         """The unfiltered view of ``window`` for the filter options; None when no filter is
         active (the main view's sums are then the unfiltered ones)."""
         if not key.filters.active:
             return None
         return self.tel.view(
-            window, Filters(), recent=1, top=1, overview_only=True, cost_mode=key.cost_mode
+            window,
+            Filters(),
+            recent=1,
+            top=1,
+            overview_only=True,
+            dim_top=DIM_TOP,
+            dims=True,
+            cost_mode=key.cost_mode,
         )
 
     def _cached(self, key: ViewKey) -> _Built | None:
@@ -188,9 +208,7 @@ class Publisher:
             if opts is not None:
                 opts.slide(w.since, w.until, w.now)
         except ValueError:  # the clock went backwards: build it again
-            view = self.tel.view(
-                w, key.filters, recent=self.recent, top=self.top, cost_mode=key.cost_mode
-            )
+            view = self._main(w, key.filters, key.cost_mode)
             opts = self._options(key, w)
         pw = w.previous()
         if prev is not None and pw is not None:
@@ -263,6 +281,15 @@ class Publisher:
         out["health"] = self.health()
         out["version"] = self.version
         return out
+
+    def dimension_values(
+        self, dimension: str, prefix: str, limit: int
+    ) -> tuple[list[tuple[str, int, float]], int]:
+        """Values of ``dimension`` in the current window (unfiltered) matching ``prefix``."""
+        v = self.opts or self.view
+        if v is None:
+            return [], 0
+        return search(v.sums, dimension, self.tel.tables, prefix, limit)
 
     def reset(self) -> None:
         """Forget the view (settings changed); the next snapshot or ingest rebuilds."""

@@ -121,6 +121,7 @@ ROUTES: dict[str, Call] = {
     P.SET_BUDGET: Service.set_budget,
     P.CODE_LENSES: Service.code_lenses,
     P.ADD_PRICE: Service.add_price,
+    P.DIMENSION_VALUES: Service.dimension_values,
 }
 
 

@@ -56,7 +56,7 @@ TAIL_SETTLE_S = 1.0  # a whole last line without its newline is counted after th
 
 
 def filters_of(f: P.Filters) -> Filters:
-    return Filters(f.workflow, f.provider, f.tier, f.model)
+    return Filters(**f.model_dump())
 
 
 class Service:
@@ -88,7 +88,9 @@ class Service:
 
     def _open(self, settings: Settings, old: Publisher | None) -> None:
         self.settings = settings
-        self.dirs = settings.dirs(self.workspace)
+        self.layout = settings.layout(self.workspace)
+        self.dirs = self.layout.dirs
+        self.config_dirs = settings.config_dirs(self.workspace)
         self.bound = agent_sources.bindings(settings, self.workspace)  # enabled agents only
         self.mirror = agent_sources.mirror_of(settings, self.dirs)
         self.tel = Telemetry(
@@ -97,6 +99,7 @@ class Service:
             sources=self.bound,
             settle_s=TAIL_SETTLE_S,
             pricing=load_pricing(self.dirs),
+            scopes=self.layout.scopes,
         )
         pub = Publisher(self.tel, recent=settings.activityLimit, top=TOP_WORKFLOWS)
         if old is not None:  # keep versions monotonic and diff against what the client holds
@@ -124,10 +127,11 @@ class Service:
             await self.watcher.stop()
             self.watcher = None
             self._start_fallback()
-        self.alerts = open_alerts(self.dirs, self.tel, self.settings.alertActions)
+        self.alerts = open_alerts(self.config_dirs, self.tel, self.settings.alertActions)
         if self.alerts is not None:
             self.budgets = BudgetsPlugin(self.alerts, self.settings.alertActions)
-        self.otel = open_otel(self.dirs)
+        own = self.tel.own_dirs  # the cursor lives with the telemetry it follows
+        self.otel = open_otel([*own, *(d for d in self.config_dirs if d not in own)], self.layout)
         self.receiver.start(self.settings, self.dirs)
         loop = asyncio.get_running_loop()
         self.loaded = loop.run_in_executor(self.pool, self._load)
@@ -179,7 +183,7 @@ class Service:
         self._save_cache()
 
     def _cache_path(self) -> Path:
-        return statecache.cache_path(self.dirs, self.settings.naiveTimezone)
+        return statecache.cache_path(self.dirs, self.settings.naiveTimezone, self.layout.scopes)
 
     def _save_cache(self) -> None:
         """Remember the reader's state so the next start parses only what is new."""
@@ -346,7 +350,7 @@ class Service:
 
     def _alerts_or_raise(self) -> AlertsPlugin:
         if self.alerts is None or not self.alerts.enabled():
-            where = self.dirs[0] / "alerts.yaml" if self.dirs else "alerts.yaml"
+            where = self.config_dirs[0] / "alerts.yaml" if self.config_dirs else "alerts.yaml"
             raise ValueError(f"no alerts configured ({where} does not exist)")
         return self.alerts
 
@@ -389,7 +393,7 @@ class Service:
             raise ValueError(f"unknown metric {p.metric!r}; one of {', '.join(METRICS)}")
         if p.channel in ("webhook", "email") and not p.target:
             raise ValueError(f"target is required for the {p.channel} channel")
-        target_dir = self.alerts.engine.dir if self.alerts is not None else self.dirs[0]
+        target_dir = self.alerts.engine.dir if self.alerts is not None else self.config_dirs[0]
         path = target_dir / "alerts.yaml"
         if path.exists() and not p.overwrite:
             raise ValueError(f"{path} already exists (pass overwrite: true to replace it)")
@@ -451,7 +455,7 @@ class Service:
 
     async def clear_history(self) -> dict[str, Any]:
         def run() -> tuple[str, list[str], Update | None]:
-            archive, moved = history.clear(self.dirs)
+            archive, moved = history.clear(self.tel.own_dirs)  # never a shared folder
             upd, _ = self._reload()
             return archive, moved, upd
 
@@ -465,8 +469,8 @@ class Service:
 
     async def undo_clear_history(self, p: P.UndoClearHistoryParams) -> dict[str, Any]:
         def run() -> tuple[list[str], Update | None]:
-            name = history.archive_name(p.archiveDir, self.dirs)
-            restored = history.undo(self.dirs, name)
+            name = history.archive_name(p.archiveDir, self.tel.own_dirs)
+            restored = history.undo(self.tel.own_dirs, name)
             upd, _ = self._reload()
             return restored, upd
 
@@ -529,6 +533,16 @@ class Service:
         raw["alerts"] = plugin.current_status() if plugin is not None and plugin.enabled() else None
         raw["budgets"] = self.budgets.section(time.time()) if self.budgets is not None else None
         return raw
+
+    async def dimension_values(self, p: P.DimensionValuesParams) -> dict[str, Any]:
+        """Values of a dimension in the current window matching a prefix (the dropdowns)."""
+        if self.loaded is not None:
+            await asyncio.shield(self.loaded)
+        rows, total = await self._call(
+            self.publisher.dimension_values, p.dimension, p.prefix, p.limit
+        )
+        values = [{"value": v, "calls": n, "cost": c} for v, n, c in rows]
+        return {"dimension": p.dimension, "values": values, "total": total}
 
     async def activity(self, p: P.ActivityParams) -> dict[str, Any]:
         limit = p.limit or self.settings.activityLimit
@@ -630,7 +644,7 @@ class Service:
     async def generate_demo(self, p: P.GenerateDemoParams) -> dict[str, Any]:
         from ..demo import generate
 
-        target = self.dirs[0]
+        target = self.tel.own_dirs[0]
         calls, runs = await asyncio.to_thread(generate, target, p.calls, p.days)
         return P.GenerateDemoResult(calls=calls, runs=runs, dir=str(target)).model_dump(mode="json")
 

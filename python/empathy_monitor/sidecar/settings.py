@@ -13,7 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from ..timeparse import resolve_tz
 from ..validation import describe
-from ..workspace import default_dirs
+from ..workspace import Layout, config_dirs, default_layout
 
 
 class CodeLensSettings(BaseModel):
@@ -38,7 +38,13 @@ class Settings(BaseModel):
 
     telemetryDirs: list[str] | None = Field(
         default=None,
-        description="Telemetry directories; default <workspace>/.empathy (or .attune if only it exists).",
+        description="Telemetry directories; default: <workspace>/.empathy and/or .attune (whichever"
+        " hold telemetry), plus attune-ai 16.x's ~/.attune/telemetry runs of this project.",
+    )
+    project: str = Field(
+        default="",
+        description="This workspace's project in attune-ai 16.x's shared ~/.attune/telemetry runs;"
+        " default: the workspace folder's name.",
     )
     naiveTimezone: str = Field(
         default="local", description="Zone of naive timestamps: local, UTC or an IANA name."
@@ -107,14 +113,31 @@ class Settings(BaseModel):
             raise ValueError("directory names must not be empty")
         return v
 
-    def dirs(self, workspace: Path) -> list[Path]:
-        """Configured dirs resolved against the workspace, or the default."""
+    @field_validator("project")
+    @classmethod
+    def _project(cls, v: str) -> str:
+        return v.strip()
+
+    def layout(self, workspace: Path) -> Layout:
+        """Configured dirs resolved against the workspace (they win), or the default layout."""
         if self.telemetryDirs:
-            return [
-                (p if p.is_absolute() else workspace / p)
-                for p in (Path(s).expanduser() for s in self.telemetryDirs)
-            ]
-        return default_dirs(workspace)
+            return Layout(
+                [
+                    (p if p.is_absolute() else workspace / p)
+                    for p in (Path(s).expanduser() for s in self.telemetryDirs)
+                ]
+            )
+        return default_layout(workspace, self.project or None)
+
+    def dirs(self, workspace: Path) -> list[Path]:
+        return self.layout(workspace).dirs
+
+    def config_dirs(self, workspace: Path) -> list[Path]:
+        """Where configuration is looked for (and created, the first): the configured telemetry
+        dirs, else the workspace's config folder (``workspace.config_dir``) first."""
+        if self.telemetryDirs:
+            return self.dirs(workspace)
+        return config_dirs(workspace)
 
 
 def parse(raw: Any, prefix: str = "initializationOptions") -> Settings:

@@ -61,16 +61,19 @@ def test_scope_filters_count_only_their_spend(tdir: Path) -> None:
     assert spent == {"all": 2.75, "a": 2.0, "oa": 0.5, "cheap": 0.25, "none": 0.0}
 
 
-def test_unsupported_scope_is_a_located_error_not_a_crash(tdir: Path) -> None:
-    append(tdir, [call(60)])
+def test_project_and_user_scopes_use_the_dimension_filters(tdir: Path) -> None:
+    # Once the dimensions landed, every budgets.yaml scope is a filter: a project or user scope
+    # loads and counts only its own spend (no call here has a project; one has user ann).
+    append(tdir, [call(60, estimated_cost=1.0, user_id="ann"), call(60, estimated_cost=2.0)])
     budgets(
         tdir,
-        "  - {name: p, amount: 10, period: month, project: web}\n"
+        "  - {name: p, amount: 10, period: month, time_zone: UTC, project: web}\n"
+        "  - {name: u, amount: 10, period: month, time_zone: UTC, user: ann}\n"
         "  - {name: ok, amount: 10, period: month, time_zone: UTC}\n",
     )
     sec = section(tdir)
-    assert [b["name"] for b in sec["budgets"]] == ["ok"]
-    assert any("scope project not supported yet" in e for e in sec["errors"])
+    assert {b["name"]: b["spent"] for b in sec["budgets"]} == {"p": 0.0, "u": 1.0, "ok": 3.0}
+    assert sec["errors"] == []
 
 
 def test_unpriced_calls_are_counted_apart(tdir: Path) -> None:

@@ -114,6 +114,7 @@ export const fixtureHealth: Health = {
     },
   ],
   dirs: [{ path: '/work/sample/.empathy', exists: true }],
+  scopes: [],
 };
 
 export const fixtureRecentCalls: CallRow[] = [
@@ -194,6 +195,25 @@ export const fixtureAlerts: AlertsStatus = {
   failingChannels: [],
 };
 
+/** Every workflow (the table): the top five plus two more. */
+export const FIXTURE_WORKFLOWS: Snapshot['workflows'] = [
+  { workflow_name: 'code-review', total_cost: 5.4, run_count: 30, avg_cost: 0.18, total_savings: 2.1, avg_duration_ms: 5000, source: 'runs' },
+  { workflow_name: 'doc-gen', total_cost: 3.1, run_count: 12, avg_cost: 0.2583, total_savings: 0.4, avg_duration_ms: 8000, source: 'runs' },
+  { workflow_name: XSS_NAME, total_cost: 1.2, run_count: 3, avg_cost: 0.4, total_savings: 0, avg_duration_ms: null, source: 'calls' },
+  { workflow_name: 'test-gen', total_cost: 0.9, run_count: 9, avg_cost: 0.1, total_savings: 0.1, avg_duration_ms: 3000, source: 'runs' },
+  { workflow_name: 'refactor', total_cost: 0.8, run_count: 4, avg_cost: 0.2, total_savings: 0.05, avg_duration_ms: 4000, source: 'runs' },
+  { workflow_name: 'sixth-workflow', total_cost: 0.1, run_count: 1, avg_cost: 0.1, total_savings: 0, avg_duration_ms: 900, source: 'runs' },
+  { workflow_name: 'seventh-workflow', total_cost: 0.05, run_count: 1, avg_cost: 0.05, total_savings: 0, avg_duration_ms: 700, source: 'runs' },
+];
+
+/** Twelve users, by cost (the sidecar caps the snapshot; the window has 200). */
+export const FIXTURE_USERS: Snapshot['by_user'] = Object.fromEntries(
+  Array.from({ length: 12 }, (_, i) => [
+    `user-${String(i + 1).padStart(2, '0')}`,
+    { call_count: 100 - i, total_tokens: 10_000, total_cost: 2 - i * 0.1, error_count: 1, avg_latency_ms: 900 },
+  ]),
+);
+
 export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
   return {
     version: 12,
@@ -227,6 +247,19 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
       { workflow_name: 'refactor', total_cost: 0.8, run_count: 4, avg_cost: 0.2, total_savings: 0.05, avg_duration_ms: 4000, source: 'runs' },
       { workflow_name: 'sixth-workflow', total_cost: 0.1, run_count: 1, avg_cost: 0.1, total_savings: 0, avg_duration_ms: 900, source: 'runs' },
     ],
+    workflows: FIXTURE_WORKFLOWS,
+    by_project: {
+      shop: { call_count: 900, total_tokens: 1_000_000, total_cost: 8.0, error_count: 20, avg_latency_ms: 800 },
+      '(none)': { call_count: 334, total_tokens: 525_500, total_cost: 4.3456, error_count: 11, avg_latency_ms: 1200 },
+    },
+    by_user: FIXTURE_USERS,
+    by_session: {
+      's-0001': { call_count: 600, total_tokens: 800_000, total_cost: 6.0, error_count: 10, avg_latency_ms: 800 },
+    },
+    by_source: {
+      empathy: { call_count: 1234, total_tokens: 1_525_500, total_cost: 12.3456, error_count: 31, avg_latency_ms: 900 },
+    },
+    dimension_counts: { project: 2, user: 200, session: 5000, source: 1 },
     savings: { workflow_count: 6, total_actual_cost: 11.5, total_baseline_cost: 14.15, total_savings: 2.65, savings_percent: 18.7, avg_cost_per_workflow: 1.92 },
     fallback: {
       total_calls: 1234,
@@ -307,10 +340,16 @@ export function emptySnapshot(): Snapshot {
     by_tier: {},
     by_model: {},
     top_workflows: [],
+    workflows: [],
+    by_project: {},
+    by_user: {},
+    by_session: {},
+    by_source: {},
+    dimension_counts: { project: 0, user: 0, session: 0, source: 0 },
     circuit_breakers: {},
     filter_options: { workflow: [], provider: [], tier: [], model: [] },
     today_cost: 0,
     recent_calls: [],
-    health: { records: 0, malformed: 0, salvaged: 0, flagged: 0, files: [], dirs: [{ path: '/work/sample/.empathy', exists: false }] },
+    health: { records: 0, malformed: 0, salvaged: 0, flagged: 0, files: [], dirs: [{ path: '/work/sample/.empathy', exists: false }], scopes: [] },
   });
 }

@@ -5,7 +5,7 @@
  */
 import { useId, type ReactNode } from 'react';
 
-export function ChartCard({ id, title, showTable, onToggleTable, chart, table, summary, className }: {
+export function ChartCard({ id, title, showTable, onToggleTable, chart, table, summary, className, toggleLabel = 'Show as table' }: {
   id: string;
   title: string;
   showTable: boolean;
@@ -15,6 +15,8 @@ export function ChartCard({ id, title, showTable, onToggleTable, chart, table, s
   /** A one-line text summary shown above the chart (also read by screen readers). */
   summary?: ReactNode;
   className?: string;
+  /** The toggle's text: list cards say "Show all" (their table holds more rows than the list). */
+  toggleLabel?: string;
 }) {
   const headingId = useId();
   const bodyId = useId();
@@ -29,7 +31,7 @@ export function ChartCard({ id, title, showTable, onToggleTable, chart, table, s
           aria-controls={bodyId}
           onClick={() => onToggleTable(id)}
         >
-          Show as table
+          {toggleLabel}
         </button>
       </header>
       {summary !== undefined && <div className="chart-summary">{summary}</div>}

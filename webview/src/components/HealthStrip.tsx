@@ -17,6 +17,12 @@ export function HealthStrip({ health, onOpenFile }: { health: Health; onOpenFile
         {health.flagged > 0 && ` · ${formatCount(health.flagged)} flagged`}
         {clean && ' · all lines valid'}
       </span>
+      {(health.scopes ?? []).map((sc) => (
+        <span key={sc.path} className="health-scope" data-testid="health-scope" title={sc.path}>
+          {`Runs of project “${sc.project}” (${sc.matched_by === 'setting' ? 'the empathy.project setting' : 'the workspace folder’s name; set empathy.project to change'}) from ${sc.path}`}
+          {sc.hidden_runs > 0 && ` · ${plural(sc.hidden_runs, 'run')} of ${plural(sc.hidden_projects, 'other project')} not shown`}
+        </span>
+      ))}
       {readErrors.map((f) => (
         <span key={f.path} className="health-error" title={f.path}>
           {basename(f.path)}: {f.read_error}

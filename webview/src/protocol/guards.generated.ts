@@ -31,6 +31,9 @@ import type {
   Deltas,
   DidFireAlertParams,
   DidUpdateParams,
+  DimensionStats,
+  DimensionValuesParams,
+  DimensionValuesResult,
   EmptyParams,
   ErrorDay,
   ErrorHour,
@@ -48,6 +51,7 @@ import type {
   HealthDir,
   HealthFile,
   HealthProblem,
+  HealthScope,
   InitAlertsParams,
   InitAlertsResult,
   LensNumbers,
@@ -108,6 +112,10 @@ export const FiltersFields: Fields<Filters> = {
   provider: optional(nullable(str)),
   tier: optional(nullable(str)),
   model: optional(nullable(str)),
+  project: optional(nullable(str)),
+  user: optional(nullable(str)),
+  session: optional(nullable(str)),
+  source: optional(nullable(str)),
 };
 export const isFilters: Guard<Filters> = obj<Filters>(FiltersFields);
 
@@ -409,6 +417,36 @@ export const DidUpdateParamsFields: Fields<DidUpdateParams> = {
 };
 export const isDidUpdateParams: Guard<DidUpdateParams> = obj<DidUpdateParams>(DidUpdateParamsFields);
 
+export const DimensionStatsFields: Fields<DimensionStats> = {
+  call_count: int,
+  total_tokens: int,
+  total_cost: num,
+  error_count: int,
+  avg_latency_ms: nullable(num),
+};
+export const isDimensionStats: Guard<DimensionStats> = obj<DimensionStats>(DimensionStatsFields);
+
+export const DimensionValuesParamsFields: Fields<DimensionValuesParams> = {
+  dimension: literal("workflow", "provider", "tier", "model", "project", "user", "session", "source"),
+  prefix: optional(str),
+  limit: optional(bounded(int, 1, 500)),
+};
+export const isDimensionValuesParams: Guard<DimensionValuesParams> = obj<DimensionValuesParams>(DimensionValuesParamsFields);
+
+export const FilterOptionFields: Fields<FilterOption> = {
+  value: str,
+  calls: int,
+  cost: num,
+};
+export const isFilterOption: Guard<FilterOption> = obj<FilterOption>(FilterOptionFields);
+
+export const DimensionValuesResultFields: Fields<DimensionValuesResult> = {
+  dimension: str,
+  values: arr(isFilterOption),
+  total: int,
+};
+export const isDimensionValuesResult: Guard<DimensionValuesResult> = obj<DimensionValuesResult>(DimensionValuesResultFields);
+
 export const isEmptyParams: Guard<EmptyParams> = isRecordObject;
 
 export const ErrorDayFields: Fields<ErrorDay> = {
@@ -479,13 +517,6 @@ export const FallbackFields: Fields<Fallback> = {
 };
 export const isFallback: Guard<Fallback> = obj<Fallback>(FallbackFields);
 
-export const FilterOptionFields: Fields<FilterOption> = {
-  value: str,
-  calls: int,
-  cost: num,
-};
-export const isFilterOption: Guard<FilterOption> = obj<FilterOption>(FilterOptionFields);
-
 export const FilterOptionsFields: Fields<FilterOptions> = {
   workflow: arr(isFilterOption),
   provider: arr(isFilterOption),
@@ -531,6 +562,16 @@ export const HealthFileFields: Fields<HealthFile> = {
 };
 export const isHealthFile: Guard<HealthFile> = obj<HealthFile>(HealthFileFields);
 
+export const HealthScopeFields: Fields<HealthScope> = {
+  path: str,
+  project: str,
+  matched_by: literal("folder", "setting"),
+  shown_runs: int,
+  hidden_runs: int,
+  hidden_projects: int,
+};
+export const isHealthScope: Guard<HealthScope> = obj<HealthScope>(HealthScopeFields);
+
 export const HealthFields: Fields<Health> = {
   records: int,
   malformed: int,
@@ -538,6 +579,7 @@ export const HealthFields: Fields<Health> = {
   flagged: int,
   files: arr(isHealthFile),
   dirs: arr(isHealthDir),
+  scopes: arr(isHealthScope),
 };
 export const isHealth: Guard<Health> = obj<Health>(HealthFields);
 
@@ -694,6 +736,7 @@ export const isSetBudgetResult: Guard<SetBudgetResult> = obj<SetBudgetResult>(Se
 
 export const SettingsFields: Fields<Settings> = {
   telemetryDirs: optional(nullable(arr(str))),
+  project: optional(str),
   naiveTimezone: optional(str),
   activityLimit: optional(bounded(int, 1, 1000)),
   debounceMs: optional(bounded(int, 0, 5000)),
@@ -748,6 +791,12 @@ export const SnapshotFields: Fields<Snapshot> = {
   by_tier: rec(isTierStats),
   by_model: rec(isModelStats),
   top_workflows: arr(isWorkflowStats),
+  workflows: arr(isWorkflowStats),
+  by_project: rec(isDimensionStats),
+  by_user: rec(isDimensionStats),
+  by_session: rec(isDimensionStats),
+  by_source: rec(isDimensionStats),
+  dimension_counts: rec(int),
   savings: isSavings,
   fallback: isFallback,
   errors: isErrors,
@@ -829,6 +878,7 @@ export const RequestResultGuards: { [M in keyof Requests]: Guard<Requests[M]['re
   "empathy/setBudget": isSetBudgetResult,
   "empathy/codeLenses": isCodeLensesResult,
   "empathy/addPrice": isAddPriceResult,
+  "empathy/dimensionValues": isDimensionValuesResult,
 };
 
 /** The guard of each notification's params. */

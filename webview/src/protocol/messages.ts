@@ -10,6 +10,7 @@ import { arr, failAt, int, isRecordObject, lastFailurePath, literal, nullable, n
 import { isSetupView, type SetupAction, type SetupView } from './setup';
 import {
   ActivityResultFields,
+  DimensionValuesResultFields,
   isAlertsStatus,
   isBudgetsSection,
   isFilters,
@@ -17,7 +18,7 @@ import {
   isSnapshot,
   SnapshotFields,
 } from './guards.generated';
-import type { ActivityResult, AlertsStatus, BudgetsSection, Filters, Health, Snapshot, SnapshotParams } from './protocol.generated';
+import type { ActivityResult, AlertsStatus, BudgetsSection, DimensionValuesParams, DimensionValuesResult, Filters, Health, Snapshot, SnapshotParams } from './protocol.generated';
 
 /** A range the panel can ask for (the sidecar's `SnapshotParams.range`). */
 export type Range = NonNullable<SnapshotParams['range']>;
@@ -33,7 +34,11 @@ export const _everyCostMode: _EveryCostMode = true;
 export const isCostMode: Guard<CostMode> = literal(...COST_MODES);
 
 /** The filter keys the panel may send (the generated `Filters` has exactly these). */
-export const FILTER_KEYS = ['workflow', 'provider', 'tier', 'model'] as const satisfies readonly (keyof Filters)[];
+export const FILTER_KEYS = ['workflow', 'provider', 'tier', 'model', 'project', 'user', 'session', 'source'] as const satisfies readonly (keyof Filters)[];
+/** Dimensions whose values the dropdowns search with `empathy/dimensionValues` as the user types. */
+export const SEARCHED_DIMENSIONS = ['project', 'user', 'session', 'source'] as const satisfies readonly NonNullable<DimensionValuesParams['dimension']>[];
+export type SearchedDimension = (typeof SEARCHED_DIMENSIONS)[number];
+export const isSearchedDimension: Guard<SearchedDimension> = literal(...SEARCHED_DIMENSIONS);
 // Compile error when Filters gains a key that FILTER_KEYS lacks.
 export type _EveryFilterKey = [Exclude<keyof Filters, (typeof FILTER_KEYS)[number]>] extends [never] ? true : never;
 export const _everyFilterKey: _EveryFilterKey = true;
@@ -67,6 +72,8 @@ export type ExtensionMessage =
   | { type: 'historyCleared'; archiveDir: string; moved: string[] }
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
   | { type: 'refreshed'; durationMs: number; records: number }
+  /** The answer to a `dimensionValues` search (`prefix` says which one). */
+  | ({ type: 'dimensionValues'; prefix: string } & DimensionValuesResult)
   /** The set-up state (protocol/setup.ts); null once the sidecar's interpreter is fine. */
   | { type: 'setup'; setup: SetupView | null };
 
@@ -92,6 +99,8 @@ export type WebviewMessage =
   | { type: 'addPrice'; model: string; provider?: string }
   /** "Set budget…": the extension asks name, amount and period ("Empathy: Set Budget…"). */
   | { type: 'setBudget' }
+  /** Search a dimension's values in the window (a dropdown as the user types). */
+  | { type: 'dimensionValues'; dimension: SearchedDimension; prefix: string; limit: number }
   /** A button of the set-up state. */
   | { type: 'setupAction'; action: SetupAction };
 
@@ -125,6 +134,7 @@ const MESSAGE_GUARDS: { [K in ExtensionMessage['type']]: Guard<Extract<Extension
   historyCleared: obj({ type: literal('historyCleared'), archiveDir: str, moved: arr(str) }),
   historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: int }),
+  dimensionValues: obj({ type: literal('dimensionValues'), prefix: str, ...DimensionValuesResultFields }),
   setup: obj({ type: literal('setup'), setup: nullable(isSetupView) }),
 };
 

@@ -21,6 +21,7 @@ export const Methods = {
   initAlerts: "empathy/initAlerts",
   alertMetrics: "empathy/alertMetrics",
   callDetail: "empathy/callDetail",
+  dimensionValues: "empathy/dimensionValues",
   didFireAlert: "empathy/didFireAlert",
   codeLenses: "empathy/codeLenses",
   didChangeAlerts: "empathy/didChangeAlerts",
@@ -326,6 +327,33 @@ export interface DidUpdateParams {
   changed: Record<string, unknown>;
 }
 
+export interface DimensionStats {
+  call_count: number;
+  total_tokens: number;
+  total_cost: number;
+  error_count: number;
+  avg_latency_ms: number | null;
+}
+
+/**
+ * ``empathy/dimensionValues``: search the values of a dimension in the current window
+ * (unfiltered), for a dropdown of more values than the snapshot carries (users, sessions).
+ */
+export interface DimensionValuesParams {
+  dimension: "workflow" | "provider" | "tier" | "model" | "project" | "user" | "session" | "source";
+  /** case-insensitive */
+  prefix?: string;
+  limit?: number;
+}
+
+export interface DimensionValuesResult {
+  dimension: string;
+  /** by cost; values starting with prefix first */
+  values: FilterOption[];
+  /** how many values match (values holds at most limit) */
+  total: number;
+}
+
 /** Requests without parameters (``{}`` or null). */
 export type EmptyParams = Record<string, unknown>;
 
@@ -406,6 +434,12 @@ export interface Filters {
   provider?: string | null;
   tier?: string | null;
   model?: string | null;
+  /** '(none)': records without one */
+  project?: string | null;
+  user?: string | null;
+  session?: string | null;
+  /** the log a record came from */
+  source?: string | null;
 }
 
 /** ``empathy/generateDemo``: write sample telemetry into the first telemetry directory. */
@@ -432,6 +466,8 @@ export interface Health {
   flagged: number;
   files: HealthFile[];
   dirs: HealthDir[];
+  /** shared folders read for this project's runs only */
+  scopes: HealthScope[];
 }
 
 export interface HealthDir {
@@ -453,6 +489,19 @@ export interface HealthProblem {
   line: number;
   kind: string;
   reason: string;
+}
+
+/** A shared folder read for this workspace's runs only (attune-ai 16.x's home telemetry). */
+export interface HealthScope {
+  path: string;
+  /** the project whose runs are shown */
+  project: string;
+  /** 'folder': the workspace folder's name; 'setting': empathy.project */
+  matched_by: "folder" | "setting";
+  shown_runs: number;
+  /** runs of other projects, not shown */
+  hidden_runs: number;
+  hidden_projects: number;
 }
 
 /** ``empathy/initAlerts``: the 3-question wizard (metric, threshold, where to send). */
@@ -654,8 +703,10 @@ export interface SetBudgetResult {
 
 /** ``initializationOptions`` and ``workspace/didChangeConfiguration`` settings. */
 export interface Settings {
-  /** Telemetry directories; default <workspace>/.empathy (or .attune if only it exists). */
+  /** Telemetry directories; default: <workspace>/.empathy and/or .attune (whichever hold telemetry), plus attune-ai 16.x's ~/.attune/telemetry runs of this project. */
   telemetryDirs?: string[] | null;
+  /** This workspace's project in attune-ai 16.x's shared ~/.attune/telemetry runs; default: the workspace folder's name. */
+  project?: string;
   /** Zone of naive timestamps: local, UTC or an IANA name. */
   naiveTimezone?: string;
   /** Rows in recent_calls and the default activity page. */
@@ -691,6 +742,16 @@ export interface Snapshot {
   by_tier: Record<string, TierStats>;
   by_model: Record<string, ModelStats>;
   top_workflows: WorkflowStats[];
+  /** every workflow by cost (the table) */
+  workflows: WorkflowStats[];
+  by_project: Record<string, DimensionStats>;
+  /** the top values by cost */
+  by_user: Record<string, DimensionStats>;
+  /** the top values by cost */
+  by_session: Record<string, DimensionStats>;
+  by_source: Record<string, DimensionStats>;
+  /** distinct project/user/session/source values in the window */
+  dimension_counts: Record<string, number>;
   savings: Savings;
   fallback: Fallback;
   errors: Errors;
@@ -836,6 +897,7 @@ export interface Requests {
   "empathy/setBudget": { params: SetBudgetParams; result: SetBudgetResult };
   "empathy/codeLenses": { params: CodeLensesParams; result: CodeLensesResult };
   "empathy/addPrice": { params: AddPriceParams; result: AddPriceResult };
+  "empathy/dimensionValues": { params: DimensionValuesParams; result: DimensionValuesResult };
 }
 
 /** Each notification's params (sidecar -> client). */

@@ -4,8 +4,8 @@
  * Pure: no IO, no posting. Side effects the reducer asks for (a `refresh` after a stale update) are
  * exposed as counters that App turns into messages, so every transition is unit-testable.
  */
-import type { ConnectionState, ExtensionMessage, SetupView } from '../protocol';
-import { isCostMode, isFilters, isRange } from '../protocol';
+import type { ConnectionState, ExtensionMessage, FilterOption, SearchedDimension, SetupView } from '../protocol';
+import { FILTER_KEYS, isCostMode, isFilters, isRange, isSearchedDimension as isSearchedDimensionName } from '../protocol';
 import type { AlertsStatus, BudgetsSection, CallRow, CostMode, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
 import { isRecordObject } from '../protocol';
 
@@ -27,6 +27,13 @@ export interface FeedMarker {
   at: number;
   /** ISO timestamp of the newest call shown at the click; only newer calls are shown. */
   after: string | null;
+}
+
+/** One search of a dimension's values: what was typed and what matched (at most the limit). */
+export interface DimensionSearch {
+  prefix: string;
+  values: FilterOption[];
+  total: number;
 }
 
 export const DEFAULT_UI: UiState = { range: '7d', filters: {}, tables: {} };
@@ -62,6 +69,8 @@ export interface PanelState {
   refreshing: boolean;
   /** The extension's set-up state while the sidecar cannot run (or needs a fix). */
   setup: SetupView | null;
+  /** The latest `dimensionValues` answer per dimension (the filter bar's suggestions). */
+  dimensionSearch: Partial<Record<SearchedDimension, DimensionSearch>>;
 }
 
 export type Action =
@@ -95,6 +104,7 @@ export function initialState(ui: UiState = DEFAULT_UI): PanelState {
     lastCleared: null,
     refreshing: false,
     setup: null,
+    dimensionSearch: {},
   };
 }
 
@@ -121,7 +131,7 @@ export function restoreUiState(saved: unknown): UiState {
 /** Drops empty filter values so `{workflow: ""}` and `{}` mean the same thing on the wire. */
 export function cleanFilters(filters: Filters): Filters {
   const out: Filters = {};
-  for (const key of ['workflow', 'provider', 'tier', 'model'] as const) {
+  for (const key of FILTER_KEYS) {
     const value = filters[key];
     if (value) out[key] = value;
   }
@@ -231,6 +241,11 @@ export function reducer(state: PanelState, action: Action): PanelState {
     }
     case 'update':
       return applyUpdate(state, action.update);
+    case 'dimensionValues': {
+      if (!(isSearchedDimensionName(action.dimension))) return state;
+      const search: DimensionSearch = { prefix: action.prefix, values: action.values, total: action.total };
+      return { ...state, dimensionSearch: { ...state.dimensionSearch, [action.dimension]: search } };
+    }
     case 'activityPage': {
       const have = new Set(selectLoadedActivity(state).map((r) => r.call_id));
       const fresh = action.rows.filter((r) => !have.has(r.call_id));

@@ -22,6 +22,7 @@ from pydantic import TypeAdapter
 from ..rowcache import Mode
 from ..sums import Sums
 from ..window import Window
+from . import by_dimension as _by_dimension
 from . import by_model as _by_model
 from . import by_provider as _by_provider
 from . import by_tier as _by_tier
@@ -36,6 +37,7 @@ from . import today_cost as _today_cost
 from . import top_workflows as _top_workflows
 from . import window as _window
 from .base import Section
+from .by_dimension import DimensionStats
 from .by_model import ModelStats
 from .by_provider import ProviderStats
 from .by_tier import TierStats
@@ -87,12 +89,18 @@ REGISTRY: tuple[SectionDef, ...] = (
     SectionDef("by_tier", dict[str, TierStats], _by_tier.render),
     SectionDef("by_model", dict[str, ModelStats], _by_model.render),
     SectionDef("top_workflows", list[WorkflowStats], _top_workflows.render),
+    SectionDef("by_project", dict[str, DimensionStats], _by_dimension.render_project),
+    SectionDef("by_user", dict[str, DimensionStats], _by_dimension.render_user),
+    SectionDef("by_session", dict[str, DimensionStats], _by_dimension.render_session),
+    SectionDef("by_source", dict[str, DimensionStats], _by_dimension.render_source),
     SectionDef("savings", Savings, _savings.render),
     SectionDef("fallback", Fallback, _fallback.render),
     SectionDef("errors", Errors, _errors.render, _errors.dump),
     SectionDef("prices", PricesInfo, _prices.render),
     SectionDef("filter_options", FilterOptions, _filter_options.render, dashboard=False),
     SectionDef("today_cost", float, _today_cost.render, dashboard=False),
+    SectionDef("workflows", list[WorkflowStats], _top_workflows.render_all, dashboard=False),
+    SectionDef("dimension_counts", dict[str, int], _by_dimension.render_counts, dashboard=False),
 )
 BY_NAME: dict[str, SectionDef] = {d.name: d for d in REGISTRY}
 
@@ -115,6 +123,7 @@ MODELS: tuple[type[Section], ...] = (
     ProviderStats,
     TierStats,
     ModelStats,
+    DimensionStats,
     WorkflowStats,
     Savings,
     FallbackChain,
@@ -139,6 +148,7 @@ __all__ = [
     "CircuitBreaker",
     "Context",
     "CostPoint",
+    "DimensionStats",
     "ErrorDay",
     "ErrorHour",
     "Errors",

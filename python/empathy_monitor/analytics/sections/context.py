@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from ...tables import NANOS
+from ...tables import NANOS, Tables
 from ...timeparse import TimestampParser
 from ..buckets import Clock
 from ..rowcache import RowCache
@@ -28,6 +28,8 @@ class Context:
     pricing: Any = None
     # renders that only change with the window (the ``window`` section), keyed by section
     memo: dict[str, tuple[Any, Any]] = field(default_factory=dict)
+    tables: Tables | None = None  # for the labels of per-row dimensions (user, session, project)
+    dim_top: int | None = None  # values of a high-cardinality dimension shipped (None: all)
 
     def iso(self, epoch: float | None) -> str | None:
         return None if epoch is None else self.parser.to_local(epoch).isoformat()

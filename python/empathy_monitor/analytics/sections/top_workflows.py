@@ -25,7 +25,13 @@ class WorkflowStats(Section):
 
 
 def render(s: Sums, w: Window, ctx: Context) -> list[WorkflowStats]:
-    """From run records when there are any in the window, else from calls grouped by workflow."""
+    """The top ``ctx.top`` of :func:`render_all`."""
+    return render_all(s, w, ctx)[: ctx.top]
+
+
+def render_all(s: Sums, w: Window, ctx: Context) -> list[WorkflowStats]:
+    """Every workflow by cost (the ``workflows`` section: the panel's "Show as table"). From run
+    records when there are any in the window, else from calls grouped by workflow."""
     if s.runs_tot.runs:
         rows = [
             trusted(
@@ -57,4 +63,4 @@ def render(s: Sums, w: Window, ctx: Context) -> list[WorkflowStats]:
             if a.calls
         ]
     rows.sort(key=lambda r: (-r.total_cost, r.workflow_name))
-    return rows[: ctx.top]
+    return rows
