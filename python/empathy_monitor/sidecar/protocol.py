@@ -54,6 +54,7 @@ DID_FIRE_ALERT = "empathy/didFireAlert"
 DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 SET_BUDGET = "empathy/setBudget"
 DID_CHANGE_BUDGETS = "empathy/didChangeBudgets"
+ENABLE_SOURCE = "empathy/enableSource"
 
 REQUESTS = (
     SNAPSHOT,
@@ -71,6 +72,7 @@ REQUESTS = (
     ALERT_METRICS,
     CALL_DETAIL,
     SET_BUDGET,
+    ENABLE_SOURCE,
 )
 NOTIFICATIONS = (
     DID_UPDATE,
@@ -211,6 +213,28 @@ class SetBudgetResult(_Out):
     name: str
 
 
+class EnableSourceParams(_In):
+    """``empathy/enableSource``: the user accepted an offer (the panel's "Show")."""
+
+    source: str = Field(min_length=1, max_length=64)
+
+
+class EnableSourceResult(_Out):
+    """What ``empathy.sources`` becomes; the extension writes it (it owns the settings)."""
+
+    source: str
+    label: str
+    sources: list[str] = Field(description="the new value of the empathy.sources setting")
+
+
+class SourceOffer(_Out):
+    """A coding agent's folder that may hold this workspace's usage (found by stat, unread)."""
+
+    source: str = Field(description="the empathy.sources value that enables it, e.g. claude-code")
+    label: str = Field(description="e.g. Claude Code")
+    path: str = Field(description="the folder or file found")
+
+
 # -- results and sections -------------------------------------------------------------------
 class HealthProblem(_Out):
     line: int
@@ -320,6 +344,10 @@ class Snapshot(_Out):
     budgets: BudgetsSection | None = Field(
         default=None,
         description="budgets and the cost chart's anomaly markers; null only if evaluation failed",
+    )
+    offers: list[SourceOffer] = Field(
+        default_factory=list,
+        description="agents' folders found for this workspace whose source is not enabled",
     )
     deltas: Deltas
     alerts: AlertsStatus | None = Field(description="null when there is no alerts.yaml")
@@ -464,6 +492,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     ALERT_METRICS: (EmptyParams, (AlertMetricsResult,)),
     CALL_DETAIL: (CallDetailParams, (CallRow,)),
     SET_BUDGET: (SetBudgetParams, (SetBudgetResult,)),
+    ENABLE_SOURCE: (EnableSourceParams, (EnableSourceResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -518,4 +547,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     BudgetsSection,
     SetBudgetParams,
     SetBudgetResult,
+    EnableSourceParams,
+    EnableSourceResult,
+    SourceOffer,
 )

@@ -119,6 +119,7 @@ ROUTES: dict[str, Call] = {
     P.ALERT_METRICS: lambda svc, _: svc.alert_metrics(),
     P.CALL_DETAIL: Service.call_detail,
     P.SET_BUDGET: Service.set_budget,
+    P.ENABLE_SOURCE: Service.enable_source,
 }
 
 

@@ -27,6 +27,8 @@ import type {
   DidFireAlertParams,
   DidUpdateParams,
   EmptyParams,
+  EnableSourceParams,
+  EnableSourceResult,
   ErrorDay,
   ErrorHour,
   Errors,
@@ -60,6 +62,7 @@ import type {
   Snapshot,
   SnapshotParams,
   SourceLocation,
+  SourceOffer,
   SourceUnresolved,
   TestAlertParams,
   TestAlertResult,
@@ -325,6 +328,18 @@ export const isDidUpdateParams: Guard<DidUpdateParams> = obj<DidUpdateParams>(Di
 
 export const isEmptyParams: Guard<EmptyParams> = isRecordObject;
 
+export const EnableSourceParamsFields: Fields<EnableSourceParams> = {
+  source: minLength(str, 1),
+};
+export const isEnableSourceParams: Guard<EnableSourceParams> = obj<EnableSourceParams>(EnableSourceParamsFields);
+
+export const EnableSourceResultFields: Fields<EnableSourceResult> = {
+  source: str,
+  label: str,
+  sources: arr(str),
+};
+export const isEnableSourceResult: Guard<EnableSourceResult> = obj<EnableSourceResult>(EnableSourceResultFields);
+
 export const ErrorDayFields: Fields<ErrorDay> = {
   date: str,
   calls: int,
@@ -558,6 +573,13 @@ export const SettingsFields: Fields<Settings> = {
 };
 export const isSettings: Guard<Settings> = obj<Settings>(SettingsFields);
 
+export const SourceOfferFields: Fields<SourceOffer> = {
+  source: str,
+  label: str,
+  path: str,
+};
+export const isSourceOffer: Guard<SourceOffer> = obj<SourceOffer>(SourceOfferFields);
+
 export const TierStatsFields: Fields<TierStats> = {
   count: int,
   cost: num,
@@ -608,6 +630,7 @@ export const SnapshotFields: Fields<Snapshot> = {
   recent_calls: arr(isCallRow),
   health: isHealth,
   budgets: nullable(isBudgetsSection),
+  offers: arr(isSourceOffer),
   deltas: isDeltas,
   alerts: nullable(isAlertsStatus),
   retention_days: int,
@@ -676,6 +699,7 @@ export const RequestResultGuards: { [M in keyof Requests]: Guard<Requests[M]['re
   "empathy/alertMetrics": isAlertMetricsResult,
   "empathy/callDetail": isCallRow,
   "empathy/setBudget": isSetBudgetResult,
+  "empathy/enableSource": isEnableSourceResult,
 };
 
 /** The guard of each notification's params. */

@@ -56,7 +56,9 @@ export type ExtensionMessage =
   | { type: 'historyRestored'; archiveDir: string; restored: string[] }
   | { type: 'refreshed'; durationMs: number; records: number }
   /** The set-up state (protocol/setup.ts); null once the sidecar's interpreter is fine. */
-  | { type: 'setup'; setup: SetupView | null };
+  | { type: 'setup'; setup: SetupView | null }
+  /** Sources whose offer (`Snapshot.offers`) was answered in this workspace: not offered again. */
+  | { type: 'offers'; dismissed: string[] };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -76,7 +78,11 @@ export type WebviewMessage =
   | { type: 'openAlertsConfig' }
   | { type: 'testAlert'; rule: string }
   /** A button of the set-up state. */
-  | { type: 'setupAction'; action: SetupAction };
+  | { type: 'setupAction'; action: SetupAction }
+  /** The offer's "Show": turn the source on (the extension writes `empathy.sources`). */
+  | { type: 'enableSource'; source: string }
+  /** The offer's "Dismiss": never offer this source again in this workspace. */
+  | { type: 'dismissOffer'; source: string };
 
 const SECTION_GUARDS = Object.entries(SnapshotFields).filter(([key]) => key !== 'version') as [string, Guard<unknown>][];
 
@@ -108,6 +114,7 @@ const MESSAGE_GUARDS: { [K in ExtensionMessage['type']]: Guard<Extract<Extension
   historyRestored: obj({ type: literal('historyRestored'), archiveDir: str, restored: arr(str) }),
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: int }),
   setup: obj({ type: literal('setup'), setup: nullable(isSetupView) }),
+  offers: obj({ type: literal('offers'), dismissed: arr(str) }),
 };
 
 export const isExtensionMessage: Guard<ExtensionMessage> = (v): v is ExtensionMessage => {
