@@ -12,6 +12,7 @@ import { initialRange, initializationOptions, readSettings, RESTART_KEYS } from 
 import { History } from './history';
 import { TelemetryModel } from './model';
 import { registerPanelSerializer, TelemetryPanel, type PanelDeps } from './panel/panel';
+import { SourceOffers } from './panel/sourceOffers';
 import { Sidecar } from './sidecar/client';
 import { createStatusBar } from './statusBar';
 import { registerTrust } from './trust';
@@ -87,6 +88,7 @@ export function activate(context: vscode.ExtensionContext): void {
       sidecar: sc,
       ensureStarted,
       setup,
+      offers: new SourceOffers(context.workspaceState, sc),
       exportCsv: () => exportCsv(commandDeps),
       generateDemo: () => generateDemo(commandDeps),
       clearHistory: () => history.clear(),

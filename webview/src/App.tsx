@@ -13,6 +13,7 @@ import {
   selectAlerts,
   selectCanLoadMore,
   selectHealth,
+  selectOffer,
   type UiState,
 } from './state/reducer';
 import { getVsCodeApi, type VsCodeApi } from './vscode';
@@ -27,6 +28,7 @@ import { AlertsStrip } from './components/AlertsStrip';
 import { EmptyState } from './components/EmptyState';
 import { StatusBanner } from './components/StatusBanner';
 import { SetupCard } from './components/SetupCard';
+import { SourceOfferCard } from './components/SourceOfferCard';
 import { Skeleton } from './components/Skeleton';
 import {
   CostOverTimeChart,
@@ -166,6 +168,11 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
     );
   }
 
+  const offer = selectOffer(state);
+  const answerOffer = (type: 'enableSource' | 'dismissOffer') => (source: string) => {
+    dispatch({ type: 'offerAnswered', source });
+    post({ type, source });
+  };
   const isEmpty = snapshot.overview.calls === 0 && (health?.files.length ?? 0) === 0;
   const hasFilters = Object.keys(ui.filters).length > 0;
   const alertsStrip = (
@@ -182,6 +189,7 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
       <main className="app">
         {banner}
         {setupCard}
+        {offer && <SourceOfferCard offer={offer} onShow={answerOffer('enableSource')} onDismiss={answerOffer('dismissOffer')} />}
         <Toolbar
           range={ui.range}
           onRange={setRange}

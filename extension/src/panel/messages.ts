@@ -19,6 +19,10 @@ function isStr(v: unknown): v is string {
 function isOptStr(v: unknown): v is string | undefined {
   return v === undefined || v === null || isStr(v);
 }
+/** A source name as the sidecar spells them (`claude-code`); the sidecar checks it is known. */
+function isSourceName(v: unknown): v is string {
+  return typeof v === 'string' && /^[a-z][a-z0-9-]{0,63}$/.test(v);
+}
 function isIndex(v: unknown, max = Number.MAX_SAFE_INTEGER): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 }
@@ -82,6 +86,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       if (isStr(raw.callId) && raw.callId) msg.callId = raw.callId;
       return msg;
     }
+    case 'enableSource':
+    case 'dismissOffer':
+      if (!isSourceName(raw.source)) return undefined;
+      return { type: raw.type, source: raw.source };
     case 'openFile':
       if (!isStr(raw.path) || raw.path.length === 0 || !isIndex(raw.line)) return undefined;
       return { type: 'openFile', path: raw.path, line: raw.line };

@@ -22,6 +22,7 @@ import type { Sidecar, SidecarStatus } from '../sidecar/client';
 import { renderHtml } from './html';
 import { parseFilters, parseWebviewMessage } from './messages';
 import { openFileAt, openSource, type OpenResult } from './openSource';
+import type { SourceOffers } from './sourceOffers';
 
 export const VIEW_TYPE = 'empathy.telemetryPanel';
 export const TITLE = 'Empathy Telemetry';
@@ -44,6 +45,8 @@ export interface PanelDeps {
   ensureStarted(): void;
   /** The set-up state the panel shows and acts on (absent in tests that do not need it). */
   setup?: Pick<SetupController, 'state' | 'onState' | 'act'>;
+  /** The "show this agent's usage?" offers (absent in tests that do not need them). */
+  offers?: Pick<SourceOffers, 'dismissed' | 'dismiss' | 'enable'>;
 }
 
 export function panelStatus(s: SidecarStatus): { state: ConnectionState; message?: string } {
@@ -136,6 +139,7 @@ export class TelemetryPanel implements vscode.Disposable {
       case 'ready':
         this.post({ type: 'status', ...panelStatus(sidecar.status) });
         if (this.deps.setup) this.post({ type: 'setup', setup: this.deps.setup.state ?? null });
+        if (this.deps.offers) this.post({ type: 'offers', dismissed: this.deps.offers.dismissed() });
         this.post({ type: 'uiState', range: model.view.range, filters: model.view.filters });
         if (model.snapshot) this.post({ type: 'snapshot', snapshot: model.snapshot });
         else if (sidecar.status.state === 'ready') await model.refresh();
@@ -195,6 +199,17 @@ export class TelemetryPanel implements vscode.Disposable {
         return;
       case 'setupAction':
         await this.deps.setup?.act(msg.action);
+        return;
+      case 'enableSource': {
+        const offers = this.deps.offers;
+        if (!offers) return;
+        const res = await offers.enable(msg.source);
+        this.post({ type: 'offers', dismissed: offers.dismissed() });
+        this.post({ type: 'notice', level: 'info', message: `Showing ${res.label} usage for this folder (empathy.sources: ${res.sources.join(', ')}).` });
+        return;
+      }
+      case 'dismissOffer':
+        if (this.deps.offers) this.post({ type: 'offers', dismissed: await this.deps.offers.dismiss(msg.source) });
         return;
       case 'testAlert': {
         const res = await this.deps.testAlert(msg.rule);

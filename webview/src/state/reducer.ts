@@ -6,7 +6,7 @@
  */
 import type { ConnectionState, ExtensionMessage, SetupView } from '../protocol';
 import { isFilters, isRange } from '../protocol';
-import type { AlertsStatus, CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
+import type { AlertsStatus, CallRow, Filters, Health, Range, Snapshot, SnapshotUpdate, SourceOffer } from '../protocol';
 import { isRecordObject } from '../protocol';
 
 /** What survives a webview reload through `vscode.setState` — never data. */
@@ -58,6 +58,8 @@ export interface PanelState {
   refreshing: boolean;
   /** The extension's set-up state while the sidecar cannot run (or needs a fix). */
   setup: SetupView | null;
+  /** Sources whose offer was answered (the extension remembers them); null until it said. */
+  answeredOffers: string[] | null;
 }
 
 export type Action =
@@ -70,7 +72,8 @@ export type Action =
   | { type: 'clearFeed'; at: number }
   | { type: 'showEarlierFeed' }
   | { type: 'refreshRequested' }
-  | { type: 'undoRequested' };
+  | { type: 'undoRequested' }
+  | { type: 'offerAnswered'; source: string };
 
 export function initialState(ui: UiState = DEFAULT_UI): PanelState {
   return {
@@ -88,6 +91,7 @@ export function initialState(ui: UiState = DEFAULT_UI): PanelState {
     lastCleared: null,
     refreshing: false,
     setup: null,
+    answeredOffers: null,
   };
 }
 
@@ -118,6 +122,13 @@ export function cleanFilters(filters: Filters): Filters {
     if (value) out[key] = value;
   }
   return out;
+}
+
+/** The one offer to show: the snapshot's first not yet answered (none before the extension said). */
+export function selectOffer(state: PanelState): SourceOffer | null {
+  const answered = state.answeredOffers;
+  if (answered === null) return null;
+  return (state.snapshot?.offers ?? []).find((o) => !answered.includes(o.source)) ?? null;
 }
 
 /** Every loaded call: the snapshot's latest calls, then paged rows not already shown. */
@@ -219,6 +230,11 @@ export function reducer(state: PanelState, action: Action): PanelState {
       return { ...state, health: action.health };
     case 'setup':
       return { ...state, setup: action.setup };
+    case 'offers':
+      return { ...state, answeredOffers: action.dismissed };
+    case 'offerAnswered':
+      // Hidden at once; the extension's `offers` reply confirms it.
+      return { ...state, answeredOffers: [...(state.answeredOffers ?? []), action.source] };
     case 'exported':
       return {
         ...state,
