@@ -14,91 +14,16 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from agent_fixtures import ANSWER, SECRET, assistant_line, claude_home
 
 from empathy_monitor.ingest.formats.claude_code import encode
 from empathy_monitor.sidecar import protocol as P
 from empathy_monitor.sidecar.client import RpcError, SidecarClient
 
-SECRET = "PLANTED-PROMPT-51c9"
-ANSWER = "PLANTED-ANSWER-e20d"
-
-
-def _assistant(ws: Path, mid: str, rid: str, ts: str, usage: dict[str, Any], **extra: Any) -> str:
-    return json.dumps(
-        {
-            "parentUuid": "u0",
-            "isSidechain": False,
-            "cwd": str(ws),
-            "sessionId": "sess-1",
-            "type": "assistant",
-            "uuid": f"uu-{mid}-{ts}",
-            "timestamp": ts,
-            "requestId": rid,
-            "message": {
-                "id": mid,
-                "role": "assistant",
-                "model": "claude-sonnet-4-5-20250929",
-                "content": [
-                    {"type": "thinking", "thinking": f"{SECRET} thinking"},
-                    {"type": "text", "text": f"{ANSWER} answer"},
-                    {"type": "tool_use", "name": "Bash", "input": {"command": f"echo {SECRET}"}},
-                ],
-                "usage": usage,
-            },
-            **extra,
-        }
-    )
-
-
-def _transcript(ws: Path) -> list[str]:
-    a = {
-        "input_tokens": 10,
-        "output_tokens": 100,
-        "cache_read_input_tokens": 1000,
-        "cache_creation_input_tokens": 300,
-        "cache_creation": {"ephemeral_5m_input_tokens": 200, "ephemeral_1h_input_tokens": 100},
-    }
-    user = {
-        "type": "user",
-        "cwd": str(ws),
-        "sessionId": "sess-1",
-        "uuid": "u0",
-        "timestamp": "2026-11-20T10:00:00.000Z",
-        "message": {"role": "user", "content": f"please {SECRET}"},
-    }
-    tool_result = dict(
-        user,
-        uuid="u1",
-        message={
-            "role": "user",
-            "content": [{"type": "tool_result", "content": f"{ANSWER} output"}],
-        },
-    )
-    return [
-        json.dumps({"type": "summary", "summary": f"Fixing {SECRET}", "leafUuid": "x"}),
-        json.dumps(user),
-        # streamed: the same message and request twice -> one call
-        _assistant(ws, "msg_A", "req_A", "2026-11-20T10:00:01.000Z", a),
-        _assistant(ws, "msg_A", "req_A", "2026-11-20T10:00:02.000Z", a),
-        json.dumps(tool_result),
-        _assistant(
-            ws,
-            "msg_B",
-            "req_B",
-            "2026-11-20T10:01:00.000Z",
-            {"input_tokens": 5, "output_tokens": 50},
-            costUSD=0.25,
-        ),
-    ]
-
 
 @pytest.fixture
 def home(tmp_path: Path, workspace: Path) -> Path:
-    h = tmp_path / "home"
-    proj = h / ".claude" / "projects" / encode(workspace)
-    proj.mkdir(parents=True)
-    (proj / "sess-1.jsonl").write_text("\n".join(_transcript(workspace)) + "\n", "utf-8")
-    return h
+    return claude_home(tmp_path / "home", workspace)
 
 
 async def _until(c: SidecarClient, pred: Any, timeout: float = 10.0) -> dict[str, Any]:
@@ -157,7 +82,9 @@ async def test_claude_code_offered_enabled_tailed_and_no_text_leaves(
         # An appended assistant line arrives in a didUpdate.
         c_usage = {"input_tokens": 7, "output_tokens": 70}
         with transcript.open("a", encoding="utf-8") as f:
-            f.write(_assistant(workspace, "msg_C", "req_C", "2026-11-20T10:02:00.000Z", c_usage))
+            f.write(
+                assistant_line(workspace, "msg_C", "req_C", "2026-11-20T10:02:00.000Z", c_usage)
+            )
             f.write("\n")
         u = await _until(
             c, lambda u: "claude-code:req_C" in _ids(u["changed"].get("recent_calls", []))
