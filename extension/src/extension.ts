@@ -15,6 +15,7 @@ import { registerLenses } from './lens';
 import { addPrice } from './prices';
 import { TelemetryModel } from './model';
 import { registerPanelSerializer, TelemetryPanel, type PanelDeps } from './panel/panel';
+import { SourceOffers } from './panel/sourceOffers';
 import { Sidecar } from './sidecar/client';
 import { createStatusBar } from './statusBar';
 import { registerTrust } from './trust';
@@ -91,6 +92,7 @@ export function activate(context: vscode.ExtensionContext): void {
       sidecar: sc,
       ensureStarted,
       setup,
+      offers: new SourceOffers(context.workspaceState, sc),
       exportCsv: () => exportCsv(commandDeps),
       generateDemo: () => generateDemo(commandDeps),
       clearHistory: () => history.clear(),

@@ -72,6 +72,12 @@ export enum StatusBarAlignment {
   Left = 1,
   Right = 2,
 }
+export enum ConfigurationTarget {
+  Global = 1,
+  Workspace = 2,
+  WorkspaceFolder = 3,
+}
+
 export enum ProgressLocation {
   Notification = 15,
 }

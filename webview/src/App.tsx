@@ -15,6 +15,7 @@ import {
   selectCanLoadMore,
   selectCostModes,
   selectHealth,
+  selectOffer,
   type UiState,
 } from './state/reducer';
 import { getVsCodeApi, type VsCodeApi } from './vscode';
@@ -32,6 +33,7 @@ import { BudgetStrip } from './components/BudgetStrip';
 import { EmptyState } from './components/EmptyState';
 import { StatusBanner } from './components/StatusBanner';
 import { SetupCard } from './components/SetupCard';
+import { SourceOfferCard } from './components/SourceOfferCard';
 import { Skeleton } from './components/Skeleton';
 import { PricesNotice } from './components/PricesNotice';
 import { WriterVsList } from './components/WriterVsList';
@@ -189,6 +191,11 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
     );
   }
 
+  const offer = selectOffer(state);
+  const answerOffer = (type: 'enableSource' | 'dismissOffer') => (source: string) => {
+    dispatch({ type: 'offerAnswered', source });
+    post({ type, source });
+  };
   const isEmpty = snapshot.overview.calls === 0 && (health?.files.length ?? 0) === 0;
   const hasFilters = Object.keys(ui.filters).length > 0;
   const alertsStrip = (
@@ -205,6 +212,7 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
       <main className="app">
         {banner}
         {setupCard}
+        {offer && <SourceOfferCard offer={offer} onShow={answerOffer('enableSource')} onDismiss={answerOffer('dismissOffer')} />}
         <Toolbar
           range={ui.range}
           onRange={setRange}

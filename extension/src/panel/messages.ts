@@ -23,6 +23,10 @@ function isStr(v: unknown): v is string {
 function isOptStr(v: unknown): v is string | undefined {
   return v === undefined || v === null || isStr(v);
 }
+/** A source name as the sidecar spells them (`claude-code`); the sidecar checks it is known. */
+function isSourceName(v: unknown): v is string {
+  return typeof v === 'string' && /^[a-z][a-z0-9-]{0,63}$/.test(v);
+}
 function isIndex(v: unknown, max = Number.MAX_SAFE_INTEGER): v is number {
   return typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= max;
 }
@@ -103,6 +107,10 @@ export function parseWebviewMessage(raw: unknown): WebviewMessage | undefined {
       if (!isSearchedDimension(raw.dimension) || !isStr(raw.prefix) || raw.prefix.length > MAX_PREFIX) return undefined;
       if (!isIndex(raw.limit, MAX_VALUES) || raw.limit === 0) return undefined;
       return { type: 'dimensionValues', dimension: raw.dimension, prefix: raw.prefix, limit: raw.limit };
+    case 'enableSource':
+    case 'dismissOffer':
+      if (!isSourceName(raw.source)) return undefined;
+      return { type: raw.type, source: raw.source };
     case 'openFile':
       if (!isStr(raw.path) || raw.path.length === 0 || !isIndex(raw.line)) return undefined;
       return { type: 'openFile', path: raw.path, line: raw.line };

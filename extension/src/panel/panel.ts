@@ -23,6 +23,7 @@ import type { Sidecar, SidecarStatus } from '../sidecar/client';
 import { renderHtml } from './html';
 import { parseFilters, parseWebviewMessage } from './messages';
 import { openFileAt, openSource, type OpenResult } from './openSource';
+import type { SourceOffers } from './sourceOffers';
 
 export const VIEW_TYPE = 'empathy.telemetryPanel';
 export const TITLE = 'Empathy Telemetry';
@@ -49,6 +50,8 @@ export interface PanelDeps {
   ensureStarted(): void;
   /** The set-up state the panel shows and acts on (absent in tests that do not need it). */
   setup?: Pick<SetupController, 'state' | 'onState' | 'act'>;
+  /** The "show this agent's usage?" offers (absent in tests that do not need them). */
+  offers?: Pick<SourceOffers, 'dismissed' | 'dismiss' | 'enable'>;
 }
 
 export function panelStatus(s: SidecarStatus): { state: ConnectionState; message?: string } {
@@ -144,6 +147,7 @@ export class TelemetryPanel implements vscode.Disposable {
       case 'ready':
         this.post({ type: 'status', ...panelStatus(sidecar.status) });
         if (this.deps.setup) this.post({ type: 'setup', setup: this.deps.setup.state ?? null });
+        if (this.deps.offers) this.post({ type: 'offers', dismissed: this.deps.offers.dismissed() });
         this.post({
           type: 'uiState',
           range: model.view.range,
@@ -220,6 +224,17 @@ export class TelemetryPanel implements vscode.Disposable {
         return;
       case 'setupAction':
         await this.deps.setup?.act(msg.action);
+        return;
+      case 'enableSource': {
+        const offers = this.deps.offers;
+        if (!offers) return;
+        const res = await offers.enable(msg.source);
+        this.post({ type: 'offers', dismissed: offers.dismissed() });
+        this.post({ type: 'notice', level: 'info', message: `Showing ${res.label} usage for this folder (empathy.sources: ${res.sources.join(', ')}).` });
+        return;
+      }
+      case 'dismissOffer':
+        if (this.deps.offers) this.post({ type: 'offers', dismissed: await this.deps.offers.dismiss(msg.source) });
         return;
       case 'testAlert': {
         const res = await this.deps.testAlert(msg.rule);

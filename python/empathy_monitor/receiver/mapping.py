@@ -10,6 +10,8 @@ What becomes a call:
 Only usage metadata is copied (model, token counts, times, ids, cost, status): prompt and response
 text (``gen_ai.prompt``, message bodies, tool arguments) is never read into a record. Metrics are
 accepted but are aggregates of the same requests, so they add no calls (they would double count).
+Token counts follow ``ingest/formats/tokens.py``, the rules the agents' log decoders use too (the
+GenAI input includes its cache tokens; Codex output includes reasoning; Gemini adds thoughts).
 Every record keeps the agent's own request id (``metadata.request_id``) and its ``call_id`` is
 ``<source>:<request id>``, so the same request arriving through a transcript and through OTel is
 one call. Data whose ``service.name`` is our own exporter's is dropped (no loop).
@@ -22,6 +24,8 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
+
+from ..ingest.formats.tokens import gemini_request_id, gemini_usage, genai_usage, openai_usage
 
 # service.name of each agent -> our source name
 SERVICE_SOURCES: dict[str, str] = {
@@ -197,15 +201,19 @@ def span_calls(req: Any, own_service: str, out: Mapped) -> None:
                     continue
                 req_id = _str(a, "gen_ai.response.id") or sp.span_id.hex()
                 failed = sp.status.code == 2
-                cache_read = _num(
-                    a,
-                    "gen_ai.usage.cache_read.input_tokens",
-                    "gen_ai.usage.cache_read_input_tokens",
-                )
-                cache_write = _num(
-                    a,
-                    "gen_ai.usage.cache_creation.input_tokens",
-                    "gen_ai.usage.cache_creation_input_tokens",
+                # The GenAI convention: the input includes cache reads and writes (tokens.py).
+                tin, cache_read, cache_write = genai_usage(
+                    _num(a, "gen_ai.usage.input_tokens"),
+                    _num(
+                        a,
+                        "gen_ai.usage.cache_read.input_tokens",
+                        "gen_ai.usage.cache_read_input_tokens",
+                    ),
+                    _num(
+                        a,
+                        "gen_ai.usage.cache_creation.input_tokens",
+                        "gen_ai.usage.cache_creation_input_tokens",
+                    ),
                 )
                 dur = max(0, (sp.end_time_unix_nano - sp.start_time_unix_nano) // 1_000_000)
                 out.calls.append(
@@ -216,7 +224,7 @@ def span_calls(req: Any, own_service: str, out: Mapped) -> None:
                         model or "",
                         _str(a, "gen_ai.provider.name", "gen_ai.system"),
                         a,
-                        tin=_num(a, "gen_ai.usage.input_tokens"),
+                        tin=tin,
                         tout=_num(a, "gen_ai.usage.output_tokens"),
                         cache_read=cache_read,
                         cache_write=cache_write,
@@ -274,6 +282,7 @@ def _event_call(
     if stamp:
         with contextlib.suppress(ValueError):
             ts = int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1e9)
+    model = _str(a, "model")
     if source == "claude-code":
         tin = _num(a, "input_tokens")
         tout = _num(a, "output_tokens")
@@ -283,18 +292,24 @@ def _event_call(
         cost = _float(a, "cost_usd")
         session = _str(a, "session.id")
     elif source == "gemini-cli":
-        cread = _num(a, "cached_content_token_count")
-        # Gemini counts cached tokens inside the prompt; thoughts are billed as output.
-        tin = max(0, _num(a, "input_token_count") - cread)
-        tout = _num(a, "output_token_count") + _num(a, "thoughts_token_count")
+        # Cached tokens are inside the prompt count; thoughts are billed as output (tokens.py).
+        tin, cread, tout = gemini_usage(
+            _num(a, "input_token_count"),
+            _num(a, "cached_content_token_count"),
+            _num(a, "output_token_count"),
+            _num(a, "thoughts_token_count"),
+        )
         cwrite = 0
-        req_id = _str(a, "response_id", "prompt_id")
-        cost = None
         session = _str(a, "session.id")
-    else:  # codex
-        cread = _num(a, "cached_token_count", "cached_input_token_count")
-        tin = max(0, _num(a, "input_token_count") - cread)
-        tout = _num(a, "output_token_count") + _num(a, "reasoning_token_count")
+        # The outfile decoder's id for the same event: event.timestamp as written, else the time.
+        req_id = gemini_request_id(_str(a, "response_id"), session, stamp or _iso(ts), model)
+        cost = None
+    else:  # codex: OpenAI's convention, output_token_count already includes reasoning
+        tin, cread, tout = openai_usage(
+            _num(a, "input_token_count"),
+            _num(a, "cached_token_count", "cached_input_token_count"),
+            _num(a, "output_token_count"),
+        )
         cwrite = 0
         req_id = _str(a, "response_id", "request_id")
         cost = None
@@ -308,7 +323,7 @@ def _event_call(
         source,
         req_id,
         int(ts),
-        _str(a, "model") or "",
+        model or "",
         PROVIDER_OF_SOURCE.get(source),
         a,
         tin=tin,

@@ -60,6 +60,7 @@ DID_CHANGE_ALERTS = "empathy/didChangeAlerts"
 SET_BUDGET = "empathy/setBudget"
 DID_CHANGE_BUDGETS = "empathy/didChangeBudgets"
 ADD_PRICE = "empathy/addPrice"
+ENABLE_SOURCE = "empathy/enableSource"
 
 REQUESTS = (
     SNAPSHOT,
@@ -80,6 +81,7 @@ REQUESTS = (
     CODE_LENSES,
     ADD_PRICE,
     DIMENSION_VALUES,
+    ENABLE_SOURCE,
 )
 NOTIFICATIONS = (
     DID_UPDATE,
@@ -263,6 +265,26 @@ class AddPriceParams(_In):
 
     model: str = Field(min_length=1)
     provider: str | None = None
+class EnableSourceParams(_In):
+    """``empathy/enableSource``: the user accepted an offer (the panel's "Show")."""
+
+    source: str = Field(min_length=1, max_length=64)
+
+
+class EnableSourceResult(_Out):
+    """What ``empathy.sources`` becomes; the extension writes it (it owns the settings)."""
+
+    source: str
+    label: str
+    sources: list[str] = Field(description="the new value of the empathy.sources setting")
+
+
+class SourceOffer(_Out):
+    """A coding agent's folder that may hold this workspace's usage (found by stat, unread)."""
+
+    source: str = Field(description="the empathy.sources value that enables it, e.g. claude-code")
+    label: str = Field(description="e.g. Claude Code")
+    path: str = Field(description="the folder or file found")
 
 
 # -- results and sections -------------------------------------------------------------------
@@ -399,6 +421,10 @@ class Snapshot(_Out):
     budgets: BudgetsSection | None = Field(
         default=None,
         description="budgets and the cost chart's anomaly markers; null only if evaluation failed",
+    )
+    offers: list[SourceOffer] = Field(
+        default_factory=list,
+        description="agents' folders found for this workspace whose source is not enabled",
     )
     deltas: Deltas
     alerts: AlertsStatus | None = Field(description="null when there is no alerts.yaml")
@@ -610,6 +636,7 @@ REQUEST_TYPES: dict[str, tuple[type[BaseModel], tuple[type[BaseModel], ...]]] = 
     CODE_LENSES: (CodeLensesParams, (CodeLensesResult,)),
     ADD_PRICE: (AddPriceParams, (AddPriceResult,)),
     DIMENSION_VALUES: (DimensionValuesParams, (DimensionValuesResult,)),
+    ENABLE_SOURCE: (EnableSourceParams, (EnableSourceResult,)),
 }
 NOTIFICATION_TYPES: dict[str, type[BaseModel]] = {
     DID_UPDATE: DidUpdateParams,
@@ -675,4 +702,7 @@ MODELS: tuple[type[BaseModel], ...] = (
     WorkflowLens,
     WorkflowMention,
     CodeLensesResult,
+    EnableSourceParams,
+    EnableSourceResult,
+    SourceOffer,
 )

@@ -122,6 +122,7 @@ ROUTES: dict[str, Call] = {
     P.CODE_LENSES: Service.code_lenses,
     P.ADD_PRICE: Service.add_price,
     P.DIMENSION_VALUES: Service.dimension_values,
+    P.ENABLE_SOURCE: Service.enable_source,
 }
 
 

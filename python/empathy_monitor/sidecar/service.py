@@ -432,6 +432,11 @@ class Service:
         self._schedule_alerts()
         return P.SetBudgetResult(configPath=str(path), name=budget.name).model_dump(mode="json")
 
+    async def enable_source(self, p: P.EnableSourceParams) -> dict[str, Any]:
+        """The settings value that turns ``p.source`` on; the extension writes it (and restarts)."""
+        res = agent_sources.enable(self.settings, p.source)
+        return P.EnableSourceResult.model_validate(res).model_dump(mode="json")
+
     # -- refresh and history ---------------------------------------------------------------
     def _reload(self) -> tuple[Update | None, int]:
         """Drop every bit of reader state and read all files again (telemetry thread)."""
@@ -532,6 +537,7 @@ class Service:
         plugin = self.alerts
         raw["alerts"] = plugin.current_status() if plugin is not None and plugin.enabled() else None
         raw["budgets"] = self.budgets.section(time.time()) if self.budgets is not None else None
+        raw["offers"] = agent_sources.offers(self.settings, self.workspace)  # stat only
         return raw
 
     async def dimension_values(self, p: P.DimensionValuesParams) -> dict[str, Any]:

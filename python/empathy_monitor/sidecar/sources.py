@@ -47,6 +47,18 @@ def offers(settings: Settings, workspace: Path) -> list[dict[str, str]]:
         return []
 
 
+def enable(settings: Settings, name: str) -> dict[str, Any]:
+    """``{source, label, sources}``: the ``empathy.sources`` value with ``name`` added."""
+    src = sources.SOURCES.get(name)
+    if src is None:
+        raise ValueError(f"unknown source {name!r}; one of {', '.join(sources.SOURCES)}")
+    return {
+        "source": name,
+        "label": src.label,
+        "sources": list(dict.fromkeys([*settings.sources, name])),
+    }
+
+
 def loops_back(endpoint: str | None, port: int) -> bool:
     """Whether our OTel exporter's endpoint is this receiver (a loop)."""
     if not endpoint:

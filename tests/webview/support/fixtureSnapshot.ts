@@ -319,6 +319,7 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     recent_calls: fixtureRecentCalls,
     health: fixtureHealth,
     budgets: null,
+    offers: [],
     deltas: fixtureDeltas,
     alerts: fixtureAlerts,
     retention_days: 30,

@@ -35,6 +35,8 @@ import type {
   DimensionValuesParams,
   DimensionValuesResult,
   EmptyParams,
+  EnableSourceParams,
+  EnableSourceResult,
   ErrorDay,
   ErrorHour,
   Errors,
@@ -74,6 +76,7 @@ import type {
   Snapshot,
   SnapshotParams,
   SourceLocation,
+  SourceOffer,
   SourceStats,
   SourceUnresolved,
   TestAlertParams,
@@ -449,6 +452,18 @@ export const isDimensionValuesResult: Guard<DimensionValuesResult> = obj<Dimensi
 
 export const isEmptyParams: Guard<EmptyParams> = isRecordObject;
 
+export const EnableSourceParamsFields: Fields<EnableSourceParams> = {
+  source: minLength(str, 1),
+};
+export const isEnableSourceParams: Guard<EnableSourceParams> = obj<EnableSourceParams>(EnableSourceParamsFields);
+
+export const EnableSourceResultFields: Fields<EnableSourceResult> = {
+  source: str,
+  label: str,
+  sources: arr(str),
+};
+export const isEnableSourceResult: Guard<EnableSourceResult> = obj<EnableSourceResult>(EnableSourceResultFields);
+
 export const ErrorDayFields: Fields<ErrorDay> = {
   date: str,
   calls: int,
@@ -750,6 +765,13 @@ export const SettingsFields: Fields<Settings> = {
 };
 export const isSettings: Guard<Settings> = obj<Settings>(SettingsFields);
 
+export const SourceOfferFields: Fields<SourceOffer> = {
+  source: str,
+  label: str,
+  path: str,
+};
+export const isSourceOffer: Guard<SourceOffer> = obj<SourceOffer>(SourceOfferFields);
+
 export const TierStatsFields: Fields<TierStats> = {
   count: int,
   cost: num,
@@ -807,6 +829,7 @@ export const SnapshotFields: Fields<Snapshot> = {
   recent_calls: arr(isCallRow),
   health: isHealth,
   budgets: nullable(isBudgetsSection),
+  offers: arr(isSourceOffer),
   deltas: isDeltas,
   alerts: nullable(isAlertsStatus),
   retention_days: int,
@@ -879,6 +902,7 @@ export const RequestResultGuards: { [M in keyof Requests]: Guard<Requests[M]['re
   "empathy/codeLenses": isCodeLensesResult,
   "empathy/addPrice": isAddPriceResult,
   "empathy/dimensionValues": isDimensionValuesResult,
+  "empathy/enableSource": isEnableSourceResult,
 };
 
 /** The guard of each notification's params. */

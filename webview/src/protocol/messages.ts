@@ -75,7 +75,9 @@ export type ExtensionMessage =
   /** The answer to a `dimensionValues` search (`prefix` says which one). */
   | ({ type: 'dimensionValues'; prefix: string } & DimensionValuesResult)
   /** The set-up state (protocol/setup.ts); null once the sidecar's interpreter is fine. */
-  | { type: 'setup'; setup: SetupView | null };
+  | { type: 'setup'; setup: SetupView | null }
+  /** Sources whose offer (`Snapshot.offers`) was answered in this workspace: not offered again. */
+  | { type: 'offers'; dismissed: string[] };
 
 export type WebviewMessage =
   | { type: 'ready' }
@@ -102,7 +104,11 @@ export type WebviewMessage =
   /** Search a dimension's values in the window (a dropdown as the user types). */
   | { type: 'dimensionValues'; dimension: SearchedDimension; prefix: string; limit: number }
   /** A button of the set-up state. */
-  | { type: 'setupAction'; action: SetupAction };
+  | { type: 'setupAction'; action: SetupAction }
+  /** The offer's "Show": turn the source on (the extension writes `empathy.sources`). */
+  | { type: 'enableSource'; source: string }
+  /** The offer's "Dismiss": never offer this source again in this workspace. */
+  | { type: 'dismissOffer'; source: string };
 
 const SECTION_GUARDS = Object.entries(SnapshotFields).filter(([key]) => key !== 'version') as [string, Guard<unknown>][];
 
@@ -136,6 +142,7 @@ const MESSAGE_GUARDS: { [K in ExtensionMessage['type']]: Guard<Extract<Extension
   refreshed: obj({ type: literal('refreshed'), durationMs: num, records: int }),
   dimensionValues: obj({ type: literal('dimensionValues'), prefix: str, ...DimensionValuesResultFields }),
   setup: obj({ type: literal('setup'), setup: nullable(isSetupView) }),
+  offers: obj({ type: literal('offers'), dismissed: arr(str) }),
 };
 
 export const isExtensionMessage: Guard<ExtensionMessage> = (v): v is ExtensionMessage => {

@@ -28,6 +28,7 @@ export const Methods = {
   setBudget: "empathy/setBudget",
   didChangeBudgets: "empathy/didChangeBudgets",
   addPrice: "empathy/addPrice",
+  enableSource: "empathy/enableSource",
 } as const;
 
 /** ``empathy/activity``: a page of calls, newest first, through the whole history. */
@@ -356,6 +357,19 @@ export interface DimensionValuesResult {
 
 /** Requests without parameters (``{}`` or null). */
 export type EmptyParams = Record<string, unknown>;
+
+/** ``empathy/enableSource``: the user accepted an offer (the panel's "Show"). */
+export interface EnableSourceParams {
+  source: string;
+}
+
+/** What ``empathy.sources`` becomes; the extension writes it (it owns the settings). */
+export interface EnableSourceResult {
+  source: string;
+  label: string;
+  /** the new value of the empathy.sources setting */
+  sources: string[];
+}
 
 export interface ErrorDay {
   date: string;
@@ -765,6 +779,8 @@ export interface Snapshot {
   health: Health;
   /** budgets and the cost chart's anomaly markers; null only if evaluation failed */
   budgets: BudgetsSection | null;
+  /** agents' folders found for this workspace whose source is not enabled */
+  offers: SourceOffer[];
   deltas: Deltas;
   /** null when there is no alerts.yaml */
   alerts: AlertsStatus | null;
@@ -790,6 +806,16 @@ export interface SnapshotParams {
 export interface SourceLocation {
   uri: string;
   line: number;
+}
+
+/** A coding agent's folder that may hold this workspace's usage (found by stat, unread). */
+export interface SourceOffer {
+  /** the empathy.sources value that enables it, e.g. claude-code */
+  source: string;
+  /** e.g. Claude Code */
+  label: string;
+  /** the folder or file found */
+  path: string;
 }
 
 export interface SourceStats {
@@ -898,6 +924,7 @@ export interface Requests {
   "empathy/codeLenses": { params: CodeLensesParams; result: CodeLensesResult };
   "empathy/addPrice": { params: AddPriceParams; result: AddPriceResult };
   "empathy/dimensionValues": { params: DimensionValuesParams; result: DimensionValuesResult };
+  "empathy/enableSource": { params: EnableSourceParams; result: EnableSourceResult };
 }
 
 /** Each notification's params (sidecar -> client). */

@@ -6,7 +6,7 @@
  */
 import type { ConnectionState, ExtensionMessage, FilterOption, SearchedDimension, SetupView } from '../protocol';
 import { FILTER_KEYS, isCostMode, isFilters, isRange, isSearchedDimension as isSearchedDimensionName } from '../protocol';
-import type { AlertsStatus, BudgetsSection, CallRow, CostMode, Filters, Health, Range, Snapshot, SnapshotUpdate } from '../protocol';
+import type { AlertsStatus, BudgetsSection, CallRow, CostMode, Filters, Health, Range, Snapshot, SnapshotUpdate, SourceOffer } from '../protocol';
 import { isRecordObject } from '../protocol';
 
 /** What survives a webview reload through `vscode.setState` — never data. */
@@ -71,6 +71,8 @@ export interface PanelState {
   setup: SetupView | null;
   /** The latest `dimensionValues` answer per dimension (the filter bar's suggestions). */
   dimensionSearch: Partial<Record<SearchedDimension, DimensionSearch>>;
+  /** Sources whose offer was answered (the extension remembers them); null until it said. */
+  answeredOffers: string[] | null;
 }
 
 export type Action =
@@ -85,7 +87,8 @@ export type Action =
   | { type: 'clearFeed'; at: number }
   | { type: 'showEarlierFeed' }
   | { type: 'refreshRequested' }
-  | { type: 'undoRequested' };
+  | { type: 'undoRequested' }
+  | { type: 'offerAnswered'; source: string };
 
 export function initialState(ui: UiState = DEFAULT_UI): PanelState {
   return {
@@ -105,6 +108,7 @@ export function initialState(ui: UiState = DEFAULT_UI): PanelState {
     refreshing: false,
     setup: null,
     dimensionSearch: {},
+    answeredOffers: null,
   };
 }
 
@@ -136,6 +140,13 @@ export function cleanFilters(filters: Filters): Filters {
     if (value) out[key] = value;
   }
   return out;
+}
+
+/** The one offer to show: the snapshot's first not yet answered (none before the extension said). */
+export function selectOffer(state: PanelState): SourceOffer | null {
+  const answered = state.answeredOffers;
+  if (answered === null) return null;
+  return (state.snapshot?.offers ?? []).find((o) => !answered.includes(o.source)) ?? null;
 }
 
 /** Every loaded call: the snapshot's latest calls, then paged rows not already shown. */
@@ -267,6 +278,11 @@ export function reducer(state: PanelState, action: Action): PanelState {
       return { ...state, health: action.health };
     case 'setup':
       return { ...state, setup: action.setup };
+    case 'offers':
+      return { ...state, answeredOffers: action.dismissed };
+    case 'offerAnswered':
+      // Hidden at once; the extension's `offers` reply confirms it.
+      return { ...state, answeredOffers: [...(state.answeredOffers ?? []), action.source] };
     case 'exported':
       return {
         ...state,

@@ -155,12 +155,13 @@ class AgentDecoder:
         pos = 0
         line_no = base_line
         markers = self.markers
+        one = markers[0] if len(markers) == 1 else None  # one `in` test, no generator per line
         loads, bad = orjson.loads, orjson.JSONDecodeError
         for raw in data[:end].split(b"\n")[:-1]:
             line_no += 1
             off = base_off + pos
             pos += len(raw) + 1
-            if not any(m in raw for m in markers):
+            if (one not in raw) if one is not None else not any(m in raw for m in markers):
                 continue  # a prompt, a tool result, a UI event: never parsed
             try:
                 d = loads(raw)
@@ -237,6 +238,7 @@ class AgentFormat:
     home_only = True  # read only from folders the user enabled, never found in .empathy
     splittable = False  # per-file state: one reader per file, lines in order
     markers: tuple[bytes, ...] = ()
+    decoder_class: type[AgentDecoder] = AgentDecoder  # a format's own may add a fast path
 
     def __init__(self) -> None:
         self._states: dict[str, FileState] = {}
@@ -257,7 +259,8 @@ class AgentFormat:
         return None  # an agent line is never mistaken for an Empathy record
 
     def decoder(self, parser: TimestampParser, chunk: Chunk) -> AgentDecoder:
-        return AgentDecoder(self.source, self.markers, self.extract, parser, chunk, FileState())
+        cls = self.decoder_class
+        return cls(self.source, self.markers, self.extract, parser, chunk, FileState())
 
     def file_decoder(
         self, parser: TimestampParser, chunk: Chunk, path: Path, offset: int
@@ -272,7 +275,7 @@ class AgentFormat:
             if len(self._states) >= MAX_STATES:
                 self._states.pop(next(iter(self._states)))
             self._states[key] = st
-        return AgentDecoder(self.source, self.markers, self.extract, parser, chunk, st)
+        return self.decoder_class(self.source, self.markers, self.extract, parser, chunk, st)
 
     def rebuild(self, path: Path, offset: int, st: FileState, parser: TimestampParser) -> None:
         """Recover ``st`` for a file read up to ``offset`` elsewhere (a worker, a previous run).
@@ -281,7 +284,7 @@ class AgentFormat:
         ids of recent, possibly still streaming, messages) are replayed, so the first append
         after a cold read stays cheap; rows are discarded.
         """
-        dec = AgentDecoder(self.source, self.markers, self.extract, parser, Chunk(-1), st)
+        dec = self.decoder_class(self.source, self.markers, self.extract, parser, Chunk(-1), st)
         try:
             with open(path, "rb") as f:
                 head = f.read(min(offset, REBUILD_HEAD))

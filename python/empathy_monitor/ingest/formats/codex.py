@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from .agent import AgentFormat, FileState, Usage, count, text
+from .tokens import openai_usage
 
 SOURCE = "codex"
 _TOTAL_KEYS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens")
@@ -81,9 +82,11 @@ class Codex(AgentFormat):
         last = info.get("last_token_usage")
         if type(last) is not dict:
             return None
-        tin, cached = count(last.get("input_tokens")), count(last.get("cached_input_tokens"))
-        cached = min(cached, tin)
-        tout = count(last.get("output_tokens"))
+        tin, cached, tout = openai_usage(
+            count(last.get("input_tokens")),
+            count(last.get("cached_input_tokens")),
+            count(last.get("output_tokens")),  # reasoning included (tokens.py)
+        )
         if not (tin or tout):
             return None
         ts = d.get("timestamp")
@@ -95,7 +98,7 @@ class Codex(AgentFormat):
             ts,
             model,
             "openai",
-            tin - cached,
+            tin,
             tout,
             cached,
             session=session,

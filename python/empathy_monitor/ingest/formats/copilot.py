@@ -18,6 +18,7 @@ from typing import Any
 
 from .agent import AgentFormat, FileState, Usage, count, text
 from .gemini_cli import _attributes
+from .tokens import genai_usage
 
 SOURCE = "copilot"
 PATH_ENV = "COPILOT_OTEL_FILE_EXPORTER_PATH"
@@ -68,8 +69,11 @@ class Copilot(AgentFormat):
             or ts
         )
         rid = text(a.get("gen_ai.response.id")) or span
-        cr = count(a.get("gen_ai.usage.cache_read.input_tokens"))
-        tin = count(a.get("gen_ai.usage.input_tokens"))
+        tin, cr, cw = genai_usage(
+            count(a.get("gen_ai.usage.input_tokens")),
+            count(a.get("gen_ai.usage.cache_read.input_tokens")),
+            count(a.get("gen_ai.usage.cache_creation.input_tokens")),
+        )
         status = d.get("status")
         failed = type(status) is dict and status.get("code") == 2
         return Usage(
@@ -78,9 +82,10 @@ class Copilot(AgentFormat):
             or text(a.get("gen_ai.request.model"))
             or "unknown",
             text(a.get("gen_ai.provider.name")) or "github-copilot",
-            max(0, tin - cr),  # OpenAI-style: cached tokens are part of the input
+            tin,  # the GenAI convention: cached tokens are part of the input (tokens.py)
             count(a.get("gen_ai.usage.output_tokens")),
-            min(cr, tin),
+            cr,
+            cw,
             session=text(a.get("gen_ai.conversation.id")) or text(a.get("session.id")),
             request_id=rid,
             ok=not failed,

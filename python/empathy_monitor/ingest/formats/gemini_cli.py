@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .agent import AgentFormat, FileState, Usage, count, text
+from .tokens import gemini_request_id, gemini_usage
 
 SOURCE = "gemini-cli"
 EVENT = "gemini_cli.api_response"
@@ -80,17 +81,21 @@ class GeminiCli(AgentFormat):
         name = a.get("event.name") or d.get("name") or d.get("body")
         if name != EVENT:
             return None
-        cached = count(a.get("cached_content_token_count"))
-        tin = max(0, count(a.get("input_token_count")) - cached)
-        tout = count(a.get("output_token_count")) + count(a.get("thoughts_token_count"))
+        tin, cached, tout = gemini_usage(
+            count(a.get("input_token_count")),
+            count(a.get("cached_content_token_count")),
+            count(a.get("output_token_count")),
+            count(a.get("thoughts_token_count")),
+        )
         ts = _timestamp(d, a)
         session = text(a.get("session.id"))
-        rid = text(a.get("response_id")) or f"{text(a.get('prompt_id')) or session or ''}:{ts}"
+        model = text(a.get("model"))
+        rid = gemini_request_id(text(a.get("response_id")), session, ts, model)
         status = count(a.get("status_code"))
         err = text(a.get("error"))
         return Usage(
             ts,
-            text(a.get("model")) or "unknown",
+            model or "unknown",
             "google",
             tin,
             tout,

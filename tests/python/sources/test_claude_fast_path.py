@@ -1,0 +1,149 @@
+"""Claude Code's fused fast path (ClaudeDecoder) makes exactly the rows of the general path.
+
+Both decoders read the same bytes: every Claude Code fixture, and lines built from one assistant
+line with each field the fast path checks bent out of shape (and pairs of them), each line also
+repeated so the early duplicate exit is exercised; the chunks (every column, combo, session and
+problem) and the per-file state (ids seen, duplicates) must be equal.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from empathy_monitor.ingest.formats.agent import AgentDecoder, FileState
+from empathy_monitor.ingest.formats.claude_code import CLAUDE_CODE, ClaudeDecoder
+from empathy_monitor.tables import Chunk
+from empathy_monitor.timeparse import TimestampParser
+
+FIX = Path(__file__).resolve().parents[2] / "fixtures" / "agents" / "claude"
+
+BASE: dict[str, Any] = {
+    "type": "assistant",
+    "sessionId": "s1",
+    "timestamp": "2026-11-20T10:00:01.000Z",
+    "requestId": "req_1",
+    "cwd": "/w",
+    "message": {
+        "id": "msg_1",
+        "model": "claude-sonnet-4-5",
+        "content": [{"type": "text", "text": "hi"}],
+        "usage": {
+            "input_tokens": 5,
+            "output_tokens": 50,
+            "cache_read_input_tokens": 1000,
+            "cache_creation_input_tokens": 300,
+            "cache_creation": {"ephemeral_5m_input_tokens": 200, "ephemeral_1h_input_tokens": 100},
+        },
+    },
+}
+
+MISSING = object()
+# (path, value): path into BASE; MISSING deletes the key.
+BENDS: list[tuple[tuple[str, ...], Any]] = [
+    (("type",), MISSING),
+    (("type",), "user"),
+    (("message",), "text"),
+    (("message", "usage"), MISSING),
+    (("message", "usage"), [1]),
+    (("message", "id"), MISSING),
+    (("message", "id"), ""),
+    (("message", "id"), 7),
+    (("requestId",), MISSING),
+    (("requestId",), {"x": 1}),
+    (("timestamp",), MISSING),
+    (("timestamp",), 1764496801),
+    (("timestamp",), "yesterday"),
+    (("message", "model"), MISSING),
+    (("message", "model"), "<synthetic>"),
+    (("message", "model"), "claude-haiku-4-5"),
+    (("sessionId",), MISSING),
+    (("sessionId",), ""),
+    (("costUSD",), 0.25),
+    (("costUSD",), "0.25"),
+    (("isApiErrorMessage",), True),
+    (("isSidechain",), True),
+    (("message", "usage", "input_tokens"), 5.0),
+    (("message", "usage", "input_tokens"), -3),
+    (("message", "usage", "input_tokens"), 10**12),
+    (("message", "usage", "output_tokens"), MISSING),
+    (("message", "usage", "output_tokens"), True),
+    (("message", "usage", "cache_read_input_tokens"), MISSING),
+    (("message", "usage", "cache_read_input_tokens"), "9"),
+    (("message", "usage", "cache_creation"), MISSING),
+    (("message", "usage", "cache_creation"), {"ephemeral_1h_input_tokens": None}),
+    (("message", "usage", "cache_creation_input_tokens"), 50),
+]
+
+
+def bent(*bends: tuple[tuple[str, ...], Any]) -> dict[str, Any]:
+    d: dict[str, Any] = json.loads(json.dumps(BASE))
+    for path, value in bends:
+        node: Any = d
+        for k in path[:-1]:
+            if not isinstance(node, dict) or not isinstance(node.get(k), dict):
+                break
+            node = node[k]
+        else:
+            if value is MISSING:
+                node.pop(path[-1], None)
+            else:
+                node[path[-1]] = value
+    return d
+
+
+def decode(cls: type[AgentDecoder], data: bytes) -> tuple[Chunk, FileState]:
+    st = FileState()
+    chunk = Chunk(-1)
+    dec = cls(
+        "claude-code", CLAUDE_CODE.markers, CLAUDE_CODE.extract, TimestampParser("UTC"), chunk, st
+    )
+    dec.feed(data, 0, 0)
+    return chunk, st
+
+
+def same(data: bytes) -> Chunk:
+    slow, slow_st = decode(AgentDecoder, data)
+    fast, fast_st = decode(ClaudeDecoder, data)
+    assert fast == slow
+    assert (fast_st.seen, fast_st.duplicates) == (slow_st.seen, slow_st.duplicates)
+    return fast
+
+
+def lines(objs: list[dict[str, Any]]) -> bytes:
+    return b"".join(json.dumps(o).encode() + b"\n" for o in objs)
+
+
+@pytest.mark.parametrize("path", sorted(FIX.rglob("*.jsonl")), ids=lambda p: p.name)
+def test_fixtures_decode_the_same(path: Path) -> None:
+    chunk = same(path.read_bytes())
+    assert chunk.records > 0
+
+
+def test_every_bend_decodes_the_same() -> None:
+    objs = []
+    for i, b in enumerate(BENDS):
+        d = bent(b)
+        # Distinct ids per case (unless the case is about the id), then the line again.
+        if "requestId" in d and isinstance(d["requestId"], str) and d["requestId"]:
+            d["requestId"] = f"req_{i}"
+        objs += [d, d]
+    chunk = same(lines(objs))
+    assert chunk.records >= 10 and chunk.problems
+
+
+def test_pairs_of_bends_and_a_duplicate_with_other_fields() -> None:
+    objs = []
+    for i, (a, b) in enumerate(itertools.combinations(BENDS, 2)):
+        d = bent(a, b)
+        if isinstance(d.get("requestId"), str) and d["requestId"]:
+            d["requestId"] = f"req_p{i}"
+        objs.append(d)
+    # A duplicate whose other fields differ (cost, error, sidechain) is still one call.
+    objs += [BASE, bent((("costUSD",), 1.0)), bent((("isApiErrorMessage",), True))]
+    chunk, st = decode(ClaudeDecoder, lines(objs))
+    assert same(lines(objs)) == chunk and chunk.records > 100 and st.duplicates >= 2
