@@ -101,6 +101,29 @@ def child(kind: str, d: str) -> dict[str, object]:
             tel.view(spec, flt).render()
             times.append((time.perf_counter() - t) * 1000)
         out["window_change_ms"] = [round(x, 1) for x in times]
+        # cost mode switch (the panel's toggle / --cost): the 30-day view in each mode + render
+        modes = []
+        for mode in ("writer", "list", "auto"):
+            t = time.perf_counter()
+            tel.view(WindowSpec(range="30d"), cost_mode=mode).render()
+            modes.append((time.perf_counter() - t) * 1000)
+        out["mode_build_ms"] = [round(x, 1) for x in modes]
+        # what the panel's toggle costs in the sidecar: the other modes are pre-built while idle
+        # (Service._warm_when_idle), so a switch is a cache hit plus a render
+        from dataclasses import replace
+
+        from empathy_monitor.sidecar.publisher import Publisher, ViewKey
+
+        pub = Publisher(tel)
+        key = ViewKey("30d", None, None, None, Filters())
+        pub.snapshot(key)
+        switch = []
+        for mode in ("list", "writer", "auto"):
+            pub.warm(replace(key, cost_mode=mode))
+            t = time.perf_counter()
+            pub.snapshot(replace(key, cost_mode=mode))
+            switch.append((time.perf_counter() - t) * 1000)
+        out["mode_switch_ms"] = [round(x, 1) for x in switch]
         if kind == "full":
             # one appended line: read new bytes, fold into a live view, render
             p = Path(d) / "llm_calls.jsonl"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -38,6 +39,16 @@ class Pricing:
     cols: ColumnTable = field(default_factory=lambda: ColumnTable(COLUMNS))
     _pid_of: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _pairs: list[tuple[str, str]] = field(default_factory=list)
+    _warming: threading.Thread | None = None
+
+    def warm(self) -> None:
+        """Load the catalogue in a background thread while the first read parses (it takes
+        ~0.2 s; the reader's worker processes leave the main process waiting, GIL released)."""
+        if self._warming is None and self.book.catalog_prices:
+            self._warming = threading.Thread(
+                target=_load_catalog, name="empathy-prices", daemon=True
+            )
+            self._warming.start()
 
     def entry_line(self, provider: str, model: str) -> int | None:
         """The prices.yaml line of the entry pricing this model (None if not from prices.yaml)."""
@@ -72,6 +83,8 @@ class Pricing:
         if hi <= lo:
             return
         self._map_combos(tables)
+        if self._warming is not None:
+            self._warming.join()
         t = tables.calls
         pid = self._pid_of[t.col("combo")[lo:hi]]
         n = hi - lo
@@ -113,6 +126,15 @@ class Pricing:
         self._pid_of = out
 
 
+def _load_catalog() -> None:
+    from . import catalog
+
+    try:
+        catalog.lookup("openai", "gpt-4o")
+    except Exception:  # a broken data package: the first real lookup reports it
+        return
+
+
 def view_costs(
     mode: CostMode,
     pricing: Pricing | None,
@@ -129,6 +151,19 @@ def view_costs(
     price: successful, with tokens, no actual cost, costed 0 by the writer and unknown to the book
     are ``unpriced`` (their cost stays 0, as the writer wrote), so no view lets them pass silently.
     """
+    if mode == "auto":
+        # Most calls carry the writer's price and no actual cost: classify only the others.
+        need = (actual >= 0) | (writer <= 0)
+        if not need.any():
+            return np.full(writer.shape, WRITER, dtype=np.int8), writer
+        if listed is not None and lstate is not None and need.sum() * 4 < need.size:
+            i = np.flatnonzero(need)
+            src = np.full(writer.shape, WRITER, dtype=np.int8)
+            cost = writer.copy()
+            src[i], cost[i] = view_costs(
+                mode, pricing, writer[i], actual[i], ok[i], tokens[i], listed[i], lstate[i]
+            )
+            return src, cost
     if listed is None or lstate is None:  # no price book: the writer's numbers
         src = np.full(writer.shape, WRITER, dtype=np.int8)
         src[(writer <= 0) & ok & (tokens > 0) & (actual < 0)] = UNPRICED

@@ -46,7 +46,8 @@ class Batch:
         self.structural = self.structural or c.structural
 
 
-WATCHED_NAMES = frozenset({"alerts.yaml"})  # rules: re-evaluated when they change
+# rules: re-evaluated when they change; prices: every row repriced, every view rebuilt
+WATCHED_NAMES = frozenset({"alerts.yaml", "prices.yaml", "monitoring.yaml"})
 
 
 def _relevant(p: Path, dirs: list[Path], is_dir: bool) -> bool:
