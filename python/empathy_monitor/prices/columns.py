@@ -25,6 +25,7 @@ from .book import PriceBook
 from .sources import FREE, UNPRICED, WRITER, CostMode, classify
 
 PRICED, LIST_FREE, NO_PRICE = 0, 1, 2
+BLOCK = 1 << 17
 COLUMNS: dict[str, type[Any]] = {"list": np.int64, "lstate": np.int8, "save": np.int64}
 
 
@@ -79,12 +80,16 @@ class Pricing:
         """Price the rows appended since the last update (all of them after a reset)."""
         if reset or self.cols.n > tables.calls.n:
             self.cols = ColumnTable(COLUMNS)
-        lo, hi = self.cols.n, tables.calls.n
-        if hi <= lo:
+        if tables.calls.n <= self.cols.n:
             return
         self._map_combos(tables)
         if self._warming is not None:
             self._warming.join()
+        # in blocks, so the float temporaries of a million-row first read stay at a few MB
+        for lo in range(self.cols.n, tables.calls.n, BLOCK):
+            self._price(tables, lo, min(tables.calls.n, lo + BLOCK))
+
+    def _price(self, tables: Tables, lo: int, hi: int) -> None:
         t = tables.calls
         pid = self._pid_of[t.col("combo")[lo:hi]]
         n = hi - lo
