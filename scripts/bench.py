@@ -108,6 +108,9 @@ def child(kind: str, d: str) -> dict[str, object]:
             tel.view(WindowSpec(range="30d"), cost_mode=mode).render()
             modes.append((time.perf_counter() - t) * 1000)
         out["mode_build_ms"] = [round(x, 1) for x in modes]
+        out["peak_rss_mb_before_sidecar_views"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
         # what the panel's toggle costs in the sidecar: the other modes are pre-built while idle
         # (Service._warm_when_idle), so a switch is a cache hit plus a render
         from dataclasses import replace
