@@ -190,6 +190,32 @@ def child(kind: str, d: str) -> dict[str, object]:
             _rows, _total = tel.calls_page(off, 50, flt)
             pages.append(round((time.perf_counter() - t1) * 1000, 2))
         out["history_page_ms"] = pages
+        # cost mode switch (the panel's toggle / --cost): the 30-day view in each mode + render
+        modes = []
+        for mode in ("writer", "list", "auto"):
+            t = time.perf_counter()
+            tel.view(WindowSpec(range="30d"), cost_mode=mode).render()
+            modes.append((time.perf_counter() - t) * 1000)
+        out["mode_build_ms"] = [round(x, 1) for x in modes]
+        out["peak_rss_mb_before_sidecar_views"] = round(
+            resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1
+        )
+        # what the panel's toggle costs in the sidecar: the other modes are pre-built while idle
+        # (Service._warm_when_idle), so a switch is a cache hit plus a render
+        from dataclasses import replace
+
+        from empathy_monitor.sidecar.publisher import Publisher, ViewKey
+
+        pub = Publisher(tel)
+        key = ViewKey("30d", None, None, None, Filters())
+        pub.snapshot(key)
+        switch = []
+        for mode in ("list", "writer", "auto"):
+            pub.warm(replace(key, cost_mode=mode))
+            t = time.perf_counter()
+            pub.snapshot(replace(key, cost_mode=mode))
+            switch.append((time.perf_counter() - t) * 1000)
+        out["mode_switch_ms"] = [round(x, 1) for x in switch]
         if kind == "full":
             # one appended line: read new bytes, fold into a live view, render
             p = Path(d) / "llm_calls.jsonl"

@@ -171,6 +171,7 @@ class Telemetry:
         # The workspace's prices (``prices.settings.load_pricing``); by default the catalogue's
         # list prices and cost mode ``auto``. Its list columns follow every refresh.
         self.pricing = pricing if pricing is not None else Pricing()
+        self.pricing.warm()
         self.parser = TimestampParser(naive_tz)
         self.scopes = dict(scopes or {})
         self.reader = TelemetryReader(

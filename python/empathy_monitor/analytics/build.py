@@ -126,7 +126,7 @@ def build_calls(
 
         ts, combo, ok = pick("ts"), pick("combo"), pick("ok")
         writer, tin, tout = pick("cost"), pick("tin"), pick("tout")
-        cost, src = _price_block(
+        cost, src, same = _price_block(
             pick, lo, hi, idx, combo, ok, writer, tin, tout, cost_mode, pricing, nc, per_price
         )
         src_calls += np.bincount(src, minlength=nsrc)
@@ -150,9 +150,10 @@ def build_calls(
             "lat_n": has_lat.astype(np.float64),
         }
         for field in CallSums.FIELDS:
-            per_combo[field] += np.rint(np.bincount(combo, weights=fw[field], minlength=nc)).astype(
-                np.int64
-            )
+            add = np.rint(np.bincount(combo, weights=fw[field], minlength=nc)).astype(np.int64)
+            per_combo[field] += add
+            if field == "cost" and same:  # the view's cost is the writer's: one pass serves both
+                per_price["writer"] += add
         if dim_cols:
             keys = {
                 name: (col[lo:hi] if idx is None else col[lo:hi][idx])
@@ -218,6 +219,9 @@ def build_calls(
             top = np.argpartition(ts, ts.size - k)[ts.size - k :]
             files, offs = pick("file")[top], pick("off")[top]
             candidates += zip(ts[top].tolist(), files.tolist(), offs.tolist(), strict=True)
+    per_price["tokens"] += per_combo["tin"] + per_combo["tout"] + per_price["cr"] + per_price["cw"]
+    if pricing is not None:  # calls the book prices (or finds free) = all - those it does not
+        per_price["list_n"] = per_combo["calls"] - per_price["list_n"]
     _fold_groups(sums, combos, per_combo)
     pcols = [per_combo["calls"].tolist()] + [per_price[f].tolist() for f in ModelCost.FIELDS[1:]]
     for cid in np.flatnonzero(per_combo["calls"]).tolist():
@@ -298,8 +302,9 @@ def _price_block(
     pricing: Pricing | None,
     nc: int,
     per_price: dict[str, npt.NDArray[np.int64]],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8]]:
-    """The block's cost in ``mode`` and its source per call; adds its price sums per combo."""
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8], bool]:
+    """The block's cost in ``mode``, its source per call, and whether that cost is the writer's
+    (then the caller adds its per-combo cost sums to the writer sums); adds its price sums."""
     cr, cw = pick("cr").astype(np.int64), pick("cw").astype(np.int64) + pick("cw1h")
     tokens = tin.astype(np.int64) + tout + cr + cw
     listed = lstate = save = None
@@ -311,24 +316,27 @@ def _price_block(
 
         listed, lstate, save = pcol("list"), pcol("lstate"), pcol("save")
     src, cost = view_costs(mode, pricing, writer, pick("actual"), ok, tokens, listed, lstate)
+    same = mode == "writer" or cost is writer  # the caller adds the cost sums as the writer's
     unp = src == UNPRICED
+    # Full-length passes only where a column can be non-zero; ``list_n`` counts the calls the
+    # book does NOT price (usually few) and is turned around by the caller; ``tokens`` is
+    # tin + tout (already summed per combo) plus the cache columns.
     for f, w, where in (
-        ("tokens", tokens, None),
-        ("writer", writer, None),
+        ("writer", None if same else writer, None),
         ("list", listed, None),
-        ("list_n", None, None if lstate is None else lstate != NO_PRICE),
+        ("list_n", None, None if lstate is None else lstate == NO_PRICE),
         ("unp", None, unp),
         ("unp_tok", tokens, unp),
-        ("cr", cr, None),
-        ("cw", cw, None),
-        ("save", save, None),
+        ("cr", cr if cr.any() else None, None),
+        ("cw", cw if cw.any() else None, None),
+        ("save", save if save is not None and save.any() else None, None),
     ):
         if (w is None and where is None) or (where is not None and not where.any()):
             continue
         c = combo if where is None else combo[where]
         ww = None if w is None else (w if where is None else w[where])
         per_price[f] += np.rint(np.bincount(c, weights=ww, minlength=nc)).astype(np.int64)
-    return cost, src
+    return cost, src, same
 
 
 def build_runs(

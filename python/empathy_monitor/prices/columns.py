@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import functools
 import math
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -24,6 +25,7 @@ from .book import PriceBook
 from .sources import FREE, UNPRICED, WRITER, CostMode, classify
 
 PRICED, LIST_FREE, NO_PRICE = 0, 1, 2
+BLOCK = 1 << 17
 COLUMNS: dict[str, type[Any]] = {"list": np.int64, "lstate": np.int8, "save": np.int64}
 
 
@@ -38,6 +40,16 @@ class Pricing:
     cols: ColumnTable = field(default_factory=lambda: ColumnTable(COLUMNS))
     _pid_of: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _pairs: list[tuple[str, str]] = field(default_factory=list)
+    _warming: threading.Thread | None = None
+
+    def warm(self) -> None:
+        """Load the catalogue in a background thread while the first read parses (it takes
+        ~0.2 s; the reader's worker processes leave the main process waiting, GIL released)."""
+        if self._warming is None and self.book.catalog_prices:
+            self._warming = threading.Thread(
+                target=_load_catalog, name="empathy-prices", daemon=True
+            )
+            self._warming.start()
 
     def entry_line(self, provider: str, model: str) -> int | None:
         """The prices.yaml line of the entry pricing this model (None if not from prices.yaml)."""
@@ -65,10 +77,16 @@ class Pricing:
         """Price the rows appended since the last update (all of them after a reset)."""
         if reset or self.cols.n > tables.calls.n:
             self.cols = ColumnTable(COLUMNS)
-        lo, hi = self.cols.n, tables.calls.n
-        if hi <= lo:
+        if tables.calls.n <= self.cols.n:
             return
         self._map_combos(tables)
+        if self._warming is not None:
+            self._warming.join()
+        # in blocks, so the float temporaries of a million-row first read stay at a few MB
+        for lo in range(self.cols.n, tables.calls.n, BLOCK):
+            self._price(tables, lo, min(tables.calls.n, lo + BLOCK))
+
+    def _price(self, tables: Tables, lo: int, hi: int) -> None:
         t = tables.calls
         pid = self._pid_of[t.col("combo")[lo:hi]]
         n = hi - lo
@@ -110,6 +128,15 @@ class Pricing:
         self._pid_of = out
 
 
+def _load_catalog() -> None:
+    from . import catalog
+
+    try:
+        catalog.lookup("openai", "gpt-4o")
+    except Exception:  # a broken data package: the first real lookup reports it
+        return
+
+
 def view_costs(
     mode: CostMode,
     pricing: Pricing | None,
@@ -126,6 +153,19 @@ def view_costs(
     price: successful, with tokens, no actual cost, costed 0 by the writer and unknown to the book
     are ``unpriced`` (their cost stays 0, as the writer wrote), so no view lets them pass silently.
     """
+    if mode == "auto":
+        # Most calls carry the writer's price and no actual cost: classify only the others.
+        need = (actual >= 0) | (writer <= 0)
+        if not need.any():
+            return np.full(writer.shape, WRITER, dtype=np.int8), writer
+        if listed is not None and lstate is not None and need.sum() * 4 < need.size:
+            i = np.flatnonzero(need)
+            src = np.full(writer.shape, WRITER, dtype=np.int8)
+            cost = writer.copy()
+            src[i], cost[i] = view_costs(
+                mode, pricing, writer[i], actual[i], ok[i], tokens[i], listed[i], lstate[i]
+            )
+            return src, cost
     if listed is None or lstate is None:  # no price book: the writer's numbers
         src = np.full(writer.shape, WRITER, dtype=np.int8)
         src[(writer <= 0) & ok & (tokens > 0) & (actual < 0)] = UNPRICED

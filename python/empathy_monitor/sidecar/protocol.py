@@ -265,6 +265,8 @@ class AddPriceParams(_In):
 
     model: str = Field(min_length=1)
     provider: str | None = None
+
+
 class EnableSourceParams(_In):
     """``empathy/enableSource``: the user accepted an offer (the panel's "Show")."""
 

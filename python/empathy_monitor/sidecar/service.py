@@ -13,6 +13,7 @@ import logging
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import replace
 from pathlib import Path
 from typing import Any, ParamSpec, TypeVar
 
@@ -22,6 +23,7 @@ from ..ingest import statecache
 from ..ingest.format import holds
 from ..ingest.lines import rfind_lines
 from ..prices.settings import add_price, load_pricing
+from ..prices.sources import COST_MODES
 from ..telemetry import Telemetry
 from . import history, lenses
 from . import protocol as P
@@ -47,6 +49,7 @@ TOP_WORKFLOWS = 5  # as `empathy telemetry --json` (its --top default)
 ALERTS_CONFIG = "alerts.yaml"
 RULE_FILES = frozenset({ALERTS_CONFIG, "budgets.yaml"})
 WARM_RANGES = ("today", "7d", "30d", "all")
+PRICE_FILES = ("prices.yaml", "monitoring.yaml")
 # Other ranges are pre-built only after this long without a request or an ingest, so a pre-build
 # never sits in front of work the user is waiting for.
 WARM_IDLE_S = 0.5
@@ -288,14 +291,27 @@ class Service:
         self._settle = loop.call_later(tail[0] + 0.02, fire)
 
     def _ingest(self, only: list[Path] | None, structural: bool) -> tuple[Update | None, bool]:
+        prices_touched = only is None or any(p.name in PRICE_FILES for p in only)
         res = self.tel.refresh(only)
         self.lenses.after_ingest(self.tel.tables, res.reset)
         if res.tail_wait is not None:
             self._tail = (res.tail_wait, res.tail_paths)
-        upd = self.publisher.ingest(res, check_health=structural)
+        rebuild = False
+        if prices_touched:  # prices.yaml or cost_mode may have changed: reprice if they did
+            fresh = load_pricing(self.dirs)
+            old = self.tel.pricing
+            if (fresh.book.user, fresh.errors, fresh.workspace_mode) != (
+                old.book.user,
+                old.errors,
+                old.workspace_mode,
+            ):
+                old.workspace_mode, old.prices_file = fresh.workspace_mode, fresh.prices_file
+                self.tel.reprice(fresh.book, fresh.errors)
+                rebuild = True
+        upd = self.publisher.ingest(res, check_health=structural, rebuild=rebuild)
         if res.changed:
             agent_sources.sync(self.mirror, self.tel)
-        return upd, res.changed or res.reset
+        return upd, res.changed or res.reset or rebuild
 
     # -- alerts ---------------------------------------------------------------------------
     def _schedule_alerts(self) -> None:
@@ -504,6 +520,7 @@ class Service:
 
     # -- requests -------------------------------------------------------------------------
     async def snapshot(self, p: P.SnapshotParams) -> dict[str, Any]:
+        # cost_mode None follows the workspace's mode (also when monitoring.yaml changes it)
         key = ViewKey(p.range, p.since, p.until, p.now, filters_of(p.filters), p.cost_mode)
         raw = await self._call(self._snapshot, key)
         raw["retention_days"] = self.settings.retentionDays
@@ -522,8 +539,14 @@ class Service:
 
     async def _warm_when_idle(self, key: ViewKey) -> None:
         loop = asyncio.get_running_loop()
-        for rng in WARM_RANGES:
-            other = ViewKey(rng, None, None, None, key.filters, key.cost_mode)
+        # The other cost modes of this view first (the toggle then switches from the cache in a
+        # few ms instead of a full build), then the other ranges.
+        shown = key.cost_mode or self.tel.cost_mode
+        others = [replace(key, cost_mode=m) for m in COST_MODES if m != shown]
+        others += [
+            ViewKey(rng, None, None, None, key.filters, key.cost_mode) for rng in WARM_RANGES
+        ]
+        for other in others:
             while True:
                 idle = time.monotonic() - self._last_call
                 if idle >= WARM_IDLE_S:

@@ -51,8 +51,8 @@ class Batch:
         self.structural = self.structural or c.structural
 
 
-# rules and budgets: re-evaluated when they change
-WATCHED_NAMES = frozenset({"alerts.yaml", "budgets.yaml"})
+# rules, budgets: re-evaluated when they change; prices: every row repriced, every view rebuilt
+WATCHED_NAMES = frozenset({"alerts.yaml", "budgets.yaml", "prices.yaml", "monitoring.yaml"})
 
 
 def _relevant(p: Path, dirs: list[Path], is_dir: bool) -> bool:
