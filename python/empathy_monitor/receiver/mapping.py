@@ -175,67 +175,76 @@ def _record(
     }
 
 
-def span_calls(req: Any, own_service: str, out: Mapped) -> None:
-    """``ExportTraceServiceRequest`` -> calls (GenAI spans only)."""
-    for rs in req.resource_spans:
-        res = attrs(rs.resource.attributes)
-        service = _str(res, "service.name")
-        n = sum(len(ss.spans) for ss in rs.scope_spans)
+def _items(
+    resources: Iterable[Any], scopes: str, field: str, own_service: str, out: Mapped
+) -> Iterator[tuple[str | None, Any]]:
+    """(service.name, item) for every span / log record of an OTLP request, counted in ``out``;
+    the items of our own exporter's resources are counted as dropped, never yielded (no loop)."""
+    for r in resources:
+        service = _str(attrs(r.resource.attributes), "service.name")
+        groups = getattr(r, scopes)
+        n = sum(len(getattr(g, field)) for g in groups)
         out.items += n
         if service == own_service:
             out.dropped_own += n
             continue
-        for ss in rs.scope_spans:
-            for sp in ss.spans:
-                a = attrs(sp.attributes)
-                model = _str(a, "gen_ai.response.model", "gen_ai.request.model")
-                has_usage = "gen_ai.usage.input_tokens" in a or "gen_ai.usage.output_tokens" in a
-                if not has_usage and ("gen_ai.operation.name" not in a or not model):
-                    out.ignored += 1
-                    continue
-                source = _source(service)
-                # Copilot's invoke_agent / execute_tool spans repeat their children's usage.
-                op = _str(a, "gen_ai.operation.name")
-                if op in ("invoke_agent", "execute_tool", "create_agent"):
-                    out.ignored += 1
-                    continue
-                req_id = _str(a, "gen_ai.response.id") or sp.span_id.hex()
-                failed = sp.status.code == 2
-                # The GenAI convention: the input includes cache reads and writes (tokens.py).
-                tin, cache_read, cache_write = genai_usage(
-                    _num(a, "gen_ai.usage.input_tokens"),
-                    _num(
-                        a,
-                        "gen_ai.usage.cache_read.input_tokens",
-                        "gen_ai.usage.cache_read_input_tokens",
-                    ),
-                    _num(
-                        a,
-                        "gen_ai.usage.cache_creation.input_tokens",
-                        "gen_ai.usage.cache_creation_input_tokens",
-                    ),
-                )
-                dur = max(0, (sp.end_time_unix_nano - sp.start_time_unix_nano) // 1_000_000)
-                out.calls.append(
-                    _record(
-                        source,
-                        req_id,
-                        sp.start_time_unix_nano,
-                        model or "",
-                        _str(a, "gen_ai.provider.name", "gen_ai.system"),
-                        a,
-                        tin=tin,
-                        tout=_num(a, "gen_ai.usage.output_tokens"),
-                        cache_read=cache_read,
-                        cache_write=cache_write,
-                        latency_ms=int(dur),
-                        ok=not failed,
-                        error_type=_str(a, "error.type") if failed else None,
-                        cost=_float(a, "llm.cost", "gen_ai.usage.cost"),
-                        session=_str(a, "session.id", "gen_ai.conversation.id"),
-                        service=service,
-                    )
-                )
+        for g in groups:
+            for item in getattr(g, field):
+                yield service, item
+
+
+def span_calls(req: Any, own_service: str, out: Mapped) -> None:
+    """``ExportTraceServiceRequest`` -> calls (GenAI spans only)."""
+    for service, sp in _items(req.resource_spans, "scope_spans", "spans", own_service, out):
+        a = attrs(sp.attributes)
+        model = _str(a, "gen_ai.response.model", "gen_ai.request.model")
+        has_usage = "gen_ai.usage.input_tokens" in a or "gen_ai.usage.output_tokens" in a
+        if not has_usage and ("gen_ai.operation.name" not in a or not model):
+            out.ignored += 1
+            continue
+        source = _source(service)
+        # Copilot's invoke_agent / execute_tool spans repeat their children's usage.
+        op = _str(a, "gen_ai.operation.name")
+        if op in ("invoke_agent", "execute_tool", "create_agent"):
+            out.ignored += 1
+            continue
+        req_id = _str(a, "gen_ai.response.id") or sp.span_id.hex()
+        failed = sp.status.code == 2
+        # The GenAI convention: the input includes cache reads and writes (tokens.py).
+        tin, cache_read, cache_write = genai_usage(
+            _num(a, "gen_ai.usage.input_tokens"),
+            _num(
+                a,
+                "gen_ai.usage.cache_read.input_tokens",
+                "gen_ai.usage.cache_read_input_tokens",
+            ),
+            _num(
+                a,
+                "gen_ai.usage.cache_creation.input_tokens",
+                "gen_ai.usage.cache_creation_input_tokens",
+            ),
+        )
+        dur = max(0, (sp.end_time_unix_nano - sp.start_time_unix_nano) // 1_000_000)
+        out.calls.append(
+            _record(
+                source,
+                req_id,
+                sp.start_time_unix_nano,
+                model or "",
+                _str(a, "gen_ai.provider.name", "gen_ai.system"),
+                a,
+                tin=tin,
+                tout=_num(a, "gen_ai.usage.output_tokens"),
+                cache_read=cache_read,
+                cache_write=cache_write,
+                latency_ms=int(dur),
+                ok=not failed,
+                error_type=_str(a, "error.type") if failed else None,
+                cost=_float(a, "llm.cost", "gen_ai.usage.cost"),
+                session=_str(a, "session.id", "gen_ai.conversation.id"),
+                service=service,
+            )
+        )
 
 
 def _event_name(lr: Any, a: dict[str, Any]) -> str | None:
@@ -248,29 +257,20 @@ def _event_name(lr: Any, a: dict[str, Any]) -> str | None:
 
 def log_calls(req: Any, own_service: str, out: Mapped) -> None:
     """``ExportLogsServiceRequest`` -> calls (the agents' per-request usage events)."""
-    for rl in req.resource_logs:
-        res = attrs(rl.resource.attributes)
-        service = _str(res, "service.name")
-        n = sum(len(sl.log_records) for sl in rl.scope_logs)
-        out.items += n
-        if service == own_service:
-            out.dropped_own += n
+    for service, lr in _items(req.resource_logs, "scope_logs", "log_records", own_service, out):
+        a = attrs(lr.attributes)
+        event = _event_name(lr, a)
+        if event not in EVENT_SOURCES:
+            out.ignored += 1
             continue
-        for sl in rl.scope_logs:
-            for lr in sl.log_records:
-                a = attrs(lr.attributes)
-                event = _event_name(lr, a)
-                if event not in EVENT_SOURCES:
-                    out.ignored += 1
-                    continue
-                if event == "codex.sse_event" and _str(a, "event.kind") != "response.completed":
-                    out.ignored += 1
-                    continue
-                rec = _event_call(event, a, lr, service)
-                if rec is None:
-                    out.ignored += 1
-                else:
-                    out.calls.append(rec)
+        if event == "codex.sse_event" and _str(a, "event.kind") != "response.completed":
+            out.ignored += 1
+            continue
+        rec = _event_call(event, a, lr, service)
+        if rec is None:
+            out.ignored += 1
+        else:
+            out.calls.append(rec)
 
 
 def _event_call(
