@@ -1,5 +1,6 @@
-"""The protocol drift gate: ``scripts/gen_protocol --check`` fails when protocol.py changes and the
-generated TypeScript (types or guards) is not regenerated, and passes again once it is."""
+"""The protocol drift gate: ``scripts/gen_protocol --check`` fails when a model of the protocol
+package changes and the generated TypeScript (types or guards) is not regenerated, and passes
+again once it is."""
 
 from __future__ import annotations
 
@@ -43,9 +44,9 @@ def test_the_checked_in_files_are_current() -> None:
 def test_check_fails_on_a_changed_model_until_regenerated(tmp_path: Path) -> None:
     root = _copy(tmp_path)
     assert _gen(root, "--check").returncode == 0
-    proto = root / "python" / "empathy_monitor" / "sidecar" / "protocol.py"
+    proto = root / "python" / "empathy_monitor" / "sidecar" / "protocol" / "alerts.py"
     text = proto.read_text(encoding="utf-8")
-    marker = "class CheckAlertsResult(_Out):\n    evaluated: int\n"
+    marker = "class CheckAlertsResult(Out):\n    evaluated: int\n"
     assert marker in text
     proto.write_text(text.replace(marker, marker + "    skipped: list[str]\n"), encoding="utf-8")
     res = _gen(root, "--check")
