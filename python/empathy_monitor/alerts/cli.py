@@ -14,7 +14,8 @@ import yaml
 
 from ..telemetry import Telemetry
 from ..words import plural
-from .engine import AlertEngine, RuleEvaluation
+from .engine import AlertEngine
+from .evaluation import RuleEvaluation
 from .notification import format_value
 from .rules import METRICS, load_rules
 

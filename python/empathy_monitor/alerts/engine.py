@@ -1,11 +1,10 @@
 """The alert engine: rules -> metric values -> state transitions -> outbox -> channels.
 
-Alertmanager semantics: a breach first makes a rule *pending*; it *fires* once the breach has
-lasted ``for``; a firing rule repeats its notification only after ``cooldown_minutes``; when the
-condition clears, a *resolved* notification goes out (``send_resolved``). Rate rules with fewer
-than ``min_samples`` samples count as not breached. State lives in ``alerts.db`` and every
-notification is written to an outbox in the same transaction as the state change, so a restart
-neither re-sends within cooldown nor loses a notification whose channel was down.
+The pure steps (is a rule breached, how its state moves, which notification that sends) are in
+``evaluation.py``; sending a claimed outbox row is ``delivery.py``. This module ties them to the
+files: state lives in ``alerts.db`` and every notification is written to an outbox in the same
+transaction as the state change, so a restart neither re-sends within cooldown nor loses a
+notification whose channel was down.
 
 Opt-in: nothing is created or evaluated unless ``alerts.yaml`` exists.
 """
@@ -13,29 +12,21 @@ Opt-in: nothing is created or evaluated unless ``alerts.yaml`` exists.
 from __future__ import annotations
 
 import logging
-import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..prices.settings import load_pricing
-from ..redact import mask
 from ..telemetry import Telemetry
-from ..words import plural
-from .channels import (
-    Channel,
-    DeliveryResult,
-    VSCodeSink,
-    delivery_budget,
-    make_channel,
-    secrets_of,
-)
-from .metrics import MetricContext, MetricResult, ViewCache, evaluate_metric
-from .notification import Notification, describe_breach, fingerprint
+from .channels import Channel, VSCodeSink, make_channel
+from .delivery import DeliveryReport, Dispatcher
+from .evaluation import RuleEvaluation, evaluate_one, note_for_test, step, transition_note
+from .metrics import MetricContext, ViewCache
+from .notification import Notification
 from .rules import Rule, RuleSet, load_rules
-from .state import AlertStore, OutboxItem, RuleState
+from .state import AlertStore, RuleState
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -48,96 +39,6 @@ log = logging.getLogger("empathy_monitor.alerts")
 CONFIG_NAME = "alerts.yaml"
 DB_NAME = "alerts.db"
 VSCODE_EXPIRY = 3600.0  # a VS Code notification nobody displayed within an hour is dropped
-
-_COMPARE: dict[str, Callable[[float, float], bool]] = {
-    "gt": lambda v, t: v > t,
-    "lt": lambda v, t: v < t,
-    "gte": lambda v, t: v >= t,
-    "lte": lambda v, t: v <= t,
-    "eq": lambda v, t: math.isclose(v, t, rel_tol=1e-9, abs_tol=1e-9),
-}
-
-
-@dataclass(frozen=True)
-class RuleEvaluation:
-    """A rule's metric now and whether it is breached (no state involved)."""
-
-    rule: Rule
-    result: MetricResult
-    breached: bool
-    enough_samples: bool
-    message: str
-    error: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        r = self.result
-        return {
-            "rule": self.rule.name,
-            "metric": self.rule.condition.metric,
-            "value": r.value,
-            "samples": r.samples,
-            "baseline_samples": r.baseline_samples,
-            "threshold": self.rule.condition.threshold,
-            "operator": self.rule.condition.operator,
-            "window": self.rule.condition.window,
-            "breached": self.breached,
-            "enough_samples": self.enough_samples,
-            "labels": r.labels,
-            "message": self.message,
-            "error": self.error,
-        }
-
-
-@dataclass
-class DeliveryReport:
-    rule: str
-    kind: str
-    channel: str
-    target: str
-    delivered: bool
-    error: str | None
-    status: str = ""
-
-
-def judge(rule: Rule, result: MetricResult) -> tuple[bool, bool]:
-    """(breached, enough samples) for one metric result."""
-    need = rule.effective_min_samples
-    enough = result.samples >= need and (
-        result.baseline_samples is None or result.baseline_samples >= need
-    )
-    if result.value is None or not enough or math.isnan(result.value):
-        return False, enough
-    c = rule.condition
-    return _COMPARE[c.operator](result.value, c.threshold), enough
-
-
-def step(rule: Rule, st: RuleState, ev: RuleEvaluation, now: float) -> tuple[RuleState, str | None]:
-    """Pure state transition; returns the new state and the notification kind to send, if any."""
-    st = replace(st, last_value=ev.result.value, last_samples=ev.result.samples, last_eval=now)
-    if ev.breached:
-        st.labels = dict(ev.result.labels)
-        if st.status == "ok":
-            st.status, st.pending_since = "pending", now
-        if st.status == "pending" and now - (st.pending_since or now) >= rule.for_seconds:
-            st.status, st.firing_since = "firing", now
-        if st.status == "firing" and (
-            st.last_notified is None or now - st.last_notified >= rule.cooldown_seconds
-        ):
-            st.last_notified = now
-            st.fingerprint = fingerprint(rule.name, st.labels)
-            return st, "firing"
-        return st, None
-    notified = (
-        st.status == "firing"
-        and st.last_notified is not None
-        and st.firing_since is not None
-        and st.last_notified >= st.firing_since
-    )
-    was_firing = st.status == "firing"
-    st.status, st.pending_since, st.firing_since = "ok", None, None
-    if was_firing and notified and rule.send_resolved:
-        return st, "resolved"
-    return st, None
 
 
 class AlertEngine:
@@ -264,33 +165,7 @@ class AlertEngine:
         ctx = MetricContext(self._telemetry(), now, self._cache)
         if any(r.condition.metric in ("budget_percent", "forecast_percent") for r in rs):
             ctx.budgets = self.budgets
-        out: list[RuleEvaluation] = []
-        for rule in rs:
-            try:
-                res = evaluate_metric(rule.condition, ctx, rule.effective_min_samples)
-            except Exception as exc:  # one broken metric never stops the other rules
-                log.exception("alert rule %r: metric failed", rule.name)
-                out.append(
-                    RuleEvaluation(
-                        rule,
-                        MetricResult(None, 0),
-                        False,
-                        False,
-                        f"error: {exc}",
-                        f"{type(exc).__name__}: {exc}",
-                    )
-                )
-                continue
-            breached, enough = judge(rule, res)
-            c = rule.condition
-            msg = describe_breach(
-                c.metric, c.operator, res.value, c.threshold, c.window, res.detail
-            )
-            if not enough:
-                msg += (
-                    f" [only {plural(res.samples, 'sample')}; needs {rule.effective_min_samples}]"
-                )
-            out.append(RuleEvaluation(rule, res, breached, enough, msg))
+        out = [evaluate_one(rule, ctx) for rule in rs]
         if rules is None:
             self._cache.sweep()
         return out
@@ -319,7 +194,7 @@ class AlertEngine:
                 changed.append(new)
                 if kind is None:
                     continue
-                note = self._note(rule, ev, kind, now, new)
+                note = transition_note(ev, kind, now, new)
                 notes.append(note)
                 for i, action in enumerate(rule.actions):
                     store.enqueue(note, i, action.type, now)
@@ -332,31 +207,6 @@ class AlertEngine:
             self.deliver_pending(now, channels={"vscode"})
         self.last_eval_ms = (time.perf_counter() - t0) * 1000
         return notes
-
-    def _note(
-        self, rule: Rule, ev: RuleEvaluation, kind: str, now: float, st: RuleState
-    ) -> Notification:
-        c = rule.condition
-        labels = dict(st.labels or {})
-        msg = ev.message
-        if kind == "resolved":
-            msg = "resolved: " + msg
-        return Notification(
-            rule=rule.name,
-            kind=kind,  # type: ignore[arg-type]
-            severity=rule.severity,
-            metric=c.metric,
-            value=ev.result.value,
-            threshold=c.threshold,
-            operator=c.operator,
-            window=c.window,
-            message=msg,
-            fingerprint=st.fingerprint or fingerprint(rule.name, labels),
-            timestamp=now,
-            description=rule.description,
-            samples=ev.result.samples,
-            labels=labels,
-        )
 
     # -- delivery ---------------------------------------------------------------------------
     def deliver_pending(
@@ -373,65 +223,21 @@ class AlertEngine:
             allowed = allowed - {"vscode"}
         else:
             allowed = channels or {"webhook", "email", "stdout", "vscode"}
-        rules = self.rules()
-        reports: list[DeliveryReport] = []
-        for item in store.claim_due(now, allowed, budget=self._budget(rules)):
-            reports.append(self._deliver_item(item, rules, now))
-        return reports
+        d = self._dispatcher(self.rules())
+        return [d.deliver(item, now) for item in d.claim(now, allowed)]
 
-    def _budget(self, rules: RuleSet) -> Callable[[str, int], float]:
-        def budget(rule_name: str, index: int) -> float:
-            actions = self._actions(rules, rule_name)
-            if actions is None or index >= len(actions):
-                return 0.0  # nothing will be sent: the row is audited and closed at once
-            return delivery_budget(actions[index], rules.settings)
-
-        return budget
-
-    def _channel(self, rules: RuleSet, rule_name: str, index: int) -> Channel | None:
-        actions = self._actions(rules, rule_name)
-        if actions is None or index >= len(actions):
-            return None
-        return self.channel_factory(
-            actions[index],
-            rules.settings,
-            stdout=self.stdout,
-            vscode_sink=self.vscode_sink,
-            sleep=self.sleep,
-        )
-
-    def _deliver_item(self, item: OutboxItem, rules: RuleSet, now: float) -> DeliveryReport:
-        ch = self._channel(rules, item.rule, item.action_index)
-        if ch is None:
-            res, target = DeliveryResult(False, "rule or action no longer in alerts.yaml"), "-"
-        else:
-            target = ch.target
-            try:
-                res = ch.send(item.notification)
-            except Exception as exc:  # contained: a channel bug is an audited failure
-                # One line, no traceback: library exception texts can quote header values.
-                res = DeliveryResult(False, f"{type(exc).__name__}: {exc}", retryable=True)
-            if res.error:
-                actions = self._actions(rules, item.rule)
-                assert actions is not None  # _channel found it
-                secrets = secrets_of(actions[item.action_index], rules.settings)
-                res = replace(res, error=mask(res.error, secrets))
-        status = self.store.record_attempt(
-            item,
-            target,
-            res.delivered,
-            res.error,
-            res.retryable,
-            res.tries,
-            self.clock() if now is None else now,
-            res.retry_after,
-        )
-        if not res.delivered:
-            log.warning(
-                "alert %r via %s %s: %s (%s)", item.rule, item.channel, target, res.error, status
+    def _dispatcher(self, rules: RuleSet) -> Dispatcher:
+        def channel(action: Action) -> Channel:
+            return self.channel_factory(
+                action,
+                rules.settings,
+                stdout=self.stdout,
+                vscode_sink=self.vscode_sink,
+                sleep=self.sleep,
             )
-        return DeliveryReport(
-            item.rule, item.kind, item.channel, target, res.delivered, res.error, status
+
+        return Dispatcher(
+            self.store, rules.settings, lambda name: self._actions(rules, name), channel
         )
 
     def check(self, now: float | None = None) -> tuple[list[Notification], list[DeliveryReport]]:
@@ -464,33 +270,17 @@ class AlertEngine:
         if rule is None:
             raise KeyError(name)
         now = self.clock() if now is None else now
-        ev = self.test_rule(name, now)
-        c = rule.condition
-        note = Notification(
-            rule=rule.name,
-            kind="test",
-            severity=rule.severity,
-            metric=c.metric,
-            value=ev.result.value,
-            threshold=c.threshold,
-            operator=c.operator,
-            window=c.window,
-            message="test notification — " + ev.message,
-            fingerprint=fingerprint(rule.name, {"test": "1"}),
-            timestamp=now,
-            description=rule.description,
-            samples=ev.result.samples,
-            labels=dict(ev.result.labels),
-        )
+        note = note_for_test(self.test_rule(name, now), now)
         store = self.store
         with store.transaction():
             for i, action in enumerate(rule.actions):
                 store.enqueue(note, i, action.type, now)
-        out: list[DeliveryReport] = []
-        for item in store.claim_due(now, None, budget=self._budget(rules)):
-            if item.rule == name and item.kind == "test":
-                out.append(self._deliver_item(item, rules, now))
-        return out
+        d = self._dispatcher(rules)
+        return [
+            d.deliver(item, now)
+            for item in d.claim(now, None)
+            if item.rule == name and item.kind == "test"
+        ]
 
     def status(self, now: float | None = None) -> dict[str, Any]:
         """Rules, their state and last value, load errors, failing channels (list / panel)."""
