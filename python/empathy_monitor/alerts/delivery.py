@@ -13,8 +13,9 @@ from dataclasses import dataclass, replace
 
 from ..redact import mask
 from .channels import Channel, DeliveryResult, delivery_budget, secrets_of
+from .outbox import OutboxItem
 from .rules import Action, Settings
-from .state import AlertStore, OutboxItem
+from .state import AlertStore
 
 log = logging.getLogger("empathy_monitor.alerts")
 

@@ -22,7 +22,8 @@ from alert_helpers import NOW, append, call, write_rules
 from test_webhook import NOTE, Server, channel
 
 from empathy_monitor.alerts.engine import AlertEngine
-from empathy_monitor.alerts.state import LEASE_MARGIN, AlertStore
+from empathy_monitor.alerts.outbox import LEASE_MARGIN
+from empathy_monitor.alerts.state import AlertStore
 
 REPO = Path(__file__).resolve().parents[3]
 
