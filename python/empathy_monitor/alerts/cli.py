@@ -10,41 +10,13 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from ..telemetry import Telemetry
-from ..words import plural
 from .engine import AlertEngine
-from .evaluation import RuleEvaluation
-from .notification import format_value
+from .evaluation import verdict
 from .rules import METRICS, load_rules
-
-DEFAULT_THRESHOLDS = {
-    "daily_cost": 10.0,
-    "cost": 5.0,
-    "workflow_cost": 1.0,
-    "workflow_cost_spike": 3.0,
-    "provider_cost_anomaly": 3.0,
-    "error_rate": 10.0,
-    "latency": 5000.0,
-    "latency_spike": 2.0,
-    "fallback_rate": 20.0,
-    "token_usage": 1_000_000.0,
-    "unpriced_calls": 0.0,
-    "token_spike": 3.0,
-    "circuit_breaker_open": 0.0,
-    "unusual_workflow_activity": 5.0,
-    "budget_percent": 80.0,
-    "forecast_percent": 100.0,
-}
-DEFAULT_WINDOWS = {
-    "daily_cost": "today",
-    "error_rate": "1h",
-    "latency": "1h",
-    "fallback_rate": "1h",
-    "workflow_cost": "1h",
-    "circuit_breaker_open": "1h",
-}
+from .wizard import DEFAULT_THRESHOLDS
+from .wizard import build_rule as build_rule  # the sidecar's initAlerts writes the same rule
+from .wizard import render_config as render_config
 
 
 def _dir(args: argparse.Namespace) -> Path:
@@ -68,48 +40,6 @@ def _telemetry(args: argparse.Namespace, naive_tz: str = "local") -> Telemetry:
 
 def _iso(x: float | None) -> str | None:
     return None if x is None else datetime.fromtimestamp(x, timezone.utc).isoformat()
-
-
-def build_rule(
-    metric: str, threshold: float, webhook: str | None, email: str | None, stdout: bool
-) -> dict[str, Any]:
-    action: dict[str, Any]
-    if webhook:
-        fmt = (
-            "slack"
-            if "hooks.slack.com" in webhook
-            else "discord"
-            if "discord.com/api/webhooks" in webhook
-            else "json"
-        )
-        action = {"type": "webhook", "url": webhook, "format": fmt}
-    elif email:
-        action = {"type": "email", "to": [email]}
-    else:
-        action = {"type": "stdout"}
-    cond: dict[str, Any] = {"metric": metric, "operator": "gt", "threshold": threshold}
-    if metric != "daily_cost":
-        cond["window"] = DEFAULT_WINDOWS.get(metric, "1h")
-    rule: dict[str, Any] = {
-        "name": f"{metric.replace('_', ' ')} over {threshold:g}",
-        "condition": cond,
-        "actions": [action]
-        + ([{"type": "stdout"}] if stdout and action["type"] != "stdout" else []),
-        "severity": "warning",
-        "cooldown_minutes": 60,
-    }
-    return rule
-
-
-def render_config(rule: dict[str, Any]) -> str:
-    head = (
-        "# Empathy Telemetry alerts — see docs/guides/ALERTS_GUIDE.md\n"
-        "# Webhook URLs are secrets: keep this file out of version control.\n"
-    )
-    body = yaml.safe_dump(
-        {"settings": {"allow_private_network": False}, "alerts": [rule]}, sort_keys=False
-    )
-    return head + body
 
 
 def _ask(prompt: str, default: str, read: Callable[[str], str]) -> str:
@@ -225,42 +155,6 @@ def cmd_test(args: argparse.Namespace) -> int:
     else:
         print(verdict(ev))
     return 0
-
-
-_ABOVE = {
-    "gt": ("above", "not above"),
-    "gte": ("at or above", "below"),
-    "lt": ("below", "not below"),
-    "lte": ("at or below", "above"),
-    "eq": ("equal to", "not equal to"),
-}
-
-
-def verdict(ev: RuleEvaluation) -> str:
-    """``daily cost: daily_cost today: $1.66 — not above $5.00 (ok) · 85 samples``.
-
-    Says in words whether the condition holds, names the window once (``today`` for the
-    calendar-day metric, never "over 24h (today)") and the sample count once.
-    """
-    r, c = ev.result, ev.rule.condition
-    where = "today" if c.metric == "daily_cost" or c.window == "today" else f"over {c.window}"
-    if r.detail and r.detail != "today":
-        where += f", {r.detail}"
-    samples = plural(r.samples, "sample")
-    if ev.error:
-        return f"{ev.rule.name}: {c.metric} {where}: cannot be computed ({ev.error})"
-    if r.value is None:
-        return f"{ev.rule.name}: {c.metric} {where}: no data yet (ok) · {samples}"
-    value, limit = format_value(c.metric, r.value), format_value(c.metric, c.threshold)
-    yes, no = _ABOVE.get(c.operator, (c.operator, "not " + c.operator))
-    if not ev.enough_samples:
-        need = ev.rule.effective_min_samples
-        return (
-            f"{ev.rule.name}: {c.metric} {where}: {value} — not judged yet, {samples} of the"
-            f" {need} needed (ok)"
-        )
-    word, state = (yes, "BREACHED") if ev.breached else (no, "ok")
-    return f"{ev.rule.name}: {c.metric} {where}: {value} — {word} {limit} ({state}) · {samples}"
 
 
 def cmd_trigger(args: argparse.Namespace) -> int:

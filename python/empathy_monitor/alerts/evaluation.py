@@ -1,5 +1,6 @@
-"""Pure alert evaluation: a rule's metric now, whether it is breached, how its state moves on, and
-the notification a transition sends. No store, no channel, no clock: the engine supplies ``now``.
+"""Pure alert evaluation: a rule's metric now, whether it is breached, how its state moves on, the
+notification a transition sends, and a verdict in words (``alerts test``). No store, no channel,
+no clock: the engine supplies ``now``.
 
 Alertmanager semantics: a breach first makes a rule *pending*; it *fires* once the breach has
 lasted ``for``; a firing rule repeats its notification only after ``cooldown_minutes``; when the
@@ -17,7 +18,7 @@ from typing import Any, Literal
 
 from ..words import plural
 from .metrics import MetricContext, MetricResult, evaluate_metric
-from .notification import Notification, describe_breach, fingerprint
+from .notification import Notification, describe_breach, fingerprint, format_value
 from .rules import Rule
 from .state import RuleState
 
@@ -165,3 +166,39 @@ def note_for_test(ev: RuleEvaluation, now: float) -> Notification:
     return notification(
         ev, "test", now, dict(ev.result.labels), fingerprint(ev.rule.name, {"test": "1"})
     )
+
+
+_ABOVE = {
+    "gt": ("above", "not above"),
+    "gte": ("at or above", "below"),
+    "lt": ("below", "not below"),
+    "lte": ("at or below", "above"),
+    "eq": ("equal to", "not equal to"),
+}
+
+
+def verdict(ev: RuleEvaluation) -> str:
+    """``daily cost: daily_cost today: $1.66 — not above $5.00 (ok) · 85 samples``.
+
+    Says in words whether the condition holds, names the window once (``today`` for the
+    calendar-day metric, never "over 24h (today)") and the sample count once.
+    """
+    r, c = ev.result, ev.rule.condition
+    where = "today" if c.metric == "daily_cost" or c.window == "today" else f"over {c.window}"
+    if r.detail and r.detail != "today":
+        where += f", {r.detail}"
+    samples = plural(r.samples, "sample")
+    if ev.error:
+        return f"{ev.rule.name}: {c.metric} {where}: cannot be computed ({ev.error})"
+    if r.value is None:
+        return f"{ev.rule.name}: {c.metric} {where}: no data yet (ok) · {samples}"
+    value, limit = format_value(c.metric, r.value), format_value(c.metric, c.threshold)
+    yes, no = _ABOVE.get(c.operator, (c.operator, "not " + c.operator))
+    if not ev.enough_samples:
+        need = ev.rule.effective_min_samples
+        return (
+            f"{ev.rule.name}: {c.metric} {where}: {value} — not judged yet, {samples} of the"
+            f" {need} needed (ok)"
+        )
+    word, state = (yes, "BREACHED") if ev.breached else (no, "ok")
+    return f"{ev.rule.name}: {c.metric} {where}: {value} — {word} {limit} ({state}) · {samples}"
