@@ -35,6 +35,27 @@ _RUN_COLS = ("ts", "combo", "cost", "base", "save", "dur", "ok")
 RowMask = Callable[[Rows], Mask | None]  # per-row filters over some rows (None: no filter)
 
 
+@dataclass(frozen=True)
+class Keep:
+    """Which of the given rows a fold takes: those in ``window`` whose combo is ``allowed`` (None:
+    any) and whose ``row_ok`` (the per-row filters, one per row; None: all) is true."""
+
+    window: Window
+    allowed: Mask | None = None
+    row_ok: Mask | None = None
+
+    def indexes(self, ts: list[float], combos: list[int]) -> list[int]:
+        w, allowed = self.window, self.allowed
+        oks = self.row_ok.tolist() if self.row_ok is not None else None
+        return [
+            i
+            for i in range(len(ts))
+            if w.contains(ts[i])
+            and (allowed is None or allowed[combos[i]])
+            and (oks is None or oks[i])
+        ]
+
+
 @dataclass
 class Target:
     """Where folded rows go: a view's sums and how much of them it keeps."""
@@ -50,37 +71,30 @@ class Target:
     dims: bool = True  # per-row dimension sums (user, session, project)
 
 
+def _taken(keep: Keep | None, cols: dict[str, list[Any]]) -> range | list[int]:
+    """The indexes (into ``cols``) of the rows to fold: every row without ``keep``."""
+    return range(len(cols["ts"])) if keep is None else keep.indexes(cols["ts"], cols["combo"])
+
+
 def fold_calls(
     tables: Tables,
     tg: Target,
     rows: Rows,
     sign: int,
-    keep: Window | None,
-    allowed: Mask | None,
-    row_ok: Mask | None = None,
+    keep: Keep | None,
     proj: npt.NDArray[np.int32] | None = None,
 ) -> int:
-    """Add (``sign`` 1) or subtract (-1) call rows; with ``keep``, only rows in that window, with
-    an ``allowed`` combo and ``row_ok`` (per-row filters, one per row). ``proj`` gives the rows'
-    project ids instead of the current ones. Returns how many rows were folded."""
+    """Add (``sign`` 1) or subtract (-1) call rows (with ``keep``, only those it takes); ``proj``
+    gives the rows' project ids instead of the current ones. Returns how many rows were folded."""
     cols = {k: tables.calls.col(k)[rows].tolist() for k in _CALL_COLS}
     costs, prices = _row_prices(tables, tg, rows)
     projs = (tables.call_proj()[rows] if proj is None else proj).tolist()
-    oks = row_ok.tolist() if row_ok is not None else None
     combos = tables.call_combos.items
     s, clock, cache = tg.sums, tg.clock, tg.rows
-    folded = 0
-    for i in range(len(cols["ts"])):
+    taken = _taken(keep, cols)
+    for i in taken:
         ts = cols["ts"][i]
-        cid = cols["combo"][i]
-        if keep is not None and (
-            not keep.contains(ts)
-            or (allowed is not None and not allowed[cid])
-            or (oks is not None and not oks[i])
-        ):
-            continue
-        folded += 1
-        c = combos[cid]
+        c = combos[cols["combo"][i]]
         retry = cols["retry"][i]
         lat = cols["lat"][i]
         has_lat = lat >= 0
@@ -162,7 +176,7 @@ def fold_calls(
         else:
             ref = (cols["file"][i], cols["off"][i])
             s.recent = [r for r in s.recent if (r[1], r[2]) != ref]
-    return folded
+    return len(taken)
 
 
 def _row_prices(
@@ -214,30 +228,13 @@ def push_recent(
     del r[limit:]
 
 
-def fold_runs(
-    tables: Tables,
-    tg: Target,
-    rows: Rows,
-    sign: int,
-    keep: Window | None,
-    allowed: Mask | None,
-    row_ok: Mask | None = None,
-) -> int:
+def fold_runs(tables: Tables, tg: Target, rows: Rows, sign: int, keep: Keep | None) -> int:
     """``fold_calls`` for workflow-run rows."""
     cols = {k: tables.runs.col(k)[rows].tolist() for k in _RUN_COLS}
-    oks = row_ok.tolist() if row_ok is not None else None
     combos = tables.run_combos.items
-    folded = 0
-    for i in range(len(cols["ts"])):
-        rid = cols["combo"][i]
-        if keep is not None and (
-            not keep.contains(cols["ts"][i])
-            or (allowed is not None and not allowed[rid])
-            or (oks is not None and not oks[i])
-        ):
-            continue
-        folded += 1
-        rc = combos[rid]
+    taken = _taken(keep, cols)
+    for i in taken:
+        rc = combos[cols["combo"][i]]
         tg.sums.fold_run(
             rc.workflow,
             RunSums(
@@ -250,7 +247,7 @@ def fold_runs(
             ),
             rc.project,
         )
-    return folded
+    return len(taken)
 
 
 def slide(
@@ -303,4 +300,4 @@ def slide(
                 m &= r
             idx = np.flatnonzero(m)
             if idx.size:
-                fold(tables, tg, idx, sign, None, None)
+                fold(tables, tg, idx, sign, None)

@@ -112,8 +112,10 @@ class View:
                 continue
             per_row = self.filters.per_row
             before = self.filters.call_rows(t, rows, old) if per_row else None
-            fold.fold_calls(t, self._target(), rows, -1, self.window, allowed, before, old)
-            fold.fold_calls(t, self._target(), rows, 1, self.window, allowed, self._call_rows(rows))
+            old_keep = fold.Keep(self.window, allowed, before)
+            new_keep = fold.Keep(self.window, allowed, self._call_rows(rows))
+            fold.fold_calls(t, self._target(), rows, -1, old_keep, old)
+            fold.fold_calls(t, self._target(), rows, 1, new_keep)
         self._relabel_seq = t.relabel_seq
 
     def _target(self) -> fold.Target:
@@ -177,9 +179,8 @@ class View:
         self._catch_up()
         allowed = self._combo_allowed() if self.filters.active else None
         rows = slice(start, end)
-        n = fold.fold_calls(
-            self.tables, self._target(), rows, 1, self.window, allowed, self._call_rows(rows)
-        )
+        keep = fold.Keep(self.window, allowed, self._call_rows(rows))
+        n = fold.fold_calls(self.tables, self._target(), rows, 1, keep)
         self._calls_n = max(self._calls_n, end)
         return n
 
@@ -190,9 +191,8 @@ class View:
         self._catch_up()
         allowed = self._run_allowed() if self.filters.active else None
         rows = slice(start, end)
-        return fold.fold_runs(
-            self.tables, self._target(), rows, 1, self.window, allowed, self._run_rows(rows)
-        )
+        keep = fold.Keep(self.window, allowed, self._run_rows(rows))
+        return fold.fold_runs(self.tables, self._target(), rows, 1, keep)
 
     def slide(self, since: float | None, until: float | None, now: float) -> None:
         """Move the window forward to ``[since, until)``: subtract the rows that left it and add
