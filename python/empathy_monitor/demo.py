@@ -42,72 +42,32 @@ ERRORS = [
 @dataclass(frozen=True)
 class DemoWorkflow:
     name: str
-    module: str
-    cls: str
     steps: tuple[tuple[str, str, str], ...]  # (step name, tier, task type)
 
+    @property
+    def module(self) -> str:
+        return self.name.replace("-", "_")
 
-WORKFLOWS = (
-    DemoWorkflow(
-        "code-review",
-        "code_review",
-        "CodeReviewWorkflow",
-        (
-            ("classify", "cheap", "classify"),
-            ("analyze", "capable", "code_review"),
-            ("critique", "premium", "reasoning"),
-        ),
-    ),
-    DemoWorkflow(
-        "security-audit",
-        "security_audit",
-        "SecurityAuditWorkflow",
-        (
-            ("scan", "cheap", "scan"),
-            ("triage", "capable", "analysis"),
-            ("report", "capable", "summarize"),
-        ),
-    ),
-    DemoWorkflow(
-        "test-gen",
-        "test_gen",
-        "TestGenWorkflow",
-        (("plan", "cheap", "plan"), ("generate", "capable", "generate_code")),
-    ),
-    DemoWorkflow(
-        "doc-gen",
-        "doc_gen",
-        "DocGenWorkflow",
-        (
-            ("outline", "cheap", "summarize"),
-            ("write", "capable", "generate_text"),
-            ("polish", "cheap", "edit"),
-        ),
-    ),
-    DemoWorkflow(
-        "bug-predict",
-        "bug_predict",
-        "BugPredictWorkflow",
-        (("collect", "cheap", "scan"), ("predict", "premium", "reasoning")),
-    ),
-    DemoWorkflow(
-        "refactor-plan",
-        "refactor_plan",
-        "RefactorPlanWorkflow",
-        (
-            ("map", "cheap", "analysis"),
-            ("plan", "capable", "plan"),
-            ("review", "premium", "reasoning"),
-            ("summarize", "cheap", "summarize"),
-        ),
-    ),
-    DemoWorkflow(
-        "release-prep",
-        "release_prep",
-        "ReleasePrepWorkflow",
-        (("changelog", "cheap", "summarize"), ("check", "capable", "analysis")),
-    ),
-)
+    @property
+    def cls(self) -> str:
+        return "".join(w.capitalize() for w in self.name.split("-")) + "Workflow"
+
+
+# name -> its steps, each "step:tier:task type"
+WORKFLOWS = tuple(
+    DemoWorkflow(name, tuple((s, t, k) for s, t, k in (x.split(":") for x in steps.split())))
+    for name, steps in (
+        ("code-review", "classify:cheap:classify analyze:capable:code_review"
+                        " critique:premium:reasoning"),
+        ("security-audit", "scan:cheap:scan triage:capable:analysis report:capable:summarize"),
+        ("test-gen", "plan:cheap:plan generate:capable:generate_code"),
+        ("doc-gen", "outline:cheap:summarize write:capable:generate_text polish:cheap:edit"),
+        ("bug-predict", "collect:cheap:scan predict:premium:reasoning"),
+        ("refactor-plan", "map:cheap:analysis plan:capable:plan review:premium:reasoning"
+                          " summarize:cheap:summarize"),
+        ("release-prep", "changelog:cheap:summarize check:capable:analysis"),
+    )
+)  # fmt: skip
 
 
 def source_text(wf: DemoWorkflow) -> tuple[str, dict[str, int]]:
