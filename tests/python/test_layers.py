@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, set[str]]] = [
     ),
     ("ingest", {"ingest"}),
     ("analytics", {"analytics"}),
-    ("telemetry", {"telemetry"}),
+    ("telemetry", {"telemetry", "history"}),
     (
         "front ends",
         {
