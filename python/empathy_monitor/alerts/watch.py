@@ -15,6 +15,7 @@ import logging
 import os
 import queue
 import signal
+import sys
 import threading
 import time
 from pathlib import Path
@@ -142,6 +143,12 @@ def run_watch(
         engine.close()
         return 1
     pidf.write_text(str(os.getpid()))
+    # Say so on stderr: a silent foreground process looks hung, and stdout carries notifications.
+    print(
+        f"watching {directory} (and every {interval:g}s); Ctrl-C or `empathy alerts stop` stops it",
+        file=sys.stderr,
+        flush=True,
+    )
     wake = threading.Event()
 
     def _sleep(seconds: float) -> None:  # retry backoffs end at once on SIGTERM
