@@ -43,6 +43,8 @@ export default defineConfig({
     include: ['../tests/webview/**/*.test.{ts,tsx}'],
     pool: 'threads',
     poolOptions: { threads: { maxThreads: 2, minThreads: 1 } },
+    // A whole-panel render of the fixture takes ~3 s on a loaded 2-core CI machine; 5 s was too close.
+    testTimeout: 30000,
     coverage: {
       provider: 'v8',
       include: ['src/**/*.{ts,tsx}'],

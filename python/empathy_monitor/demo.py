@@ -92,6 +92,20 @@ def source_text(wf: DemoWorkflow) -> tuple[str, dict[str, int]]:
     return "\n".join(lines) + "\n", where
 
 
+# Who ran a workflow and for which project, derived from its run id rather than drawn, so a seed's
+# calls, tokens and costs stay what they were before the demo had users and projects.
+USERS = ("alice", "alice", "bob", "bob", "carol", "dave")
+PROJECTS = ("billing", "billing", "search", "docs-site")
+
+
+def _who(run_id: str, t0: datetime) -> tuple[str, str | None, str]:
+    """(user, session or None for about one run in 13, project)."""
+    h = int(run_id[-8:], 16)
+    user = USERS[h % len(USERS)]
+    session = None if h % 13 == 0 else f"sess-{user}-{t0:%Y%m%d}"
+    return user, session, PROJECTS[(h // 7) % len(PROJECTS)]
+
+
 def _price(provider: str, tier: str, tin: int, tout: int) -> tuple[str, float]:
     model, pin, pout, _ = MODELS[(provider, tier)]
     return model, round(tin * pin / 1e6 + tout * pout / 1e6, 8)
@@ -138,6 +152,7 @@ def generate(
         wf = rng.choice(WORKFLOWS)
         t0 = start + timedelta(seconds=(written_calls + rng.random()) / calls * span)
         run_id = f"run-{uuid.UUID(int=rng.getrandbits(128)).hex[:16]}"
+        user, session, project = _who(run_id, t0)
         t = t0
         stages: list[WorkflowStageRecord] = []
         providers: list[str] = []
@@ -184,8 +199,8 @@ def generate(
                 timestamp=t.isoformat(),
                 workflow_name=wf.name,
                 step_name=step,
-                user_id="demo-user",
-                session_id=f"sess-{t0:%Y%m%d}",
+                user_id=user,
+                session_id=session,
                 task_type=task,
                 provider=provider,
                 tier=tier,
@@ -247,8 +262,9 @@ def generate(
                 workflow_name=wf.name,
                 started_at=t0.isoformat(),
                 completed_at=t.isoformat(),
-                user_id="demo-user",
-                session_id=f"sess-{t0:%Y%m%d}",
+                user_id=user,
+                session_id=session,
+                project=project,
                 stages=stages,
                 total_input_tokens=sum(s.input_tokens for s in stages),
                 total_output_tokens=sum(s.output_tokens for s in stages),
