@@ -65,8 +65,9 @@ class LLMCallRecord(_Record):
     error_type: str | None = None
     error_message: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
-    # Prompt-cache tokens (optional; written only when set, so older readers keep working). See
-    # ``cache_split`` for the two providers' conventions.
+    # Prompt-cache tokens some writers put at the top level: read here (and from ``metadata``), but
+    # ``store.call_dict`` writes them under ``metadata``, the only place the writers' own readers
+    # accept an extra key. See ``cache_split`` for the two providers' conventions.
     cache_read_input_tokens: int | None = None
     cache_creation_input_tokens: int | None = None
 
@@ -165,7 +166,8 @@ class WorkflowRunRecord(_Record):
         return [] if v is None else v
 
 
-# Optional call keys that the 3.x readers do not know: the writer omits them when unset.
+# Call keys the writers' readers do not know (3.x and attune-ai 16.4 refuse them at the top
+# level): accepted on input, written under ``metadata`` by ``store.call_dict``.
 CALL_OPTIONAL_KEYS = ("cache_read_input_tokens", "cache_creation_input_tokens")
 # Every key that may carry prompt-cache tokens, at the top level of a call or in its metadata.
 CACHE_KEYS = frozenset(
