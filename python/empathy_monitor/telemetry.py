@@ -26,6 +26,7 @@ from .ingest.lines import LineReader
 from .ingest.tailer import ReadResult, TelemetryReader
 from .prices.book import PriceBook
 from .prices.columns import Pricing, view_costs
+from .prices.feed import RowFinder, with_costs
 from .prices.sources import SOURCE_NAMES, CostMode
 from .records import BREAKER_CODE, CALL_DEFAULTS
 from .tables import NANOS
@@ -188,6 +189,7 @@ class Telemetry:
         # Feed rows by (file, offset): a render re-reads only the calls new to the feed.
         self._rows: dict[tuple[int, int], dict[str, Any] | None] = {}
         self._wire_rows: dict[tuple[int, int], dict[str, Any] | None] = {}
+        self._finder = RowFinder()  # their row numbers, for the cost of a view's mode
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
@@ -272,7 +274,7 @@ class Telemetry:
         """The full dashboard (the keys of ``empathy telemetry --json``)."""
         v = self.view(spec, filters, recent, top, cost_mode=cost_mode)
         out = v.render()
-        out["recent_calls"] = self.recent_rows(v.recent_refs())
+        out["recent_calls"] = self.recent_rows(v.recent_refs(), cost_mode=v.cost_mode)
         out["circuit_breakers"] = self.breakers.render(self.parser, (filters or Filters()).provider)
         out["health"] = self.health()
         return {k: out[k] for k in SECTIONS}
@@ -303,14 +305,18 @@ class Telemetry:
         return [d for d in self.dirs if d not in self.scopes]
 
     def recent_rows(
-        self, refs: list[tuple[int, int]], mode: str = "python"
+        self,
+        refs: list[tuple[int, int]],
+        mode: str = "python",
+        cost_mode: CostMode | None = None,
     ) -> list[dict[str, Any]]:
-        """The activity-feed rows of a view's ``recent_refs``, read once per call and kept.
+        """The activity-feed rows of a view's ``recent_refs``, read once per call and kept, with
+        the cost of ``cost_mode`` (default: the workspace's) and its ``cost_source``.
 
         ``mode="json"`` gives them as the wire sends them (``CallRow``, leniently coerced).
         """
         cache = self._rows if mode == "python" else self._wire_rows
-        out = []
+        out: list[dict[str, Any] | None] = []
         for ref in refs:
             if ref not in cache:
                 row = self._rows[ref] if ref in self._rows else self.row_at(*ref)
@@ -320,15 +326,19 @@ class Telemetry:
                         None if row is None else CallRow.model_validate(row).model_dump(mode="json")
                     )
                     cache[ref] = wire
-            got = cache[ref]
-            if got is not None:
-                out.append(got)
+            out.append(cache[ref])
         if len(cache) > 4 * max(len(refs), 64):
             keep = set(refs)
             for c in (self._rows, self._wire_rows):
                 for k in [k for k in c if k not in keep]:
                     del c[k]
-        return out
+        at = self._finder.rows(self.tables.calls, refs)
+        if not self.tables.calls.n:
+            return [r for r in out if r is not None]
+        rows = np.array([max(r, 0) for r in at], dtype=np.int64)
+        costs = self.costs_of(rows, cost_mode)
+        pos = [i if r >= 0 else -1 for i, r in enumerate(at)]
+        return with_costs(out, pos, *costs, self.tables.calls.col("cost")[rows])
 
     def row_at(self, file_id: int, offset: int) -> dict[str, Any] | None:
         """The feed row of the call at ``offset`` of a tracked file (read back from disk)."""
@@ -356,18 +366,25 @@ class Telemetry:
         limit: int,
         filters: Filters | None = None,
         spec: WindowSpec | Window | None = None,
+        cost_mode: CostMode | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Calls newest first, paging through the whole history; returns (rows, total)."""
+        """Calls newest first, paging through the whole history; returns (rows, total). Each
+        row's cost is ``cost_mode``'s (default: the workspace's), with its ``cost_source``."""
         w = None if spec is None else spec if isinstance(spec, Window) else self.window(spec)
         rows_ids, total = self._time_index.page(offset, limit, w, filters)
         if offset >= total or limit <= 0:
             return [], total
         files = self.tables.calls.col("file")[rows_ids].tolist()
         offs = self.tables.calls.col("off")[rows_ids].tolist()
-        return list(self._rows_at(files, offs)), total
+        rows = list(self._rows_at(files, offs))
+        costs = self.costs_of(rows_ids, cost_mode)
+        return with_costs(
+            rows, range(len(rows)), *costs, self.tables.calls.col("cost")[rows_ids]
+        ), total
 
-    def _rows_at(self, files: list[int], offs: list[int]) -> Iterator[dict[str, Any]]:
-        """Feed rows of calls by (file, offset), each file opened once (not once per row)."""
+    def _rows_at(self, files: list[int], offs: list[int]) -> Iterator[dict[str, Any] | None]:
+        """Feed rows of calls by (file, offset), each file opened once (not once per row); None
+        for a call that cannot be read back."""
         sources: dict[int, tuple[Path, Callable[[bytes], dict[str, Any] | None]] | None] = {}
         with LineReader() as lines:
             for f, o in zip(files, offs):
@@ -375,16 +392,16 @@ class Telemetry:
                 if src is _UNSEEN:  # once per file: its path and its format's parser
                     src = sources[f] = self.reader.parser_of(f)
                 if src is None:
+                    yield None
                     continue
                 path, parse = src
                 try:
                     raw = lines.at(path, o)
                 except OSError:
+                    yield None
                     continue
                 d = parse(raw)
-                row = call_row(d, self.parser) if d is not None else None
-                if row is not None:
-                    yield row
+                yield call_row(d, self.parser) if d is not None else None
 
     def costs_of(
         self, rows: np.ndarray, cost_mode: CostMode | None = None
@@ -432,7 +449,9 @@ class Telemetry:
                 d = parse(lines.at(path, o))
                 row = call_row(d, self.parser) if d is not None else None
                 if row is not None:
-                    if not same[i]:  # else the record's own figure, exactly as written
+                    if srcs[i] == "unpriced":  # no price anywhere: never written as $0
+                        row["cost"] = None
+                    elif not same[i]:  # else the record's own figure, exactly as written
                         row["cost"] = costs[i]
                     row["cost_source"] = srcs[i]
                     yield row
