@@ -118,6 +118,15 @@ class WorkflowStageRecord(_Record):
     skipped: bool = False
     skip_reason: str | None = None
     error: str | None = None
+    # Prompt-cache keys some writers put on a stage (``CACHE_KEYS``; any value: ``cache_split``
+    # judges them). Read only: attune-ai's stage dataclass has no place for them (and no
+    # metadata), so they are never written (``exclude``).
+    cache_read_input_tokens: Any = Field(default=None, exclude=True)
+    cache_creation_input_tokens: Any = Field(default=None, exclude=True)
+    cache_write_input_tokens: Any = Field(default=None, exclude=True)
+    cache_creation: Any = Field(default=None, exclude=True)
+    cached_tokens: Any = Field(default=None, exclude=True)
+    prompt_tokens_details: Any = Field(default=None, exclude=True)
 
     @field_validator("input_tokens", "output_tokens", "latency_ms", mode="before")
     @classmethod
@@ -125,6 +134,11 @@ class WorkflowStageRecord(_Record):
         if isinstance(v, float) and math.isfinite(v):
             return round(v)
         return v
+
+    def cache(self) -> tuple[int, int, int, int] | None:
+        """(uncached input, cache read, cache write 5m, 1h) of the stage, as ``cache_split``."""
+        keys = {k: v for k in CACHE_KEYS if (v := getattr(self, k)) is not None}
+        return cache_split(keys, self.input_tokens) if keys else None
 
 
 class WorkflowRunRecord(_Record):
