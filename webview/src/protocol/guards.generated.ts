@@ -639,6 +639,7 @@ export const ModelPriceFields: Fields<ModelPrice> = {
   difference_pct: nullable(num),
   flagged: bool,
   unpriced_calls: int,
+  note: nullable(str),
 };
 export const isModelPrice: Guard<ModelPrice> = obj<ModelPrice>(ModelPriceFields);
 

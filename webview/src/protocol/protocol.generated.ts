@@ -591,6 +591,8 @@ export interface ModelPrice {
   flagged: boolean;
   /** calls of this model unpriced in the view's mode */
   unpriced_calls: number;
+  /** for a flagged model: 'your writer prices M 2.0× the list price since DATE' */
+  note: string | null;
 }
 
 export interface ModelStats {

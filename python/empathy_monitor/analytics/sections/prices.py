@@ -54,6 +54,10 @@ class ModelPrice(Section):
     difference_pct: float | None = Field(description="(writer - list) / list x 100")
     flagged: bool = Field(description="|difference_pct| > 10")
     unpriced_calls: int = Field(description="calls of this model unpriced in the view's mode")
+    note: str | None = Field(
+        default=None,
+        description="for a flagged model: 'your writer prices M 2.0× the list price since DATE'",
+    )
 
 
 class SourceStats(Section):
@@ -99,6 +103,12 @@ def difference(writer: int, listed: int) -> float | None:
     return round((writer - listed) / listed * 100, 2) if listed else None
 
 
+def note(model: str, writer: int, listed: int, since: str | None) -> str:
+    """The flag in words: how many times the list price the writer charges, since when."""
+    when = f" since {since[:10]}" if since else ""
+    return f"your writer prices {model} {writer / listed:.1f}× the list price{when}"
+
+
 def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
     pr = ctx.pricing
     at = w.now if w.until is None else min(w.now, w.until)
@@ -130,8 +140,9 @@ def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
                 writer_cost=usd(a.writer),
                 list_cost=None if listed is None else usd(listed),
                 difference_pct=diff,
-                flagged=diff is not None and abs(diff) > FLAG_PERCENT,
+                flagged=(flag := diff is not None and abs(diff) > FLAG_PERCENT),
                 unpriced_calls=a.unp,
+                note=note(model, a.writer, a.list, ctx.iso(since)) if flag else None,
             )
         )
     p = s.price
