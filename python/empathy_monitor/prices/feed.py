@@ -85,7 +85,8 @@ def with_costs(
             continue
         if j >= 0:
             src = codes[j]
-            cost = None if src == UNPRICED else row.get("cost") if own[j] else costs[j]
+            mine = row.get("cost")
+            cost = None if src == UNPRICED else mine if own[j] and mine is not None else costs[j]
             row = {**row, "cost": cost, "cost_source": SOURCE_NAMES[src]}
         out.append(row)
     return out

@@ -88,3 +88,29 @@ async def test_feed_and_activity_rows_show_the_views_cost_mode(
     detail = await c.request(P.CALL_DETAIL, {"callId": "b"})
     assert (detail["cost"], detail["cost_source"]) == (None, "unpriced")
     await c.close()
+
+
+async def test_an_untrusted_workspaces_prices_yaml_applies_and_is_announced(
+    start_sidecar: Start, workspace: Path
+) -> None:
+    """A cloned repo's prices.yaml changes what is shown (it writes and sends nothing), and the
+    snapshot says how many models it overrides, for the panel's notice."""
+    tel = workspace / ".empathy"
+    write_lines(
+        tel / "llm_calls.jsonl",
+        [call("a", "2025-06-11T10:00:00", provider="acme", model_id="house-1",
+              input_tokens=1_000_000, output_tokens=0, estimated_cost=0.0)],
+    )  # fmt: skip
+    (tel / "prices.yaml").write_text("prices:\n  - model: house-*\n    input: 4.0\n")
+    before = sorted(p.name for p in tel.iterdir())
+    c = await start_sidecar(workspace)
+    await c.initialize(workspace, {"naiveTimezone": "UTC", "alertActions": False})
+    snap = await c.request(P.SNAPSHOT, {"range": "all", "now": NOW})
+    assert snap["overview"]["total_cost"] == 4.0 and snap["overview"]["unpriced_calls"] == 0
+    assert snap["prices"]["overrides"] == 1
+    assert (snap["recent_calls"][0]["cost"], snap["recent_calls"][0]["cost_source"]) == (
+        4.0,
+        "list",
+    )
+    await c.close()
+    assert sorted(p.name for p in tel.iterdir()) == before  # nothing written beside them
