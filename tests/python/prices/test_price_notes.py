@@ -39,7 +39,8 @@ def test_note_words() -> None:
     assert note("m", 2_000, 1_000, "2026-10-01T00:00:00+00:00") == (
         "your writer prices m 2.0× the list price since 2026-10-01"
     )
-    assert note("m", 500, 1_000, None) == "your writer prices m 0.5× the list price"
+    assert note("m", 500, 1_000, None) == "your writer prices m at 50% of the list price"
+    assert note("m", 4, 60_000, None) == "your writer prices m at 0.00667% of the list price"
 
 
 def test_empathy_prices_prints_the_note(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

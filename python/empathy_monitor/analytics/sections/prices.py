@@ -104,9 +104,12 @@ def difference(writer: int, listed: int) -> float | None:
 
 
 def note(model: str, writer: int, listed: int, since: str | None) -> str:
-    """The flag in words: how many times the list price the writer charges, since when."""
+    """The flag in words: how many times the list price the writer charges (below it: what share
+    of it, so a writer charging 1/10,000 of the list price does not read "0.0×"), since when."""
     when = f" since {since[:10]}" if since else ""
-    return f"your writer prices {model} {writer / listed:.1f}× the list price{when}"
+    r = writer / listed
+    how = f"{r:.1f}× the list price" if r >= 1 else f"at {r * 100:.3g}% of the list price"
+    return f"your writer prices {model} {how}{when}"
 
 
 def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
