@@ -271,6 +271,9 @@ def _print_prices(p: dict[str, Any]) -> None:
             f"{m['model']}  {m['provider']}  {m['calls']}  {m['tokens']}  {rate}  {m['source']}"
             f"  {m['valid_from'] or '-'}  ${m['writer_cost']:.4f}  {lst}  {diff}{flag}"
         )
+    for m in p["models"]:
+        if m["note"]:
+            print(f"! {m['note']}")
     if p["unpriced_calls"]:
         print(f"{plural(p['unpriced_calls'], 'call')} unpriced: add them to prices.yaml")
 

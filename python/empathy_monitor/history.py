@@ -19,6 +19,7 @@ from .analytics.window import Filters, Window, WindowSpec, resolve
 from .ingest.lines import LineReader
 from .ingest.tailer import TelemetryReader
 from .prices.columns import Pricing, view_costs
+from .prices.feed import RowFinder, with_costs
 from .prices.sources import SOURCE_NAMES, CostMode
 from .tables import NANOS, Tables
 from .timeparse import TimestampParser
@@ -37,16 +38,21 @@ class CallHistory:
     # Feed rows by (file, offset): a render re-reads only the calls new to the feed.
     _rows: dict[tuple[int, int], dict[str, Any] | None]
     _wire_rows: dict[tuple[int, int], dict[str, Any] | None]
+    _finder: RowFinder  # the feed rows' row numbers, for the cost of a view's mode
 
     def recent_rows(
-        self, refs: list[tuple[int, int]], mode: str = "python"
+        self,
+        refs: list[tuple[int, int]],
+        mode: str = "python",
+        cost_mode: CostMode | None = None,
     ) -> list[dict[str, Any]]:
-        """The activity-feed rows of a view's ``recent_refs``, read once per call and kept.
+        """The activity-feed rows of a view's ``recent_refs``, read once per call and kept, with
+        the cost of ``cost_mode`` (default: the workspace's) and its ``cost_source``.
 
         ``mode="json"`` gives them as the wire sends them (``CallRow``, leniently coerced).
         """
         cache = self._rows if mode == "python" else self._wire_rows
-        out = []
+        out: list[dict[str, Any] | None] = []
         for ref in refs:
             if ref not in cache:
                 row = self._rows[ref] if ref in self._rows else self.row_at(*ref)
@@ -56,15 +62,19 @@ class CallHistory:
                         None if row is None else CallRow.model_validate(row).model_dump(mode="json")
                     )
                     cache[ref] = wire
-            got = cache[ref]
-            if got is not None:
-                out.append(got)
+            out.append(cache[ref])
         if len(cache) > 4 * max(len(refs), 64):
             keep = set(refs)
             for c in (self._rows, self._wire_rows):
                 for k in [k for k in c if k not in keep]:
                     del c[k]
-        return out
+        at = self._finder.rows(self.tables.calls, refs)
+        if not self.tables.calls.n:
+            return [r for r in out if r is not None]
+        rows = np.array([max(r, 0) for r in at], dtype=np.int64)
+        costs = self.costs_of(rows, cost_mode)
+        pos = [i if r >= 0 else -1 for i, r in enumerate(at)]
+        return with_costs(out, pos, *costs, self.tables.calls.col("cost")[rows])
 
     def row_at(self, file_id: int, offset: int) -> dict[str, Any] | None:
         """The feed row of the call at ``offset`` of a tracked file (read back from disk)."""
@@ -92,8 +102,10 @@ class CallHistory:
         limit: int,
         filters: Filters | None = None,
         spec: WindowSpec | Window | None = None,
+        cost_mode: CostMode | None = None,
     ) -> tuple[list[dict[str, Any]], int]:
-        """Calls newest first, paging through the whole history; returns (rows, total)."""
+        """Calls newest first, paging through the whole history; returns (rows, total). Each
+        row's cost is ``cost_mode``'s (default: the workspace's), with its ``cost_source``."""
         w = (
             None
             if spec is None
@@ -106,7 +118,11 @@ class CallHistory:
             return [], total
         files = self.tables.calls.col("file")[rows_ids].tolist()
         offs = self.tables.calls.col("off")[rows_ids].tolist()
-        return list(self._rows_at(files, offs)), total
+        rows = list(self._rows_at(files, offs))
+        costs = self.costs_of(rows_ids, cost_mode)
+        return with_costs(
+            rows, range(len(rows)), *costs, self.tables.calls.col("cost")[rows_ids]
+        ), total
 
     def _records_at(
         self, files: list[int], offs: list[int], skip_unreadable: bool
@@ -132,12 +148,13 @@ class CallHistory:
                 if d is not None:
                     yield i, d
 
-    def _rows_at(self, files: list[int], offs: list[int]) -> Iterator[dict[str, Any]]:
-        """Feed rows of calls by (file, offset)."""
-        for _, d in self._records_at(files, offs, skip_unreadable=True):
-            row = call_row(d, self.parser)
-            if row is not None:
-                yield row
+    def _rows_at(self, files: list[int], offs: list[int]) -> Iterator[dict[str, Any] | None]:
+        """Feed rows of calls by (file, offset), one per call: None for a call that cannot be
+        read back, so positions stay aligned with the costs."""
+        got = dict(self._records_at(files, offs, skip_unreadable=True))
+        for i in range(len(files)):
+            d = got.get(i)
+            yield call_row(d, self.parser) if d is not None else None
 
     def costs_of(
         self, rows: np.ndarray, cost_mode: CostMode | None = None
@@ -176,7 +193,9 @@ class CallHistory:
         for i, d in self._records_at(files, offs, skip_unreadable=False):
             row = call_row(d, self.parser)
             if row is not None:
-                if not same[i]:  # else the record's own figure, exactly as written
+                if srcs[i] == "unpriced":  # no price anywhere: never written as $0
+                    row["cost"] = None
+                elif not same[i]:  # else the record's own figure, exactly as written
                     row["cost"] = costs[i]
                 row["cost_source"] = srcs[i]
                 yield row

@@ -65,8 +65,9 @@ class LLMCallRecord(_Record):
     error_type: str | None = None
     error_message: str | None = None
     metadata: dict[str, Any] = Field(default_factory=dict)
-    # Prompt-cache tokens (optional; written only when set, so older readers keep working). See
-    # ``cache_split`` for the two providers' conventions.
+    # Prompt-cache tokens some writers put at the top level: read here (and from ``metadata``), but
+    # ``store.call_dict`` writes them under ``metadata``, the only place the writers' own readers
+    # accept an extra key. See ``cache_split`` for the two providers' conventions.
     cache_read_input_tokens: int | None = None
     cache_creation_input_tokens: int | None = None
 
@@ -117,6 +118,15 @@ class WorkflowStageRecord(_Record):
     skipped: bool = False
     skip_reason: str | None = None
     error: str | None = None
+    # Prompt-cache keys some writers put on a stage (``CACHE_KEYS``; any value: ``cache_split``
+    # judges them). Read only: attune-ai's stage dataclass has no place for them (and no
+    # metadata), so they are never written (``exclude``).
+    cache_read_input_tokens: Any = Field(default=None, exclude=True)
+    cache_creation_input_tokens: Any = Field(default=None, exclude=True)
+    cache_write_input_tokens: Any = Field(default=None, exclude=True)
+    cache_creation: Any = Field(default=None, exclude=True)
+    cached_tokens: Any = Field(default=None, exclude=True)
+    prompt_tokens_details: Any = Field(default=None, exclude=True)
 
     @field_validator("input_tokens", "output_tokens", "latency_ms", mode="before")
     @classmethod
@@ -124,6 +134,11 @@ class WorkflowStageRecord(_Record):
         if isinstance(v, float) and math.isfinite(v):
             return round(v)
         return v
+
+    def cache(self) -> tuple[int, int, int, int] | None:
+        """(uncached input, cache read, cache write 5m, 1h) of the stage, as ``cache_split``."""
+        keys = {k: v for k in CACHE_KEYS if (v := getattr(self, k)) is not None}
+        return cache_split(keys, self.input_tokens) if keys else None
 
 
 class WorkflowRunRecord(_Record):
@@ -165,7 +180,8 @@ class WorkflowRunRecord(_Record):
         return [] if v is None else v
 
 
-# Optional call keys that the 3.x readers do not know: the writer omits them when unset.
+# Call keys the writers' readers do not know (3.x and attune-ai 16.4 refuse them at the top
+# level): accepted on input, written under ``metadata`` by ``store.call_dict``.
 CALL_OPTIONAL_KEYS = ("cache_read_input_tokens", "cache_creation_input_tokens")
 # Every key that may carry prompt-cache tokens, at the top level of a call or in its metadata.
 CACHE_KEYS = frozenset(

@@ -71,11 +71,19 @@ def append_line(path: Path, data: bytes) -> None:
 
 
 def call_dict(record: LLMCallRecord | dict[str, Any]) -> dict[str, Any]:
+    """A call as the line we write: exactly the writers' top-level keys.
+
+    Prompt-cache tokens given at the top level are written under ``metadata`` instead: the
+    writers' readers build their dataclass with ``cls(**data)`` and refuse any other top-level key
+    (attune-ai 16.4: ``unexpected keyword argument 'cache_read_input_tokens'``), while our reader
+    finds them in either place (``records.cache_split``). A top-level value wins over one already
+    in ``metadata``, as it does when read.
+    """
     rec = record if isinstance(record, LLMCallRecord) else LLMCallRecord.model_validate(record)
     d = rec.model_dump()
-    for k in CALL_OPTIONAL_KEYS:  # cache tokens: written only when set (3.x readers refuse them)
-        if d.get(k) is None:
-            d.pop(k, None)
+    cache = {k: v for k in CALL_OPTIONAL_KEYS if (v := d.pop(k, None)) is not None}
+    if cache:
+        d["metadata"] = {**d["metadata"], **cache}
     return d
 
 

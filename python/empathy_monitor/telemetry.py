@@ -22,6 +22,7 @@ from .ingest.bound import SourcePath
 from .ingest.tailer import ReadResult, TelemetryReader
 from .prices.book import PriceBook
 from .prices.columns import Pricing
+from .prices.feed import RowFinder
 from .prices.sources import CostMode
 from .timeparse import TimestampParser
 from .workspace import Layout, RunScope
@@ -63,6 +64,7 @@ class Telemetry(CallHistory):
         self._time_index = TimeIndex(self.tables)  # history pages (built on the first page)
         self._rows = {}
         self._wire_rows = {}
+        self._finder = RowFinder()  # their row numbers, for the cost of a view's mode
 
     # -- reading ----------------------------------------------------------------------------
     def refresh(self, only: Iterable[Path] | None = None) -> ReadResult:
@@ -147,7 +149,7 @@ class Telemetry(CallHistory):
         """The full dashboard (the keys of ``empathy telemetry --json``)."""
         v = self.view(spec, filters, recent, top, cost_mode=cost_mode)
         out = v.render()
-        out["recent_calls"] = self.recent_rows(v.recent_refs())
+        out["recent_calls"] = self.recent_rows(v.recent_refs(), cost_mode=v.cost_mode)
         out["circuit_breakers"] = self.breakers.render(self.parser, (filters or Filters()).provider)
         out["health"] = self.health()
         return {k: out[k] for k in SECTIONS}

@@ -128,7 +128,10 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
             Text(r["provider"]),
             Text(r["model_id"]),
             Text(r["tier"]),
-            money(r["cost"]),
+            # an unpriced call has no cost: said so, never "$0.00"
+            Text("unpriced", style="yellow")
+            if r.get("cost_source") == "unpriced"
+            else money(r["cost"]),
             status,
             num(r["latency_ms"], " ms"),
         )

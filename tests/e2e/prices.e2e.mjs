@@ -97,6 +97,18 @@ describe('prices in the panel (code-server)', { concurrency: false }, () => {
     assert.equal(await view.locator('[data-testid="cost-mode-mark"]').count(), 0);
   });
 
+  it('the activity feed shows each unpriced call with a badge, never $0.00', { timeout: 30000 }, async () => {
+    const rows = view.locator('.activity-table tr[data-call-id]', { hasText: UNKNOWN });
+    await rows.first().waitFor({ timeout: 10000 });
+    assert.equal(await rows.count(), UNPRICED_CALLS);
+    for (let i = 0; i < UNPRICED_CALLS; i++) {
+      const row = rows.nth(i);
+      assert.equal(await row.locator('[data-testid="call-unpriced"]').innerText(), 'unpriced');
+      const text = await row.innerText();
+      assert.ok(!/\$0\.0/.test(text), `an unpriced row shows a dollar figure: ${text}`);
+    }
+  });
+
   it('the cost-mode toggle changes the Total cost card (writer vs list) and marks the view', { timeout: 60000 }, async () => {
     const writer = cliTelemetry(ws, ['--range', '7d', '--cost', 'writer']).overview.total_cost;
     const list = cliTelemetry(ws, ['--range', '7d', '--cost', 'list']).overview.total_cost;

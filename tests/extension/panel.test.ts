@@ -155,6 +155,17 @@ describe('TelemetryPanel', () => {
     );
   });
 
+  it("asks for activity pages in the view's own cost mode, so the rows match the cards", async () => {
+    TelemetryPanel.show(deps);
+    panel.send({ type: 'setView', range: '7d', filters: {}, costMode: 'list' });
+    await flush();
+    sidecar.request.mockResolvedValueOnce({ rows: [], total: 0, offset: 0 });
+    panel.send({ type: 'loadMore', offset: 0, limit: 20, filters: {} });
+    await vi.waitFor(() =>
+      expect(sidecar.request).toHaveBeenCalledWith('empathy/activity', { offset: 0, limit: 20, filters: {}, cost_mode: 'list' }),
+    );
+  });
+
   it('turns a failing action into an error notice', async () => {
     TelemetryPanel.show(deps);
     sidecar.request.mockRejectedValueOnce(new Error('sidecar gone'));

@@ -36,6 +36,7 @@ function modelPrice(overrides: Partial<ModelPrice> & { model: string }): ModelPr
     difference_pct: 0,
     flagged: false,
     unpriced_calls: 0,
+    note: null,
     ...overrides,
   };
 }
@@ -195,6 +196,23 @@ describe('writer vs list price', () => {
     expect(rows[2]!.textContent).toBe('gpt-4o-minidiffers$1.00$1.50−33.3%');
     expect(rows[0]!.className).toBe('flagged');
     expect(within(rows[0]!).getByTitle('openai · gpt-4o · list price since 2026-10-01')).toBeTruthy();
+  });
+
+  it("says the sidecar's note for each flagged model under the table and on its badge", () => {
+    renderApp();
+    const note = 'your writer prices gpt-4o 2.0× the list price since 2026-10-01';
+    send({
+      type: 'snapshot',
+      snapshot: pricedSnapshot({}, {
+        models: [
+          modelPrice({ model: 'gpt-4o', writer_cost: 20, list_cost: 10, difference_pct: 100, flagged: true, note }),
+          modelPrice({ model: 'gpt-4.1', writer_cost: 1, list_cost: 1, difference_pct: 0 }),
+        ],
+      }),
+    });
+    const box = screen.getByTestId('writer-vs-list');
+    expect(within(box).getByTestId('price-notes').textContent).toBe(note);
+    expect(within(box).getByText('differs').getAttribute('title')).toBe(note);
   });
 
   it('is absent when no model has both sums', () => {

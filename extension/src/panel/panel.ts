@@ -171,6 +171,7 @@ export class TelemetryPanel implements vscode.Disposable {
           offset: msg.offset,
           limit: msg.limit,
           filters: msg.filters,
+          ...(model.view.costMode ? { cost_mode: model.view.costMode } : {}), // the view's own mode
         });
         this.post({ type: 'activityPage', rows: page.rows, total: page.total, offset: page.offset });
         return;

@@ -345,6 +345,12 @@ def run_to_spans(rec: WorkflowRunRecord, parser: TimestampParser) -> list[SpanDa
         a["workflow.stage.success"] = st.success
         a["workflow.stage.input_tokens"] = st.input_tokens
         a["workflow.stage.output_tokens"] = st.output_tokens
+        split = st.cache()  # the same cache names as on a call (see records.cache_split)
+        if split is not None:
+            if split[1]:
+                a["gen_ai.usage.cache_read.input_tokens"] = split[1]
+            if split[2] + split[3]:
+                a["gen_ai.usage.cache_creation.input_tokens"] = split[2] + split[3]
         _put(a, "workflow.stage.cost", float(st.cost))
         a["workflow.stage.latency_ms"] = st.latency_ms
         _put(a, "workflow.stage.error", st.error)

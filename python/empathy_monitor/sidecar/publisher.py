@@ -251,7 +251,9 @@ class Publisher:
         out = v.render("json", dashboard_only=False)
         if self.opts is not None:
             out["filter_options"] = v.dump("filter_options", "json", self.opts.sums)
-        out["recent_calls"] = self.tel.recent_rows(v.recent_refs(), mode="json")
+        out["recent_calls"] = self.tel.recent_rows(
+            v.recent_refs(), mode="json", cost_mode=v.cost_mode
+        )
         out["previous"] = self.prev.dump("overview", "json") if self.prev is not None else None
         out["deltas"] = deltas(out["overview"], out["previous"])
         # plain strings and nulls, already as ``CircuitBreaker`` types them

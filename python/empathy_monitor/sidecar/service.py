@@ -575,7 +575,9 @@ class Service:
 
     async def activity(self, p: P.ActivityParams) -> dict[str, Any]:
         limit = p.limit or self.settings.activityLimit
-        rows, total = await self._call(self.tel.calls_page, p.offset, limit, filters_of(p.filters))
+        rows, total = await self._call(
+            self.tel.calls_page, p.offset, limit, filters_of(p.filters), None, p.cost_mode
+        )
         page = {"rows": clip_rows(rows), "total": total, "offset": p.offset}
         return P.ActivityResult.model_validate(page).model_dump(mode="json")
 
@@ -663,9 +665,9 @@ class Service:
                 continue
             try:
                 for start in rfind_lines(fs.path, needle):  # newest first
-                    row = self.tel.row_at(fid, start)
-                    if row is not None and row["call_id"] == call_id:
-                        return row
+                    rows = self.tel.recent_rows([(fid, start)])  # with the workspace mode's cost
+                    if rows and rows[0]["call_id"] == call_id:
+                        return rows[0]
             except (OSError, ValueError):  # unreadable or empty file
                 continue
         return None

@@ -115,9 +115,7 @@ def parse(path: Path, root: Path) -> list[DocCommand]:
                     "put it in a ```text block or write a command that runs"
                 )
             m = EXITS.search(comment)
-            serves = any(
-                tuple(words[1:3]) == s and "--once" not in words for s in SERVERS
-            )
+            serves = any(tuple(words[1:3]) == s and "--once" not in words for s in SERVERS)
             found.append(
                 DocCommand(
                     file=rel,

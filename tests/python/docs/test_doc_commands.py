@@ -70,13 +70,23 @@ def _run(cmd: DocCommand, cwd: Path, env: dict[str, str]) -> tuple[int, str]:
     argv = [*_empathy(), *cmd.argv[1:]]
     if not cmd.serves:
         p = subprocess.run(
-            argv, cwd=cwd, env=env, input=ANSWERS, capture_output=True, text=True,
+            argv,
+            cwd=cwd,
+            env=env,
+            input=ANSWERS,
+            capture_output=True,
+            text=True,
             timeout=TIMEOUT_S,
         )
         return p.returncode, (p.stdout + p.stderr).strip()
     proc = subprocess.Popen(
-        argv, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT, text=True,
+        argv,
+        cwd=cwd,
+        env=env,
+        stdin=subprocess.DEVNULL,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     assert proc.stdout is not None
     ready, _, _ = select.select([proc.stdout], [], [], FIRST_OUTPUT_S)
@@ -109,8 +119,12 @@ def test_every_command_shown_runs(doc: Path, tmp_path: Path) -> None:
     ran: list[str] = []
     wrong: list[str] = []
     try:
-        seed = DocCommand("(set-up)", 0, "empathy demo --calls 2000 --days 14 --seed 7",
-                          ("empathy", "demo", "--calls", "2000", "--days", "14", "--seed", "7"))
+        seed = DocCommand(
+            "(set-up)",
+            0,
+            "empathy demo --calls 2000 --days 14 --seed 7",
+            ("empathy", "demo", "--calls", "2000", "--days", "14", "--seed", "7"),
+        )
         code, out = _run(seed, project, _env(home, seed, grpc, http))
         assert code == 0, out
         for cmd in commands:
@@ -118,11 +132,14 @@ def test_every_command_shown_runs(doc: Path, tmp_path: Path) -> None:
             code, out = _run(cmd, project, _env(home, cmd, grpc, http))
             took = time.monotonic() - t0
             mode = "started, stopped after its first output" if cmd.serves else "ran"
-            ran.append(f"{cmd.where}  exit {code} (expected {cmd.expect}), {mode}, "
-                       f"{took:.1f}s: {cmd.text}")
+            ran.append(
+                f"{cmd.where}  exit {code} (expected {cmd.expect}), {mode}, {took:.1f}s: {cmd.text}"
+            )
             if code != cmd.expect:
-                wrong.append(f"{cmd.where}: {cmd.text}\n  exit {code}, expected "
-                             f"{cmd.expect}; output:\n    " + out[-1500:].replace("\n", "\n    "))
+                wrong.append(
+                    f"{cmd.where}: {cmd.text}\n  exit {code}, expected "
+                    f"{cmd.expect}; output:\n    " + out[-1500:].replace("\n", "\n    ")
+                )
     finally:
         grpc.stop()
         http.stop()
@@ -137,8 +154,12 @@ def test_every_command_shown_runs(doc: Path, tmp_path: Path) -> None:
 
 def test_the_readme_and_every_guide_show_commands() -> None:
     names = {d.relative_to(ROOT).as_posix() for d in _with_commands()}
-    for expected in ("README.md", "docs/guides/ALERTS_GUIDE.md", "docs/guides/BUDGETS.md",
-                     "docs/guides/OTEL_INTEGRATION.md"):
+    for expected in (
+        "README.md",
+        "docs/guides/ALERTS_GUIDE.md",
+        "docs/guides/BUDGETS.md",
+        "docs/guides/OTEL_INTEGRATION.md",
+    ):
         assert expected in names
 
 

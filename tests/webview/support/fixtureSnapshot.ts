@@ -17,6 +17,7 @@ export function callRow(overrides: Partial<CallRow> & { call_id: string }): Call
     tier: 'capable',
     task_type: 'review',
     cost: 0.0123,
+    cost_source: 'writer',
     input_tokens: 1200,
     output_tokens: 340,
     latency_ms: 812,

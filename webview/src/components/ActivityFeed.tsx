@@ -27,6 +27,31 @@ function Name({ text }: { text: string }) {
   );
 }
 
+/** Where a row's cost comes from (the sidecar's `cost_source`, in the view's cost mode). */
+const SOURCE_TITLES: Record<NonNullable<CallRow['cost_source']>, string> = {
+  actual: 'Actual cost (billed by the provider)',
+  writer: "The writer's estimate",
+  list: 'List price (from the price book or prices.yaml)',
+  free: 'Free (a local model, or a failed call that was not billed)',
+  unpriced: 'No price for this model anywhere: not in the total (add one in prices.yaml)',
+};
+
+function costTitle(row: CallRow): string | undefined {
+  return row.cost_source ? SOURCE_TITLES[row.cost_source] : undefined;
+}
+
+/** A call's cost in the view's mode; an unpriced call shows a badge, never "$0.00". */
+function CallCost({ row }: { row: CallRow }) {
+  if (row.cost_source === 'unpriced') {
+    return (
+      <span className="badge badge-unpriced" data-testid="call-unpriced">
+        unpriced
+      </span>
+    );
+  }
+  return <>{formatCallCost(row.cost)}</>;
+}
+
 const CLOCK = new Intl.DateTimeFormat('en-US', { hour: '2-digit', minute: '2-digit', hourCycle: 'h23' });
 
 export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, canLoadMore, loadingMore, onLoadMore, clearedAt, onClear, onShowEarlier }: {
@@ -117,7 +142,9 @@ export function ActivityFeed({ rows, nowMs, filters, options, onFilter, onOpen, 
                   <td>
                     <Name text={row.tier} />
                   </td>
-                  <td className="num">{formatCallCost(row.cost)}</td>
+                  <td className="num" title={costTitle(row)}>
+                    <CallCost row={row} />
+                  </td>
                   <td title={row.error_message ?? undefined}>
                     <span className="truncate status-cell">
                       <span className={`status-dot ${row.success ? 'ok' : 'err'}`} aria-hidden="true" />

@@ -16,6 +16,8 @@ function signedPercent(v: number | null): string {
 export function WriterVsList({ models }: { models: ModelPrice[] }) {
   const rows = models.filter((m) => m.difference_pct !== null);
   if (rows.length === 0) return null;
+  // The sidecar's own words for each flagged model ("your writer prices … 2.0× the list price since …").
+  const notes = rows.flatMap((r) => (r.flagged && r.note ? [r.note] : []));
   return (
     <section className="panel writer-vs-list" aria-labelledby="writer-vs-list-heading" data-testid="writer-vs-list">
       <header className="panel-header">
@@ -38,7 +40,11 @@ export function WriterVsList({ models }: { models: ModelPrice[] }) {
                 <span className="truncate" title={`${r.provider} · ${r.model}${r.valid_from ? ` · list price since ${r.valid_from}` : ''}`}>
                   {ellipsize(r.model, MODEL_CHARS)}
                 </span>
-                {r.flagged && <span className="badge badge-price-flag">differs</span>}
+                {r.flagged && (
+                  <span className="badge badge-price-flag" title={r.note ?? undefined}>
+                    differs
+                  </span>
+                )}
               </td>
               <td className="num">{formatCost(r.writer_cost)}</td>
               <td className="num">{formatCost(r.list_cost)}</td>
@@ -47,6 +53,13 @@ export function WriterVsList({ models }: { models: ModelPrice[] }) {
           ))}
         </tbody>
       </table>
+      {notes.length > 0 && (
+        <ul className="price-notes" data-testid="price-notes">
+          {notes.map((n) => (
+            <li key={n}>{n}</li>
+          ))}
+        </ul>
+      )}
     </section>
   );
 }

@@ -126,6 +126,7 @@ export const ActivityParamsFields: Fields<ActivityParams> = {
   offset: optional(bounded(int, 0, null)),
   limit: optional(nullable(bounded(int, 1, 1000))),
   filters: optional(isFilters),
+  cost_mode: optional(nullable(literal("auto", "writer", "list"))),
 };
 export const isActivityParams: Guard<ActivityParams> = obj<ActivityParams>(ActivityParamsFields);
 
@@ -139,6 +140,7 @@ export const CallRowFields: Fields<CallRow> = {
   tier: str,
   task_type: nullable(str),
   cost: nullable(num),
+  cost_source: nullable(literal("actual", "writer", "list", "free", "unpriced")),
   input_tokens: union(int, num),
   output_tokens: union(int, num),
   latency_ms: union(int, num),
@@ -637,6 +639,7 @@ export const ModelPriceFields: Fields<ModelPrice> = {
   difference_pct: nullable(num),
   flagged: bool,
   unpriced_calls: int,
+  note: nullable(str),
 };
 export const isModelPrice: Guard<ModelPrice> = obj<ModelPrice>(ModelPriceFields);
 

@@ -37,6 +37,8 @@ export interface ActivityParams {
   /** default: activityLimit */
   limit?: number | null;
   filters?: Filters;
+  /** the rows' cost mode (the panel's toggle); null: the workspace's */
+  cost_mode?: "auto" | "writer" | "list" | null;
 }
 
 export interface ActivityResult {
@@ -214,7 +216,10 @@ export interface CallRow {
   model_id: string;
   tier: string;
   task_type: string | null;
+  /** USD in the view's cost mode; null: unpriced (or not a number) */
   cost: number | null;
+  /** where the cost comes from; null: the record's own figure */
+  cost_source: "actual" | "writer" | "list" | "free" | "unpriced" | null;
   input_tokens: number;
   output_tokens: number;
   latency_ms: number;
@@ -586,6 +591,8 @@ export interface ModelPrice {
   flagged: boolean;
   /** calls of this model unpriced in the view's mode */
   unpriced_calls: number;
+  /** for a flagged model: 'your writer prices M 2.0× the list price since DATE' */
+  note: string | null;
 }
 
 export interface ModelStats {

@@ -54,6 +54,10 @@ class ModelPrice(Section):
     difference_pct: float | None = Field(description="(writer - list) / list x 100")
     flagged: bool = Field(description="|difference_pct| > 10")
     unpriced_calls: int = Field(description="calls of this model unpriced in the view's mode")
+    note: str | None = Field(
+        default=None,
+        description="for a flagged model: 'your writer prices M 2.0× the list price since DATE'",
+    )
 
 
 class SourceStats(Section):
@@ -99,6 +103,15 @@ def difference(writer: int, listed: int) -> float | None:
     return round((writer - listed) / listed * 100, 2) if listed else None
 
 
+def note(model: str, writer: int, listed: int, since: str | None) -> str:
+    """The flag in words: how many times the list price the writer charges (below it: what share
+    of it, so a writer charging 1/10,000 of the list price does not read "0.0×"), since when."""
+    when = f" since {since[:10]}" if since else ""
+    r = writer / listed
+    how = f"{r:.1f}× the list price" if r >= 1 else f"at {r * 100:.3g}% of the list price"
+    return f"your writer prices {model} {how}{when}"
+
+
 def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
     pr = ctx.pricing
     at = w.now if w.until is None else min(w.now, w.until)
@@ -130,8 +143,9 @@ def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
                 writer_cost=usd(a.writer),
                 list_cost=None if listed is None else usd(listed),
                 difference_pct=diff,
-                flagged=diff is not None and abs(diff) > FLAG_PERCENT,
+                flagged=(flag := diff is not None and abs(diff) > FLAG_PERCENT),
                 unpriced_calls=a.unp,
+                note=note(model, a.writer, a.list, ctx.iso(since)) if flag else None,
             )
         )
     p = s.price

@@ -1,7 +1,8 @@
 """The ``recent_calls`` section (and activity pages): calls as display rows.
 
 Rows echo raw record fields, so each field is coerced leniently: one odd value in one record must
-not break a whole snapshot.
+not break a whole snapshot. Their ``cost`` is the view's cost mode's (``prices.feed``), with its
+``cost_source``; an unpriced call has no cost (``null``), never a $0.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from typing import Any
 from pydantic import Field, field_validator
 
 from .base import Section
+from .prices import CostSource
 
 
 class CallRow(Section):
@@ -24,7 +26,12 @@ class CallRow(Section):
     model_id: str
     tier: str
     task_type: str | None = None
-    cost: float | None = None
+    cost: float | None = Field(
+        default=None, description="USD in the view's cost mode; null: unpriced (or not a number)"
+    )
+    cost_source: CostSource | None = Field(
+        default=None, description="where the cost comes from; null: the record's own figure"
+    )
     input_tokens: int | float = 0
     output_tokens: int | float = 0
     latency_ms: int | float = 0

@@ -51,6 +51,9 @@ class ActivityParams(In):
     offset: int = Field(default=0, ge=0)
     limit: int | None = Field(default=None, ge=1, le=1000, description="default: activityLimit")
     filters: Filters = Field(default_factory=Filters)
+    cost_mode: CostMode | None = Field(
+        default=None, description="the rows' cost mode (the panel's toggle); null: the workspace's"
+    )
 
 
 class CallDetailParams(In):
