@@ -82,11 +82,13 @@ class View:
             pricing,
             tables=tables,
             dim_top=dim_top,
+            filters=filters,
         )
         self._combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._run_combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self.sums = Sums()
         self._calls_n = 0  # call rows this view has seen (folded or passed over)
+        self._runs_n = 0  # run rows likewise
         self._relabel_seq = 0  # Tables.relabel_seq when those rows' projects were last applied
 
     def _call_rows(self, rows: slice | npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
@@ -147,6 +149,7 @@ class View:
         active = self.filters.active
         t = self.tables
         self._calls_n, self._relabel_seq = t.calls.n, t.relabel_seq
+        self._runs_n = t.runs.n
         build.build_calls(
             t,
             self.parser,
@@ -157,8 +160,9 @@ class View:
             self.overview_only,
             self.cost_mode,
             self.pricing,
-            (lambda lo, hi: self._call_rows(slice(lo, hi))) if self.filters.per_row else None,
+            None,
             self.dims,
+            self.filters.call_candidates(t),
         )
         build.build_runs(
             t,
@@ -171,7 +175,12 @@ class View:
 
     # -- incremental ------------------------------------------------------------------------
     def add_calls(self, start: int, end: int) -> int:
-        """Fold appended call rows ``[start, end)``; returns how many fell in this view."""
+        """Fold appended call rows ``[start, end)``; returns how many fell in this view.
+
+        Rows this view has already seen are skipped: a view shared by several publisher keys
+        (the unfiltered options of a window) is brought up to date by whichever asks first.
+        """
+        start = max(start, self._calls_n)
         if end <= start:
             return 0
         self._catch_up()
@@ -184,15 +193,23 @@ class View:
         return n
 
     def add_runs(self, start: int, end: int) -> int:
-        """Fold appended run rows ``[start, end)``; returns how many fell in this view."""
+        """Fold appended run rows ``[start, end)``; returns how many fell in this view (rows
+        already seen are skipped, as in ``add_calls``)."""
+        start = max(start, self._runs_n)
         if end <= start:
             return 0
         self._catch_up()
         allowed = self._run_allowed() if self.filters.active else None
         rows = slice(start, end)
+        self._runs_n = end
         return fold.fold_runs(
             self.tables, self._target(), rows, 1, self.window, allowed, self._run_rows(rows)
         )
+
+    def follow(self) -> None:
+        """Fold every row appended to the tables since this view last saw them."""
+        self.add_calls(self._calls_n, self.tables.calls.n)
+        self.add_runs(self._runs_n, self.tables.runs.n)
 
     def slide(self, since: float | None, until: float | None, now: float) -> None:
         """Move the window forward to ``[since, until)``: subtract the rows that left it and add
