@@ -251,9 +251,8 @@ def build_calls(
     for i in np.flatnonzero(src_calls).tolist():
         sums.price.fold_source(i, int(src_calls[i]), int(src_cost[i]))
     for name, acc in dim_acc.items():
-        table, lists = sums.dims[name], [a.tolist() for a in acc]
-        for k in np.flatnonzero(acc[0]).tolist():
-            table[k] = DimSums(*(col[k] for col in lists))
+        nz = np.flatnonzero(acc[0])  # thousands of sessions: one C-level map, no genexpr each
+        sums.dims[name].update(zip(nz.tolist(), map(DimSums, *(a[nz].tolist() for a in acc))))
     hist.seal()
     sums.hist = hist
     for ti, h in tier_hists.items():

@@ -176,3 +176,22 @@ def test_the_row_index_equals_a_mask_as_rows_and_runs_arrive(
         built = tel.view(ALL, f).render()
         assert built["overview"]["calls"] == len(_mask_rows(tel, f)), f
     assert BY_NAME["user"].rows_of(tel.tables, -1).size == 0
+
+
+@settings(derandomize=True, max_examples=60, deadline=None)
+@given(
+    costs=st.lists(st.integers(0, 4), min_size=0, max_size=30),
+    top=st.integers(1, 8),
+)
+def test_the_top_values_are_the_head_of_the_full_order(costs: list[int], top: int) -> None:
+    """Picking the top without sorting every session gives the same values, ties included."""
+    from empathy_monitor.analytics.sections.by_dimension import values
+    from empathy_monitor.analytics.sums import DimSums, Sums
+    from empathy_monitor.tables import Tables
+
+    tables, s = Tables(), Sums()
+    for i, c in enumerate(costs):
+        k = tables.sessions.id(f"s{(i * 7) % 31:02d}-{i}")  # labels not in id order
+        s.dims["session"][k] = DimSums(calls=1 if c != 3 else 0, cost=c)  # cost 3: no calls
+    full = values(s, "session", tables)
+    assert values(s, "session", tables, top) == full[:top]

@@ -15,7 +15,7 @@ from ..dimensions import BREAKDOWNS
 from ..sums import CallSums, Sums
 from ..window import Window
 from .base import Section, trusted
-from .by_dimension import values, with_runs
+from .by_dimension import dimension_count, find, values, with_runs
 from .context import Context, usd
 
 
@@ -51,13 +51,14 @@ def _option(value: str, calls: int, cost: int | float) -> FilterOption:
 def dimension_options(s: Sums, name: str, ctx: Context) -> tuple[list[FilterOption], int]:
     """The listed values of a newer dimension (by cost, then name; projects known only from
     runs after those with calls) and how many more the window holds."""
-    rows = with_runs(s, name, values(s, name, ctx.tables))
-    top = len(rows) if ctx.dim_top is None else ctx.dim_top
+    top = ctx.dim_top
+    rows = with_runs(s, name, values(s, name, ctx.tables, top), ctx.tables)
+    total = dimension_count(s, name, ctx.tables)
     listed = [_option(k, a.calls, a.cost) for k, a in rows[:top]]
-    unlisted = len(rows) - len(listed)
+    unlisted = max(0, total - len(listed))
     want = getattr(ctx.filters, name, None) if ctx.filters is not None else None
     if want is not None and all(o.value != want for o in listed):
-        hit = next((a for k, a in rows[top:] if k == want), None)
+        hit = find(s, name, ctx.tables, want)
         listed.append(_option(want, hit.calls, hit.cost) if hit else _option(want, 0, 0))
         unlisted -= hit is not None
     return listed, unlisted
