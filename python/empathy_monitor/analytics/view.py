@@ -180,10 +180,12 @@ class View:
         Rows this view has already seen are skipped: a view shared by several publisher keys
         (the unfiltered options of a window) is brought up to date by whichever asks first.
         """
+        if end <= max(start, self._calls_n):
+            return 0
+        self._catch_up()  # may rebuild, which then covers these rows
         start = max(start, self._calls_n)
         if end <= start:
             return 0
-        self._catch_up()
         allowed = self._combo_allowed() if self.filters.active else None
         rows = slice(start, end)
         n = fold.fold_calls(
@@ -195,10 +197,12 @@ class View:
     def add_runs(self, start: int, end: int) -> int:
         """Fold appended run rows ``[start, end)``; returns how many fell in this view (rows
         already seen are skipped, as in ``add_calls``)."""
+        if end <= max(start, self._runs_n):
+            return 0
+        self._catch_up()
         start = max(start, self._runs_n)
         if end <= start:
             return 0
-        self._catch_up()
         allowed = self._run_allowed() if self.filters.active else None
         rows = slice(start, end)
         self._runs_n = end

@@ -346,6 +346,8 @@ class Publisher:
             return self._health_only(health_changed)
         if res.reset or rebuild:
             self.cache.clear()
+            # nothing built before may be shared into the new build (rows changed meaning)
+            self.view = self.prev = self.opts = None
         if res.reset or self.view is None or rebuild:
             self._build(self.key, reuse=False)
         else:

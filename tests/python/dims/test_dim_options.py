@@ -195,3 +195,17 @@ def test_the_top_values_are_the_head_of_the_full_order(costs: list[int], top: in
         s.dims["session"][k] = DimSums(calls=1 if c != 3 else 0, cost=c)  # cost 3: no calls
     full = values(s, "session", tables)
     assert values(s, "session", tables, top) == full[:top]
+
+
+def test_a_reset_shares_nothing_built_before_it(tmp_path: Path) -> None:
+    tel, d = _tel(tmp_path)
+    pub = Publisher(tel)
+    pub.snapshot(ViewKey("all", None, None, NOW, Filters()))
+    pub.snapshot(ViewKey("all", None, None, NOW, Filters(user="u2")))
+    write_lines(d / "llm_calls.jsonl", CALLS[:2])  # rewritten shorter: the tables start over
+    res = tel.refresh()
+    assert res.reset
+    upd = pub.ingest(res)
+    assert upd is not None
+    assert upd.changed["filter_options"] == tel.view(ALL).dump("filter_options", "json")
+    assert [o["value"] for o in upd.changed["filter_options"]["user"]] == ["u2", "u1"]
