@@ -4,7 +4,10 @@
 through their runs' ids), built straight into the columnar tables (no file parsing: this measures
 the analytics, not the decoder). Prints one JSON object: the ms of a full view build + render per
 window/filter change, median of 3, for the filters every version has (the same-run baseline) and
-for the new dimensions. ``--rows`` changes the size.
+for the new dimensions, alone and with workflow/provider/model filters; and the ms of the panel's
+filter change (``Publisher.snapshot``: the filtered view, its previous period and the unfiltered
+options of the window, after the unfiltered view of that window was shown). ``--rows`` changes
+the size; ``--src`` imports another checkout's ``python/`` (a same-run baseline).
 """
 
 from __future__ import annotations
@@ -20,13 +23,18 @@ from pathlib import Path
 import numpy as np
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "python"))
+_src = sys.argv[sys.argv.index("--src") + 1] if "--src" in sys.argv else str(ROOT / "python")
+sys.path.insert(0, _src)
 
 from empathy_monitor.analytics import Filters, WindowSpec  # noqa: E402
 from empathy_monitor.tables import CallCombo, Chunk, RunCombo, Tables, id_hash  # noqa: E402
 from empathy_monitor.telemetry import Telemetry  # noqa: E402
 
-PROVIDERS = [("anthropic", "claude-sonnet-4-5"), ("openai", "gpt-4.1"), ("google", "gemini-2.5-pro")]
+PROVIDERS = [
+    ("anthropic", "claude-sonnet-4-5"),
+    ("openai", "gpt-4.1"),
+    ("google", "gemini-2.5-pro"),
+]
 WORKFLOWS = ["code-review", "security-audit", "test-gen", "doc-gen", "bug-predict", "refactor-plan"]
 
 
@@ -66,7 +74,11 @@ def fill(tables: Tables, n: int, sessions: int, users: int, now: float) -> None:
         # one run per 3 calls, each naming one of 3 projects
         rids = sorted({i // runs_per for i in idx.tolist()})
         k = len(rids)
-        ch.run_combos = [RunCombo(wf, ("anthropic",), ("capable",), f"proj-{p}") for wf in WORKFLOWS for p in range(3)]
+        ch.run_combos = [
+            RunCombo(wf, ("anthropic",), ("capable",), f"proj-{p}")
+            for wf in WORKFLOWS
+            for p in range(3)
+        ]
         ch.r_ts = array("d", [now - 30 * 86400 + r * runs_per * (30 * 86400 / n) for r in rids])
         ch.r_end = ch.r_ts
         ch.r_cost = array("q", [100_000] * k)
@@ -87,11 +99,13 @@ def main() -> None:
     ap.add_argument("--rows", type=int, default=1_000_000)
     ap.add_argument("--sessions", type=int, default=5000)
     ap.add_argument("--users", type=int, default=200)
+    ap.add_argument("--src", help="the python/ directory to import (default: this checkout's)")
     args = ap.parse_args()
     now = time.time()
     tel = Telemetry([])
     t = time.perf_counter()
     fill(tel.tables, args.rows, args.sessions, args.users, now)
+    tel.pricing.update(tel.tables, reset=True)  # the list-price columns of the filled rows
     fill_s = time.perf_counter() - t
     fields = set(Filters.__dataclass_fields__)
     cases: list[tuple[str, str, dict[str, str]]] = [
@@ -102,9 +116,17 @@ def main() -> None:
         ("30d session", "30d", {"session": "s-02500"}),
         ("30d project", "30d", {"project": "proj-1"}),
         ("30d source", "30d", {"source": "empathy"}),
+        ("7d user+model", "7d", {"user": "user-017", "model": "gpt-4.1"}),
+        ("30d session+workflow", "30d", {"session": "s-02500", "workflow": "doc-gen"}),
+        ("30d project+provider", "30d", {"project": "proj-1", "provider": "openai"}),
+        ("all user+workflow", "all", {"user": "user-017", "workflow": "doc-gen"}),
     ]
-    out: dict[str, object] = {"rows": args.rows, "sessions": args.sessions, "users": args.users,
-                              "fill_s": round(fill_s, 2)}
+    out: dict[str, object] = {
+        "rows": args.rows,
+        "sessions": args.sessions,
+        "users": args.users,
+        "fill_s": round(fill_s, 2),
+    }
     spec_now = WindowSpec(range="7d").now
     # as the sidecar builds its view: at most DIM_TOP users/sessions rendered per update
     view_kw: dict[str, int] = {}
@@ -125,6 +147,22 @@ def main() -> None:
             times.append((time.perf_counter() - t) * 1000)
         ms[name] = round(statistics.median(times), 1)
     out["window_filter_change_ms"] = ms
+    from empathy_monitor.sidecar.publisher import Publisher, ViewKey
+
+    if True:  # the panel's path
+        panel: dict[str, float] = {}
+        for name, rng, flt in cases:
+            if not flt or not set(flt) <= fields:
+                continue
+            times = []
+            for _ in range(3):
+                pub = Publisher(tel)
+                pub.snapshot(ViewKey(rng, None, None, None, Filters()))  # the window unfiltered
+                t = time.perf_counter()
+                pub.snapshot(ViewKey(rng, None, None, None, Filters(**flt)))
+                times.append((time.perf_counter() - t) * 1000)
+            panel[name] = round(statistics.median(times), 1)
+        out["panel_filter_change_ms"] = panel
     print(json.dumps(out, indent=2))
 
 

@@ -1,7 +1,7 @@
 // End-to-end for issue 14 in a real VS Code (code-server): a workspace laid out like attune-ai 16.x
 // (calls in ./.attune, runs in $HOME/.attune/telemetry shared with other projects) and no settings
 // shows run-based top workflows of this project only, says so in the health line, and filters by
-// user through the filter bar (values searched in the sidecar). Screenshot: .artifacts/dimensions.png.
+// user through the filter bar (values listed and searched by the sidecar). Screenshot: .artifacts/dimensions.png.
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -96,7 +96,7 @@ describe('issue 14: attune-ai 16.x zero-config and cost by user', { concurrency:
     const box = view.getByLabel('User filter');
     await box.click();
     await box.fill('bo');
-    // the suggestions come from the sidecar (empathy/dimensionValues)
+    // the suggestions come from the sidecar (the snapshot's filter_options; dimensionValues past its top)
     await view.locator('#dim-values-user option[value="bob"]').waitFor({ state: 'attached', timeout: 20000 });
     await box.fill('bob');
     for (let i = 0; i < 40; i += 1) {

@@ -85,6 +85,28 @@ describe('dimension filter bar', () => {
     expect(vscode.posted).toContainEqual({ type: 'setView', range: '7d', filters: {} });
   });
 
+  it('suggests the values the snapshot lists, and asks for nothing when none is unlisted', () => {
+    const { vscode } = renderWithSnapshot();
+    const before = vscode.posted.length;
+    const box = screen.getByLabelText('Project filter');
+    fireEvent.focus(box);
+    fireEvent.change(box, { target: { value: 'sh' } });
+    expect(vscode.posted.slice(before).filter((m) => (m as { type: string }).type === 'dimensionValues')).toEqual([]);
+    const options = [...document.querySelectorAll('#dim-values-project option')] as HTMLOptionElement[];
+    expect(options.map((o) => o.value)).toEqual(['shop', '(none)']);
+    expect(options[0]!.label).toContain('$8.00');
+    fireEvent.change(box, { target: { value: 'shop' } });
+    expect(lastPosted(vscode)).toEqual({ type: 'setView', range: '7d', filters: { project: 'shop' } });
+  });
+
+  it('shows the top users before any search and says how many more a search finds', () => {
+    renderWithSnapshot();
+    const options = [...document.querySelectorAll('#dim-values-user option')] as HTMLOptionElement[];
+    expect(options).toHaveLength(12);
+    expect(options[0]!.value).toBe('user-01');
+    expect(screen.getByText('188 more: type to search')).toBeTruthy();
+  });
+
   it('Enter applies a typed value (e.g. (none))', () => {
     const { vscode } = renderWithSnapshot();
     const box = screen.getByLabelText('Project filter');

@@ -236,7 +236,7 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
             <PricesNotice prices={snapshot.prices} />
             <BudgetStrip budgets={budgets} onSetBudget={() => post({ type: 'setBudget' })} />
             {alertsStrip}
-            <DimensionFilters filters={ui.filters} searches={state.dimensionSearch} onSearch={searchDimension} onFilter={setFilter} />
+            <DimensionFilters filters={ui.filters} options={snapshot.filter_options} searches={state.dimensionSearch} onSearch={searchDimension} onFilter={setFilter} />
             <div className="grid">
               <CostOverTimeChart series={snapshot.cost_series} anomalies={budgets?.anomalies} {...toggles} />
               <WriterVsList models={snapshot.prices.models} />

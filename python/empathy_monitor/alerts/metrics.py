@@ -20,6 +20,7 @@ from typing import Any
 import numpy as np
 
 from ..analytics import Filters, View, Window
+from ..analytics.dimensions import DIMENSIONS
 from ..telemetry import Telemetry
 from ..words import plural
 from .rules import Condition
@@ -203,7 +204,8 @@ class MetricContext:
 
 
 def filters_of(cond: Condition) -> Filters:
-    return Filters(workflow=cond.workflow, provider=cond.provider, tier=cond.tier, model=cond.model)
+    """The rule's scope, one filter per dimension (``analytics.dimensions.DIMENSIONS``)."""
+    return Filters(**{d.name: getattr(cond, d.name) for d in DIMENSIONS})
 
 
 def evaluate_metric(cond: Condition, ctx: MetricContext, min_samples: int = 0) -> MetricResult:

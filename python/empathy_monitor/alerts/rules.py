@@ -210,6 +210,11 @@ class Condition(_Model):
     provider: str | None = None
     tier: str | None = None
     model: str | None = None
+    # the per-row dimensions (``analytics.dimensions``); "(none)" scopes records without one
+    project: str | None = None
+    user: str | None = None
+    session: str | None = None
+    source: str | None = None
     budget: str | None = None  # budget_percent / forecast_percent: a budgets.yaml name
 
     @field_validator("threshold")

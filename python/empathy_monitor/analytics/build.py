@@ -57,6 +57,36 @@ def _dim_block(
             cols[i] += np.rint(np.bincount(k, weights=w, minlength=n)).astype(np.int64)
 
 
+def _blocks(t: Any, window: Window, allowed: Mask | None, rows_ok: RowsOk | None, cand: Any) -> Any:
+    """(lo, hi, idx) per block of selected calls: rows ``lo + idx`` of ``[lo, hi)`` (idx None:
+    all of them); from ``cand`` the blocks span the whole table and idx holds row ids."""
+    ts_all, combo_all = t.col("ts"), t.col("combo")
+    if cand is not None:
+        for j in range(0, cand.size, BUILD_BLOCK):
+            idx = cand[j : j + BUILD_BLOCK]
+            m = window.mask(ts_all[idx])
+            if allowed is not None:
+                f = allowed[combo_all[idx]]
+                m = f if m is None else (m & f)
+            if m is not None:
+                idx = idx[m]
+            if idx.size:
+                yield 0, t.n, idx
+        return
+    for lo in range(0, t.n, BUILD_BLOCK):
+        hi = min(t.n, lo + BUILD_BLOCK)
+        m = window.mask(ts_all[lo:hi])
+        if allowed is not None:
+            f = allowed[combo_all[lo:hi]]
+            m = f if m is None else (m & f)
+        r = rows_ok(lo, hi) if rows_ok is not None else None
+        if r is not None:
+            m = r if m is None else (m & r)
+        idx = None if m is None or m.all() else np.flatnonzero(m)
+        if idx is None or idx.size:
+            yield lo, hi, idx
+
+
 def _bins(keys: npt.NDArray[Any], n: int, w: npt.NDArray[Any] | None = None) -> list[int]:
     out: list[int] = np.rint(np.bincount(keys, weights=w, minlength=n)).astype(np.int64).tolist()
     return out
@@ -74,9 +104,11 @@ def build_calls(
     pricing: Pricing | None = None,
     rows_ok: RowsOk | None = None,
     dims: bool | None = None,
+    cand: npt.NDArray[np.int64] | None = None,
 ) -> None:
     """Fold every call in ``window`` whose combo is ``allowed`` (None: all) and whose row is
-    ``rows_ok`` (per-row filters) into ``sums``.
+    ``rows_ok`` (per-row filters) into ``sums``; ``cand`` (ascending rows) limits the build to
+    those rows (the per-row filters' own rows, ``Filters.call_candidates``).
 
     Costs are those of ``cost_mode`` (``prices.columns.view_costs`` over the list-price columns).
     """
@@ -107,18 +139,7 @@ def build_calls(
         name: [np.zeros(n, dtype=np.int64) for _ in DimSums.FIELDS]
         for name, (_c, n) in dim_cols.items()
     }
-    for lo in range(0, t.n, BUILD_BLOCK):
-        hi = min(t.n, lo + BUILD_BLOCK)
-        m = window.mask(ts_all[lo:hi])
-        if allowed is not None:
-            f = allowed[t.col("combo")[lo:hi]]
-            m = f if m is None else (m & f)
-        r = rows_ok(lo, hi) if rows_ok is not None else None
-        if r is not None:
-            m = r if m is None else (m & r)
-        idx = None if m is None or m.all() else np.flatnonzero(m)
-        if idx is not None and idx.size == 0:
-            continue
+    for lo, hi, idx in _blocks(t, window, allowed, rows_ok, cand):
 
         def pick(name: str, lo: int = lo, hi: int = hi, idx: Any = idx) -> npt.NDArray[Any]:
             c = t.col(name)[lo:hi]
@@ -230,9 +251,8 @@ def build_calls(
     for i in np.flatnonzero(src_calls).tolist():
         sums.price.fold_source(i, int(src_calls[i]), int(src_cost[i]))
     for name, acc in dim_acc.items():
-        table, lists = sums.dims[name], [a.tolist() for a in acc]
-        for k in np.flatnonzero(acc[0]).tolist():
-            table[k] = DimSums(*(col[k] for col in lists))
+        nz = np.flatnonzero(acc[0])  # thousands of sessions: one C-level map, no genexpr each
+        sums.dims[name].update(zip(nz.tolist(), map(DimSums, *(a[nz].tolist() for a in acc))))
     hist.seal()
     sums.hist = hist
     for ti, h in tier_hists.items():

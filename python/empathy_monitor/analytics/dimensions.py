@@ -10,8 +10,9 @@ through :data:`DIMENSIONS`; a record without the field groups under :data:`NONE`
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
@@ -20,6 +21,22 @@ import numpy.typing as npt
 from ..tables import DEFAULT_SOURCE, CallCombo, Interner, RunCombo, Tables
 
 NONE = "(none)"  # the label (and filter value) of records without the field
+ROWS_CACHED = 64  # values per dimension whose call rows are kept (a few MB at most)
+
+_I64 = npt.NDArray[np.int64]
+
+
+@dataclass
+class _ValueRows:
+    """The call rows of recently filtered values of one dimension, valid for ``state``."""
+
+    state: tuple[int, ...] = ()  # what the rows were computed under (see ``rows_of``)
+    n: int = 0  # call rows covered
+    rows: dict[int, _I64] = field(default_factory=dict)
+
+
+# Per tables and dimension; weak so a dropped workspace's tables take their cache with them.
+_ROWS: weakref.WeakKeyDictionary[Tables, dict[str, _ValueRows]] = weakref.WeakKeyDictionary()
 
 
 @dataclass(frozen=True)
@@ -64,6 +81,33 @@ class Dimension:
         assert self.call_col is not None
         out: npt.NDArray[np.int32] = tables.calls.col(self.call_col)
         return out
+
+    def rows_of(self, tables: Tables, vid: int) -> _I64:
+        """The call rows (ascending) whose id is ``vid``: a filter on a user or session then
+        builds from its few rows, not from a mask over every call. Kept per value and extended
+        with appended rows; rows dropped (or, for projects, calls re-labelled) recompute it."""
+        if vid < 0:
+            return np.zeros(0, dtype=np.int64)
+        per = _ROWS.setdefault(tables, {})
+        c = per.get(self.name)
+        state: tuple[int, ...] = (tables.calls.drops,)
+        if self.call_col == "proj":  # a call's project moves when its run arrives or reindexes
+            state += (tables.relabel_seq, tables.runs.n, tables.runs.drops)
+        n = tables.calls.n
+        if c is None or c.state != state or c.n > n:
+            c = per[self.name] = _ValueRows(state, n)
+        elif c.n < n:
+            new = self.call_ids(tables)[c.n : n]
+            for k, r in c.rows.items():
+                c.rows[k] = np.concatenate((r, np.flatnonzero(new == k) + c.n))
+            c.n = n
+        got = c.rows.pop(vid, None)  # re-inserted: the dict keeps the most recent last
+        if got is None:
+            got = np.flatnonzero(self.call_ids(tables)[:n] == vid).astype(np.int64)
+        c.rows[vid] = got
+        while len(c.rows) > ROWS_CACHED:
+            c.rows.pop(next(iter(c.rows)))
+        return got
 
     def id_of(self, tables: Tables, value: str) -> int:
         """The id of a per-row value (``(none)`` is 0); -1 when no record has it."""

@@ -82,11 +82,13 @@ class View:
             pricing,
             tables=tables,
             dim_top=dim_top,
+            filters=filters,
         )
         self._combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self._run_combo_ok: npt.NDArray[np.bool_] = np.zeros(0, dtype=np.bool_)
         self.sums = Sums()
         self._calls_n = 0  # call rows this view has seen (folded or passed over)
+        self._runs_n = 0  # run rows likewise
         self._relabel_seq = 0  # Tables.relabel_seq when those rows' projects were last applied
 
     def _call_rows(self, rows: slice | npt.NDArray[Any]) -> npt.NDArray[np.bool_] | None:
@@ -149,6 +151,7 @@ class View:
         active = self.filters.active
         t = self.tables
         self._calls_n, self._relabel_seq = t.calls.n, t.relabel_seq
+        self._runs_n = t.runs.n
         build.build_calls(
             t,
             self.parser,
@@ -159,8 +162,9 @@ class View:
             self.overview_only,
             self.cost_mode,
             self.pricing,
-            (lambda lo, hi: self._call_rows(slice(lo, hi))) if self.filters.per_row else None,
+            None,
             self.dims,
+            self.filters.call_candidates(t),
         )
         build.build_runs(
             t,
@@ -173,10 +177,17 @@ class View:
 
     # -- incremental ------------------------------------------------------------------------
     def add_calls(self, start: int, end: int) -> int:
-        """Fold appended call rows ``[start, end)``; returns how many fell in this view."""
+        """Fold appended call rows ``[start, end)``; returns how many fell in this view.
+
+        Rows this view has already seen are skipped: a view shared by several publisher keys
+        (the unfiltered options of a window) is brought up to date by whichever asks first.
+        """
+        if end <= max(start, self._calls_n):
+            return 0
+        self._catch_up()  # may rebuild, which then covers these rows
+        start = max(start, self._calls_n)
         if end <= start:
             return 0
-        self._catch_up()
         allowed = self._combo_allowed() if self.filters.active else None
         rows = slice(start, end)
         keep = fold.Keep(self.window, allowed, self._call_rows(rows))
@@ -185,14 +196,24 @@ class View:
         return n
 
     def add_runs(self, start: int, end: int) -> int:
-        """Fold appended run rows ``[start, end)``; returns how many fell in this view."""
-        if end <= start:
+        """Fold appended run rows ``[start, end)``; returns how many fell in this view (rows
+        already seen are skipped, as in ``add_calls``)."""
+        if end <= max(start, self._runs_n):
             return 0
         self._catch_up()
+        start = max(start, self._runs_n)
+        if end <= start:
+            return 0
         allowed = self._run_allowed() if self.filters.active else None
         rows = slice(start, end)
         keep = fold.Keep(self.window, allowed, self._run_rows(rows))
+        self._runs_n = end
         return fold.fold_runs(self.tables, self._target(), rows, 1, keep)
+
+    def follow(self) -> None:
+        """Fold every row appended to the tables since this view last saw them."""
+        self.add_calls(self._calls_n, self.tables.calls.n)
+        self.add_runs(self._runs_n, self.tables.runs.n)
 
     def slide(self, since: float | None, until: float | None, now: float) -> None:
         """Move the window forward to ``[since, until)``: subtract the rows that left it and add

@@ -156,6 +156,17 @@ class Filters:
             m = x if m is None else (m & x)
         return m
 
+    def call_candidates(self, tables: Tables) -> npt.NDArray[np.int64] | None:
+        """The call rows (ascending) passing every per-row filter, from the per-value row
+        index (``Dimension.rows_of``); None when no per-row dimension is filtered."""
+        out: npt.NDArray[np.int64] | None = None
+        for d, v in self.items():
+            if d.call_col is None:
+                continue
+            rows = d.rows_of(tables, d.id_of(tables, v))
+            out = rows if out is None else np.intersect1d(out, rows, assume_unique=True)
+        return out
+
     def run_rows(self, tables: Tables, rows: Rows) -> npt.NDArray[np.bool_] | None:
         m: npt.NDArray[np.bool_] | None = None
         for d, v in self.items():

@@ -165,9 +165,17 @@ class Publisher:
 
     def _options(self, key: ViewKey, window: Window) -> View | None:
         """The unfiltered view of ``window`` for the filter options; None when no filter is
-        active (the main view's sums are then the unfiltered ones)."""
+        active (the main view's sums are then the unfiltered ones).
+
+        Every filter of one window shares it: an unfiltered view of the same window already
+        built (the unfiltered key's main view, or another filter's options) is brought up to
+        date and reused, so a filter change builds only the filtered views.
+        """
         if not key.filters.active:
             return None
+        shared = self._shared_options(key, window)
+        if shared is not None:
+            return shared
         return self.tel.view(
             window,
             Filters(),
@@ -178,6 +186,26 @@ class Publisher:
             dims=True,
             cost_mode=key.cost_mode,
         )
+
+    def _shared_options(self, key: ViewKey, window: Window) -> View | None:
+        same = ViewKey(key.range, key.since, key.until, key.now, Filters(), key.cost_mode)
+        built = [(k, b.view, b.opts) for k, b in self.cache.items()]
+        if self.key is not None and self.view is not None:
+            built.append((self.key, self.view, self.opts))
+        for k, view, opts in built:
+            if ViewKey(k.range, k.since, k.until, k.now, Filters(), k.cost_mode) != same:
+                continue
+            v = opts if k.filters.active else view
+            if v is None or (v.window.since is None) != (window.since is None):
+                continue
+            v.follow()
+            if (v.window.since, v.window.until) != (window.since, window.until):
+                try:
+                    v.slide(window.since, window.until, window.now)
+                except ValueError:  # the window moved back (clock): build another
+                    continue
+            return v
+        return None
 
     def _cached(self, key: ViewKey) -> _Built | None:
         """A cached build of ``key`` brought up to date, or None if it is unusable."""
@@ -320,6 +348,8 @@ class Publisher:
             return self._health_only(health_changed)
         if res.reset or rebuild:
             self.cache.clear()
+            # nothing built before may be shared into the new build (rows changed meaning)
+            self.view = self.prev = self.opts = None
         if res.reset or self.view is None or rebuild:
             self._build(self.key, reuse=False)
         else:

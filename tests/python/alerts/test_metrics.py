@@ -55,6 +55,26 @@ def test_cost_windows_and_daily_cost(tdir: Path) -> None:
     assert dash["overview"]["total_cost"] == 7.25
 
 
+def test_rules_scope_by_project_user_session_and_source(tdir: Path) -> None:
+    meta = {"metadata": {"run_id": "r1", "source": "claude-code"}}
+    append(
+        tdir,
+        [
+            call(600, estimated_cost=1.0, user_id="ann", session_id="s1", **meta),
+            call(700, estimated_cost=2.0, user_id="bob", session_id="s1"),
+            call(800, estimated_cost=4.0, user_id="ann", session_id="s2"),
+        ],
+        runs=[{**run(600, "review", 1.0), "run_id": "r1", "project": "api"}],
+    )
+    t = tel_for(tdir)
+    assert value(t, metric="cost", window="1h", user="ann") == 5.0
+    assert value(t, metric="cost", window="1h", session="s1") == 3.0
+    assert value(t, metric="cost", window="1h", project="api") == 1.0  # through the run id
+    assert value(t, metric="cost", window="1h", project="(none)") == 6.0
+    assert value(t, metric="cost", window="1h", source="claude-code") == 1.0
+    assert value(t, metric="cost", window="1h", user="bob", session="s2") == 0.0
+
+
 def test_token_usage(tdir: Path) -> None:
     append(tdir, [call(60, input_tokens=1000, output_tokens=234), call(2 * H)])
     assert value(tel_for(tdir), metric="token_usage", window="1h") == 1234

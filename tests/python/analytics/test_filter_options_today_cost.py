@@ -49,6 +49,12 @@ OPTIONS_7D = {
         opt("claude-h", 1, 0.25),
         opt("gpt-mini", 1, 0.25),
     ],
+    # the newer dimensions (none of these calls names a user, session or project)
+    "project": [opt("(none)", 4, 2.0)],
+    "user": [opt("(none)", 4, 2.0)],
+    "session": [opt("(none)", 4, 2.0)],
+    "source": [opt("empathy", 4, 2.0)],
+    "unlisted": {"project": 0, "user": 0, "session": 0, "source": 0},
 }
 
 

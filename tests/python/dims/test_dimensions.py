@@ -156,3 +156,38 @@ def test_every_workflow_is_in_the_table_section(tmp_path: Path) -> None:
     snap = Publisher(tel, top=5).snapshot(ViewKey("all", None, None, NOW, Filters()))
     assert len(snap["top_workflows"]) == 5
     assert [w["workflow_name"] for w in snap["workflows"]] == [f"wf{i}" for i in range(7, -1, -1)]
+
+
+def test_cli_filters_and_json_breakdowns(tmp_path: Path) -> None:
+    """``empathy telemetry --json --project/--user/--session`` over the same hand-made data."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    _tel(tmp_path)  # writes the files
+
+    def cli(*args: str) -> dict[str, object]:
+        env = {**os.environ, "HOME": str(tmp_path), "EMPATHY_CACHE_DIR": str(tmp_path / "c")}
+        env.pop("ATTUNE_HOME", None)
+        cmd = [sys.executable, "-m", "empathy_monitor", "telemetry", "--json", "--range", "all"]
+        cmd += ["--now", NOW, "--tz", "UTC", "--dir", str(tmp_path / ".empathy"), *args]
+        out = subprocess.run(cmd, capture_output=True, text=True, env=env, check=True)
+        got: dict[str, object] = json.loads(out.stdout)
+        return got
+
+    d = cli()
+    assert _cost(d["by_project"]) == {"(none)": 24.0, "web": 4.0, "api": 3.0}  # type: ignore[arg-type]
+    assert d["by_user"]["bob"] == {  # type: ignore[index]
+        "call_count": 2,
+        "total_tokens": 30,
+        "total_cost": 20.0,
+        "error_count": 0,
+        "avg_latency_ms": 100.0,
+    }
+    assert _cost(d["by_session"]) == {"s3": 16.0, "(none)": 8.0, "s2": 6.0, "s1": 1.0}  # type: ignore[arg-type]
+    assert cli("--project", "api")["overview"]["total_cost"] == 3.0  # type: ignore[index]
+    assert cli("--session", "s2")["overview"]["calls"] == 2  # type: ignore[index]
+    both = cli("--user", "bob", "--session", "s3")
+    assert both["overview"]["total_cost"] == 16.0  # type: ignore[index]
+    assert _cost(both["by_user"]) == {"bob": 16.0}  # type: ignore[arg-type]

@@ -539,6 +539,11 @@ export const FilterOptionsFields: Fields<FilterOptions> = {
   provider: arr(isFilterOption),
   tier: arr(isFilterOption),
   model: arr(isFilterOption),
+  project: arr(isFilterOption),
+  user: arr(isFilterOption),
+  session: arr(isFilterOption),
+  source: arr(isFilterOption),
+  unlisted: rec(int),
 };
 export const isFilterOptions: Guard<FilterOptions> = obj<FilterOptions>(FilterOptionsFields);
 

@@ -445,6 +445,11 @@ export interface FilterOptions {
   provider: FilterOption[];
   tier: FilterOption[];
   model: FilterOption[];
+  project: FilterOption[];
+  user: FilterOption[];
+  session: FilterOption[];
+  source: FilterOption[];
+  unlisted: Record<string, number>;
 }
 
 /** Exact-match filters; a missing or null field matches anything. */
@@ -778,7 +783,7 @@ export interface Snapshot {
   errors: Errors;
   prices: PricesInfo;
   circuit_breakers: Record<string, CircuitBreaker>;
-  /** every workflow/provider/tier/model in the window (unfiltered), with calls and cost */
+  /** the values of each filter in the window (unfiltered), with calls and cost: every workflow/provider/tier/model; the top project/user/session/source values by cost (the applied one included) and how many more are unlisted (empathy/dimensionValues) */
   filter_options: FilterOptions;
   /** cost of the local day of window.now in this view (the status bar shows it) */
   today_cost: number;

@@ -11,9 +11,13 @@ values by cost; the rest is searched on request.
 
 from __future__ import annotations
 
+import heapq
+from collections.abc import Mapping
+from typing import Any
+
 from ...tables import Tables
 from ..dimensions import BY_NAME, NONE
-from ..sums import CallSums, DimSums, Sums
+from ..sums import CallSums, DimSums, RunSums, Sums
 from ..window import Window
 from .base import Section, trusted
 from .context import Context, avg, usd
@@ -33,16 +37,22 @@ def _tokens(a: Stats) -> int:
     return a.tokens
 
 
-def values(s: Sums, name: str, tables: Tables | None) -> list[tuple[str, Stats]]:
-    """(label, sums) of every value of dimension ``name`` with calls, by cost then label."""
+def values(
+    s: Sums, name: str, tables: Tables | None, top: int | None = None
+) -> list[tuple[str, Stats]]:
+    """(label, sums) of every value of dimension ``name`` with calls, by cost then label; with
+    ``top``, only the first ``top`` of them (picked without sorting thousands of sessions)."""
     dim = BY_NAME[name]
     if dim.per_row:
         assert tables is not None, "per-row dimensions need the tables for their labels"
         names = dim.names(tables).items  # plain indexing: thousands of sessions per render
+        act = [(k, a) for k, a in s.dims[name].items() if a.calls]
+        if top is not None and len(act) > top:
+            # every value costing at least the top-th's: the ties at the cut sort by label below
+            cut = heapq.nlargest(top, act, key=_cost)[-1][1].cost
+            act = [r for r in act if r[1].cost >= cut]
         rows: list[tuple[str, Stats]] = [
-            (NONE if (v := names[k]) is None else str(v), a)
-            for k, a in s.dims[name].items()
-            if a.calls
+            (NONE if (v := names[k]) is None else str(v), a) for k, a in act
         ]
     else:
         table = {
@@ -54,7 +64,11 @@ def values(s: Sums, name: str, tables: Tables | None) -> list[tuple[str, Stats]]
         }[name]
         rows = [(k, a) for k, a in table.items() if a.calls]
     rows.sort(key=lambda r: (-r[1].cost, r[0]))
-    return rows
+    return rows if top is None else rows[:top]
+
+
+def _cost(r: tuple[int, Stats]) -> int:
+    return r[1].cost
 
 
 def _stats(a: Stats) -> DimensionStats:
@@ -69,9 +83,7 @@ def _stats(a: Stats) -> DimensionStats:
 
 
 def breakdown(s: Sums, name: str, ctx: Context) -> dict[str, DimensionStats]:
-    rows = values(s, name, ctx.tables)
-    if BY_NAME[name].many and ctx.dim_top is not None:
-        rows = rows[: ctx.dim_top]
+    rows = values(s, name, ctx.tables, ctx.dim_top if BY_NAME[name].many else None)
     return {k: _stats(a) for k, a in rows}
 
 
@@ -93,7 +105,56 @@ def render_source(s: Sums, w: Window, ctx: Context) -> dict[str, DimensionStats]
 
 def render_counts(s: Sums, w: Window, ctx: Context) -> dict[str, int]:
     """Distinct values with calls in the window, per dimension (the panel's "of N")."""
-    return {n: len(values(s, n, ctx.tables)) for n in ("project", "user", "session", "source")}
+    out: dict[str, int] = {}
+    for n in ("project", "user", "session", "source"):  # counted, not sorted (5,000 sessions)
+        table = s.dims[n] if BY_NAME[n].per_row else s.source
+        out[n] = sum(1 for a in table.values() if a.calls)
+    return out
+
+
+def _runs_only(s: Sums, name: str, tables: Tables | None) -> list[tuple[str, int]]:
+    """(label, run cost) of the projects or workflows of runs in the window that no call in it
+    names, by cost then label."""
+    runs: Mapping[Any, RunSums]
+    if name == "project":
+        assert tables is not None
+        names = BY_NAME[name].names(tables).items
+        seen = {NONE if names[k] is None else names[k] for k, a in s.dims[name].items() if a.calls}
+        runs = s.runs_proj
+    elif name == "workflow":
+        seen, runs = {k for k, a in s.wf_calls.items() if a.calls}, s.runs_wf
+    else:
+        return []
+    extra = ((NONE if k is None else k, a.cost) for k, a in runs.items() if a.runs)
+    return sorted(((k, c) for k, c in extra if k not in seen), key=lambda r: (-r[1], r[0]))
+
+
+def with_runs(
+    s: Sums, name: str, rows: list[tuple[str, Stats]], tables: Tables | None = None
+) -> list[tuple[str, Stats]]:
+    """``rows`` (from :func:`values`) followed by the projects or workflows known only from
+    runs in the window, by cost (they have no calls)."""
+    return rows + [(k, CallSums(cost=c)) for k, c in _runs_only(s, name, tables)]
+
+
+def dimension_count(s: Sums, name: str, tables: Tables | None) -> int:
+    """How many values :func:`with_runs` of :func:`values` lists, without listing them."""
+    table = s.dims[name] if BY_NAME[name].per_row else s.source
+    return sum(1 for a in table.values() if a.calls) + len(_runs_only(s, name, tables))
+
+
+def find(s: Sums, name: str, tables: Tables | None, value: str) -> Stats | None:
+    """The sums of one value of ``name`` in the window (a run-only project: its runs' cost)."""
+    dim = BY_NAME[name]
+    if dim.per_row:
+        assert tables is not None
+        got: Stats | None = s.dims[name].get(dim.id_of(tables, value))
+    else:
+        got = s.source.get(value)
+    if got is not None and got.calls:
+        return got
+    extra = dict(_runs_only(s, name, tables))
+    return CallSums(cost=extra[value]) if value in extra else None
 
 
 def search(
@@ -102,15 +163,7 @@ def search(
     """Values of ``name`` matching ``prefix`` (case-insensitive; values starting with it first,
     then those containing it), by cost; returns (value, calls, cost) rows and the match count."""
     p = prefix.casefold()
-    rows = values(s, name, tables)
-    if name in ("project", "workflow"):
-        seen = {k for k, _a in rows}
-        runs = s.runs_proj if name == "project" else s.runs_wf
-        extra = sorted(
-            ((NONE if k is None else k, a.cost) for k, a in runs.items() if a.runs),
-            key=lambda r: (-r[1], r[0]),
-        )
-        rows = rows + [(k, CallSums(cost=c)) for k, c in extra if k not in seen]
+    rows = with_runs(s, name, values(s, name, tables), tables)
     starts = [r for r in rows if r[0].casefold().startswith(p)]
     within = [r for r in rows if p and p in r[0].casefold() and not r[0].casefold().startswith(p)]
     hits = starts + within

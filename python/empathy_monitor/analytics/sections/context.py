@@ -30,6 +30,7 @@ class Context:
     memo: dict[str, tuple[Any, Any]] = field(default_factory=dict)
     tables: Tables | None = None  # for the labels of per-row dimensions (user, session, project)
     dim_top: int | None = None  # values of a high-cardinality dimension shipped (None: all)
+    filters: Any = None  # the view's ``window.Filters`` (a filtered value stays in its options)
 
     def iso(self, epoch: float | None) -> str | None:
         return None if epoch is None else self.parser.to_local(epoch).isoformat()

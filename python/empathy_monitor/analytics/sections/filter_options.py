@@ -1,15 +1,21 @@
-"""The ``filter_options`` section: every value of each filter dimension in the window.
+"""The ``filter_options`` section: the values of each filter dimension in the window.
 
 Computed from the unfiltered view of the same window, so a dropdown keeps listing the other values
 while a filter is applied; each value carries its calls and cost so the panel can order and label
-them without computing anything.
+them without computing anything. Workflow, provider, tier and model list every value. Project,
+user, session and source (``dimensions.BREAKDOWNS``) list at most the view's ``dim_top`` values
+by cost (a window can hold 5,000 sessions): ``unlisted`` counts the rest of each, which
+``empathy/dimensionValues`` searches, and a filtered value outside the top is listed last so the
+dropdown still shows what is applied.
 """
 
 from __future__ import annotations
 
+from ..dimensions import BREAKDOWNS
 from ..sums import CallSums, Sums
 from ..window import Window
 from .base import Section, trusted
+from .by_dimension import dimension_count, find, values, with_runs
 from .context import Context, usd
 
 
@@ -24,6 +30,11 @@ class FilterOptions(Section):
     provider: list[FilterOption]
     tier: list[FilterOption]
     model: list[FilterOption]
+    project: list[FilterOption]
+    user: list[FilterOption]
+    session: list[FilterOption]
+    source: list[FilterOption]
+    unlisted: dict[str, int]
 
 
 def _options(table: dict[str, CallSums]) -> list[FilterOption]:
@@ -31,6 +42,26 @@ def _options(table: dict[str, CallSums]) -> list[FilterOption]:
         ((k, a.calls, a.cost) for k, a in table.items() if a.calls), key=lambda r: (-r[2], r[0])
     )
     return [trusted(FilterOption, value=k, calls=n, cost=usd(c)) for k, n, c in rows]
+
+
+def _option(value: str, calls: int, cost: int | float) -> FilterOption:
+    return trusted(FilterOption, value=value, calls=calls, cost=usd(cost))
+
+
+def dimension_options(s: Sums, name: str, ctx: Context) -> tuple[list[FilterOption], int]:
+    """The listed values of a newer dimension (by cost, then name; projects known only from
+    runs after those with calls) and how many more the window holds."""
+    top = ctx.dim_top
+    rows = with_runs(s, name, values(s, name, ctx.tables, top), ctx.tables)
+    total = dimension_count(s, name, ctx.tables)
+    listed = [_option(k, a.calls, a.cost) for k, a in rows[:top]]
+    unlisted = max(0, total - len(listed))
+    want = getattr(ctx.filters, name, None) if ctx.filters is not None else None
+    if want is not None and all(o.value != want for o in listed):
+        hit = find(s, name, ctx.tables, want)
+        listed.append(_option(want, hit.calls, hit.cost) if hit else _option(want, 0, 0))
+        unlisted -= hit is not None
+    return listed, unlisted
 
 
 def render(s: Sums, w: Window, ctx: Context) -> FilterOptions:
@@ -45,10 +76,13 @@ def render(s: Sums, w: Window, ctx: Context) -> FilterOptions:
         key=lambda r: (-r[1], r[0]),
     )
     workflows += [trusted(FilterOption, value=wf, calls=0, cost=usd(c)) for wf, c in runs_only]
+    dims = {name: dimension_options(s, name, ctx) for name in BREAKDOWNS}
     return trusted(
         FilterOptions,
         workflow=workflows,
         provider=_options(s.prov),
         tier=_options(s.tier),
         model=_options(s.model),
+        **{name: listed for name, (listed, _n) in dims.items()},
+        unlisted={name: n for name, (_l, n) in dims.items()},
     )

@@ -136,7 +136,9 @@ class Snapshot(Out):
     prices: PricesInfo
     circuit_breakers: dict[str, CircuitBreaker]
     filter_options: FilterOptions = Field(
-        description="every workflow/provider/tier/model in the window (unfiltered), with calls and cost"
+        description="the values of each filter in the window (unfiltered), with calls and cost: "
+        "every workflow/provider/tier/model; the top project/user/session/source values by cost "
+        "(the applied one included) and how many more are unlisted (empathy/dimensionValues)"
     )
     today_cost: float = Field(
         description="cost of the local day of window.now in this view (the status bar shows it)"
