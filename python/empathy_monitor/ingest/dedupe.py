@@ -5,86 +5,155 @@ reader keeps the first occurrence in its fixed reading order (files sorted with 
 rotated files before live ones, then by path, then line order) and drops the rest before they
 reach :class:`..tables.Tables`, so every front end (CLI, sidecar, alerts) counts the same.
 
-Memory: ids are the tables' 64-bit ``id_hash`` values, held in one sorted ``int64`` array (8 MB
-at a million ids) plus a small Python set for the few ids of recent small appends; membership is
-a vectorised ``searchsorted``. No id string is kept. Hash 0 means "no id" and is never a duplicate.
+Memory: the tables already hold every kept row's 64-bit ``id_hash`` (column ``idh``), and the
+rows held are exactly the first occurrences, so the table's own column *is* the set of ids seen.
+:class:`IdIndex` adds only a sort order of those rows (``int32`` row numbers, 4 MB at a million)
+and looks ids up by binary search through it; no id string, no second copy of the
+hashes and no Python set is kept. Rows appended since the order was last merged (a few live
+appends) are checked by a linear scan of the column's tail. Hash 0 means "no id" and is never a
+duplicate.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
 
-SMALL = 256  # appends up to this many ids go to the set; it is merged into the array at MERGE
-MERGE = 4096
+from ..tables import ColumnTable
+
+MERGE = 4096  # rows appended past the order before they are merged into it (a linear scan below)
+BLOCK = 1 << 17  # rows merged at a time: bounds the temporaries of a bulk load's merges
+SEG = 1 << 16  # ids of the order gathered at a time to look a sorted batch up in
 
 
-class IdSet:
-    """The id hashes kept so far (see the module docstring)."""
+class IdIndex:
+    """The ids one table holds, looked up through a sort order of its id column."""
 
-    def __init__(self, hashes: npt.NDArray[np.int64] | None = None) -> None:
-        base = np.empty(0, np.int64) if hashes is None else hashes[hashes != 0]
-        self._main: npt.NDArray[np.int64] = np.unique(base)
-        self._recent: set[int] = set()
+    def __init__(self, table: ColumnTable, column: str = "idh") -> None:
+        self._table = table
+        self._column = column
+        self._order: npt.NDArray[np.int32] = np.empty(0, np.int32)  # rows [0, _upto) by id
+        self._upto = 0
+        self._drops = table.drops
+        # (rows held when ``first_seen`` ran, kept rows sorted by id, where they go in the order)
+        self._pending: tuple[int, npt.NDArray[np.int32], npt.NDArray[np.int32]] | None = None
 
     def __len__(self) -> int:
-        return int(self._main.size) + len(self._recent)
+        """Rows held (ids and "no id" rows alike)."""
+        return self._table.n
 
     def first_seen(self, h: npt.NDArray[np.int64]) -> npt.NDArray[np.bool_] | None:
-        """Add ``h``'s ids; the mask of those seen for the first time, ``None`` if all were."""
+        """The mask of ``h``'s ids not held yet (the first of repeats within ``h`` counts),
+        ``None`` if all are new. The caller appends the kept rows, then calls :meth:`sync`."""
         n = int(h.size)
         if n == 0:
             return None
-        if n <= SMALL:
-            return self._small(h.tolist())
-        self._merge_recent()
-        main = self._main
-        keep = np.ones(n, dtype=np.bool_)
-        if main.size:
-            idx = np.searchsorted(main, h)
-            idx[idx == main.size] = 0
-            keep &= main[idx] != h
-        _, first = np.unique(h, return_index=True)
-        if first.size < n:  # duplicates within the chunk: the first occurrence wins
-            once = np.zeros(n, dtype=np.bool_)
-            once[first] = True
-            keep &= once
-        keep |= h == 0
-        new = h[keep & (h != 0)]
-        if new.size:
-            # A sorted run plus a short one: the stable sort (timsort) merges them in ~O(n),
-            # in place, so only one copy of the array is made.
-            merged = np.concatenate((main, new))
-            del main
-            merged.sort(kind="stable")
-            self._main = merged
-        return None if keep.all() else keep
-
-    def _small(self, ids: list[int]) -> npt.NDArray[np.bool_] | None:
-        main, recent = self._main, self._recent
-        keep: list[bool] = []
-        for x in ids:
+        self.sync()
+        self._pending = None
+        keys = self._table.col(self._column)
+        upto = self._upto
+        tail = keys[upto:]
+        if n == 1:  # a live append: no temporaries
+            x = int(h[0])
             if x == 0:
-                keep.append(True)
-                continue
-            i = int(np.searchsorted(main, x)) if main.size else 0
-            dup = x in recent or (i < main.size and int(main[i]) == x)
-            if not dup:
-                recent.add(x)
-            keep.append(not dup)
-        if len(recent) >= MERGE:
-            self._merge_recent()
-        return None if all(keep) else np.array(keep, dtype=np.bool_)
+                return None
+            i = _bisect(keys, self._order, x)
+            held = i < upto and int(keys[self._order[i]]) == x
+            return np.zeros(1, np.bool_) if held or bool((tail == x).any()) else None
+        order = np.argsort(h, kind="stable")  # repeats within ``h``: the earliest one wins
+        hs = h[order]
+        drop = np.zeros(n, dtype=np.bool_)
+        drop[1:] = hs[1:] == hs[:-1]
+        pos = _positions(keys, self._order, hs) if upto else np.zeros(n, np.intp)
+        if upto:
+            drop |= keys[self._order[np.minimum(pos, upto - 1)]] == hs
+        if tail.size:
+            drop |= np.isin(hs, tail)
+        drop &= hs != 0
+        keep = np.ones(n, dtype=np.bool_)
+        keep[order[drop]] = False
+        if not tail.size:
+            # The kept rows, sorted by id, and where they go in the order: what :meth:`sync`
+            # needs once they are appended (int32: 8 bytes a row while the chunk is added).
+            rank = np.cumsum(keep, dtype=np.int32) - 1
+            kept = ~drop
+            rows = rank[order[kept]] + np.int32(keys.size)
+            del rank
+            self._pending = (int(keys.size), rows, pos[kept].astype(np.int32))
+        return None if not drop.any() else keep
 
-    def _merge_recent(self) -> None:
-        if self._recent:
-            extra = np.fromiter(self._recent, dtype=np.int64, count=len(self._recent))
-            merged = np.concatenate((self._main, extra))
-            merged.sort(kind="stable")
-            self._main = merged
-            self._recent.clear()
+    def sync(self) -> None:
+        """Merge the rows appended since the last merge into the order, once there are
+        ``MERGE`` of them (fewer are scanned linearly)."""
+        t = self._table
+        if t.drops != self._drops or t.n < self._upto:  # rows were dropped: row numbers moved
+            self._order, self._upto, self._drops = np.empty(0, np.int32), 0, t.drops
+            self._pending = None
+        keys = t.col(self._column)
+        n = int(keys.size)
+        if n - self._upto < MERGE:
+            return
+        if n >= 1 << 31 and self._order.dtype != np.int64:
+            self._order = self._order.astype(np.int64)
+        pending, self._pending = self._pending, None
+        if pending is not None and pending[0] == self._upto and n == self._upto + pending[1].size:
+            # Just the rows ``first_seen`` looked up were appended: merge them as it found them.
+            self._order = _merge(self._order, pending[2], pending[1])
+            self._upto = n
+            return
+        for a in range(self._upto, n, BLOCK):
+            blk = keys[a : min(a + BLOCK, n)]
+            rows = np.argsort(blk, kind="stable")
+            at = _positions(keys, self._order, blk[rows])
+            self._order = _merge(self._order, at, rows + a)
+            self._upto = a + int(blk.size)
+
+
+def _positions(
+    keys: npt.NDArray[np.int64], order: npt.NDArray[np.int32], vals: npt.NDArray[np.int64]
+) -> npt.NDArray[np.intp]:
+    """Where each of the sorted ``vals`` would go in ``keys[order]``: like ``searchsorted``
+    over the gathered ids, a segment at a time, so no sorted copy of the ids is ever made
+    (``searchsorted``'s own ``sorter`` copies the order to ``intp`` on every call)."""
+    out = np.empty(vals.size, dtype=np.intp)
+    j = 0
+    for p in range(0, int(order.size), SEG):
+        seg = keys[order[p : p + SEG]]
+        k = int(np.searchsorted(vals, seg[-1], side="right")) if p + SEG < order.size else vals.size
+        out[j:k] = np.searchsorted(seg, vals[j:k]) + p
+        j = k
+    if j < vals.size:  # no order yet
+        out[j:] = 0
+    return out
+
+
+def _merge(
+    order: npt.NDArray[np.int32], at: npt.NDArray[Any], rows: npt.NDArray[Any]
+) -> npt.NDArray[np.int32]:
+    """``np.insert(order, at, rows)`` for a sorted ``at``, in one copy: ``np.insert`` argsorts
+    ``at`` and builds int64 temporaries (~30 bytes a row) that this does not need."""
+    m = int(at.size)
+    dest = at.astype(order.dtype) + np.arange(m, dtype=order.dtype)
+    new = np.empty(order.size + m, dtype=order.dtype)
+    old = np.ones(new.size, dtype=np.bool_)
+    old[dest] = False
+    new[dest] = rows
+    new[old] = order
+    return new
+
+
+def _bisect(keys: npt.NDArray[np.int64], order: npt.NDArray[np.int32], x: int) -> int:
+    lo, hi = 0, int(order.size)
+    while lo < hi:
+        mid = (lo + hi) // 2
+        if int(keys[order[mid]]) < x:
+            lo = mid + 1
+        else:
+            hi = mid
+    return lo
 
 
 @dataclass

@@ -1,0 +1,111 @@
+"""What reading robustly costs at scale (issue 11 items 2-4): load time and peak RSS of a cold
+load, with this checkout's duplicate-id detection on and off, and against other checkouts (e.g.
+one from before issue 11: ``git worktree add /tmp/b f1771fb^1``). Run as ``scripts/bench --cost
+[--base DIR ...] [--rounds N] [--sizes 1000000]``.
+
+Each load runs in a fresh child process (peak RSS is its own); the variants alternate round by
+round so a shared machine's drift hits them alike, and the medians are reported with the load
+average. Items 2 (glued records) and 3 (an unterminated last record) only act on lines the fast
+path rejects or at a file's end, so their cost on clean data shows only against a ``--base``
+from before them; item 4 (dedupe) is measured directly by switching it off.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def child(code: str, d: str) -> dict[str, object]:
+    sys.path.insert(0, str(Path(code) / "python"))
+    if os.environ.get("EMPATHY_BENCH_NO_DEDUPE"):
+        from empathy_monitor.ingest import dedupe
+
+        for name in ("IdIndex", "IdSet"):  # this checkout's index, or the one before it
+            cls = getattr(dedupe, name, None)
+            if cls is not None:
+                cls.first_seen = lambda self, h: None
+                if hasattr(cls, "sync"):
+                    cls.sync = lambda self: None
+    try:
+        from empathy_monitor.telemetry import Telemetry
+    except ImportError:  # before the facade moved (issue 10)
+        from empathy_monitor.analytics import Telemetry  # type: ignore[attr-defined,no-redef]
+    import empathy_monitor
+
+    t = time.perf_counter()
+    tel = Telemetry([Path(d)])
+    tel.refresh()
+    return {
+        "load_s": time.perf_counter() - t,
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+        "records": tel.tables.calls.n,
+        "code": str(Path(empathy_monitor.__file__).parents[2]),  # which checkout was measured
+    }
+
+
+def _run(code: Path, d: Path, no_dedupe: bool) -> dict[str, float]:
+    env = dict(os.environ)
+    env.pop("EMPATHY_BENCH_NO_DEDUPE", None)
+    if no_dedupe:
+        env["EMPATHY_BENCH_NO_DEDUPE"] = "1"
+    r = subprocess.run(
+        [sys.executable, __file__, "--child", str(code), str(d)],
+        capture_output=True, text=True, check=True, env=env,
+    )
+    out: dict[str, float] = json.loads(r.stdout)
+    return out
+
+
+def main(d: Path, bases: list[str], rounds: int) -> dict[str, object]:
+    variants: list[tuple[str, Path, bool]] = [("dedupe_on", ROOT, False), ("dedupe_off", ROOT, True)]
+    variants += [(f"base:{b}", Path(b), False) for b in bases]
+    got: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in variants}
+    load_avg = []
+    for i in range(rounds):
+        for name, code, off in variants if i % 2 == 0 else variants[::-1]:
+            load_avg.append(os.getloadavg()[0])
+            got[name].append(_run(code, d, off))
+            print(json.dumps({name: got[name][-1]}), file=sys.stderr)
+    med = {
+        name: {
+            "load_s": round(statistics.median(r["load_s"] for r in runs), 3),
+            "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
+            "records": runs[0]["records"],
+            "code": runs[0]["code"],
+            "load_s_all": [round(r["load_s"], 2) for r in runs],
+            "peak_rss_mb_all": [round(r["peak_rss_mb"], 1) for r in runs],
+        }
+        for name, runs in got.items()
+    }
+    on, off = med["dedupe_on"], med["dedupe_off"]
+    report: dict[str, object] = {
+        "file": str(d),
+        "rounds": rounds,
+        "load_average_1m": [round(min(load_avg), 2), round(statistics.median(load_avg), 2),
+                            round(max(load_avg), 2)],
+        "medians": med,
+        # item 4: what detecting duplicate call_ids / run_ids costs (target <= 16 MB, <= 10 %)
+        "dedupe_rss_mb": round(float(on["peak_rss_mb"]) - float(off["peak_rss_mb"]), 1),  # type: ignore[arg-type]
+        "dedupe_load_ratio": round(float(on["load_s"]) / float(off["load_s"]), 3),  # type: ignore[arg-type]
+    }
+    for b in bases:
+        base = med[f"base:{b}"]
+        report[f"vs base:{b}"] = {
+            "rss_mb": round(float(on["peak_rss_mb"]) - float(base["peak_rss_mb"]), 1),  # type: ignore[arg-type]
+            "load_ratio": round(float(on["load_s"]) / float(base["load_s"]), 3),  # type: ignore[arg-type]
+        }
+    return report
+
+
+if __name__ == "__main__":
+    if len(sys.argv) == 4 and sys.argv[1] == "--child":
+        print(json.dumps(child(sys.argv[2], sys.argv[3])))
