@@ -40,15 +40,21 @@ def child(code: str, d: str) -> dict[str, object]:
     except ImportError:  # before the facade moved (issue 10)
         from empathy_monitor.analytics import Telemetry  # type: ignore[attr-defined,no-redef]
     import empathy_monitor
+    import numpy as np
 
+    workers = os.environ.get("EMPATHY_BENCH_WORKERS")
     t = time.perf_counter()
-    tel = Telemetry([Path(d)])
+    tel = Telemetry([Path(d)], workers=int(workers) if workers else None)
     tel.refresh()
+    r = tel.reader
     return {
         "load_s": time.perf_counter() - t,
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "records": tel.tables.calls.n,
         "code": str(Path(empathy_monitor.__file__).parents[2]),  # which checkout was measured
+        # what the duplicate-id index itself holds after the load (this checkout's IdIndex)
+        "index_mb": sum(getattr(ix, "_order", np.empty(0)).nbytes for ix in (getattr(r, "call_ids", None), getattr(r, "run_ids", None)))
+        / 1e6,
     }
 
 
@@ -65,7 +71,11 @@ def _run(code: Path, d: Path, no_dedupe: bool) -> dict[str, float]:
     return out
 
 
-def main(d: Path, bases: list[str], rounds: int) -> dict[str, object]:
+def main(d: Path, bases: list[str], rounds: int, workers: int | None = None) -> dict[str, object]:
+    """``workers=1``: a serial read, whose peak RSS does not depend on how many decoded chunks
+    wait for the main process (the parallel read's peak moves by tens of MB with the timing)."""
+    if workers is not None:
+        os.environ["EMPATHY_BENCH_WORKERS"] = str(workers)
     variants: list[tuple[str, Path, bool]] = [("dedupe_on", ROOT, False), ("dedupe_off", ROOT, True)]
     variants += [(f"base:{b}", Path(b), False) for b in bases]
     got: dict[str, list[dict[str, float]]] = {name: [] for name, _, _ in variants}
@@ -81,6 +91,7 @@ def main(d: Path, bases: list[str], rounds: int) -> dict[str, object]:
             "peak_rss_mb": round(statistics.median(r["peak_rss_mb"] for r in runs), 1),
             "records": runs[0]["records"],
             "code": runs[0]["code"],
+            "index_mb": runs[0]["index_mb"],
             "load_s_all": [round(r["load_s"], 2) for r in runs],
             "peak_rss_mb_all": [round(r["peak_rss_mb"], 1) for r in runs],
         }
@@ -90,6 +101,7 @@ def main(d: Path, bases: list[str], rounds: int) -> dict[str, object]:
     report: dict[str, object] = {
         "file": str(d),
         "rounds": rounds,
+        "workers": workers or "default",
         "load_average_1m": [round(min(load_avg), 2), round(statistics.median(load_avg), 2),
                             round(max(load_avg), 2)],
         "medians": med,

@@ -18,23 +18,19 @@ usable record is counted and skipped, never retried forever.
 from __future__ import annotations
 
 import contextlib
-import json
 import logging
-import os
-import random
 import stat
 import threading
 import time
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from dataclasses import asdict, dataclass, field
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 from ..ingest import format as formats
 from ..ingest.format import discover
 from ..ingest.formats.empathy_jsonl import decode_records
-from ..ingest.identity import HEAD_BYTES, head_hash
-from ..ingest.lines import count_lines, read_lines
+from ..ingest.identity import HEAD_BYTES
+from ..ingest.lines import read_lines
 from ..prices.columns import price_record
 from ..prices.settings import load_pricing
 from ..records import LLMCallRecord, cache_split
@@ -42,6 +38,7 @@ from ..redact import mask
 from ..timeparse import TimestampParser
 from ..workspace import RunScope
 from .config import CURSOR_NAME, OtelConfig
+from .cursor import CursorState, FileCursor, exclusive, head_text
 from .mapping import (
     CallCost,
     MappingError,
@@ -50,176 +47,30 @@ from .mapping import (
     parse_record,
     record_to_spans,
 )
+from .report import Backoff, ExportResult, StatusReport, status_report
+from .sent import SentIds, record_key
 from .sink import ExportFailed, SpanSink
+
+__all__ = ["Backoff", "CursorState", "ExportResult", "FileExporter", "StatusReport"]
 
 log = logging.getLogger(__name__)
 
 MAX_BATCH_BYTES = 8 << 20
 FORGET_AFTER_S = 7 * 24 * 3600.0  # keep a vanished file's cursor this long (it may reappear)
-CURSOR_VERSION = 1
-
-
-# -- cursor -----------------------------------------------------------------------------------
-@dataclass
-class FileCursor:
-    """How far one file identity has been acknowledged."""
-
-    dev: int
-    ino: int
-    path: str
-    offset: int = 0  # spans acknowledged through this byte
-    metrics_offset: int = 0  # metrics acknowledged through this byte
-    head_len: int = 0
-    head: str = ""
-    missing_since: float | None = None
-
-
-@dataclass
-class CursorState:
-    """The content of ``otel_cursor.json``."""
-
-    files: list[FileCursor] = field(default_factory=list)
-    last_error: str | None = None
-    last_error_at: float | None = None
-    last_success_at: float | None = None
-    spans_exported: int = 0
-    metric_batches: int = 0
-    records_skipped: int = 0
-    last_skip_reason: str | None = None
-
-    @classmethod
-    def load(cls, path: Path) -> CursorState:
-        """Read the cursor; a missing file is an empty cursor.
-
-        An unreadable cursor is moved aside (``.corrupt``) and export starts over: re-sent spans
-        keep their deterministic ids, so a backend can recognise them.
-        """
-        try:
-            raw = path.read_bytes()
-        except FileNotFoundError:
-            return cls()
-        try:
-            d = json.loads(raw)
-            files = [FileCursor(**f) for f in d.get("files", [])]
-            d = {k: v for k, v in d.items() if k in cls.__dataclass_fields__ and k != "files"}
-            return cls(files=files, **d)
-        except (ValueError, TypeError, AttributeError) as exc:
-            bad = path.with_name(path.name + ".corrupt")
-            log.warning("OTel cursor %s unreadable (%s); moved to %s", path, exc, bad)
-            with contextlib.suppress(OSError):
-                os.replace(path, bad)
-            return cls()
-
-    def save(self, path: Path) -> None:
-        """Replace the cursor file atomically (temp file in the same folder, fsync, rename)."""
-        path.parent.mkdir(parents=True, exist_ok=True)
-        d = asdict(self)
-        d["version"] = CURSOR_VERSION
-        data = json.dumps(d, indent=1, sort_keys=True).encode()
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}.tmp")
-        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
-        try:
-            os.write(fd, data)
-            os.fsync(fd)
-        finally:
-            os.close(fd)
-        os.replace(tmp, path)
-
-
-def _head(path: Path, n: int) -> str:
-    return head_hash(path, n).hex()  # the cursor keeps it as text
 
 
 def _is_calls_file(path: Path) -> bool:
     return formats.holds(path, "call")
 
 
-@contextlib.contextmanager
-def _exclusive(lock_path: Path) -> Iterator[bool]:
-    """An advisory lock so two exporters (CLI and sidecar) never send the same batch."""
-    try:
-        import fcntl
-    except ImportError:  # Windows: no advisory lock; run one exporter at a time
-        yield True
-        return
-    lock_path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
-    try:
-        try:
-            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except OSError:
-            yield False
-            return
-        try:
-            yield True
-        finally:
-            fcntl.flock(fd, fcntl.LOCK_UN)
-    finally:
-        os.close(fd)
-
-
-# -- results ----------------------------------------------------------------------------------
-@dataclass
-class ExportResult:
-    """What one :meth:`FileExporter.export_once` did."""
-
-    spans: int = 0
-    metric_points: int = 0
-    batches: int = 0
-    records_skipped: int = 0
-    backlog_bytes: int = 0
-    error: str | None = None
-
-    @property
-    def ok(self) -> bool:
-        return self.error is None
-
-
-@dataclass
-class FileBacklog:
-    path: str
-    size: int
-    offset: int
-    metrics_offset: int
-    backlog_bytes: int
-    backlog_lines: int
-
-
-@dataclass
-class StatusReport:
-    """``empathy otel status``: where export goes, what is left, what went wrong last."""
-
-    config: dict[str, Any]
-    cursor_path: str | None
-    files: list[FileBacklog]
-    backlog_bytes: int
-    backlog_lines: int
-    last_error: str | None
-    last_error_at: float | None
-    last_success_at: float | None
-    spans_exported: int
-    records_skipped: int
-    last_skip_reason: str | None
-
-    def to_json(self) -> dict[str, Any]:
-        return asdict(self)
-
-
-class Backoff:
-    """Exponential backoff with ±20 % jitter: 1, 2, 4 … up to ``maximum`` seconds."""
-
-    def __init__(self, initial: float = 1.0, maximum: float = 60.0) -> None:
-        self.initial = initial
-        self.maximum = maximum
-        self.failures = 0
-
-    def next(self) -> float:
-        delay: float = min(self.maximum, self.initial * 2.0**self.failures)
-        self.failures += 1
-        return delay * random.uniform(0.8, 1.2)
-
-    def reset(self) -> None:
-        self.failures = 0
+def _fresh(key: int, sent: SentIds, batch: set[int]) -> bool:
+    """Whether a record with id hash ``key`` is to be sent (and note it in ``batch``)."""
+    if key == 0:
+        return True  # no id: nothing to tell copies apart by
+    if key in batch or key in sent:
+        return False
+    batch.add(key)
+    return True
 
 
 # -- exporter ---------------------------------------------------------------------------------
@@ -259,6 +110,7 @@ class FileExporter:
         self._thread: threading.Thread | None = None
         self.last_result: ExportResult | None = None
         self._metrics_down = False
+        self._sent: dict[str, tuple[tuple[int, int, int], SentIds]] = {}  # kind: (disk key, ids)
 
     @property
     def sink(self) -> SpanSink:
@@ -275,11 +127,13 @@ class FileExporter:
         if not self.config.enabled:
             res.error = "no OTLP endpoint configured (set EMPATHY_OTEL_ENDPOINT)"
             return res
-        with _exclusive(self.cursor_path.with_name(self.cursor_path.name + ".lock")) as got:
+        with exclusive(self.cursor_path.with_name(self.cursor_path.name + ".lock")) as got:
             if not got:
                 res.error = "another exporter holds the cursor lock"
                 return res
             state = CursorState.load(self.cursor_path)
+            self._spans_sent = self._sent_ids("spans", state.span_ids)
+            self._metrics_sent = self._sent_ids("metrics", state.metric_ids)
             try:
                 self._pass(state, res)
             except OSError as exc:
@@ -295,7 +149,33 @@ class FileExporter:
         return res
 
     def _save(self, state: CursorState) -> None:
+        state.span_ids, state.metric_ids = self._spans_sent.count, self._metrics_sent.count
         state.save(self.cursor_path)
+
+    def _sent_ids(self, kind: str, count: int) -> SentIds:
+        """The ids exported so far; read again only when another exporter changed them."""
+        path = self.cursor_path.with_name(f"{self.cursor_path.name}.{kind}.ids")
+        try:
+            st = path.stat()
+            key = (count, st.st_size, st.st_mtime_ns)
+        except OSError:
+            key = (count, -1, -1)
+        held = self._sent.get(kind)
+        if held is not None and held[0] == key:
+            return held[1]
+        ids = SentIds(path, count)
+        with contextlib.suppress(OSError):
+            st = path.stat()
+            key = (ids.count, st.st_size, st.st_mtime_ns)
+        self._sent[kind] = (key, ids)
+        return ids
+
+    def _remember(self, kind: str, ids: SentIds, new: set[int]) -> None:
+        ids.add(new)
+        if new:
+            with contextlib.suppress(OSError):
+                st = ids.path.stat()
+                self._sent[kind] = ((ids.count, st.st_size, st.st_mtime_ns), ids)
 
     def _pass(self, state: CursorState, res: ExportResult) -> None:
         now = self._clock()
@@ -340,7 +220,7 @@ class FileExporter:
                 continue
             cur.path = str(path)
             try:
-                same = _head(path, cur.head_len) == cur.head
+                same = head_text(path, cur.head_len) == cur.head
             except OSError:
                 same = False
             if size < max(cur.offset, cur.metrics_offset) or not same:
@@ -407,6 +287,9 @@ class FileExporter:
                 return True  # only a partial last line: wait for its newline
             spans: list[SpanData] = []
             acc = MetricAccumulator()
+            # ids sent in this batch: a record whose id was acknowledged before is not sent again
+            new_spans: set[int] = set()
+            new_metrics: set[int] = set()
             for off, raw in lines:
                 want_span = off >= cur.offset
                 want_metric = metrics_on and off >= cur.metrics_offset
@@ -431,13 +314,22 @@ class FileExporter:
                             state.records_skipped += 1
                             state.last_skip_reason = f"{path.name} byte {off}: {exc}"
                         continue
-                    if want_span:
+                    key = record_key(rec)
+                    if want_span and not _fresh(key, self._spans_sent, new_spans):
+                        res.duplicates += 1
+                        state.duplicates_skipped += 1
+                    elif want_span:
                         spans.extend(rec_spans)
-                    if want_metric and isinstance(rec, LLMCallRecord):
+                    if (
+                        want_metric
+                        and isinstance(rec, LLMCallRecord)
+                        and _fresh(key, self._metrics_sent, new_metrics)
+                    ):
                         acc.add(rec, rec_spans[0], cost.usd if cost is not None else None)
             try:
                 if end > cur.offset:
                     self.sink.export_spans(spans)
+                    self._remember("spans", self._spans_sent, new_spans)
                     cur.offset = end
                     res.spans += len(spans)
                     state.spans_exported += len(spans)
@@ -449,6 +341,7 @@ class FileExporter:
                         res.error = f"metrics: {exc}"
                         self._metrics_down = True
                     else:
+                        self._remember("metrics", self._metrics_sent, new_metrics)
                         cur.metrics_offset = end
                         res.metric_points += sum(len(s.points) for s in series)
                         state.metric_batches += 1 if series else 0
@@ -466,53 +359,12 @@ class FileExporter:
         n = min(HEAD_BYTES, max(cur.offset, cur.metrics_offset))
         if n != cur.head_len:
             with contextlib.suppress(OSError):
-                cur.head, cur.head_len = _head(path, n), n
+                cur.head, cur.head_len = head_text(path, n), n
 
     # -- status ------------------------------------------------------------------------------
     def status(self) -> StatusReport:
         """Endpoint, backlog per file and the last error, read from the cursor (no network)."""
-        state = CursorState.load(self.cursor_path)
-        files: list[FileBacklog] = []
-        for path in discover(self.dirs):
-            try:
-                st = path.stat()
-            except OSError:
-                continue
-            if not stat.S_ISREG(st.st_mode):
-                continue
-            offset = mo = 0
-            for cur in state.files:
-                if (cur.dev, cur.ino) == (st.st_dev, st.st_ino):
-                    try:
-                        same = _head(path, cur.head_len) == cur.head
-                    except OSError:
-                        same = False
-                    if same and st.st_size >= cur.offset:
-                        offset, mo = cur.offset, cur.metrics_offset
-                    break
-            files.append(
-                FileBacklog(
-                    path=str(path),
-                    size=st.st_size,
-                    offset=offset,
-                    metrics_offset=mo,
-                    backlog_bytes=st.st_size - offset,
-                    backlog_lines=count_lines(path, offset, st.st_size),
-                )
-            )
-        return StatusReport(
-            config=self.config.redacted(),
-            cursor_path=str(self.cursor_path),
-            files=files,
-            backlog_bytes=sum(f.backlog_bytes for f in files),
-            backlog_lines=sum(f.backlog_lines for f in files),
-            last_error=state.last_error,
-            last_error_at=state.last_error_at,
-            last_success_at=state.last_success_at,
-            spans_exported=state.spans_exported,
-            records_skipped=state.records_skipped,
-            last_skip_reason=state.last_skip_reason,
-        )
+        return status_report(self.dirs, self.cursor_path, self.config)
 
     # -- background --------------------------------------------------------------------------
     def notify(self) -> None:
