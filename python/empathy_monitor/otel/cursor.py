@@ -77,6 +77,39 @@ class CursorState:
                 os.replace(path, bad)
             return cls()
 
+    def identify(self, path: Path, dev: int, ino: int, size: int) -> FileCursor:
+        """The cursor of a file identity (new if unknown); reset when the file was truncated
+        or rewritten (smaller than an offset, or its head changed)."""
+        for cur in self.files:
+            if (cur.dev, cur.ino) != (dev, ino):
+                continue
+            cur.path = str(path)
+            try:
+                same = head_text(path, cur.head_len) == cur.head
+            except OSError:
+                same = False
+            if size < max(cur.offset, cur.metrics_offset) or not same:
+                log.info(
+                    "OTel export: %s was truncated or replaced; exporting it from the start", path
+                )
+                cur.offset = cur.metrics_offset = cur.head_len = 0
+                cur.head = ""
+            return cur
+        cur = FileCursor(dev=dev, ino=ino, path=str(path))
+        self.files.append(cur)
+        return cur
+
+    def forget_missing(self, seen: set[tuple[int, int]], now: float, after_s: float) -> None:
+        """Drop the cursors of identities missing for longer than ``after_s`` (they may reappear
+        before: a file moved away and back keeps its offsets)."""
+        for cur in list(self.files):
+            if (cur.dev, cur.ino) in seen:
+                cur.missing_since = None
+            elif cur.missing_since is None:
+                cur.missing_since = now
+            elif now - cur.missing_since > after_s:
+                self.files.remove(cur)
+
     def save(self, path: Path) -> None:
         """Replace the cursor file atomically (temp file in the same folder, fsync, rename)."""
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -9,10 +9,13 @@ acknowledged. An offset moves only after the collector accepted the batch, and t
 * a collector that is down or slow delays export; nothing is skipped;
 * a restart resumes where the last acknowledged batch ended (no duplicates, no gaps);
 * a rotated file keeps its offset under its new name (same identity);
-* a truncated or rewritten file (smaller than the offset, or a different head) starts over.
+* a truncated or rewritten file (smaller than the offset, or a different head) starts over;
+* a call (or run) whose id was acknowledged already is not sent again, from any file
+  (``sent.py``: a copied line, a repeat, a copied rotated file, a restored backup).
 
 Only complete lines are exported; a torn last line waits for its newline. A line that is not a
-usable record is counted and skipped, never retried forever.
+usable record is counted and skipped, never retried forever (``batch.py`` maps the lines;
+``cursor.py`` holds the cursor, ``report.py`` the results and ``empathy otel status``).
 """
 
 from __future__ import annotations
@@ -24,31 +27,20 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from ..ingest import format as formats
 from ..ingest.format import discover
-from ..ingest.formats.empathy_jsonl import decode_records
 from ..ingest.identity import HEAD_BYTES
 from ..ingest.lines import read_lines
-from ..prices.columns import price_record
 from ..prices.settings import load_pricing
-from ..records import LLMCallRecord, cache_split
 from ..redact import mask
 from ..timeparse import TimestampParser
 from ..workspace import RunScope
+from .batch import BatchMapper
 from .config import CURSOR_NAME, OtelConfig
 from .cursor import CursorState, FileCursor, exclusive, head_text
-from .mapping import (
-    CallCost,
-    MappingError,
-    MetricAccumulator,
-    SpanData,
-    parse_record,
-    record_to_spans,
-)
 from .report import Backoff, ExportResult, StatusReport, status_report
-from .sent import SentIds, record_key
+from .sent import SentStore
 from .sink import ExportFailed, SpanSink
 
 __all__ = ["Backoff", "CursorState", "ExportResult", "FileExporter", "StatusReport"]
@@ -61,16 +53,6 @@ FORGET_AFTER_S = 7 * 24 * 3600.0  # keep a vanished file's cursor this long (it 
 
 def _is_calls_file(path: Path) -> bool:
     return formats.holds(path, "call")
-
-
-def _fresh(key: int, sent: SentIds, batch: set[int]) -> bool:
-    """Whether a record with id hash ``key`` is to be sent (and note it in ``batch``)."""
-    if key == 0:
-        return True  # no id: nothing to tell copies apart by
-    if key in batch or key in sent:
-        return False
-    batch.add(key)
-    return True
 
 
 # -- exporter ---------------------------------------------------------------------------------
@@ -103,14 +85,13 @@ class FileExporter:
         self._sink = sink
         self._clock = clock
         self._parser = TimestampParser(config.naive_tz)
-        # llm.cost is the workspace's cost mode, priced by the same book as the panel
-        self._pricing = load_pricing(self.dirs)
+        self._mapper = BatchMapper(self._parser, load_pricing(self.dirs))
         self._wake = threading.Event()
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
         self.last_result: ExportResult | None = None
         self._metrics_down = False
-        self._sent: dict[str, tuple[tuple[int, int, int], SentIds]] = {}  # kind: (disk key, ids)
+        self._sent = SentStore(self.cursor_path)  # ids already exported, kept between passes
 
     @property
     def sink(self) -> SpanSink:
@@ -132,8 +113,8 @@ class FileExporter:
                 res.error = "another exporter holds the cursor lock"
                 return res
             state = CursorState.load(self.cursor_path)
-            self._spans_sent = self._sent_ids("spans", state.span_ids)
-            self._metrics_sent = self._sent_ids("metrics", state.metric_ids)
+            self._spans_sent = self._sent.get("spans", state.span_ids)
+            self._metrics_sent = self._sent.get("metrics", state.metric_ids)
             try:
                 self._pass(state, res)
             except OSError as exc:
@@ -151,31 +132,6 @@ class FileExporter:
     def _save(self, state: CursorState) -> None:
         state.span_ids, state.metric_ids = self._spans_sent.count, self._metrics_sent.count
         state.save(self.cursor_path)
-
-    def _sent_ids(self, kind: str, count: int) -> SentIds:
-        """The ids exported so far; read again only when another exporter changed them."""
-        path = self.cursor_path.with_name(f"{self.cursor_path.name}.{kind}.ids")
-        try:
-            st = path.stat()
-            key = (count, st.st_size, st.st_mtime_ns)
-        except OSError:
-            key = (count, -1, -1)
-        held = self._sent.get(kind)
-        if held is not None and held[0] == key:
-            return held[1]
-        ids = SentIds(path, count)
-        with contextlib.suppress(OSError):
-            st = path.stat()
-            key = (ids.count, st.st_size, st.st_mtime_ns)
-        self._sent[kind] = (key, ids)
-        return ids
-
-    def _remember(self, kind: str, ids: SentIds, new: set[int]) -> None:
-        ids.add(new)
-        if new:
-            with contextlib.suppress(OSError):
-                st = ids.path.stat()
-                self._sent[kind] = ((ids.count, st.st_size, st.st_mtime_ns), ids)
 
     def _pass(self, state: CursorState, res: ExportResult) -> None:
         now = self._clock()
@@ -195,15 +151,9 @@ class FileExporter:
             if ident in seen:
                 continue  # a hard link to a file already handled
             seen.add(ident)
-            cur = self._identify(state, path, st.st_dev, st.st_ino, st.st_size)
+            cur = state.identify(path, st.st_dev, st.st_ino, st.st_size)
             work.append((cur, path, st.st_size))
-        for cur in list(state.files):
-            if (cur.dev, cur.ino) in seen:
-                cur.missing_since = None
-            elif cur.missing_since is None:
-                cur.missing_since = now
-            elif now - cur.missing_since > FORGET_AFTER_S:
-                state.files.remove(cur)
+        state.forget_missing(seen, now, FORGET_AFTER_S)
         # Runs first: a run's root span reaches the collector before its calls when both are new.
         work.sort(key=lambda w: (_is_calls_file(w[1]), str(w[1])))
         failed = False
@@ -211,49 +161,6 @@ class FileExporter:
             if not failed:
                 failed = not self._drain(state, cur, path, size, res)
             res.backlog_bytes += max(0, size - cur.offset)
-
-    def _identify(
-        self, state: CursorState, path: Path, dev: int, ino: int, size: int
-    ) -> FileCursor:
-        for cur in state.files:
-            if (cur.dev, cur.ino) != (dev, ino):
-                continue
-            cur.path = str(path)
-            try:
-                same = head_text(path, cur.head_len) == cur.head
-            except OSError:
-                same = False
-            if size < max(cur.offset, cur.metrics_offset) or not same:
-                log.info(
-                    "OTel export: %s was truncated or replaced; exporting it from the start", path
-                )
-                cur.offset = cur.metrics_offset = cur.head_len = 0
-                cur.head = ""
-            return cur
-        cur = FileCursor(dev=dev, ino=ino, path=str(path))
-        state.files.append(cur)
-        return cur
-
-    def _cost(self, d: dict[str, Any], rec: LLMCallRecord) -> CallCost | None:
-        """The call's cost in the workspace's mode and its cache tokens (None: unreadable)."""
-        split = cache_split(d, rec.input_tokens)
-        tin, cr, cw, cw1h = split if split is not None else (rec.input_tokens, 0, 0, 0)
-        try:
-            ts = self._parser.epoch(rec.timestamp)
-        except (ValueError, IndexError, OverflowError):
-            return None
-        src, usd = price_record(
-            self._pricing,
-            self._pricing.workspace_mode,
-            rec.provider,
-            rec.model_id,
-            ts,
-            (tin, rec.output_tokens, cr, cw, cw1h),
-            float(rec.estimated_cost),
-            None if rec.actual_cost is None else float(rec.actual_cost),
-            rec.success,
-        )
-        return CallCost(usd, src, cr, cw + cw1h)
 
     def _read_batch(self, path: Path, start: int, size: int) -> tuple[list[tuple[int, bytes]], int]:
         """Complete lines from ``start`` (at most ``batch_size``): ``([(offset, line)], end)``."""
@@ -285,51 +192,24 @@ class FileExporter:
                 return False
             if end == lo:
                 return True  # only a partial last line: wait for its newline
-            spans: list[SpanData] = []
-            acc = MetricAccumulator()
-            # ids sent in this batch: a record whose id was acknowledged before is not sent again
-            new_spans: set[int] = set()
-            new_metrics: set[int] = set()
-            for off, raw in lines:
-                want_span = off >= cur.offset
-                want_metric = metrics_on and off >= cur.metrics_offset
-                if not raw.strip():
-                    continue
-                got: list[dict[str, Any] | None] = [*decode_records(raw)] or [None]
-                for d in got:  # glued records: every one
-                    try:
-                        if d is None:
-                            raise MappingError("not valid JSON")
-                        rec = parse_record(d)
-                        if scope is not None and (
-                            isinstance(rec, LLMCallRecord)
-                            or getattr(rec, "project", None) != scope.project
-                        ):
-                            continue  # another project's run in a shared folder: not ours
-                        cost = self._cost(d, rec) if isinstance(rec, LLMCallRecord) else None
-                        rec_spans = record_to_spans(rec, self._parser, cost)
-                    except MappingError as exc:
-                        if want_span:
-                            res.records_skipped += 1
-                            state.records_skipped += 1
-                            state.last_skip_reason = f"{path.name} byte {off}: {exc}"
-                        continue
-                    key = record_key(rec)
-                    if want_span and not _fresh(key, self._spans_sent, new_spans):
-                        res.duplicates += 1
-                        state.duplicates_skipped += 1
-                    elif want_span:
-                        spans.extend(rec_spans)
-                    if (
-                        want_metric
-                        and isinstance(rec, LLMCallRecord)
-                        and _fresh(key, self._metrics_sent, new_metrics)
-                    ):
-                        acc.add(rec, rec_spans[0], cost.usd if cost is not None else None)
+            got = self._mapper.map(
+                path.name,
+                lines,
+                cur.offset,
+                cur.metrics_offset if metrics_on else None,
+                scope,
+                (self._spans_sent, self._metrics_sent),
+            )
+            spans, acc = got.spans, got.acc
+            res.records_skipped += got.skipped
+            state.records_skipped += got.skipped
+            state.last_skip_reason = got.last_skip or state.last_skip_reason
+            res.duplicates += got.duplicates
+            state.duplicates_skipped += got.duplicates
             try:
                 if end > cur.offset:
                     self.sink.export_spans(spans)
-                    self._remember("spans", self._spans_sent, new_spans)
+                    self._sent.add("spans", self._spans_sent, got.new_spans)
                     cur.offset = end
                     res.spans += len(spans)
                     state.spans_exported += len(spans)
@@ -341,7 +221,7 @@ class FileExporter:
                         res.error = f"metrics: {exc}"
                         self._metrics_down = True
                     else:
-                        self._remember("metrics", self._metrics_sent, new_metrics)
+                        self._sent.add("metrics", self._metrics_sent, got.new_metrics)
                         cur.metrics_offset = end
                         res.metric_points += sum(len(s.points) for s in series)
                         state.metric_batches += 1 if series else 0

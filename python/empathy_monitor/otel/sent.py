@@ -111,3 +111,35 @@ class SentIds:
         os.replace(tmp, self.path)
         self.count = int(held.size)
         self._main, self._recent = np.sort(held), np.empty(0, np.int64)
+
+
+class SentStore:
+    """An exporter's :class:`SentIds` per kind ("spans", "metrics"), kept between passes and
+    read again only when another exporter (the CLI beside the sidecar) changed them."""
+
+    def __init__(self, cursor_path: Path) -> None:
+        self.cursor_path = cursor_path
+        self._held: dict[str, tuple[tuple[int, int, int], SentIds]] = {}
+
+    def get(self, kind: str, count: int) -> SentIds:
+        path = self.cursor_path.with_name(f"{self.cursor_path.name}.{kind}.ids")
+        held = self._held.get(kind)
+        if held is not None and held[0] == _disk_key(path, count):
+            return held[1]
+        ids = SentIds(path, count)
+        self._held[kind] = (_disk_key(path, ids.count), ids)
+        return ids
+
+    def add(self, kind: str, ids: SentIds, new: set[int]) -> None:
+        """An acknowledged batch's ids, durably (before the cursor that counts them is saved)."""
+        if new:
+            ids.add(new)
+            self._held[kind] = (_disk_key(ids.path, ids.count), ids)
+
+
+def _disk_key(path: Path, count: int) -> tuple[int, int, int]:
+    try:
+        st = path.stat()
+    except OSError:
+        return (count, -1, -1)
+    return (count, st.st_size, st.st_mtime_ns)
