@@ -39,7 +39,7 @@ class IdIndex:
         self._upto = 0
         self._drops = table.drops
         # (rows held when ``first_seen`` ran, kept rows sorted by id, where they go in the order)
-        self._pending: tuple[int, npt.NDArray[np.int32], npt.NDArray[np.int32]] | None = None
+        self._pending: tuple[int, npt.NDArray[np.int32], npt.NDArray[np.int32] | None] | None = None
 
     def __len__(self) -> int:
         """Rows held (ids and "no id" rows alike)."""
@@ -63,27 +63,37 @@ class IdIndex:
             i = _bisect(keys, self._order, x)
             held = i < upto and int(keys[self._order[i]]) == x
             return np.zeros(1, np.bool_) if held or bool((tail == x).any()) else None
-        order = np.argsort(h, kind="stable")  # repeats within ``h``: the earliest one wins
+        # repeats within ``h``: the earliest one wins (a stable sort); int32 halves what is kept
+        order = np.argsort(h, kind="stable").astype(np.int32)
         hs = h[order]
         drop = np.zeros(n, dtype=np.bool_)
         drop[1:] = hs[1:] == hs[:-1]
-        pos = _positions(keys, self._order, hs) if upto else np.zeros(n, np.intp)
-        if upto:
-            drop |= keys[self._order[np.minimum(pos, upto - 1)]] == hs
+        pos = np.empty(n, dtype=self._order.dtype) if upto else None
+        for a in range(0, n if pos is not None else 0, BLOCK):  # blocks: small temporaries
+            v = hs[a : a + BLOCK]
+            pos[a : a + v.size] = p = _positions(keys, self._order, v)  # type: ignore[index]
+            drop[a : a + v.size] |= keys[self._order[np.minimum(p, upto - 1)]] == v
         if tail.size:
             drop |= np.isin(hs, tail)
         drop &= hs != 0
-        keep = np.ones(n, dtype=np.bool_)
-        keep[order[drop]] = False
-        if not tail.size:
-            # The kept rows, sorted by id, and where they go in the order: what :meth:`sync`
-            # needs once they are appended (int32: 8 bytes a row while the chunk is added).
-            rank = np.cumsum(keep, dtype=np.int32) - 1
-            kept = ~drop
-            rows = rank[order[kept]] + np.int32(keys.size)
-            del rank
-            self._pending = (int(keys.size), rows, pos[kept].astype(np.int32))
-        return None if not drop.any() else keep
+        del hs
+        keep = None
+        if drop.any():
+            keep = np.ones(n, dtype=np.bool_)
+            keep[order[drop]] = False
+        if not tail.size and keys.size + n < 1 << 31:  # (past that: int64 rows, the slow path)
+            # What :meth:`sync` needs once the kept rows are appended: their row numbers sorted
+            # by id, and where they go in the order (nothing when the order is empty).
+            n0 = np.int32(keys.size)
+            if keep is None:
+                order += n0
+                rows, at = order, pos
+            else:
+                kept = ~drop
+                rows = (np.cumsum(keep, dtype=np.int32) - 1)[order[kept]] + n0
+                at = None if pos is None else pos[kept]
+            self._pending = (int(n0), rows, at)
+        return keep
 
     def sync(self) -> None:
         """Merge the rows appended since the last merge into the order, once there are
@@ -101,24 +111,25 @@ class IdIndex:
         pending, self._pending = self._pending, None
         if pending is not None and pending[0] == self._upto and n == self._upto + pending[1].size:
             # Just the rows ``first_seen`` looked up were appended: merge them as it found them.
-            self._order = _merge(self._order, pending[2], pending[1])
+            at = pending[2]
+            self._order = pending[1] if at is None else _merge(self._order, at, pending[1])
             self._upto = n
             return
         for a in range(self._upto, n, BLOCK):
             blk = keys[a : min(a + BLOCK, n)]
             rows = np.argsort(blk, kind="stable")
-            at = _positions(keys, self._order, blk[rows])
-            self._order = _merge(self._order, at, rows + a)
+            where = _positions(keys, self._order, blk[rows])
+            self._order = _merge(self._order, where, rows + a)
             self._upto = a + int(blk.size)
 
 
 def _positions(
     keys: npt.NDArray[np.int64], order: npt.NDArray[np.int32], vals: npt.NDArray[np.int64]
-) -> npt.NDArray[np.intp]:
+) -> npt.NDArray[np.int32]:
     """Where each of the sorted ``vals`` would go in ``keys[order]``: like ``searchsorted``
     over the gathered ids, a segment at a time, so no sorted copy of the ids is ever made
     (``searchsorted``'s own ``sorter`` copies the order to ``intp`` on every call)."""
-    out = np.empty(vals.size, dtype=np.intp)
+    out = np.empty(vals.size, dtype=order.dtype)  # int32 while the order is (half of intp)
     j = 0
     for p in range(0, int(order.size), SEG):
         seg = keys[order[p : p + SEG]]
