@@ -37,8 +37,8 @@ from opentelemetry.trace import SpanContext, SpanKind, Status, StatusCode, Trace
 
 from .. import __version__
 from .config import OtelConfig
-from .mapping import SCOPE_NAME, HistogramPoint, MetricSeries, SpanData, SumPoint
 from .sink import ExportFailed, SpanSink
+from .values import SCOPE_NAME, HistogramPoint, MetricSeries, SpanData, SumPoint
 
 _SDK_LOGGER = "opentelemetry.exporter"
 
