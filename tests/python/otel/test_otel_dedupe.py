@@ -16,6 +16,7 @@ from otel_receivers import GrpcReceiver
 from empathy_monitor.otel import sent
 from empathy_monitor.otel.exporter import CursorState, FileExporter
 from empathy_monitor.otel.sent import SentIds
+from empathy_monitor.safewrite import protected_reason
 from empathy_monitor.store import TelemetryStore
 
 
@@ -132,3 +133,9 @@ def test_an_old_cursor_without_hashes_still_loads(tmp_path: Path) -> None:
     cursor.write_text(json.dumps({"files": [], "spans_exported": 7, "version": 1}))
     state = CursorState.load(cursor)
     assert (state.spans_exported, state.span_ids, state.duplicates_skipped) == (7, 0, 0)
+
+
+def test_an_export_never_overwrites_the_hashes(tmp_path: Path) -> None:
+    """Issue 11 item 10's rule covers the new state file as it covers the cursor."""
+    why = protected_reason(tmp_path / "otel_cursor.json.spans.ids", [])
+    assert why is not None and "cursor" in why
