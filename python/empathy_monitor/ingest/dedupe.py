@@ -24,9 +24,12 @@ import numpy.typing as npt
 
 from ..tables import ColumnTable
 
+FENCE = 64
+FEW = 256  # ids looked up one by one (a live append of a few lines)
 MERGE = 4096  # rows appended past the order before they are merged into it (a linear scan below)
 BLOCK = 1 << 17  # rows merged at a time: bounds the temporaries of a bulk load's merges
 SEG = 1 << 16  # ids of the order gathered at a time to look a sorted batch up in
+SPARSE = 1 << 10  # fewer ids than the order's size / this: bisected, not gathered by segments
 
 
 class IdIndex:
@@ -40,6 +43,8 @@ class IdIndex:
         self._drops = table.drops
         # (rows held when ``first_seen`` ran, kept rows sorted by id, where they go in the order)
         self._pending: tuple[int, npt.NDArray[np.int32], npt.NDArray[np.int32] | None] | None = None
+        # every FENCE-th id of the order (1/64 of its size): one id found with two searchsorted
+        self._fence: npt.NDArray[np.int64] | None = None
 
     def __len__(self) -> int:
         """Rows held (ids and "no id" rows alike)."""
@@ -56,13 +61,18 @@ class IdIndex:
         keys = self._table.col(self._column)
         upto = self._upto
         tail = keys[upto:]
-        if n == 1:  # a live append: no temporaries
-            x = int(h[0])
-            if x == 0:
-                return None
-            i = _bisect(keys, self._order, x)
-            held = i < upto and int(keys[self._order[i]]) == x
-            return np.zeros(1, np.bool_) if held or bool((tail == x).any()) else None
+        if n <= FEW:  # a live append: one id at a time, no temporaries
+            out: list[bool] = []
+            mine: set[int] = set()  # this append's own ids (a handful; dropped on return)
+            for x in h.tolist():
+                if x and x not in mine:
+                    i = self._locate(keys, x)
+                    held = (i < upto and int(keys[self._order[i]]) == x) or bool((tail == x).any())
+                    mine.add(x)
+                    out.append(not held)
+                else:
+                    out.append(not x)
+            return None if all(out) else np.array(out, dtype=np.bool_)
         # repeats within ``h``: the earliest one wins (a stable sort); int32 halves what is kept
         order = np.argsort(h, kind="stable").astype(np.int32)
         hs = h[order]
@@ -95,12 +105,24 @@ class IdIndex:
             self._pending = (int(n0), rows, at)
         return keep
 
+    def _locate(self, keys: npt.NDArray[np.int64], x: int) -> int:
+        """Where ``x`` goes in ``keys[order]``: the fence narrows it to FENCE ids, a gather of
+        those finds it."""
+        order = self._order
+        if self._fence is None:
+            self._fence = keys[order[::FENCE]]
+        j = int(np.searchsorted(self._fence, x))
+        lo = (j - 1) * FENCE + 1 if j else 0
+        hi = min(j * FENCE + 1, int(order.size))
+        return lo + int(np.searchsorted(keys[order[lo:hi]], x))
+
     def sync(self) -> None:
         """Merge the rows appended since the last merge into the order, once there are
         ``MERGE`` of them (fewer are scanned linearly)."""
         t = self._table
         if t.drops != self._drops or t.n < self._upto:  # rows were dropped: row numbers moved
             self._order, self._upto, self._drops = np.empty(0, np.int32), 0, t.drops
+            self._fence = None
             self._pending = None
         keys = t.col(self._column)
         n = int(keys.size)
@@ -108,11 +130,13 @@ class IdIndex:
             return
         if n >= 1 << 31 and self._order.dtype != np.int64:
             self._order = self._order.astype(np.int64)
+            self._fence = None
         pending, self._pending = self._pending, None
         if pending is not None and pending[0] == self._upto and n == self._upto + pending[1].size:
             # Just the rows ``first_seen`` looked up were appended: merge them as it found them.
             at = pending[2]
             self._order = pending[1] if at is None else _merge(self._order, at, pending[1])
+            self._fence = None
             self._upto = n
             return
         for a in range(self._upto, n, BLOCK):
@@ -120,6 +144,7 @@ class IdIndex:
             rows = np.argsort(blk, kind="stable")
             where = _positions(keys, self._order, blk[rows])
             self._order = _merge(self._order, where, rows + a)
+            self._fence = None
             self._upto = a + int(blk.size)
 
 
@@ -129,6 +154,8 @@ def _positions(
     """Where each of the sorted ``vals`` would go in ``keys[order]``: like ``searchsorted``
     over the gathered ids, a segment at a time, so no sorted copy of the ids is ever made
     (``searchsorted``'s own ``sorter`` copies the order to ``intp`` on every call)."""
+    if vals.size * SPARSE <= order.size:  # a few ids (a live append): no segment gathers
+        return _bisect_many(keys, order, vals)
     out = np.empty(vals.size, dtype=order.dtype)  # int32 while the order is (half of intp)
     j = 0
     for p in range(0, int(order.size), SEG):
@@ -156,15 +183,21 @@ def _merge(
     return new
 
 
-def _bisect(keys: npt.NDArray[np.int64], order: npt.NDArray[np.int32], x: int) -> int:
-    lo, hi = 0, int(order.size)
-    while lo < hi:
-        mid = (lo + hi) // 2
-        if int(keys[order[mid]]) < x:
-            lo = mid + 1
-        else:
-            hi = mid
-    return lo
+def _bisect_many(
+    keys: npt.NDArray[np.int64], order: npt.NDArray[np.int32], vals: npt.NDArray[np.int64]
+) -> npt.NDArray[np.int32]:
+    """:func:`_positions` by a binary search of every value at once (~log2(n) small gathers)."""
+    size = int(order.size)
+    lo = np.zeros(vals.size, dtype=np.intp)
+    hi = np.full(vals.size, size, dtype=np.intp)
+    while True:
+        active = lo < hi
+        if not active.any():
+            return lo.astype(order.dtype)
+        mid = (lo + hi) >> 1
+        less = keys[order[np.minimum(mid, size - 1)]] < vals
+        lo = np.where(active & less, mid + 1, lo)
+        hi = np.where(active & ~less, mid, hi)
 
 
 @dataclass

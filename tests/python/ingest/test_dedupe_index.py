@@ -19,14 +19,17 @@ from empathy_monitor.tables import ColumnTable
 
 
 @contextmanager
-def small_blocks(merge: int, block: int, seg: int) -> Iterator[None]:
+def small_blocks(
+    merge: int, block: int, seg: int, sparse: int = 1 << 10, few: int = 1
+) -> Iterator[None]:
     """Tiny merge / block / segment sizes, so a few dozen ids cross every boundary."""
-    old = dedupe.MERGE, dedupe.BLOCK, dedupe.SEG
-    dedupe.MERGE, dedupe.BLOCK, dedupe.SEG = merge, block, seg
+    old = dedupe.MERGE, dedupe.BLOCK, dedupe.SEG, dedupe.SPARSE, dedupe.FEW, dedupe.FENCE
+    dedupe.MERGE, dedupe.BLOCK, dedupe.SEG, dedupe.SPARSE = merge, block, seg, sparse
+    dedupe.FEW, dedupe.FENCE = few, min(seg, 3)
     try:
         yield
     finally:
-        dedupe.MERGE, dedupe.BLOCK, dedupe.SEG = old
+        dedupe.MERGE, dedupe.BLOCK, dedupe.SEG, dedupe.SPARSE, dedupe.FEW, dedupe.FENCE = old
 
 
 def _append(table: ColumnTable, idx: IdIndex, h: np.ndarray, seen: set[int]) -> None:
@@ -54,14 +57,22 @@ chunks = st.lists(st.lists(st.integers(-4, 40), min_size=0, max_size=30), min_si
     block=st.integers(1, 8),
     seg=st.integers(1, 8),
     drop_at=st.integers(-1, 11),
+    sparse=st.sampled_from([1, 4, 1 << 10]),  # bisected lookups as well as segment gathers
+    few=st.sampled_from([1, 5, 32]),  # one by one as well as vectorised
 )
 def test_first_occurrence_exactly_as_a_set_would(
-    chunks: list[list[int]], merge: int, block: int, seg: int, drop_at: int
+    chunks: list[list[int]],
+    merge: int,
+    block: int,
+    seg: int,
+    drop_at: int,
+    sparse: int,
+    few: int,
 ) -> None:
     table = ColumnTable({"idh": np.int64})
     idx = IdIndex(table)
     seen: set[int] = set()
-    with small_blocks(merge, block, seg):
+    with small_blocks(merge, block, seg, sparse, few):
         for i, c in enumerate(chunks):
             _append(table, idx, np.array(c, dtype=np.int64), seen)
             if i == drop_at and table.n:
