@@ -20,8 +20,21 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def _timed(fn: Any, spent: list[float]) -> Any:
+    def run(*a: Any) -> Any:
+        w, c = time.perf_counter(), time.process_time()
+        try:
+            return fn(*a)
+        finally:
+            spent[0] += time.perf_counter() - w
+            spent[1] += time.process_time() - c
+
+    return run
 
 
 def child(code: str, d: str) -> dict[str, object]:
@@ -35,20 +48,33 @@ def child(code: str, d: str) -> dict[str, object]:
                 cls.first_seen = lambda self, h: None
                 if hasattr(cls, "sync"):
                     cls.sync = lambda self: None
+    spent = [0.0, 0.0]  # wall and CPU seconds inside the duplicate-id index, this process
+    if not os.environ.get("EMPATHY_BENCH_NO_DEDUPE"):
+        from empathy_monitor.ingest import dedupe as dd
+
+        for name in ("IdIndex", "IdSet"):
+            cls = getattr(dd, name, None)
+            for meth in ("first_seen", "sync"):
+                if cls is not None and hasattr(cls, meth):
+                    setattr(cls, meth, _timed(getattr(cls, meth), spent))
     try:
         from empathy_monitor.telemetry import Telemetry
     except ImportError:  # before the facade moved (issue 10)
         from empathy_monitor.analytics import Telemetry  # type: ignore[attr-defined,no-redef]
-    import empathy_monitor
     import numpy as np
 
+    import empathy_monitor
+
     workers = os.environ.get("EMPATHY_BENCH_WORKERS")
-    t = time.perf_counter()
+    t, cpu = time.perf_counter(), time.process_time()
     tel = Telemetry([Path(d)], workers=int(workers) if workers else None)
     tel.refresh()
     r = tel.reader
     return {
         "load_s": time.perf_counter() - t,
+        "load_cpu_s": time.process_time() - cpu,  # the main process's CPU (workers not counted)
+        "dedupe_s": spent[0],
+        "dedupe_cpu_s": spent[1],
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
         "records": tel.tables.calls.n,
         "code": str(Path(empathy_monitor.__file__).parents[2]),  # which checkout was measured
@@ -92,6 +118,9 @@ def main(d: Path, bases: list[str], rounds: int, workers: int | None = None) -> 
             "records": runs[0]["records"],
             "code": runs[0]["code"],
             "index_mb": runs[0]["index_mb"],
+            "dedupe_s": round(statistics.median(r["dedupe_s"] for r in runs), 3),
+            "dedupe_cpu_s": round(statistics.median(r["dedupe_cpu_s"] for r in runs), 3),
+            "load_cpu_s": round(statistics.median(r["load_cpu_s"] for r in runs), 3),
             "load_s_all": [round(r["load_s"], 2) for r in runs],
             "peak_rss_mb_all": [round(r["peak_rss_mb"], 1) for r in runs],
         }
@@ -108,6 +137,8 @@ def main(d: Path, bases: list[str], rounds: int, workers: int | None = None) -> 
         # item 4: what detecting duplicate call_ids / run_ids costs (target <= 16 MB, <= 10 %)
         "dedupe_rss_mb": round(float(on["peak_rss_mb"]) - float(off["peak_rss_mb"]), 1),  # type: ignore[arg-type]
         "dedupe_load_ratio": round(float(on["load_s"]) / float(off["load_s"]), 3),  # type: ignore[arg-type]
+        # the same, read inside one process (robust to a busy machine): time spent in the index
+        "dedupe_share_of_load": round(float(on["dedupe_s"]) / float(on["load_s"]), 4),  # type: ignore[arg-type]
     }
     for b in bases:
         base = med[f"base:{b}"]
