@@ -37,6 +37,11 @@ def _timed(fn: Any, spent: list[float]) -> Any:
     return run
 
 
+def _children_cpu() -> float:
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return float(ru.ru_utime + ru.ru_stime)
+
+
 def child(code: str, d: str) -> dict[str, object]:
     sys.path.insert(0, str(Path(code) / "python"))
     if os.environ.get("EMPATHY_BENCH_NO_DEDUPE"):
@@ -72,7 +77,8 @@ def child(code: str, d: str) -> dict[str, object]:
     r = tel.reader
     return {
         "load_s": time.perf_counter() - t,
-        "load_cpu_s": time.process_time() - cpu,  # the main process's CPU (workers not counted)
+        "load_cpu_s": time.process_time() - cpu,  # the main process's CPU
+        "workers_cpu_s": _children_cpu(),  # the decode processes' (a parallel read)
         "dedupe_s": spent[0],
         "dedupe_cpu_s": spent[1],
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
@@ -121,6 +127,7 @@ def main(d: Path, bases: list[str], rounds: int, workers: int | None = None) -> 
             "dedupe_s": round(statistics.median(r["dedupe_s"] for r in runs), 3),
             "dedupe_cpu_s": round(statistics.median(r["dedupe_cpu_s"] for r in runs), 3),
             "load_cpu_s": round(statistics.median(r["load_cpu_s"] for r in runs), 3),
+            "workers_cpu_s": round(statistics.median(r["workers_cpu_s"] for r in runs), 3),
             "load_s_all": [round(r["load_s"], 2) for r in runs],
             "peak_rss_mb_all": [round(r["peak_rss_mb"], 1) for r in runs],
         }
@@ -139,6 +146,11 @@ def main(d: Path, bases: list[str], rounds: int, workers: int | None = None) -> 
         "dedupe_load_ratio": round(float(on["load_s"]) / float(off["load_s"]), 3),  # type: ignore[arg-type]
         # the same, read inside one process (robust to a busy machine): time spent in the index
         "dedupe_share_of_load": round(float(on["dedupe_s"]) / float(on["load_s"]), 4),  # type: ignore[arg-type]
+        "dedupe_share_of_load_cpu": round(
+            float(on["dedupe_cpu_s"])  # type: ignore[arg-type]
+            / (float(on["load_cpu_s"]) + float(on["workers_cpu_s"])),  # type: ignore[arg-type]
+            4,
+        ),
     }
     for b in bases:
         base = med[f"base:{b}"]
