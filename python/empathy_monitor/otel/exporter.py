@@ -27,18 +27,21 @@ import threading
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
+from typing import Any
 
 from ..ingest import format as formats
 from ..ingest.format import discover
 from ..ingest.identity import HEAD_BYTES
 from ..ingest.lines import read_lines
 from ..prices.settings import load_pricing
+from ..records import LLMCallRecord
 from ..redact import mask
 from ..timeparse import TimestampParser
 from ..workspace import RunScope
 from .batch import BatchMapper
 from .config import CURSOR_NAME, OtelConfig
 from .cursor import CursorState, FileCursor, exclusive, head_text
+from .mapping import CallCost
 from .report import Backoff, ExportResult, StatusReport, status_report
 from .sent import SentStore
 from .sink import ExportFailed, SpanSink
@@ -92,6 +95,10 @@ class FileExporter:
         self.last_result: ExportResult | None = None
         self._metrics_down = False
         self._sent = SentStore(self.cursor_path)  # ids already exported, kept between passes
+
+    def _cost(self, d: dict[str, Any], rec: LLMCallRecord) -> CallCost | None:
+        """A call's cost as this exporter sends it (``batch.BatchMapper.cost``)."""
+        return self._mapper.cost(d, rec)
 
     @property
     def sink(self) -> SpanSink:
