@@ -258,9 +258,19 @@ def main() -> None:
     ap.add_argument("--child", nargs=2)
     ap.add_argument("--sizes", default="10000,100000,1000000")
     ap.add_argument("--files", default="regular,varied", help="which bench files (regular, varied)")
+    ap.add_argument("--cost", action="store_true", help="issue 11 items 2-4: load and RSS, dedupe on/off vs --base")
+    ap.add_argument("--base", action="append", default=[], help="with --cost: another checkout to compare")
+    ap.add_argument("--rounds", type=int, default=3, help="with --cost: rounds of alternating loads")
+    ap.add_argument("--workers", type=int, help="with --cost: decode processes (1: a serial read)")
     args = ap.parse_args()
     if args.child:
         print(json.dumps(child(*args.child)))
+        return
+    if args.cost:
+        import bench_cost  # scripts/bench_cost.py, next to this file
+
+        n = int(args.sizes.split(",")[-1])
+        print(json.dumps(bench_cost.main(make_file(n), args.base, args.rounds, args.workers), indent=2))
         return
     report: dict[str, object] = {"machine": {"cpus": os.cpu_count(), "python": sys.version.split()[0]}}
     runs = [(n, f) for n in (int(x) for x in args.sizes.split(",")) for f in args.files.split(",")]

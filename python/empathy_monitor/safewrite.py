@@ -36,7 +36,7 @@ def _protected_name(name: str) -> bool:
         return True
     if name.startswith("alerts.db"):  # SQLite's -wal, -shm and -journal files
         return True
-    return "cursor" in name and name.endswith(".json")
+    return "cursor" in name and name.endswith((".json", ".ids"))  # .ids: otel/sent.py
 
 
 def _within(path: Path, root: Path) -> bool:

@@ -22,7 +22,7 @@ import numpy as np
 
 from ..tables import CallCombo, Problem, RunCombo
 from ..workspace import RunScope
-from .dedupe import Duplicates, IdSet
+from .dedupe import Duplicates, IdIndex
 from .tailer import FileState, TelemetryReader
 
 log = logging.getLogger(__name__)
@@ -122,8 +122,7 @@ def load(reader: TelemetryReader, path: Path) -> bool:
         reader._by_path[fs.path] = fs.id
     reader._next_id = int(meta["next_id"])
     # The rows held are first occurrences: their id hashes are the seen sets.
-    reader.call_ids = IdSet(t.calls.col("idh"))
-    reader.run_ids = IdSet(t.runs.col("idh"))
+    reader.call_ids, reader.run_ids = IdIndex(t.calls), IdIndex(t.runs)
     reader.dup_calls, reader.dup_runs = dups
     return True
 

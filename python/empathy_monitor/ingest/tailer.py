@@ -35,7 +35,7 @@ from . import format as formats
 from . import scope as scopes
 from .bound import Bindings, SourcePath
 from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
-from .dedupe import Duplicates, IdSet
+from .dedupe import Duplicates, IdIndex
 from .format import LineDecoder, LogFormat
 from .identity import UTF16_BOMS, file_key, head_hash, safe_head_hash, tail_mark
 from .lines import count_lines, open_lines, read_line_at, split_at_lines
@@ -203,7 +203,7 @@ class TelemetryReader:
         self._next_id = 0
         self.workers = workers if workers is not None else min(2, os.cpu_count() or 1)
         self.errors: dict[Path, str] = {}  # claimed paths that could not be opened at all
-        self.call_ids, self.run_ids = IdSet(), IdSet()
+        self.call_ids, self.run_ids = IdIndex(self.tables.calls), IdIndex(self.tables.runs)
         self.dup_calls, self.dup_runs = Duplicates("call_id"), Duplicates("run_id")
         self._reread = False  # a file that held first occurrences was dropped: read all again
 
@@ -423,9 +423,6 @@ class TelemetryReader:
             # Some ids were left out as duplicates of rows that may be among those dropped:
             # only a read of everything, in order, says which occurrence now comes first.
             self._reread = True
-        elif fs.records:
-            self.call_ids = IdSet(self.tables.calls.col("idh"))
-            self.run_ids = IdSet(self.tables.runs.col("idh"))
         if self._by_path.get(fs.path) == fs.id:
             del self._by_path[fs.path]
         res.reset = True
@@ -463,7 +460,7 @@ class TelemetryReader:
 
     # -- duplicates -------------------------------------------------------------------------
     def _reset_ids(self) -> None:
-        self.call_ids, self.run_ids = IdSet(), IdSet()
+        self.call_ids, self.run_ids = IdIndex(self.tables.calls), IdIndex(self.tables.runs)
         self.dup_calls, self.dup_runs = Duplicates("call_id"), Duplicates("run_id")
         self._reread = False
 
@@ -491,6 +488,8 @@ class TelemetryReader:
             if res is not None:
                 res.health_changed = True
         self.tables.add_chunk(chunk, fs.id, keep_c, keep_r)
+        self.call_ids.sync()  # the kept rows are the ids held now (the index re-sorts at drops)
+        self.run_ids.sync()
 
     def _close_tail(self, fs: FileState) -> None:
         """The bytes after a line counted without its newline: the newline, or a glued record."""

@@ -1,9 +1,8 @@
 """Pure mapping of telemetry records to OpenTelemetry span and metric data.
 
-No IO and no ``opentelemetry`` import: :class:`SpanData` and :class:`MetricSeries` are plain values
-that ``otel.otlp`` turns into SDK objects. Trace and span ids are derived from ``call_id`` /
-``run_id`` with BLAKE2b, so exporting the same record twice yields the same ids and a backend can
-recognise (or de-duplicate) a re-export.
+No IO and no ``opentelemetry`` import: the spans and points are plain values (``values.py``, with
+the deterministic ids) that ``otel.otlp`` turns into SDK objects; calls become metric points in
+``metrics.py``.
 
 Names follow the OTel GenAI semantic conventions (v1.41, "Development") where a name exists and the
 Empathy spec's ``llm.*`` / ``workflow.*`` namespace where none does (cost, tier, fallback, retry,
@@ -12,169 +11,63 @@ circuit breaker).
 
 from __future__ import annotations
 
-import hashlib
-import math
-from bisect import bisect_left
-from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
 
 from pydantic import ValidationError
 
 from ..ingest.format import record_kind
-from ..records import (
-    MAX_COST_PER_CALL,
-    MAX_LATENCY_MS,
-    MAX_TOKENS_PER_CALL,
-    LLMCallRecord,
-    WorkflowRunRecord,
-)
+from ..records import MAX_LATENCY_MS, LLMCallRecord, WorkflowRunRecord
 from ..timeparse import TimestampParser
 from ..validation import describe
+from .metrics import MetricAccumulator, calls_metrics
+from .values import (
+    DURATION_BOUNDS,
+    MS_NS,
+    OTHER_ERROR,
+    SCOPE_NAME,
+    TOKEN_BOUNDS,
+    Attributes,
+    HistogramPoint,
+    MappingError,
+    MetricSeries,
+    SpanData,
+    SumPoint,
+    call_span_id,
+    put,
+    run_id_of,
+    run_span_id,
+    run_trace_id,
+    stage_span_id,
+    to_ns,
+    trace_id_for,
+)
 
-AttrValue = str | bool | int | float | Sequence[str]
-Attributes = dict[str, AttrValue]
-SpanKind = Literal["client", "internal"]
-
-NS = 1_000_000_000
-MS_NS = 1_000_000
-OTHER_ERROR = "_OTHER"  # the GenAI/semconv fallback value of error.type
-SCOPE_NAME = "empathy_monitor.otel"
-
-# Explicit bucket boundaries advised by the GenAI metric conventions.
-TOKEN_BOUNDS: tuple[float, ...] = (
-    1, 4, 16, 64, 256, 1024, 4096, 16384, 65536, 262144, 1048576, 4194304, 16777216, 67108864,
-)  # fmt: skip
-DURATION_BOUNDS: tuple[float, ...] = (
-    0.01, 0.02, 0.04, 0.08, 0.16, 0.32, 0.64, 1.28, 2.56, 5.12, 10.24, 20.48, 40.96, 81.92,
-)  # fmt: skip
-
-TOKEN_USAGE = "gen_ai.client.token.usage"
-OPERATION_DURATION = "gen_ai.client.operation.duration"
-COST_COUNTER = "llm.cost"
-
-
-class MappingError(ValueError):
-    """A record that cannot become a span (missing/invalid fields or an unreadable timestamp)."""
-
-
-@dataclass(frozen=True, slots=True)
-class SpanData:
-    """One span, ready to hand to an exporter. Times are epoch nanoseconds."""
-
-    name: str
-    kind: SpanKind
-    trace_id: int
-    span_id: int
-    parent_span_id: int | None
-    start_ns: int
-    end_ns: int
-    attributes: Attributes
-    error: bool = False
-    status_message: str | None = None
-
-
-@dataclass(slots=True)
-class HistogramPoint:
-    """One histogram data point (delta over the batch)."""
-
-    attributes: Attributes
-    bounds: tuple[float, ...]
-    bucket_counts: list[int]
-    count: int = 0
-    sum: float = 0.0
-    min: float = math.inf
-    max: float = -math.inf
-
-    def add(self, value: float) -> None:
-        self.bucket_counts[bisect_left(self.bounds, value)] += 1
-        self.count += 1
-        self.sum += value
-        self.min = min(self.min, value)
-        self.max = max(self.max, value)
-
-
-@dataclass(slots=True)
-class SumPoint:
-    """One monotonic counter data point (delta over the batch)."""
-
-    attributes: Attributes
-    value: float = 0.0
-
-
-@dataclass(slots=True)
-class MetricSeries:
-    """One metric with its points; ``kind`` says which point type ``points`` holds."""
-
-    name: str
-    description: str
-    unit: str
-    kind: Literal["histogram", "sum"]
-    points: list[HistogramPoint] | list[SumPoint]
-
-
-# -- ids -----------------------------------------------------------------------------------------
-def _hash_int(key: str, size: int) -> int:
-    digest = hashlib.blake2b(key.encode("utf-8"), digest_size=size, person=b"empathy-otel").digest()
-    return int.from_bytes(digest, "big") or 1  # an all-zero id is invalid in OTLP
-
-
-def trace_id_for(key: str) -> int:
-    """128-bit trace id of a run (``run:<run_id>``) or a stand-alone call (``call:<call_id>``)."""
-    return _hash_int(key, 16)
-
-
-def span_id_for(key: str) -> int:
-    """64-bit span id for a key such as ``call:<call_id>`` or ``run:<run_id>``."""
-    return _hash_int(key, 8)
-
-
-def run_trace_id(run_id: str) -> int:
-    return trace_id_for(f"run:{run_id}")
-
-
-def run_span_id(run_id: str) -> int:
-    return span_id_for(f"run:{run_id}")
-
-
-def stage_span_id(run_id: str, index: int) -> int:
-    return span_id_for(f"stage:{run_id}:{index}")
-
-
-def call_span_id(call_id: str) -> int:
-    return span_id_for(f"call:{call_id}")
-
-
-# -- helpers -------------------------------------------------------------------------------------
-def _finite(v: float) -> bool:
-    return not (math.isnan(v) or math.isinf(v))
-
-
-def _put(attrs: Attributes, key: str, value: Any) -> None:
-    """Set an attribute unless it is ``None``, empty or a non-finite float (OTel has no null)."""
-    if value is None:
-        return
-    if isinstance(value, float) and not _finite(value):
-        return
-    if isinstance(value, (list, tuple)):
-        items = [str(x) for x in value if x is not None]
-        if items:
-            attrs[key] = items
-        return
-    if isinstance(value, str) and value == "":
-        return
-    attrs[key] = value
-
-
-def _ns(epoch_s: float) -> int:
-    # Writers stamp microseconds; a float epoch holds them exactly only after rounding to µs.
-    return round(epoch_s * 1_000_000) * 1000
-
-
-def run_id_of(rec: LLMCallRecord) -> str | None:
-    """The workflow run a call belongs to (``metadata.run_id``), if any."""
-    rid = rec.metadata.get("run_id")
-    return rid if isinstance(rid, str) and rid else None
+# The names callers (and tests) import from here; the values and metrics live beside.
+__all__ = [
+    "DURATION_BOUNDS",
+    "SCOPE_NAME",
+    "TOKEN_BOUNDS",
+    "CallCost",
+    "HistogramPoint",
+    "MappingError",
+    "MetricAccumulator",
+    "MetricSeries",
+    "SpanData",
+    "SumPoint",
+    "call_attributes",
+    "call_span_id",
+    "call_to_span",
+    "calls_metrics",
+    "parse_record",
+    "record_to_spans",
+    "run_attributes",
+    "run_span_id",
+    "run_to_spans",
+    "run_trace_id",
+    "trace_id_for",
+]
 
 
 # -- calls ---------------------------------------------------------------------------------------
@@ -192,41 +85,41 @@ class CallCost:
 def call_attributes(rec: LLMCallRecord, cost: CallCost | None = None) -> Attributes:
     """Every attribute of a call span: GenAI names, ``llm.*``, workflow, session and user."""
     a: Attributes = {"gen_ai.operation.name": "chat"}
-    _put(a, "gen_ai.provider.name", rec.provider)
-    _put(a, "gen_ai.request.model", rec.model_id)
+    put(a, "gen_ai.provider.name", rec.provider)
+    put(a, "gen_ai.request.model", rec.model_id)
     a["gen_ai.usage.input_tokens"] = rec.input_tokens
     a["gen_ai.usage.output_tokens"] = rec.output_tokens
     if not rec.success:
         a["error.type"] = rec.error_type or OTHER_ERROR
-    _put(a, "llm.call_id", rec.call_id)
-    _put(a, "llm.provider", rec.provider)
-    _put(a, "llm.model", rec.model_id)
+    put(a, "llm.call_id", rec.call_id)
+    put(a, "llm.provider", rec.provider)
+    put(a, "llm.model", rec.model_id)
     a["llm.tokens.input"] = rec.input_tokens
     a["llm.tokens.output"] = rec.output_tokens
-    _put(a, "llm.cost", float(rec.estimated_cost) if cost is None else cost.usd)
+    put(a, "llm.cost", float(rec.estimated_cost) if cost is None else cost.usd)
     if cost is not None:
         if cost.cache_read:
             a["gen_ai.usage.cache_read.input_tokens"] = cost.cache_read
         if cost.cache_write:
             a["gen_ai.usage.cache_creation.input_tokens"] = cost.cache_write
     if rec.actual_cost is not None:
-        _put(a, "llm.cost.actual", float(rec.actual_cost))
+        put(a, "llm.cost.actual", float(rec.actual_cost))
     a["llm.latency_ms"] = rec.latency_ms
-    _put(a, "llm.task.type", rec.task_type)
-    _put(a, "llm.tier", rec.tier)
+    put(a, "llm.task.type", rec.task_type)
+    put(a, "llm.tier", rec.tier)
     a["llm.success"] = rec.success
     a["llm.fallback.used"] = rec.fallback_used
-    _put(a, "llm.fallback.chain", rec.fallback_chain)
-    _put(a, "llm.fallback.original_provider", rec.original_provider)
-    _put(a, "llm.fallback.original_model", rec.original_model)
+    put(a, "llm.fallback.chain", rec.fallback_chain)
+    put(a, "llm.fallback.original_provider", rec.original_provider)
+    put(a, "llm.fallback.original_model", rec.original_model)
     a["llm.retry_count"] = rec.retry_count
-    _put(a, "llm.circuit_breaker.state", rec.circuit_breaker_state)
-    _put(a, "llm.error.type", rec.error_type)
-    _put(a, "workflow.name", rec.workflow_name)
-    _put(a, "workflow.step", rec.step_name)
-    _put(a, "workflow.run_id", run_id_of(rec))
-    _put(a, "session.id", rec.session_id)
-    _put(a, "user.id", rec.user_id)
+    put(a, "llm.circuit_breaker.state", rec.circuit_breaker_state)
+    put(a, "llm.error.type", rec.error_type)
+    put(a, "workflow.name", rec.workflow_name)
+    put(a, "workflow.step", rec.step_name)
+    put(a, "workflow.run_id", run_id_of(rec))
+    put(a, "session.id", rec.session_id)
+    put(a, "user.id", rec.user_id)
     return a
 
 
@@ -241,7 +134,7 @@ def call_to_span(
         MappingError: when the timestamp is not ISO 8601.
     """
     try:
-        start = _ns(parser.epoch(rec.timestamp))
+        start = to_ns(parser.epoch(rec.timestamp))
     except (ValueError, IndexError, OverflowError) as exc:
         raise MappingError(f"timestamp {rec.timestamp!r} is not ISO 8601") from exc
     latency = min(max(rec.latency_ms, 0), MAX_LATENCY_MS)
@@ -271,28 +164,28 @@ def call_to_span(
 def run_attributes(rec: WorkflowRunRecord) -> Attributes:
     """Attributes of the ``invoke_workflow`` root span."""
     a: Attributes = {"gen_ai.operation.name": "invoke_workflow"}
-    _put(a, "gen_ai.workflow.name", rec.workflow_name)
-    _put(a, "workflow.name", rec.workflow_name)
-    _put(a, "workflow.run_id", rec.run_id)
+    put(a, "gen_ai.workflow.name", rec.workflow_name)
+    put(a, "workflow.name", rec.workflow_name)
+    put(a, "workflow.run_id", rec.run_id)
     a["workflow.success"] = rec.success
-    _put(a, "workflow.total_cost", float(rec.total_cost))
-    _put(a, "workflow.baseline_cost", float(rec.baseline_cost))
-    _put(a, "workflow.savings", float(rec.savings))
-    _put(a, "workflow.savings_percent", float(rec.savings_percent))
+    put(a, "workflow.total_cost", float(rec.total_cost))
+    put(a, "workflow.baseline_cost", float(rec.baseline_cost))
+    put(a, "workflow.savings", float(rec.savings))
+    put(a, "workflow.savings_percent", float(rec.savings_percent))
     a["workflow.total_input_tokens"] = rec.total_input_tokens
     a["workflow.total_output_tokens"] = rec.total_output_tokens
     a["workflow.duration_ms"] = rec.total_duration_ms
     a["workflow.stage_count"] = len(rec.stages)
     a["workflow.stages_skipped"] = sum(1 for s in rec.stages if s.skipped)
-    _put(a, "workflow.providers_used", rec.providers_used)
-    _put(a, "workflow.tiers_used", rec.tiers_used)
-    _put(a, "workflow.trigger", rec.trigger)
-    _put(a, "workflow.project", rec.project)
-    _put(a, "workflow.error", rec.error)
+    put(a, "workflow.providers_used", rec.providers_used)
+    put(a, "workflow.tiers_used", rec.tiers_used)
+    put(a, "workflow.trigger", rec.trigger)
+    put(a, "workflow.project", rec.project)
+    put(a, "workflow.error", rec.error)
     if not rec.success:
         a["error.type"] = OTHER_ERROR
-    _put(a, "session.id", rec.session_id)
-    _put(a, "user.id", rec.user_id)
+    put(a, "session.id", rec.session_id)
+    put(a, "user.id", rec.user_id)
     return a
 
 
@@ -307,8 +200,8 @@ def run_to_spans(rec: WorkflowRunRecord, parser: TimestampParser) -> list[SpanDa
         MappingError: when a timestamp is not ISO 8601.
     """
     try:
-        start = _ns(parser.epoch(rec.started_at))
-        end = _ns(parser.epoch(rec.completed_at)) if rec.completed_at else None
+        start = to_ns(parser.epoch(rec.started_at))
+        end = to_ns(parser.epoch(rec.completed_at)) if rec.completed_at else None
     except (ValueError, IndexError, OverflowError) as exc:
         raise MappingError("started_at/completed_at is not ISO 8601") from exc
     if end is None:
@@ -334,14 +227,14 @@ def run_to_spans(rec: WorkflowRunRecord, parser: TimestampParser) -> list[SpanDa
     for i, st in enumerate(rec.stages):
         dur = 0 if st.skipped else min(max(st.latency_ms, 0), MAX_LATENCY_MS) * MS_NS
         a: Attributes = {}
-        _put(a, "workflow.name", rec.workflow_name)
-        _put(a, "workflow.run_id", rec.run_id)
-        _put(a, "workflow.stage.name", st.stage_name)
+        put(a, "workflow.name", rec.workflow_name)
+        put(a, "workflow.run_id", rec.run_id)
+        put(a, "workflow.stage.name", st.stage_name)
         a["workflow.stage.index"] = i
-        _put(a, "workflow.stage.tier", st.tier)
-        _put(a, "workflow.stage.model", st.model_id)
+        put(a, "workflow.stage.tier", st.tier)
+        put(a, "workflow.stage.model", st.model_id)
         a["workflow.stage.skipped"] = st.skipped
-        _put(a, "workflow.stage.skip_reason", st.skip_reason)
+        put(a, "workflow.stage.skip_reason", st.skip_reason)
         a["workflow.stage.success"] = st.success
         a["workflow.stage.input_tokens"] = st.input_tokens
         a["workflow.stage.output_tokens"] = st.output_tokens
@@ -351,11 +244,11 @@ def run_to_spans(rec: WorkflowRunRecord, parser: TimestampParser) -> list[SpanDa
                 a["gen_ai.usage.cache_read.input_tokens"] = split[1]
             if split[2] + split[3]:
                 a["gen_ai.usage.cache_creation.input_tokens"] = split[2] + split[3]
-        _put(a, "workflow.stage.cost", float(st.cost))
+        put(a, "workflow.stage.cost", float(st.cost))
         a["workflow.stage.latency_ms"] = st.latency_ms
-        _put(a, "workflow.stage.error", st.error)
-        _put(a, "llm.tier", st.tier)
-        _put(a, "llm.model", st.model_id)
+        put(a, "workflow.stage.error", st.error)
+        put(a, "llm.tier", st.tier)
+        put(a, "llm.model", st.model_id)
         failed = not st.success and not st.skipped
         if failed:
             a["error.type"] = OTHER_ERROR
@@ -408,86 +301,3 @@ def record_to_spans(
     if isinstance(rec, LLMCallRecord):
         return [call_to_span(rec, parser, cost)]
     return run_to_spans(rec, parser)
-
-
-# -- metrics -------------------------------------------------------------------------------------
-@dataclass
-class MetricAccumulator:
-    """Aggregates calls into delta metric points over one batch (pure)."""
-
-    tokens: dict[tuple[Any, ...], HistogramPoint] = field(default_factory=dict)
-    duration: dict[tuple[Any, ...], HistogramPoint] = field(default_factory=dict)
-    cost: dict[tuple[Any, ...], SumPoint] = field(default_factory=dict)
-    start_ns: int | None = None
-    end_ns: int | None = None
-    calls: int = 0
-
-    def add(self, rec: LLMCallRecord, span: SpanData, cost_usd: float | None = None) -> None:
-        """Add one call; ``span`` supplies the already parsed start/end times."""
-        self.calls += 1
-        self.start_ns = (
-            span.start_ns if self.start_ns is None else min(self.start_ns, span.start_ns)
-        )
-        self.end_ns = span.end_ns if self.end_ns is None else max(self.end_ns, span.end_ns)
-        base = (rec.provider, rec.model_id, rec.tier)
-        common: Attributes = {"gen_ai.operation.name": "chat"}
-        _put(common, "gen_ai.provider.name", rec.provider)
-        _put(common, "gen_ai.request.model", rec.model_id)
-        _put(common, "llm.tier", rec.tier)
-        for kind, n in (("input", rec.input_tokens), ("output", rec.output_tokens)):
-            if 0 <= n <= MAX_TOKENS_PER_CALL:
-                key = (*base, kind)
-                pt = self.tokens.get(key)
-                if pt is None:
-                    pt = self.tokens[key] = HistogramPoint(
-                        {**common, "gen_ai.token.type": kind},
-                        TOKEN_BOUNDS,
-                        [0] * (len(TOKEN_BOUNDS) + 1),
-                    )
-                pt.add(float(n))
-        if 0 <= rec.latency_ms <= MAX_LATENCY_MS:
-            err = None if rec.success else (rec.error_type or OTHER_ERROR)
-            dkey: tuple[Any, ...] = (*base, err)
-            pt = self.duration.get(dkey)
-            if pt is None:
-                attrs = dict(common)
-                _put(attrs, "error.type", err)
-                pt = self.duration[dkey] = HistogramPoint(
-                    attrs, DURATION_BOUNDS, [0] * (len(DURATION_BOUNDS) + 1)
-                )
-            pt.add(rec.latency_ms / 1000.0)
-        cost = rec.estimated_cost if cost_usd is None else cost_usd
-        if _finite(cost) and 0.0 <= cost <= MAX_COST_PER_CALL:
-            sp = self.cost.get(base)
-            if sp is None:
-                sp = self.cost[base] = SumPoint(dict(common))
-            sp.value += cost
-
-    def series(self) -> list[MetricSeries]:
-        """The batch's metrics; empty when no call was added."""
-        if not self.calls:
-            return []
-        out = [
-            MetricSeries(
-                TOKEN_USAGE, "Number of input and output tokens used", "{token}", "histogram",
-                list(self.tokens.values()),
-            ),
-            MetricSeries(
-                OPERATION_DURATION, "GenAI operation duration", "s", "histogram",
-                list(self.duration.values()),
-            ),
-            MetricSeries(
-                COST_COUNTER, "Estimated cost of LLM calls", "USD", "sum", list(self.cost.values())
-            ),
-        ]  # fmt: skip
-        return [s for s in out if s.points]
-
-
-def calls_metrics(
-    pairs: Iterable[tuple[LLMCallRecord, SpanData]],
-) -> tuple[list[MetricSeries], int, int]:
-    """Metrics of some calls with their spans: ``(series, start_ns, end_ns)``."""
-    acc = MetricAccumulator()
-    for rec, span in pairs:
-        acc.add(rec, span)
-    return acc.series(), acc.start_ns or 0, acc.end_ns or 0

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Protocol
 
-from .mapping import MetricSeries, SpanData
+from .values import MetricSeries, SpanData
 
 
 class ExportFailed(Exception):
