@@ -40,7 +40,10 @@ def _load(path: Path) -> tuple[list[Budget], list[str]]:
 
 
 def _monitor(args: argparse.Namespace) -> BudgetMonitor:
-    tel = Telemetry(dirs=[Path(args.dir)])
+    from ..prices.settings import load_pricing
+
+    # The workspace's cost mode and prices.yaml: the same dollars as the panel and alerts watch.
+    tel = Telemetry(dirs=[Path(args.dir)], pricing=load_pricing([Path(args.dir)]))
     tel.refresh()
     return BudgetMonitor(Path(args.dir), tel)
 
