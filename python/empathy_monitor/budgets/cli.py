@@ -22,7 +22,8 @@ from .monitor import CONFIG_NAME, BudgetMonitor
 
 METHOD_TEXT = (
     "Each day's expected spend is a robust level of recent days (outliers such as an 8x day or a "
-    "gap left out) along a trend kept only when the data shows it, times a weekday profile; early "
+    "gap left out) along a trend kept only when the data shows it (damped when short or steep), "
+    "times a weekday profile; early "
     "in a period, today's partial spend is blended in. The 80% interval comes from resampling "
     "recent days in 7-day blocks, so spikes and gaps recur about as often as they did."
 )

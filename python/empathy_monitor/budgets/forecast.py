@@ -2,8 +2,9 @@
 
 Method: a day's expected spend is a robust level (the mean of the last 8 weeks' days, leaving out
 outliers beyond 3 scaled MADs of a running median such as an 8x day or a gap) carried along a
-log-linear trend that is shrunk toward none unless the data shows it clearly, times a weekday
-profile from recent weeks; with under a week of history, today's partial spend counts as a
+log-linear trend that is shrunk toward none unless the data shows it clearly (and damped when
+it comes from few days or is steep, so ten rising days do not compound into a month), times a
+weekday profile from recent weeks; with under a week of history, today's partial spend counts as a
 fraction of a day's evidence, so a period's first hours lean on the naive rate. The 80% interval
 resamples, in 7-day blocks, the last 26 weeks' ratios of each day to its local mean (so spikes and
 gaps recur about as often as they did) times a drawn level and trend error; the run-out instant is
