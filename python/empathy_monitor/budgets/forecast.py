@@ -16,7 +16,7 @@ Pure: numpy arrays in, a frozen dataclass out. Money is integer nanodollars (1e-
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -102,28 +102,88 @@ def _fit(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> DailyFit:
     return hit
 
 
-def _resample(
-    pool: NDArray[np.float64],
-    expect: NDArray[np.float64],
-    tau: NDArray[np.float64],
-    level_se: float,
-    slope_se: float,
-    p: Params,
-) -> NDArray[np.float64]:
-    """Replicates of the remaining spend: moving blocks of recent ratios x an uncertain level/trend.
+@dataclass(frozen=True)
+class _Tail:
+    """The projection's part that does not depend on the instant within today: the whole days
+    after today, and each replicate's draws. ``forecast_period`` adds today's remaining part
+    for the exact ``now`` (cheap), so a live panel re-projecting on every append reuses this
+    until the day, the history or the period changes."""
 
-    ``tau`` is each day's distance from the level's data: one slope error moves the level and
-    every later day together, so it is drawn once per replicate and scaled by that distance.
+    segs: list[tuple[float, float]]  # today's remaining segment first: (start of today, b0)
+    expect: NDArray[np.float64]  # expected spend of each segment after today's
+    pool0: NDArray[np.float64]  # each replicate's resampled ratio for today's segment
+    z_level: NDArray[np.float64]  # each replicate's standard-normal level and slope errors
+    z_slope: NDArray[np.float64]
+    rest: NDArray[np.float64]  # each replicate's spend after today's segment
+
+
+_TAILS: dict[tuple[object, ...], _Tail] = {}
+
+
+def _quantiles(x: NDArray[np.float64], qs: tuple[float, ...]) -> list[float]:
+    """``np.quantile(x, qs)`` (linear interpolation) by one partial sort of the few ranks needed:
+    the quantiles of a few hundred replicates are taken on every append."""
+    n = x.size
+    pos = [q * (n - 1) for q in qs]
+    ranks = sorted({min(int(np.floor(p)) + k, n - 1) for p in pos for k in (0, 1)})
+    part = np.partition(x, ranks)
+    out = []
+    for p in pos:
+        lo = int(np.floor(p))
+        hi = min(lo + 1, n - 1)
+        out.append(float(part[lo] + (part[hi] - part[lo]) * (p - lo)))
+    return out
+
+
+def _rate(level: float, slope: float, fit: DailyFit, d: date, tau: float) -> float:
+    return level * float(np.exp(slope * tau)) * float(fit.profile[d.weekday()])
+
+
+def _tail(
+    key: tuple[object, ...],
+    fit: DailyFit,
+    coef: tuple[float, float, float, float],
+    today: int,
+    end: int,
+    z: ZoneInfo,
+    p: Params,
+) -> _Tail:
+    """Moving blocks of recent ratios x an uncertain level/trend, for the days after today.
+
+    A slope error moves the level and every later day together, so it is drawn once per
+    replicate and scaled by the day's distance from the level's data (``tau + lever``).
     """
+    hit = _TAILS.get(key)
+    if hit is not None:
+        return hit
+    level, slope, level_se, slope_se = coef
+    edges = [float(e) for e in day_edges(today, end, z)]
+    segs, expect, taus = [], [], []
+    for a, b in zip(edges[1:-1], edges[2:]):
+        d = local_date(a, z)
+        length = day_start(d + timedelta(days=1), z) - day_start(d, z)
+        tau = ((a + b) / 2 - today) / 86400.0
+        segs.append((a, b))
+        taus.append(tau + fit.lever)
+        expect.append(_rate(level, slope, fit, d, tau) * (b - a) / length)
+    pool = fit.residuals if fit.residuals.size >= p.min_history_days else np.ones(1)
     rng = np.random.default_rng(p.seed)
-    n, r = expect.size, p.replicates
+    n, r = 1 + len(segs), p.replicates
     block = max(1, p.block_days)
     nblocks = -(-n // block)
     starts = rng.integers(0, pool.size, size=(r, nblocks))
     # Circular blocks: a run of recent days read as a loop, so every day is equally likely.
     idx = (starts[:, :, None] + np.arange(block)).reshape(r, nblocks * block)[:, :n] % pool.size
-    drift = rng.standard_normal((r, 1)) * level_se + rng.standard_normal((r, 1)) * slope_se * tau
-    return np.asarray((pool[idx] * expect * np.exp(drift)).sum(axis=1), dtype=np.float64)
+    z_level = rng.standard_normal(r)
+    z_slope = rng.standard_normal(r)
+    e = np.array(expect)
+    drift = z_level[:, None] * level_se + z_slope[:, None] * slope_se * np.array(taus)
+    rest = (pool[idx[:, 1:]] * e * np.exp(drift)).sum(axis=1)
+    out = _Tail([(float(today), edges[1]), *segs], e, pool[idx[:, 0]], z_level, z_slope, rest)
+    if len(_TAILS) >= _FITS_MAX:
+        _TAILS.pop(next(iter(_TAILS)))
+    _TAILS[key] = out
+    return out
 
 
 def forecast_period(
@@ -168,28 +228,22 @@ def forecast_period(
             level = (fit.days * level + partial) / (fit.days + q)
             slope = slope_se = 0.0
         level_se = max(level_se, 0.5 / np.sqrt(1.0 + fit.days + q))
+    e = np.zeros(0)
     segs: list[tuple[float, float]] = []
-    expect: list[float] = []
-    taus: list[float] = []
+    projected = low = high = float(spent_nd)
     if now < end:
-        edges = [float(e) for e in day_edges(int(now), end, z)]
-        edges[0] = now
-        for a, b in zip(edges[:-1], edges[1:]):
-            d = local_date(a, z)
-            d0 = day_start(d, z)
-            length = day_start(d + timedelta(days=1), z) - d0
-            tau = ((a + b) / 2 - today) / 86400.0
-            rate = level * np.exp(slope * tau) * float(fit.profile[d.weekday()])
-            segs.append((a, b))
-            taus.append(tau)
-            expect.append(rate * (b - a) / length)
-    e = np.array(expect)
-    projected = spent_nd + float(e.sum())
-    low = high = projected
-    if e.size:
-        pool = fit.residuals if fit.residuals.size >= params.min_history_days else np.ones(1)
-        sums = _resample(pool, e, np.array(taus) + fit.lever, level_se, slope_se, params)
-        lo_q, hi_q = np.quantile(sums, [params.tail, 1.0 - params.tail])
+        coef = (level, slope, level_se, slope_se)
+        key = (y.tobytes(), wd.tobytes(), params, coef, today, end, str(z))
+        tail = _tail(key, fit, coef, today, end, z, params)
+        b0 = tail.segs[0][1]
+        tau0 = ((now + b0) / 2 - today) / 86400.0
+        e0 = _rate(level, slope, fit, tdate, tau0) * (b0 - now) / today_len
+        e = np.concatenate([[e0], tail.expect])
+        segs = [(now, b0), *tail.segs[1:]]
+        projected = spent_nd + float(e.sum())
+        drift0 = tail.z_level * level_se + tail.z_slope * slope_se * (tau0 + fit.lever)
+        sums = tail.rest + tail.pool0 * e0 * np.exp(drift0)
+        lo_q, hi_q = _quantiles(sums, (params.tail, 1.0 - params.tail))
         low = min(spent_nd + float(lo_q), projected)
         high = max(spent_nd + float(hi_q), projected)
     run_out: float | None = None
