@@ -90,6 +90,26 @@ _FITS: dict[tuple[bytes, bytes, Params], DailyFit] = {}
 _FITS_MAX = 256
 
 
+_HISTORIES: dict[tuple[object, ...], tuple[NDArray[np.float64], NDArray[np.int64]]] = {}
+
+
+def _history(
+    day_starts: NDArray[np.int64], spend: NDArray[np.int64], today: int, z: ZoneInfo, p: Params
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """``daily_history`` memoized on the days before today (today's own spend changes with every
+    append; the days before it only at midnight or with a late record)."""
+    ds = np.asarray(day_starts, dtype=np.int64)
+    sp = np.asarray(spend, dtype=np.int64)
+    past = ds < today
+    key = (ds[past].tobytes(), sp[past].tobytes(), today, str(z), p.window_days)
+    hit = _HISTORIES.get(key)
+    if hit is None:
+        if len(_HISTORIES) >= _FITS_MAX:
+            _HISTORIES.pop(next(iter(_HISTORIES)))
+        hit = _HISTORIES[key] = daily_history(ds[past], sp[past], today, z, p)
+    return hit
+
+
 def _fit(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> DailyFit:
     """``fit_daily`` memoized on its inputs: the history before today only changes once a day
     (or with a late record), while a live panel re-projects on every append."""
@@ -214,7 +234,7 @@ def forecast_period(
     tdate = local_date(now, z)
     today = day_start(tdate, z)
     today_len = day_start(tdate + timedelta(days=1), z) - today
-    y, wd = daily_history(day_starts, day_spend_nd, today, z, params)
+    y, wd = _history(day_starts, day_spend_nd, today, z, params)
     fit = _fit(y, wd, params)
     level, slope, level_se, slope_se = fit.level, fit.slope, fit.level_se, fit.slope_se
     if fit.days < params.min_history_days:
