@@ -15,6 +15,7 @@ Pure: numpy arrays in, a frozen dataclass out. Money is integer nanodollars (1e-
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date, timedelta
 from zoneinfo import ZoneInfo
@@ -145,13 +146,14 @@ def _quantiles(x: NDArray[np.float64], qs: tuple[float, ...]) -> list[float]:
     the quantiles of a few hundred replicates are taken on every append."""
     n = x.size
     pos = [q * (n - 1) for q in qs]
-    ranks = sorted({min(int(np.floor(p)) + k, n - 1) for p in pos for k in (0, 1)})
+    ranks = sorted({min(math.floor(p) + k, n - 1) for p in pos for k in (0, 1)})
     part = np.partition(x, ranks)
     out = []
     for p in pos:
-        lo = int(np.floor(p))
+        lo = math.floor(p)
         hi = min(lo + 1, n - 1)
-        out.append(float(part[lo] + (part[hi] - part[lo]) * (p - lo)))
+        a, b = float(part[lo]), float(part[hi])
+        out.append(a + (b - a) * (p - lo))
     return out
 
 
