@@ -6,8 +6,11 @@ Every windowed number comes from :class:`empathy_monitor.analytics.View` section
 over four windows cost four view builds, not a hundred. Per-run metrics (``workflow_cost``,
 ``workflow_cost_spike``) read the run columns, because they judge single runs, not sums.
 
-Spike metrics compare a rate in the window with the same rate over the trailing ``baseline`` just
-before it; their value is the ratio (2.0 = twice the usual), so the threshold is a multiple.
+Spike metrics compare a rate in the window with the usual rate over the trailing ``baseline`` just
+before it; their value is the ratio (2.0 = twice the usual), so the threshold is a multiple. For
+``token_spike``, ``provider_cost_anomaly`` and ``workflow_cost_spike`` "usual" is the median of the
+baseline's window-sized buckets (or earlier runs) and the detail gives the robust score: the same
+median/MAD scoring (``budgets.anomaly``) the cost chart's markers use (see ``baselines.py``).
 """
 
 from __future__ import annotations
@@ -22,11 +25,12 @@ import numpy as np
 from ..analytics import Filters, View, Window
 from ..telemetry import Telemetry
 from ..words import plural
+from .baselines import BASELINE_GRAIN, BucketCache, median_of, span, usual
 from .rules import Condition
+from .tablesig import _appended, _Sig, _sig
 
-# Baseline views end where the window starts, rounded down to this grain so one baseline view
-# serves (and is updated incrementally through) every evaluation in the same minute.
-BASELINE_GRAIN = 60.0
+# Baseline views end where the window starts, rounded down to BASELINE_GRAIN (a minute) so one
+# baseline view serves (and is updated incrementally through) every evaluation in that minute.
 
 
 @dataclass(frozen=True)
@@ -48,36 +52,6 @@ def _ratio(num: float, den: float) -> float | None:
 # incrementally with each append (the core's O(1) path) instead of rebuilt on every ingest.
 LONG_WINDOW = 86400.0
 
-_Sig = tuple[int, tuple[float, int, int] | None, tuple[float, int, int] | None]
-
-
-def _sig(table: Any) -> _Sig:
-    n = int(table.n)
-    if n == 0:
-        return (0, None, None)
-    ts, f, o = table.col("ts"), table.col("file"), table.col("off")
-    return (
-        n,
-        (float(ts[0]), int(f[0]), int(o[0])),
-        (float(ts[n - 1]), int(f[n - 1]), int(o[n - 1])),
-    )
-
-
-def _appended(old: _Sig, table: Any) -> bool:
-    """True when the table only grew since ``old`` was taken (no rows dropped or replaced)."""
-    n_old = old[0]
-    if table.n < n_old:
-        return False
-    if n_old == 0:
-        return True
-    ts, f, o = table.col("ts"), table.col("file"), table.col("off")
-    i = n_old - 1
-    return (float(ts[0]), int(f[0]), int(o[0])) == old[1] and (
-        float(ts[i]),
-        int(f[i]),
-        int(o[i]),
-    ) == old[2]
-
 
 class ViewCache:
     """Views that outlive one evaluation, kept current without rebuilds.
@@ -90,6 +64,7 @@ class ViewCache:
     def __init__(self) -> None:
         self._views: dict[Any, tuple[Any, View, _Sig, _Sig]] = {}
         self._used: set[Any] = set()
+        self.buckets = BucketCache()  # the spike metrics' baseline buckets
         self.rebuilt = 0
         self.slid = 0
 
@@ -133,6 +108,7 @@ class ViewCache:
             if k not in self._used:
                 del self._views[k]
         self._used.clear()
+        self.buckets.sweep()
 
 
 class MetricContext:
@@ -200,6 +176,28 @@ class MetricContext:
         # different lags behind now, so they must not share (and thrash) one cached view.
         slot_len = (cond.window, length)
         return self.view(end - length, end, filters, keep=True, length=slot_len), length
+
+    def bucket_sums(
+        self, cond: Condition, filters: Filters, what: str, group: str | None = None
+    ) -> tuple[Any, float, list[str]]:
+        """((groups, k) sums, bucket length, group names) of the rule's baseline buckets;
+        ``group``: "provider" for one row per provider, None for one row."""
+        since, _ = self.bounds(cond)
+        bounds = span(since, self.now, cond.baseline_seconds)
+        combos = self.tel.tables.call_combos.items
+        names = sorted({str(c.provider) for c in combos}) if group == "provider" else [""]
+        index = {n: i for i, n in enumerate(names)}
+
+        def group_of() -> tuple[Any, int]:
+            if group is None:
+                return np.zeros(len(combos), dtype=np.int64), 1
+            gid = np.fromiter(
+                (index[str(c.provider)] for c in combos), dtype=np.int64, count=len(combos)
+            )
+            return gid, len(names)
+
+        sums = self.cache.buckets.sums(self.tel, what, filters, bounds, group_of)
+        return sums, bounds[2], names
 
 
 def filters_of(cond: Condition) -> Filters:
@@ -299,38 +297,52 @@ def _latency_spike(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult
 def _token_spike(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
     f = filters_of(cond)
     v, w = ctx.main(cond, f)
-    b, bl = ctx.baseline(cond, f)
-    ov, bov = v.render_overview(), b.render_overview()
+    bov = ctx.baseline(cond, f)[0].render_overview()  # the calls behind the baseline
+    ov = v.render_overview()
     cur = (ov["input_tokens"] + ov["output_tokens"]) / w
-    base = (bov["input_tokens"] + bov["output_tokens"]) / bl
+    sums, blen, _ = ctx.bucket_sums(cond, f, "tokens")
+    u = usual(sums[0], blen)
+    if u is None:
+        return MetricResult(None, int(ov["calls"]), detail="no baseline", baseline_samples=0)
+    ratio, score = u.judge(cur)
     return MetricResult(
-        _ratio(cur, base),
+        ratio,
         int(ov["calls"]),
-        detail=f"{cur * 3600:,.0f} tokens/h vs {base * 3600:,.0f} tokens/h usual",
+        detail=f"{cur * 3600:,.0f} tokens/h vs {u.median * 3600:,.0f} tokens/h usual"
+        f" ({_usual_words(u.buckets, blen)}; robust score {score:.1f})",
         baseline_samples=int(bov["calls"]),
     )
+
+
+def _usual_words(n: int, blen: float) -> str:
+    return f"median of {plural(n, 'bucket')} of {blen / 3600:g} h"
 
 
 def _provider_cost_anomaly(cond: Condition, ctx: MetricContext, m: int) -> MetricResult:
     f = filters_of(cond)
     v, w = ctx.main(cond, f)
-    b, bl = ctx.baseline(cond, f)
+    b, _bl = ctx.baseline(cond, f)
     cur, base = v.render_by_provider(), b.render_by_provider()
+    sums, blen, names = ctx.bucket_sums(cond, f, "cost", "provider")
+    row_of = {n: i for i, n in enumerate(names)}
     best: MetricResult | None = None
     for p, row in cur.items():
         brow = base.get(p)
-        if brow is None or int(row["call_count"]) < m:
+        i = row_of.get(p)
+        if brow is None or i is None or int(row["call_count"]) < m:
             continue
-        r = _ratio(row["total_cost"] / w, brow["total_cost"] / bl)
-        if r is None:
+        u = usual(sums[i], blen)
+        if u is None:
             continue
+        r, score = u.judge(row["total_cost"] / w)
         if best is None or (best.value is not None and r > best.value):
             best = MetricResult(
                 r,
                 int(row["call_count"]),
                 {"provider": p},
                 f"provider {p}: ${row['total_cost'] * 3600 / w:,.4f}/h vs "
-                f"${brow['total_cost'] * 3600 / bl:,.4f}/h usual",
+                f"${u.median * 3600:,.4f}/h usual ({_usual_words(u.buckets, blen)};"
+                f" robust score {score:.1f})",
                 baseline_samples=int(brow["call_count"]),
             )
     return best or MetricResult(None, sum(int(r["call_count"]) for r in cur.values()))
@@ -413,20 +425,25 @@ def _workflow_cost_spike(cond: Condition, ctx: MetricContext, m: int) -> MetricR
     bmask = (ts >= end - cond.baseline_seconds) & (ts < end)
     nwf = len(names)
     bcount = np.bincount(wf[bmask], minlength=nwf)
-    bsum = np.bincount(wf[bmask], weights=cost[bmask], minlength=nwf)
+    usual_of: dict[int, Any] = {}
     best: MetricResult | None = None
     for i in sel.tolist():
         k = int(wf[i])
-        if bcount[k] < max(m, 1) or bsum[k] <= 0:
+        if bcount[k] < max(m, 1):
             continue
-        avg = bsum[k] / bcount[k]
-        r = float(cost[i]) / avg
+        if k not in usual_of:  # the median of the workflow's runs in the baseline
+            usual_of[k] = median_of(cost[bmask & (wf == k)])
+        u = usual_of[k]
+        if u is None:
+            continue
+        r, score = u.judge(float(cost[i]))
         if best is None or (best.value is not None and r > best.value):
             best = MetricResult(
                 r,
                 int(bcount[k]),
                 {"workflow_name": names[k]},
-                f"workflow {names[k]}: run ${cost[i]:,.4f} vs ${avg:,.4f} average",
+                f"workflow {names[k]}: run ${cost[i]:,.4f} vs ${u.median:,.4f} usual"
+                f" (median of {plural(u.buckets, 'run')}; robust score {score:.1f})",
                 baseline_samples=int(bcount[k]),
             )
     return best or MetricResult(None, 0)

@@ -32,7 +32,7 @@ class AnomalyIndex:
         self._dirty: dict[tuple[str, str], int] = {}
 
     def update(self, tel: Telemetry) -> None:
-        from ..alerts.metrics import _appended, _sig
+        from ..alerts.tablesig import _appended, _sig
 
         tables = tel.tables
         calls = tables.calls

@@ -148,7 +148,7 @@ class SpendIndex:
     def update(self, tel: Telemetry) -> None:
         """Fold in the rows appended since the last update (rebuild if rows were dropped or the
         cost mode / prices changed)."""
-        from ..alerts.metrics import _appended, _sig  # the views' own "only appended?" test
+        from ..alerts.tablesig import _appended, _sig  # the views' own "only appended?" test
 
         calls = tel.tables.calls
         money = pricing_sig(tel)
