@@ -87,6 +87,19 @@ describe('alerts strip', () => {
     expect(lastPosted(vscode)).toEqual({ type: 'openAlertsConfig' });
   });
 
+  it('with only budgets.yaml (the sidecar pushes enabled: false, no rules) the strip stays off', () => {
+    renderApp();
+    send({ type: 'snapshot', snapshot: fixtureSnapshot({ alerts: null }) });
+    send({
+      type: 'alerts',
+      alerts: { enabled: false, configPath: '/work/sample/.empathy/alerts.yaml', rules: [], errors: [], failingChannels: [] },
+    });
+    expect(strip().textContent).toContain('Alerts are off (no alerts.yaml).');
+    expect(strip().textContent).not.toContain('0 rules');
+    expect(within(strip()).getByRole('button', { name: 'Set up alerts' })).toBeTruthy();
+    expect(strip().className).toContain('alerts-off');
+  });
+
   it('ignores a malformed alerts message', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     renderWithSnapshot();

@@ -56,6 +56,44 @@ class DayScore:
     anomaly: bool
 
 
+def robust_rows(windows: NDArray[np.float64]) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """(median, raw MAD) of each row, NaN entries left out (rows need at least one value).
+
+    The same numbers as ``np.nanmedian`` (the mean of the two middle values of an even count),
+    by one sort per pass: NaNs sort last, so a row's values are its first ``count`` entries.
+    """
+    w = np.asarray(windows, dtype=np.float64)
+    count = np.sum(~np.isnan(w), axis=1)
+    rows = np.arange(w.shape[0])
+    lo, hi = (count - 1) // 2, count // 2
+
+    def mid(x: NDArray[np.float64]) -> NDArray[np.float64]:
+        srt = np.sort(x, axis=1)
+        return np.asarray((srt[rows, lo] + srt[rows, hi]) / 2.0, dtype=np.float64)
+
+    med = mid(w)
+    return med, mid(np.abs(w - med[:, None]))
+
+
+def robust_score(
+    value: float, median: float, mad: float, params: AnomalyParams = DEFAULT_ANOMALY
+) -> tuple[float, float]:
+    """(robust score, ratio to the median) of ``value`` against a baseline (median > 0)."""
+    scale = max(MAD_SCALE * mad, params.floor * median)
+    return (value - median) / scale, value / median
+
+
+def baseline_of(values: NDArray[np.float64]) -> tuple[int, float, float] | None:
+    """(values, median, raw MAD) of a baseline's values with data (NaN / 0 = no data); None
+    when it has none."""
+    v = np.asarray(values, dtype=np.float64)
+    v = v[np.isfinite(v) & (v > 0)]
+    if v.size == 0:
+        return None
+    med, mad = robust_rows(v[None, :])
+    return int(v.size), float(med[0]), float(mad[0])
+
+
 def _day_index(day_starts: NDArray[np.int64]) -> NDArray[np.int64]:
     # Local midnights are n days +- one DST offset (at most an hour) apart: rounding counts days.
     d = np.asarray(day_starts, dtype=np.int64)
@@ -85,19 +123,14 @@ def score_days(
     med = np.full(base.size, np.nan)
     mad = np.full(base.size, np.nan)
     if enough.any():
-        sub = windows[enough]
-        m = np.nanmedian(sub, axis=1)
-        med[enough] = m
-        mad[enough] = np.nanmedian(np.abs(sub - m[:, None]), axis=1)
-    scale = np.maximum(MAD_SCALE * mad, params.floor * med)
+        med[enough], mad[enough] = robust_rows(windows[enough])
     out: list[DayScore] = []
     for i, day in zip(idx.tolist(), ds.tolist()):
         value = float(dense[i])
         if not enough[i] or not med[i] > 0:
             out.append(DayScore(key, day, value, int(count[i]), None, None, None, None, False))
             continue
-        score = float((value - med[i]) / scale[i])
-        ratio = float(value / med[i])
+        score, ratio = robust_score(value, float(med[i]), float(mad[i]), params)
         flag = bool(
             score >= params.threshold and ratio >= params.min_ratio and value >= params.min_value
         )

@@ -16,13 +16,14 @@ from typing import Any
 from pydantic import ValidationError
 
 from ..telemetry import Telemetry
-from .config import Budget, load_budgets, remove_budget, render_budgets, upsert_budget
+from .config import SCOPE_KEYS, Budget, load_budgets, remove_budget, render_budgets, upsert_budget
 from .forecast import METHOD
 from .monitor import CONFIG_NAME, BudgetMonitor
 
 METHOD_TEXT = (
     "Each day's expected spend is a robust level of recent days (outliers such as an 8x day or a "
-    "gap left out) along a trend kept only when the data shows it, times a weekday profile; early "
+    "gap left out) along a trend kept only when the data shows it (damped when short or steep), "
+    "times a weekday profile; early "
     "in a period, today's partial spend is blended in. The 80% interval comes from resampling "
     "recent days in 7-day blocks, so spikes and gaps recur about as often as they did."
 )
@@ -39,8 +40,23 @@ def _load(path: Path) -> tuple[list[Budget], list[str]]:
     return bs.budgets, bs.errors
 
 
+def _load_clean(path: Path, fix: str) -> list[Budget] | None:
+    """The budgets of ``path``, or None after printing its problems (a rewrite would drop the
+    entries that did not load)."""
+    budgets, errors = _load(path)
+    if not errors:
+        return budgets
+    for e in errors:
+        print(e, file=sys.stderr)
+    print(f"empathy: error: fix {path} first{fix}", file=sys.stderr)
+    return None
+
+
 def _monitor(args: argparse.Namespace) -> BudgetMonitor:
-    tel = Telemetry(dirs=[Path(args.dir)])
+    from ..prices.settings import load_pricing
+
+    # The workspace's cost mode and prices.yaml: the same dollars as the panel and alerts watch.
+    tel = Telemetry(dirs=[Path(args.dir)], pricing=load_pricing([Path(args.dir)]))
     tel.refresh()
     return BudgetMonitor(Path(args.dir), tel)
 
@@ -115,14 +131,8 @@ def cmd_forecast(args: argparse.Namespace) -> int:
 
 def cmd_set(args: argparse.Namespace) -> int:
     path = _path(args)
-    budgets, errors = _load(path)
-    if errors:
-        for e in errors:
-            print(e, file=sys.stderr)
-        print(
-            f"empathy: error: fix {path} first (rewriting it would drop those entries)",
-            file=sys.stderr,
-        )
+    budgets = _load_clean(path, " (rewriting it would drop those entries)")
+    if budgets is None:
         return 2
     channels: list[Any] = []
     if args.webhook:
@@ -138,7 +148,7 @@ def cmd_set(args: argparse.Namespace) -> int:
         channels.append({"type": "stdout"})  # printed by `empathy alerts watch`
     channels.append({"type": "vscode"})  # shown in the panel's window when it is open
     raw: dict[str, Any] = {"name": args.name, "amount": args.amount, "period": args.period}
-    for k in ("workflow", "provider", "tier", "model", "project", "user", "time_zone"):
+    for k in (*SCOPE_KEYS, "time_zone"):
         if getattr(args, k, None):
             raw[k] = getattr(args, k)
     if args.levels:
@@ -169,11 +179,8 @@ def cmd_set(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     path = _path(args)
-    budgets, errors = _load(path)
-    if errors:
-        for e in errors:
-            print(e, file=sys.stderr)
-        print(f"empathy: error: fix {path} first", file=sys.stderr)
+    budgets = _load_clean(path, "")
+    if budgets is None:
         return 2
     if not any(b.name == args.name for b in budgets):
         print(f"empathy: error: no budget named {args.name!r} in {path}", file=sys.stderr)
@@ -206,7 +213,7 @@ def register(subparsers: Any) -> None:
     p.add_argument("name")
     p.add_argument("--amount", type=float, required=True, help="US dollars")
     p.add_argument("--period", choices=("day", "week", "month"), default="month")
-    for k in ("workflow", "provider", "tier", "model", "project", "user"):
+    for k in SCOPE_KEYS:
         p.add_argument(f"--{k}", help=f"count only this {k}'s spend")
     p.add_argument(
         "--time-zone",

@@ -30,10 +30,15 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from empathy_monitor.alerts.rules import Action
+from empathy_monitor.analytics.dimensions import DIMENSIONS
 from empathy_monitor.budgets.periods import WEEKDAYS, Period, machine_zone, period_bounds, zone
 from empathy_monitor.budgets.yamltree import Loc, compose, line_of
 
-SCOPE_KEYS: tuple[str, ...] = ("workflow", "provider", "tier", "model", "project", "user")
+# A budget can be scoped to any dimension of analytics/dimensions.py but these: a budget per chat
+# session or per log format is not a spending limit anyone sets. Each scope is a typed optional
+# field of Budget below; test_config checks the two agree, so a new dimension becomes a scope.
+NOT_SCOPES = frozenset({"session", "source"})
+SCOPE_KEYS: tuple[str, ...] = tuple(d.name for d in DIMENSIONS if d.name not in NOT_SCOPES)
 DEFAULT_LEVELS: tuple[float, ...] = (50.0, 80.0, 100.0)
 NANO = 1_000_000_000
 
@@ -49,6 +54,7 @@ class Budget(BaseModel):
     time_zone: str | None = None
     week_start: int = Field(default=0, ge=0, le=6)  # 0 = Monday
     start_day: int = Field(default=1, ge=1, le=31)
+    # scope filters (SCOPE_KEYS, in the dimensions' order)
     workflow: str | None = None
     provider: str | None = None
     tier: str | None = None

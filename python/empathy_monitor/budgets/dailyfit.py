@@ -5,7 +5,9 @@ is yesterday) and returns what ``forecast.py`` needs to project and to resample.
 day, a gap with no spend) are judged against a local running median, so a trend or a change of
 level is not mistaken for them; a day without spend is a gap only where spend is the rule (a
 weekend off or occasional use is data). Effects (trend, each weekday factor) are shrunk toward
-"none" by their own signal-to-noise, so flat noisy data is not extrapolated.
+"none" by their own signal-to-noise, so flat noisy data is not extrapolated; a trend from few days
+or a steep one is damped further (``Params.trend_days_half``, ``trend_clip``) and the interval
+widens by what was cut, so a short rising history projects near its burn rate.
 """
 
 from __future__ import annotations
@@ -35,6 +37,13 @@ class Params:
     level_days: int = 56  # the most recent days that set the level
     reject_mads: float = 3.0  # a day further than this from the median is an outlier
     trend_shrink: float = 4.0  # slope * t^2 / (t^2 + k): keep a trend only when t is large
+    # A trend is damped before it is carried ahead, so ten rising days do not compound into a
+    # month at 100x: scaled by m^4 / (m^4 + trend_days_half^4) (m: the days it was fitted on) and
+    # softly limited to about trend_clip a day (doubling in ~23 days; 1%/day keeps 99.7%). What
+    # was cut widens the interval instead, by up to trend_cut_se a day of slope error.
+    trend_days_half: float = 7.0
+    trend_clip: float = 0.03
+    trend_cut_se: float = 0.012
     profile_min_days: int = 7  # fewer days: no weekday profile
     profile_shrink: float = 4.0  # the same shrinkage for each weekday factor's deviation
     min_history_days: int = 7  # fewer: blend with the naive rate
@@ -167,6 +176,14 @@ def fit_daily(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> Daily
             slope = _shrink(b, se, p.trend_shrink)
             # A kept trend is as uncertain as its fit; a shrunk one errs by about what was cut.
             slope_se = float(np.hypot(se * slope / b if b else 0.0, b - slope))
+            # A short or steep trend (ten rising days) would compound far past the data: damp
+            # it toward the plain rate and count the cut as uncertainty (bounded).
+            g = lz.size**4 / (lz.size**4 + p.trend_days_half**4)
+            if p.trend_clip > 0:
+                g /= float((1.0 + (slope * g / p.trend_clip) ** 4) ** 0.25)
+            cut = min(abs(slope) * (1.0 - g), p.trend_cut_se)
+            slope_se = float(np.hypot(slope_se * g, cut))
+            slope *= g
     # Level: the recent inliers carried to the end of history along the (shrunk) trend, as a
     # ratio of sums (sum of spend / sum of weekday factors), so a near-zero weekend neither
     # divides by ~0 nor counts as a day of evidence about the level.

@@ -2,8 +2,9 @@
 
 Method: a day's expected spend is a robust level (the mean of the last 8 weeks' days, leaving out
 outliers beyond 3 scaled MADs of a running median such as an 8x day or a gap) carried along a
-log-linear trend that is shrunk toward none unless the data shows it clearly, times a weekday
-profile from recent weeks; with under a week of history, today's partial spend counts as a
+log-linear trend that is shrunk toward none unless the data shows it clearly (and damped when
+it comes from few days or is steep, so ten rising days do not compound into a month), times a
+weekday profile from recent weeks; with under a week of history, today's partial spend counts as a
 fraction of a day's evidence, so a period's first hours lean on the naive rate. The 80% interval
 resamples, in 7-day blocks, the last 26 weeks' ratios of each day to its local mean (so spikes and
 gaps recur about as often as they did) times a drawn level and trend error; the run-out instant is
@@ -14,8 +15,9 @@ Pure: numpy arrays in, a frozen dataclass out. Money is integer nanodollars (1e-
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import date, timedelta
 from zoneinfo import ZoneInfo
 
 import numpy as np
@@ -89,6 +91,26 @@ _FITS: dict[tuple[bytes, bytes, Params], DailyFit] = {}
 _FITS_MAX = 256
 
 
+_HISTORIES: dict[tuple[object, ...], tuple[NDArray[np.float64], NDArray[np.int64]]] = {}
+
+
+def _history(
+    day_starts: NDArray[np.int64], spend: NDArray[np.int64], today: int, z: ZoneInfo, p: Params
+) -> tuple[NDArray[np.float64], NDArray[np.int64]]:
+    """``daily_history`` memoized on the days before today (today's own spend changes with every
+    append; the days before it only at midnight or with a late record)."""
+    ds = np.asarray(day_starts, dtype=np.int64)
+    sp = np.asarray(spend, dtype=np.int64)
+    past = ds < today
+    key = (ds[past].tobytes(), sp[past].tobytes(), today, str(z), p.window_days)
+    hit = _HISTORIES.get(key)
+    if hit is None:
+        if len(_HISTORIES) >= _FITS_MAX:
+            _HISTORIES.pop(next(iter(_HISTORIES)))
+        hit = _HISTORIES[key] = daily_history(ds[past], sp[past], today, z, p)
+    return hit
+
+
 def _fit(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> DailyFit:
     """``fit_daily`` memoized on its inputs: the history before today only changes once a day
     (or with a late record), while a live panel re-projects on every append."""
@@ -101,28 +123,89 @@ def _fit(y: NDArray[np.float64], wd: NDArray[np.int64], p: Params) -> DailyFit:
     return hit
 
 
-def _resample(
-    pool: NDArray[np.float64],
-    expect: NDArray[np.float64],
-    tau: NDArray[np.float64],
-    level_se: float,
-    slope_se: float,
-    p: Params,
-) -> NDArray[np.float64]:
-    """Replicates of the remaining spend: moving blocks of recent ratios x an uncertain level/trend.
+@dataclass(frozen=True)
+class _Tail:
+    """The projection's part that does not depend on the instant within today: the whole days
+    after today, and each replicate's draws. ``forecast_period`` adds today's remaining part
+    for the exact ``now`` (cheap), so a live panel re-projecting on every append reuses this
+    until the day, the history or the period changes."""
 
-    ``tau`` is each day's distance from the level's data: one slope error moves the level and
-    every later day together, so it is drawn once per replicate and scaled by that distance.
+    segs: list[tuple[float, float]]  # today's remaining segment first: (start of today, b0)
+    expect: NDArray[np.float64]  # expected spend of each segment after today's
+    pool0: NDArray[np.float64]  # each replicate's resampled ratio for today's segment
+    z_level: NDArray[np.float64]  # each replicate's standard-normal level and slope errors
+    z_slope: NDArray[np.float64]
+    rest: NDArray[np.float64]  # each replicate's spend after today's segment
+
+
+_TAILS: dict[tuple[object, ...], _Tail] = {}
+
+
+def _quantiles(x: NDArray[np.float64], qs: tuple[float, ...]) -> list[float]:
+    """``np.quantile(x, qs)`` (linear interpolation) by one partial sort of the few ranks needed:
+    the quantiles of a few hundred replicates are taken on every append."""
+    n = x.size
+    pos = [q * (n - 1) for q in qs]
+    ranks = sorted({min(math.floor(p) + k, n - 1) for p in pos for k in (0, 1)})
+    part = np.partition(x, ranks)
+    out = []
+    for p in pos:
+        lo = math.floor(p)
+        hi = min(lo + 1, n - 1)
+        a, b = float(part[lo]), float(part[hi])
+        out.append(a + (b - a) * (p - lo))
+    return out
+
+
+def _rate(level: float, slope: float, fit: DailyFit, d: date, tau: float) -> float:
+    return level * float(np.exp(slope * tau)) * float(fit.profile[d.weekday()])
+
+
+def _tail(
+    key: tuple[object, ...],
+    fit: DailyFit,
+    coef: tuple[float, float, float, float],
+    today: int,
+    end: int,
+    z: ZoneInfo,
+    p: Params,
+) -> _Tail:
+    """Moving blocks of recent ratios x an uncertain level/trend, for the days after today.
+
+    A slope error moves the level and every later day together, so it is drawn once per
+    replicate and scaled by the day's distance from the level's data (``tau + lever``).
     """
+    hit = _TAILS.get(key)
+    if hit is not None:
+        return hit
+    level, slope, level_se, slope_se = coef
+    edges = [float(e) for e in day_edges(today, end, z)]
+    segs, expect, taus = [], [], []
+    for a, b in zip(edges[1:-1], edges[2:]):
+        d = local_date(a, z)
+        length = day_start(d + timedelta(days=1), z) - day_start(d, z)
+        tau = ((a + b) / 2 - today) / 86400.0
+        segs.append((a, b))
+        taus.append(tau + fit.lever)
+        expect.append(_rate(level, slope, fit, d, tau) * (b - a) / length)
+    pool = fit.residuals if fit.residuals.size >= p.min_history_days else np.ones(1)
     rng = np.random.default_rng(p.seed)
-    n, r = expect.size, p.replicates
+    n, r = 1 + len(segs), p.replicates
     block = max(1, p.block_days)
     nblocks = -(-n // block)
     starts = rng.integers(0, pool.size, size=(r, nblocks))
     # Circular blocks: a run of recent days read as a loop, so every day is equally likely.
     idx = (starts[:, :, None] + np.arange(block)).reshape(r, nblocks * block)[:, :n] % pool.size
-    drift = rng.standard_normal((r, 1)) * level_se + rng.standard_normal((r, 1)) * slope_se * tau
-    return np.asarray((pool[idx] * expect * np.exp(drift)).sum(axis=1), dtype=np.float64)
+    z_level = rng.standard_normal(r)
+    z_slope = rng.standard_normal(r)
+    e = np.array(expect)
+    drift = z_level[:, None] * level_se + z_slope[:, None] * slope_se * np.array(taus)
+    rest = (pool[idx[:, 1:]] * e * np.exp(drift)).sum(axis=1)
+    out = _Tail([(float(today), edges[1]), *segs], e, pool[idx[:, 0]], z_level, z_slope, rest)
+    if len(_TAILS) >= _FITS_MAX:
+        _TAILS.pop(next(iter(_TAILS)))
+    _TAILS[key] = out
+    return out
 
 
 def forecast_period(
@@ -153,7 +236,7 @@ def forecast_period(
     tdate = local_date(now, z)
     today = day_start(tdate, z)
     today_len = day_start(tdate + timedelta(days=1), z) - today
-    y, wd = daily_history(day_starts, day_spend_nd, today, z, params)
+    y, wd = _history(day_starts, day_spend_nd, today, z, params)
     fit = _fit(y, wd, params)
     level, slope, level_se, slope_se = fit.level, fit.slope, fit.level_se, fit.slope_se
     if fit.days < params.min_history_days:
@@ -167,28 +250,22 @@ def forecast_period(
             level = (fit.days * level + partial) / (fit.days + q)
             slope = slope_se = 0.0
         level_se = max(level_se, 0.5 / np.sqrt(1.0 + fit.days + q))
+    e = np.zeros(0)
     segs: list[tuple[float, float]] = []
-    expect: list[float] = []
-    taus: list[float] = []
+    projected = low = high = float(spent_nd)
     if now < end:
-        edges = [float(e) for e in day_edges(int(now), end, z)]
-        edges[0] = now
-        for a, b in zip(edges[:-1], edges[1:]):
-            d = local_date(a, z)
-            d0 = day_start(d, z)
-            length = day_start(d + timedelta(days=1), z) - d0
-            tau = ((a + b) / 2 - today) / 86400.0
-            rate = level * np.exp(slope * tau) * float(fit.profile[d.weekday()])
-            segs.append((a, b))
-            taus.append(tau)
-            expect.append(rate * (b - a) / length)
-    e = np.array(expect)
-    projected = spent_nd + float(e.sum())
-    low = high = projected
-    if e.size:
-        pool = fit.residuals if fit.residuals.size >= params.min_history_days else np.ones(1)
-        sums = _resample(pool, e, np.array(taus) + fit.lever, level_se, slope_se, params)
-        lo_q, hi_q = np.quantile(sums, [params.tail, 1.0 - params.tail])
+        coef = (level, slope, level_se, slope_se)
+        key = (y.tobytes(), wd.tobytes(), params, coef, today, end, str(z))
+        tail = _tail(key, fit, coef, today, end, z, params)
+        b0 = tail.segs[0][1]
+        tau0 = ((now + b0) / 2 - today) / 86400.0
+        e0 = _rate(level, slope, fit, tdate, tau0) * (b0 - now) / today_len
+        e = np.concatenate([[e0], tail.expect])
+        segs = [(now, b0), *tail.segs[1:]]
+        projected = spent_nd + float(e.sum())
+        drift0 = tail.z_level * level_se + tail.z_slope * slope_se * (tau0 + fit.lever)
+        sums = tail.rest + tail.pool0 * e0 * np.exp(drift0)
+        lo_q, hi_q = _quantiles(sums, (params.tail, 1.0 - params.tail))
         low = min(spent_nd + float(lo_q), projected)
         high = max(spent_nd + float(hi_q), projected)
     run_out: float | None = None

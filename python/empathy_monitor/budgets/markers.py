@@ -1,6 +1,6 @@
 """The cost chart's anomaly markers: daily cost per workflow and per provider, scored by ``anomaly``.
 
-Day totals per key are folded in as rows are appended (a rebuild only when rows were dropped); only
+Day totals per key (in the workspace's cost mode, as the budgets) are folded in as rows are appended (a rebuild only when rows were dropped); only
 the keys an append touched are re-scored, so a live panel pays for what changed. The scoring is
 ``anomaly.score_days``: the same baseline the spike alert metrics use.
 """
@@ -13,9 +13,9 @@ from zoneinfo import ZoneInfo
 import numpy as np
 from numpy.typing import NDArray
 
-from ..tables import Tables
+from ..telemetry import Telemetry
 from .anomaly import DEFAULT_ANOMALY, DayScore, score_days
-from .spend import _Days, cost_of
+from .spend import _Days, cost_of, pricing_sig
 
 MIN_MARKER_USD = 0.01  # a day under a cent is never a marker (noise of tiny test workloads)
 
@@ -25,20 +25,28 @@ class AnomalyIndex:
         self.days = _Days(tz)
         self.rows = 0
         self._sig: Any = None
+        self._money: tuple[str, int] | None = None
         self.sums: dict[tuple[str, str], NDArray[np.int64]] = {}
         self._scores: dict[tuple[str, str], dict[int, DayScore]] = {}
         # key -> the first day index an append changed: only days from there on are re-scored
         self._dirty: dict[tuple[str, str], int] = {}
 
-    def update(self, tables: Tables) -> None:
-        from ..alerts.metrics import _appended, _sig
+    def update(self, tel: Telemetry) -> None:
+        from ..alerts.tablesig import _appended, _sig
 
+        tables = tel.tables
         calls = tables.calls
-        if self._sig is None or not _appended(self._sig, calls) or calls.n < self.rows:
+        money = pricing_sig(tel)
+        if (
+            self._sig is None
+            or not _appended(self._sig, calls)
+            or calls.n < self.rows
+            or money != self._money
+        ):
             self.rows, self.sums, self._scores, self._dirty = 0, {}, {}, {}
             self.days.edges = np.zeros(0, dtype=np.int64)
         a, b = self.rows, calls.n
-        self._sig, self.rows = _sig(calls), b
+        self._sig, self.rows, self._money = _sig(calls), b, money
         if b <= a:
             return
         ts = calls.col("ts")[a:b]
@@ -51,7 +59,7 @@ class AnomalyIndex:
             self.sums[k] = np.concatenate(
                 [np.zeros(before, np.int64), arr, np.zeros(n - arr.size - before, np.int64)]
             )
-        cost, priced = cost_of(tables, a, b)
+        cost, priced = cost_of(tel, a, b)
         di = self.days.index(ts)
         combo = calls.col("combo")[a:b]
         items = tables.call_combos.items

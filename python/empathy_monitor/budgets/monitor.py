@@ -102,7 +102,7 @@ class BudgetMonitor:
         self.budget_set()
         if self._index is None:
             self._index = SpendIndex(self._usable)
-        self._index.update(self.tel.tables)
+        self._index.update(self.tel)
         return self._index
 
     # -- evaluation --------------------------------------------------------------------------
@@ -175,7 +175,7 @@ class BudgetMonitor:
         status_text = (
             f"{usd_text(month.spent)} of {usd_text(month.amount)} this month" if month else None
         )
-        self.anomalies.update(self.tel.tables)
+        self.anomalies.update(self.tel)
         markers = [
             AnomalyMarker(
                 kind=kind,

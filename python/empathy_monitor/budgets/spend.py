@@ -2,8 +2,9 @@
 
 Which calls count: those matching the budget's scope filters (the analytics ``Filters``; a scope key
 the data model has no dimension for yet is reported, not guessed). Which money: :func:`cost_of`, the
-ONE place that picks the cost column for the workspace's cost mode. A call without a price is not
-$0: it is counted apart (``unpriced``), so the strip can say "+ N unpriced calls not included".
+ONE place that prices rows for budgets: the workspace's ``cost_mode`` (monitoring.yaml; auto, writer
+or list) through the same ``Telemetry.costs_of`` the panel's views use. A call without a price is
+not $0: it is counted apart (``unpriced``), so the strip can say "+ N unpriced calls not included".
 
 Each budget keeps two dense arrays that appended rows are folded into (no rescans): spend per local
 day of the budget's zone (the period's spend and the forecast's history) and spend per UTC minute
@@ -23,7 +24,8 @@ import numpy as np
 from numpy.typing import NDArray
 
 from ..analytics import Filters
-from ..tables import Tables
+from ..prices.sources import UNPRICED
+from ..telemetry import Telemetry
 from .config import Budget
 from .periods import day_start, local_date
 
@@ -31,18 +33,19 @@ MINUTES = 8 * 1440  # burn rates look back 7 days; one more day of slack before 
 FILTER_KEYS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(Filters))
 
 
-def cost_of(tables: Tables, a: int, b: int) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+def cost_of(tel: Telemetry, a: int, b: int) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """(cost in nanodollars, priced) of call rows ``[a, b)`` in the workspace's cost mode.
 
-    The cost mode of monitoring.yaml is not wired yet: this is the writer's estimate (the panel's
-    numbers). A successful call with tokens that the writer costed at 0 had no price: unpriced.
-    Switching to per-mode cost is this one function.
+    The panel's own rule (``prices.columns.view_costs``): ``unpriced`` calls (tokens, no price
+    anywhere) are not priced; free and unbilled calls are priced at $0.
     """
-    c = tables.calls
-    cost = c.col("cost")[a:b]
-    tokens = c.col("tin")[a:b].astype(np.int64) + c.col("tout")[a:b]
-    unpriced = (cost == 0) & (tokens > 0) & c.col("ok")[a:b]
-    return cost, ~unpriced
+    src, cost = tel.costs_of(np.arange(a, b), tel.cost_mode)
+    return np.asarray(cost, dtype=np.int64), np.asarray(src != UNPRICED)
+
+
+def pricing_sig(tel: Telemetry) -> tuple[str, int]:
+    """Changes when the dollars of existing rows may change: another cost mode or price book."""
+    return tel.cost_mode, id(tel.pricing.book)
 
 
 def scope_filters(budget: Budget) -> tuple[Filters | None, list[str]]:
@@ -140,19 +143,27 @@ class SpendIndex:
             )
         self._zones = list(zones.values())
         self._sig: Any = None
+        self._money: tuple[str, int] | None = None
 
-    def update(self, tables: Tables) -> None:
-        """Fold in the rows appended since the last update (rebuild if rows were dropped)."""
-        from ..alerts.metrics import _appended, _sig  # the views' own "only appended?" test
+    def update(self, tel: Telemetry) -> None:
+        """Fold in the rows appended since the last update (rebuild if rows were dropped or the
+        cost mode / prices changed)."""
+        from ..alerts.tablesig import _appended, _sig  # the views' own "only appended?" test
 
-        calls = tables.calls
-        if self._sig is None or not _appended(self._sig, calls) or calls.n < self.rows:
+        calls = tel.tables.calls
+        money = pricing_sig(tel)
+        if (
+            self._sig is None
+            or not _appended(self._sig, calls)
+            or calls.n < self.rows
+            or money != self._money
+        ):
             self._reset()
         a, b = self.rows, calls.n
-        self._sig = _sig(calls)
+        self._sig, self._money = _sig(calls), money
         self.rows = b
         if b > a:
-            self._fold(tables, a, b)
+            self._fold(tel, a, b)
 
     def _reset(self) -> None:
         self.rows = 0
@@ -180,10 +191,11 @@ class SpendIndex:
                 s.minute_cost[:-by] = s.minute_cost[by:]
                 s.minute_cost[-by:] = 0
 
-    def _fold(self, tables: Tables, a: int, b: int) -> None:
+    def _fold(self, tel: Telemetry, a: int, b: int) -> None:
+        tables = tel.tables
         ts = tables.calls.col("ts")[a:b]
         combo = tables.calls.col("combo")[a:b]
-        cost, priced = cost_of(tables, a, b)
+        cost, priced = cost_of(tel, a, b)
         lo, hi = float(ts.min()), float(ts.max())
         grown: dict[int, int] = {}
         for d in self._zones:

@@ -134,9 +134,11 @@ def evaluate(
     else:
         outlook = f"on track: ~{usd_text(projected)} of {usd_text(amount)}"
     scale = max(amount, high, spent) * 1.05
+    # model_construct: every field is computed right here with its type, and the status is rebuilt
+    # for every budget on every append (validation was a third of the evaluation's time).
     levels = [
-        BudgetLevel(
-            percent=lv,
+        BudgetLevel.model_construct(
+            percent=float(lv),
             fired=lv in fired,
             fired_at=_iso(fired[lv]) if lv in fired else None,
             position=min(amount * lv / 100 / scale, 1.0),
@@ -145,7 +147,7 @@ def evaluate(
     ]
     state = _state(pct, fired)
     h, d, w = (x / NANO for x in burn)
-    status = BudgetStatus(
+    status = BudgetStatus.model_construct(
         name=b.name,
         period=b.period,
         scope=b.scope,

@@ -266,3 +266,15 @@ def test_render_round_trips_any_budget(
     loaded = load_budgets(render_budgets(budgets))
     assert loaded.errors == []
     assert loaded.budgets == budgets
+
+
+def test_scope_keys_are_the_dimensions_and_budget_fields() -> None:
+    from empathy_monitor.analytics.dimensions import DIMENSIONS
+    from empathy_monitor.analytics.window import Filters
+    from empathy_monitor.budgets.config import NOT_SCOPES, SCOPE_KEYS, Budget
+
+    assert SCOPE_KEYS == ("workflow", "provider", "tier", "model", "project", "user")
+    assert set(SCOPE_KEYS) | NOT_SCOPES == {d.name for d in DIMENSIONS}
+    fields = Budget.model_fields
+    assert all(k in fields and fields[k].default is None for k in SCOPE_KEYS)
+    assert all(k in Filters.__dataclass_fields__ for k in SCOPE_KEYS)  # each is a filter

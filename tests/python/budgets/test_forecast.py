@@ -241,3 +241,27 @@ def test_one_day_of_history_and_half_a_day_blend_to_the_same_rate() -> None:
     f = _project([10.0], period_start_index=0, now_index=1.5, partial_nd=5 * NANO)
     assert _usd(f.projected_nd) == pytest.approx(300.0, rel=1e-9)
     assert f.history_days == 1
+
+
+@pytest.mark.parametrize(
+    "values",
+    [
+        [float(i) for i in range(1, 11)],  # $1..$10: ten days rising 10x
+        [2.0 ** (i / 2) for i in range(10)],  # doubling every two days
+    ],
+    ids=["linear", "doubling"],
+)
+def test_a_short_rising_history_projects_near_its_burn_rate(values: list[float]) -> None:
+    # Ten days of history at the start of a 30-day period, now at noon of day 11 with half a
+    # day's spend at the last day's rate. Carrying the fitted log-linear trend over the 19.5
+    # days left compounds to thousands of dollars (6177 before this was damped, for $1..$10).
+    partial = values[-1] / 2
+    f = _project(values, 0, 10.5, partial_nd=round(partial * NANO))
+    spent = sum(values) + partial
+    plain = spent + sum(values[-7:]) / 7 * 19.5  # spent + the 7-day burn rate x days left
+    proj, low, high = _usd(f.projected_nd), _usd(f.low_nd), _usd(f.high_nd)
+    assert spent < proj <= 1.25 * plain
+    # The trend that was cut widens the interval instead: the plain rate is inside it and the
+    # upside is wide.
+    assert low <= plain <= high
+    assert high >= 1.4 * proj

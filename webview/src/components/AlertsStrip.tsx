@@ -1,4 +1,8 @@
-/** Alert rules from the workspace's alerts.yaml: state, last value against threshold, last fired; "Test" per rule. */
+/**
+ * Alert rules from the workspace's alerts.yaml: state, last value against threshold, last fired; "Test" per rule.
+ * Off unless the sidecar says alerts.yaml exists (`enabled`): a budgets.yaml alone makes the sidecar evaluate and
+ * push an alerts status (budget levels share the alerts store), but no alert rule is on.
+ */
 import type { AlertsStatus } from '../protocol';
 import { formatDateTime, formatTimeAgo, plural } from '../format';
 
@@ -11,7 +15,7 @@ export function AlertsStrip({ alerts, nowMs, onTest, onOpenConfig }: {
   onTest: (rule: string) => void;
   onOpenConfig: () => void;
 }) {
-  if (!alerts) {
+  if (!alerts || !alerts.enabled) {
     return (
       <section className="alerts-strip alerts-off" data-testid="alerts-strip" aria-label="Alerts">
         <span className="muted">Alerts are off (no alerts.yaml).</span>
@@ -69,7 +73,6 @@ export function AlertsStrip({ alerts, nowMs, onTest, onOpenConfig }: {
       {alerts.failingChannels.length > 0 && (
         <p className="alert-errors">Failing channels: {alerts.failingChannels.join(', ')}</p>
       )}
-      {!alerts.enabled && alerts.rules.length > 0 && <p className="muted">Alerts are disabled.</p>}
     </section>
   );
 }
