@@ -25,7 +25,14 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from ..ingest.formats.tokens import gemini_request_id, gemini_usage, genai_usage, openai_usage
+from ..ingest.formats.tokens import (
+    codex_request_id,
+    copilot_provider,
+    gemini_request_id,
+    gemini_usage,
+    genai_usage,
+    openai_usage,
+)
 
 # service.name of each agent -> our source name
 SERVICE_SOURCES: dict[str, str] = {
@@ -167,6 +174,8 @@ def _record(
         "model_id": model,
         "input_tokens": tin,
         "output_tokens": tout,
+        # 0 when the event gives no cost: the reader prices it or counts it unpriced (the feed
+        # shows an agent record's 0 as no cost, never $0)
         "estimated_cost": cost if cost is not None and cost >= 0 else 0.0,
         "latency_ms": latency_ms,
         "success": ok,
@@ -224,6 +233,7 @@ def span_calls(req: Any, own_service: str, out: Mapped) -> None:
                 "gen_ai.usage.cache_creation_input_tokens",
             ),
         )
+        provider = _str(a, "gen_ai.provider.name", "gen_ai.system")
         dur = max(0, (sp.end_time_unix_nano - sp.start_time_unix_nano) // 1_000_000)
         out.calls.append(
             _record(
@@ -231,7 +241,7 @@ def span_calls(req: Any, own_service: str, out: Mapped) -> None:
                 req_id,
                 sp.start_time_unix_nano,
                 model or "",
-                _str(a, "gen_ai.provider.name", "gen_ai.system"),
+                copilot_provider(provider, model) if source == "copilot" else provider,
                 a,
                 tin=tin,
                 tout=_num(a, "gen_ai.usage.output_tokens"),
@@ -305,15 +315,19 @@ def _event_call(
         req_id = gemini_request_id(_str(a, "response_id"), session, stamp or _iso(ts), model)
         cost = None
     else:  # codex: OpenAI's convention, output_token_count already includes reasoning
-        tin, cread, tout = openai_usage(
+        raw = (
             _num(a, "input_token_count"),
             _num(a, "cached_token_count", "cached_input_token_count"),
             _num(a, "output_token_count"),
         )
+        tin, cread, tout = openai_usage(*raw)
         cwrite = 0
-        req_id = _str(a, "response_id", "request_id")
         cost = None
         session = _str(a, "conversation.id")
+        # No response id in Codex's event: the session log's match key for the same response.
+        req_id = _str(a, "response_id", "request_id") or (
+            codex_request_id(session, *raw) if session else None
+        )
     if req_id is None:
         # No id of its own: derive one from what is stable in the event.
         req_id = f"{session or ''}:{ts}"

@@ -74,6 +74,10 @@ class FileState:
     cwd: str | None = None
     last_total: Any = None
     duplicates: int = 0
+    # Codex: (timestamp, model) of each model change, so a feed row re-read later names the
+    # model its turn was counted with, and how often a match key was seen (its ordinal).
+    models: list[tuple[str, str]] = field(default_factory=list)
+    keys: dict[str, int] = field(default_factory=dict)
 
 
 def count(v: Any) -> int:
@@ -111,7 +115,9 @@ def call_dict(source: str, u: Usage) -> dict[str, Any]:
         "model_id": u.model,
         "input_tokens": u.tin,
         "output_tokens": u.tout,
-        "estimated_cost": u.cost if u.cost is not None else 0.0,
+        # None, never 0.0, when the agent gives no cost: the call is list-priced or unpriced by
+        # the price book, not a free call (a store writing this record defaults it to 0).
+        "estimated_cost": u.cost,
         "actual_cost": None,
         "latency_ms": max(0, u.latency_ms),
         "success": u.ok,
