@@ -186,7 +186,9 @@ class Service:
         self._save_cache()
 
     def _cache_path(self) -> Path:
-        return statecache.cache_path(self.dirs, self.settings.naiveTimezone, self.layout.scopes)
+        return statecache.cache_path(
+            self.dirs, self.settings.naiveTimezone, self.layout.scopes, self.bound
+        )
 
     def _save_cache(self) -> None:
         """Remember the reader's state so the next start parses only what is new."""
