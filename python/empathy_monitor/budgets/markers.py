@@ -21,7 +21,8 @@ MIN_MARKER_USD = 0.01  # a day under a cent is never a marker (noise of tiny tes
 
 
 class AnomalyIndex:
-    def __init__(self, tz: ZoneInfo) -> None:
+    def __init__(self, tz: ZoneInfo, subscribed: frozenset[str] = frozenset()) -> None:
+        self.subscribed = subscribed  # sources billed by subscription: not spend
         self.days = _Days(tz)
         self.rows = 0
         self._sig: Any = None
@@ -51,7 +52,7 @@ class AnomalyIndex:
             self.sums[k] = np.concatenate(
                 [np.zeros(before, np.int64), arr, np.zeros(n - arr.size - before, np.int64)]
             )
-        cost, priced = cost_of(tables, a, b)
+        cost, priced = cost_of(tables, a, b, self.subscribed)
         di = self.days.index(ts)
         combo = calls.col("combo")[a:b]
         items = tables.call_combos.items

@@ -31,17 +31,25 @@ MINUTES = 8 * 1440  # burn rates look back 7 days; one more day of slack before 
 FILTER_KEYS: frozenset[str] = frozenset(f.name for f in dataclasses.fields(Filters))
 
 
-def cost_of(tables: Tables, a: int, b: int) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
+def cost_of(
+    tables: Tables, a: int, b: int, subscribed: frozenset[str] = frozenset()
+) -> tuple[NDArray[np.int64], NDArray[np.bool_]]:
     """(cost in nanodollars, priced) of call rows ``[a, b)`` in the workspace's cost mode.
 
     The cost mode of monitoring.yaml is not wired yet: this is the writer's estimate (the panel's
     numbers). A successful call with tokens that the writer costed at 0 had no price: unpriced.
+    A call of a source billed by subscription (``subscribed``) is no money spent: $0, priced.
     Switching to per-mode cost is this one function.
     """
     c = tables.calls
     cost = c.col("cost")[a:b]
     tokens = c.col("tin")[a:b].astype(np.int64) + c.col("tout")[a:b]
     unpriced = (cost == 0) & (tokens > 0) & c.col("ok")[a:b]
+    if subscribed:
+        items = tables.call_combos.items
+        sub = np.array([x.source in subscribed for x in items], dtype=np.bool_)[c.col("combo")[a:b]]
+        if sub.any():
+            cost, unpriced = np.where(sub, 0, cost), unpriced & ~sub
     return cost, ~unpriced
 
 
@@ -123,7 +131,12 @@ class BudgetSpend:
 class SpendIndex:
     """Every budget's spend, folded in row range by row range from ``Tables``."""
 
-    def __init__(self, budgets: list[tuple[Budget, Filters, ZoneInfo]]) -> None:
+    def __init__(
+        self,
+        budgets: list[tuple[Budget, Filters, ZoneInfo]],
+        subscribed: frozenset[str] = frozenset(),
+    ) -> None:
+        self.subscribed = subscribed  # sources billed by subscription: not spend
         zones: dict[str, _Days] = {}
         self.minute0 = 0
         self.rows = 0
@@ -183,7 +196,7 @@ class SpendIndex:
     def _fold(self, tables: Tables, a: int, b: int) -> None:
         ts = tables.calls.col("ts")[a:b]
         combo = tables.calls.col("combo")[a:b]
-        cost, priced = cost_of(tables, a, b)
+        cost, priced = cost_of(tables, a, b, self.subscribed)
         lo, hi = float(ts.min()), float(ts.max())
         grown: dict[int, int] = {}
         for d in self._zones:

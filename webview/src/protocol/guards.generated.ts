@@ -677,6 +677,8 @@ export const OverviewFields: Fields<Overview> = {
   cache_write_tokens: int,
   cache_hit_rate: nullable(num),
   cache_savings: num,
+  subscription_calls: int,
+  subscription_value: num,
 };
 export const isOverview: Guard<Overview> = obj<Overview>(OverviewFields);
 

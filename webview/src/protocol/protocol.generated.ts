@@ -622,6 +622,10 @@ export interface Overview {
   cache_hit_rate: number | null;
   /** USD caching saved at list price (cache reads at the cache-read rate, not the input rate) */
   cache_savings: number;
+  /** calls of sources billed by subscription (monitoring.yaml sources:) */
+  subscription_calls: number;
+  /** USD list-price equivalent of the subscription calls: what they would cost per token; not money spent, never in total_cost */
+  subscription_value: number;
 }
 
 /** The list rates (USD per million tokens) that price the model's latest call in the window. */
@@ -649,7 +653,7 @@ export interface PricesInfo {
   errors: string[];
   /** genai-prices version of the bundled list prices */
   catalog: string;
-  /** calls and cost per cost source in the view's mode */
+  /** calls and cost per cost source in the view's mode ('subscription': the list-price equivalent of calls on a subscription plan, not money spent) */
   sources: Record<string, SourceStats>;
   /** every model in the window, by calls */
   models: ModelPrice[];
