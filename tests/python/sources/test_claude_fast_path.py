@@ -175,3 +175,23 @@ def test_odd_lines_decode_the_same() -> None:
     )
     chunk = same(data)
     assert chunk.records >= 2 and len(chunk.problems) == 2 and chunk.lines == 10
+
+
+@pytest.mark.parametrize(
+    "ts",
+    [
+        "2026-11-20T10:00:59.999Z",
+        "2026-11-20T23:59:00.001Z",
+        "2026-11-20T10:00:60.000Z",  # no 60th second
+        "2026-13-20T10:00:00.000Z",  # no 13th month
+        "2026-11-20T10:00:0a.000Z",
+        "2026-11-20 10:00:01.000Z",  # another separator
+        "2199-12-31T00:00:01.000Z",  # past the last representable day
+        "2026-11-20T10:00:01.123456Z",
+        "2026-11-20T10:00:01Z",
+    ],
+)
+def test_timestamps_decode_the_same(ts: str) -> None:
+    # each twice: a new request (the per-minute cache is filled, then read)
+    objs = [dict(BASE, timestamp=ts, requestId=f"r{i}") for i in range(2)]
+    same(lines(objs))

@@ -26,6 +26,7 @@ import msgspec
 import orjson
 
 from ...tables import NO_ACTUAL, id_hash
+from ...timeparse import MAX_EPOCH
 from .agent import AgentDecoder, count
 
 SOURCE = "claude-code"
@@ -81,7 +82,9 @@ _CONST = (  # the columns a fast-path row always has the same value in
     ("c_user", 0),
     ("c_runh", 0),
 )
-_VARYING = ("c_ts", "c_in", "c_out", "c_cr", "c_cw", "c_cw1h", "c_session", "c_idh", "c_combo")
+_VARYING = (  # a fast-path row's tuple, in this order
+    *("c_ts", "c_in", "c_out", "c_cr", "c_cw", "c_cw1h", "c_session", "c_idh", "c_combo", "c_off"),
+)
 
 
 def cache_writes(usage: dict[str, Any]) -> tuple[int, int]:
@@ -110,60 +113,146 @@ def _writes(u: _Usage) -> tuple[int, int]:
 
 
 class ClaudeDecoder(AgentDecoder):
-    """The line loop with the typed fast path (see the module docstring).
+    """The line loop with the typed fast path inlined (see the module docstring).
 
-    Fast-path rows are collected in plain lists and added to the chunk's columns in one go
+    Fast-path rows are collected as tuples and added to the chunk's columns in one go
     (:meth:`_flush`) — before any general-path row, so the rows keep their order.
     """
 
+    _minutes: dict[str, int]  # "YYYY-MM-DDTHH:MM" (UTC) -> its epoch in microseconds
+
     def feed(self, data: bytes, base_off: int, base_line: int) -> int:
-        """Jump from one ``"usage"`` marker to the next (``bytes.find``): the lines between are
-        never split out, copied or looked at; newlines are only counted (for line numbers)."""
+        """Line by line with ``bytes.find`` (no split: a line without the ``"usage"`` marker is
+        never copied or looked at again); an all-ASCII block is decoded through a memoryview."""
         end = data.rfind(b"\n") + 1
         if end == 0:
             return 0
         marker = self.markers[0]
-        find, rfind, lines_in = data.find, data.rfind, data.count
-        decode, errors, general, line = _decode, _ERRORS, self._general, self._line
-        self._rows: list[list[Any]] = [[] for _ in _VARYING]
-        self._offs: list[int] = []
-        self._last: tuple[Any, int, Any, int] = (None, -1, None, 0)  # model, combo, session, id
-        pos = 0  # the start of the first line not looked at yet
-        line_no = base_line  # the number of the line before ``pos``
+        find = data.find
+        ascii_only = data.isascii()  # then no line can be invalid UTF-8
+        view = memoryview(data) if ascii_only else data
+        decode, errors = _decode, _ERRORS
+        st, out = self.state, self.out
+        if not hasattr(self, "_minutes"):
+            self._minutes = {}
+        seen, add_seen = st.seen, st.seen.add
+        self._rows: list[tuple[Any, ...]] = []
+        rows = self._rows
+        keep = rows.append
+        cids: dict[str, int] = {}  # model -> combo id, sessions -> chunk-local id (this feed)
+        sids: dict[Any, int] = {}
+        b = -1
+        line_no = base_line
         while True:
-            i = find(marker, pos, end)
-            if i < 0:
+            a = b + 1
+            if a >= end:
                 break
-            a = rfind(b"\n", pos, i) + 1 or pos  # this line's start
-            b = find(b"\n", i, end)  # its newline (there is one: ``end`` follows a newline)
-            line_no += lines_in(b"\n", pos, a) + 1
-            raw = data[a:b]
-            pos = b + 1
+            b = find(b"\n", a)
+            line_no += 1
+            if find(marker, a, b) < 0:
+                continue  # a prompt, a tool result, a UI event: never parsed
             try:
-                if not raw.isascii():
-                    raw.decode()  # msgspec skips unknown keys' bytes unchecked; orjson does not
-                o = decode(raw)
+                if not ascii_only:
+                    data[a:b].decode()  # msgspec skips unknown keys' bytes unchecked; orjson not
+                o = decode(view[a:b])
             except errors:
-                general(raw, base_off + a, line_no)
+                self._general(data[a:b], base_off + a, line_no)
                 continue
-            if not line(o, base_off + a):
-                general(raw, base_off + a, line_no)
+            # -- the common assistant line; ``break`` out of this block: the general path
+            t, msg = o.type, o.message
+            if t != "assistant":
+                # extract ignores every other kind of line; an absent type counts as assistant
+                if t is UNSET and msg is not None:
+                    self._general(data[a:b], base_off + a, line_no)
+                continue
+            if msg is None or msg.usage is None:
+                continue  # no message / no usage object: not usage (extract: None)
+            mid, model, rid, ts = msg.id, msg.model, o.requestId, o.timestamp
+            if not (mid and rid and model) or ts is None or model == SYNTHETIC:
+                self._general(data[a:b], base_off + a, line_no)
+                continue
+            key = (mid, rid)
+            if key in seen:
+                # What the general path concludes whatever the line's other fields: extract
+                # gives a Usage keyed (mid, rid), already seen. Streaming makes most lines this.
+                st.duplicates += 1
+                continue
+            if o.costUSD is not UNSET or o.isApiErrorMessage is True or o.isSidechain is True:
+                self._general(data[a:b], base_off + a, line_no)
+                continue
+            epoch = self._epoch(ts)
+            if epoch is None:
+                self._general(data[a:b], base_off + a, line_no)  # it reports the timestamp
+                continue
+            add_seen(key)
+            u = msg.usage
+            cw, cw1h = (
+                (u.cache_creation_input_tokens or 0, 0) if u.cache_creation is None else _writes(u)
+            )
+            cid = cids.get(model)
+            if cid is None:
+                ck = ("anthropic", "capable", model, None, None, "chat", None, None, (), 0, SOURCE)
+                known = out.combo_ids.get(ck)
+                cid = cids[model] = out.add_combo(ck) if known is None else known
+            session = o.sessionId
+            sid = sids.get(session)
+            if sid is None:
+                sid = sids[session] = (
+                    out.session(session) if type(session) is str and session else 0
+                )
+            keep(
+                (
+                    epoch,
+                    u.input_tokens,
+                    u.output_tokens,
+                    u.cache_read_input_tokens or 0,
+                    cw,
+                    cw1h,
+                    sid,
+                    id_hash(f"{SOURCE}:{rid}"),
+                    cid,
+                    base_off + a,
+                )
+            )
         self._flush()
-        self.chunk.lines = line_no - base_line + lines_in(b"\n", pos, end)
+        self.chunk.lines = line_no - base_line
         return end
 
+    def _epoch(self, ts: str) -> float | None:
+        """``parser.epoch(ts)`` (None where it raises), from a per-minute cache for the shape
+        Claude Code writes (``2025-06-01T10:00:01.000Z``): the same float, as both divide the
+        same whole number of microseconds by 10**6."""
+        if len(ts) == 24 and ts[23] == "Z" and ts[19] == "." and ts[16] == ":" and ts.isascii():
+            sec, ms = ts[17:19], ts[20:23]
+            if sec.isdigit() and ms.isdigit() and sec < "60":
+                minute = ts[:16]
+                base = self._minutes.get(minute)
+                if base is None:
+                    try:
+                        base = round(self.parser.epoch(minute + ":00+00:00")) * 1_000_000
+                    except (ValueError, IndexError):
+                        return None
+                    if len(self._minutes) > 4096:
+                        self._minutes.clear()
+                    self._minutes[minute] = base
+                t = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000
+                return t if t <= MAX_EPOCH else None
+        try:
+            return self.parser.epoch(ts)
+        except (ValueError, IndexError):
+            return None
+
     def _flush(self) -> None:
-        n = len(self._offs)
+        rows = self._rows
+        n = len(rows)
         if not n:
             return
         c = self.chunk
         for name, v in _CONST:
             getattr(c, name).extend([v] * n)
-        for name, vals in zip(_VARYING, self._rows, strict=True):
+        for name, vals in zip(_VARYING, zip(*rows, strict=True), strict=True):
             getattr(c, name).extend(vals)
-            vals.clear()
-        c.c_off.extend(self._offs)
-        self._offs.clear()
+        rows.clear()
         c.records += n
 
     def _general(self, raw: bytes, off: int, line_no: int) -> None:
@@ -175,52 +264,3 @@ class ClaudeDecoder(AgentDecoder):
             self.forgive(raw, off, line_no)
             return
         self._use(d, off, line_no)
-
-    def _line(self, o: _Line, off: int) -> bool:
-        """Handle the common assistant line; False: the general path must decide."""
-        t, msg = o.type, o.message
-        if t != "assistant":
-            # extract ignores every other kind of line; an absent type counts as assistant
-            return t is not UNSET or msg is None
-        if msg is None or msg.usage is None:
-            return True  # no message / no usage object: not usage (extract: None)
-        mid, model, rid, ts = msg.id, msg.model, o.requestId, o.timestamp
-        if not (mid and rid and model) or ts is None or model == SYNTHETIC:
-            return False
-        st = self.state
-        key = (mid, rid)
-        if key in st.seen:
-            # What the general path concludes for this line whatever its other fields: extract
-            # gives a Usage keyed (mid, rid), already seen. Streaming makes most lines this.
-            st.duplicates += 1
-            return True
-        if o.costUSD is not UNSET or o.isApiErrorMessage is True or o.isSidechain is True:
-            return False
-        try:
-            epoch = self.parser.epoch(ts)
-        except (ValueError, IndexError):
-            return False  # the general path reports it
-        st.seen.add(key)
-        u = msg.usage
-        cw, cw1h = _writes(u)
-        last_model, cid, last_session, sid = self._last
-        if model != last_model:
-            ckey = ("anthropic", "capable", model, None, None, "chat", None, None, (), 0, SOURCE)
-            known = self.out.combo_ids.get(ckey)
-            cid = self.out.add_combo(ckey) if known is None else known
-        session = o.sessionId
-        if session != last_session:
-            sid = self.out.session(session) if type(session) is str and session else 0
-        self._last = (model, cid, session, sid)
-        r = self._rows
-        r[0].append(epoch)
-        r[1].append(u.input_tokens)
-        r[2].append(u.output_tokens)
-        r[3].append(u.cache_read_input_tokens or 0)
-        r[4].append(cw)
-        r[5].append(cw1h)
-        r[6].append(sid)
-        r[7].append(id_hash(f"{SOURCE}:{rid}"))
-        r[8].append(cid)
-        self._offs.append(off)
-        return True
