@@ -25,7 +25,8 @@ from typing import Any
 
 import orjson
 
-from .agent import AgentFormat, FileState, Usage, count, text
+from .agent import FileState, Usage, count, text
+from .agent_format import AgentFormat
 from .claude_fast import SOURCE, SYNTHETIC, ClaudeDecoder, cache_writes
 
 __all__ = ["CLAUDE_CODE", "SOURCE", "ClaudeCode", "ClaudeDecoder", "cache_writes"]

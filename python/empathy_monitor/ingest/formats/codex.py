@@ -22,7 +22,8 @@ from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from .agent import AgentFormat, FileState, Usage, count, text
+from .agent import FileState, Usage, count, text
+from .agent_format import AgentFormat
 from .tokens import codex_request_id, openai_usage
 
 SOURCE = "codex"
