@@ -5,9 +5,9 @@ orjson general path (:class:`.agent.AgentDecoder`) builds a Python object for al
 reads six fields; here :data:`_decode` decodes a line straight into :class:`_Line`, whose
 ``message`` is a :class:`_Message` with ``id``, ``model`` and ``usage`` only: every other key
 (``content`` above all) is skipped by the parser without a Python object being made. Lines without
-the ``"usage"`` marker are never parsed at all (``AgentDecoder.feed``'s byte prefilter).
+the ``"usage"`` marker are never parsed, nor even copied (a byte search per line).
 
-:meth:`ClaudeDecoder._line` then handles the common assistant line — plain shape (``type``
+:meth:`ClaudeDecoder.feed`'s loop then handles the common assistant line — plain shape (``type``
 assistant, string ids, model and timestamp, integer counts), deduplicated by (``message.id``,
 ``requestId``) *before* anything is built, appended straight to the columns when new, no
 ``costUSD``, not an API error, not a sidechain — and hands anything else to the general path
