@@ -135,6 +135,7 @@ class ClaudeDecoder(AgentDecoder):
         st, out = self.state, self.out
         if not hasattr(self, "_minutes"):
             self._minutes = {}
+        minutes = self._minutes
         seen, add_seen = st.seen, st.seen.add
         self._rows: list[tuple[Any, ...]] = []
         rows = self._rows
@@ -180,7 +181,22 @@ class ClaudeDecoder(AgentDecoder):
             if o.costUSD is not UNSET or o.isApiErrorMessage is True or o.isSidechain is True:
                 self._general(data[a:b], base_off + a, line_no)
                 continue
-            epoch = self._epoch(ts)
+            # the common shape first, inline: "YYYY-MM-DDTHH:MM:SS.mmmZ" of a minute seen before
+            base = minutes.get(ts[:16]) if len(ts) == 24 and ts[23] == "Z" else None
+            sec, ms = ts[17:19], ts[20:23]
+            if (
+                base is not None
+                and ts[19] == "."
+                and ts[16] == ":"
+                and ts.isascii()
+                and sec.isdigit()
+                and ms.isdigit()
+                and sec < "60"
+            ):
+                t_s = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000  # as _epoch
+                epoch: float | None = t_s if t_s <= MAX_EPOCH else None
+            else:
+                epoch = self._epoch(ts)
             if epoch is None:
                 self._general(data[a:b], base_off + a, line_no)  # it reports the timestamp
                 continue
