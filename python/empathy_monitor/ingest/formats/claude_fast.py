@@ -128,7 +128,7 @@ class ClaudeDecoder(AgentDecoder):
         if end == 0:
             return 0
         marker = self.markers[0]
-        find = data.find
+        find, rfind = data.find, data.rfind
         ascii_only = data.isascii()  # then no line can be invalid UTF-8
         view = memoryview(data) if ascii_only else data
         decode, errors = _decode, _ERRORS
@@ -150,7 +150,7 @@ class ClaudeDecoder(AgentDecoder):
                 break
             b = find(b"\n", a)
             line_no += 1
-            if find(marker, a, b) < 0:
+            if rfind(marker, a, b) < 0:  # from the end: Claude Code writes usage near it
                 continue  # a prompt, a tool result, a UI event: never parsed
             try:
                 if not ascii_only:
