@@ -55,6 +55,8 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
         _card("Tokens in / out", f"{num(ov['input_tokens'])} / {num(ov['output_tokens'])}"),
         _card("Active workflows", num(ov["active_workflows"])),
     ]
+    if ov.get("subscription_calls"):  # apart from money spent: what the plan's calls are worth
+        cards.insert(1, _card("List-price equivalent", money(ov["subscription_value"])))
     console.print(Columns(cards, equal=True, expand=True))
     series = d["cost_series"]
     if series:
@@ -151,6 +153,11 @@ def render(d: dict[str, Any], console: Console, top: int = 5) -> None:
     if unpriced:  # never a silent $0: say how many calls the total leaves out, and which models
         models = ", ".join(m["model"] for m in ov["unpriced_models"][:5])
         parts.append(f"{plural(unpriced, 'call')} unpriced ({models}) — not in the total")
+    if ov.get("subscription_calls"):
+        parts.append(
+            f"{plural(ov['subscription_calls'], 'call')} on a subscription"
+            f" ({money(ov['subscription_value'])} list-price equivalent) — not in the total"
+        )
     pr = d.get("prices") or {}
     mode = pr.get("cost_mode")
     if mode and mode != pr.get("workspace_cost_mode"):

@@ -120,6 +120,18 @@ describe('cache numbers', () => {
   });
 });
 
+describe('subscription plans', () => {
+  it('shows the plan calls’ list-price equivalent apart from the total, and nothing without such calls', () => {
+    renderApp();
+    send({ type: 'snapshot', snapshot: pricedSnapshot({ total_cost: 1, subscription_calls: 3, subscription_value: 0.2545 }) });
+    const sub = screen.getByTestId('subscription-value');
+    expect(sub.textContent).toBe('+ $0.25 list-price equivalent (subscription)');
+    expect(sub.getAttribute('title')).toContain('3 calls of sources on a subscription plan');
+    send({ type: 'snapshot', snapshot: pricedSnapshot() });
+    expect(screen.queryByTestId('subscription-value')).toBeNull();
+  });
+});
+
 describe('cost-mode toggle', () => {
   it('shows the view’s mode; picking one posts setView with it, kept in webview state', () => {
     const { vscode } = renderApp({ range: '30d', filters: { tier: 'cheap' }, tables: {} });

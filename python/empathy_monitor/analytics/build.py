@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..prices.columns import NO_PRICE, Pricing, view_costs
+from ..prices.columns import NO_PRICE, Pricing, subscription_value, view_costs
 from ..prices.sources import SOURCE_NAMES, UNPRICED, CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
@@ -151,7 +151,9 @@ def build_calls(
             pick, lo, hi, idx, combo, ok, writer, tin, tout, cost_mode, pricing, nc, per_price
         )
         src_calls += np.bincount(src, minlength=nsrc)
-        src_cost += np.rint(np.bincount(src, weights=cost, minlength=nsrc)).astype(np.int64)
+        val = subscription_value(src, writer, pick_list(pick, lo, hi, idx, pricing))
+        weights = cost if val is None else cost + val  # subscription: its list-price equivalent
+        src_cost += np.rint(np.bincount(src, weights=weights, minlength=nsrc)).astype(np.int64)
         lat, fb, retry = pick("lat"), pick("fb"), pick("retry")
         err = ~ok
         has_lat = lat >= 0
@@ -306,6 +308,16 @@ def _group_sum(vals: npt.NDArray[np.int64], group: npt.NDArray[np.int64], ng: in
     np.add.at(out, group, vals)  # exact int64 sums (bincount would go through float64)
     res: list[int] = out.tolist()
     return res
+
+
+def pick_list(
+    pick: Any, lo: int, hi: int, idx: Any, pricing: Pricing | None
+) -> npt.NDArray[np.int64] | None:
+    """The block's list-price column (None without a price book)."""
+    if pricing is None:
+        return None
+    c = pricing.col("list")[lo:hi]
+    return c if idx is None else c[idx]
 
 
 def _price_block(

@@ -21,6 +21,8 @@ def call_row(d: dict[str, Any], parser: TimestampParser) -> dict[str, Any] | Non
     cost = d.get("estimated_cost", dflt["estimated_cost"])
     if not isinstance(cost, (int, float)) or (isinstance(cost, float) and not math.isfinite(cost)):
         cost = None
+    if cost == 0 and meta and meta.get("source") not in (None, "empathy"):
+        cost = None  # an agent/OTLP record's 0 means "no cost given" (priced by the book), not $0
     chain = d.get("fallback_chain") or []
     return {
         "call_id": str(d.get("call_id")),

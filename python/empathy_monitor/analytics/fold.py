@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..prices.columns import NO_PRICE, Pricing, view_costs
+from ..prices.columns import NO_PRICE, Pricing, subscription_value, view_costs
 from ..prices.sources import UNPRICED, CostMode
 from ..tables import Tables
 from .buckets import Clock, day_index, hour_index
@@ -128,7 +128,7 @@ def fold_calls(
                 sign * p[6],
             ),
         )
-        s.price.fold_source(p[7], sign, d.cost)
+        s.price.fold_source(p[7], sign, d.cost + sign * p[8])  # p[8]: subscription value
         if has_lat:
             s.hist.add(lat) if sign > 0 else s.hist.remove(lat)
         if tg.dims:
@@ -181,9 +181,10 @@ def fold_calls(
 
 def _row_prices(
     tables: Tables, tg: Target, rows: Rows
-) -> tuple[list[int], list[tuple[int, int, int, int, int, int, int, int]]]:
+) -> tuple[list[int], list[tuple[int, int, int, int, int, int, int, int, int]]]:
     """The rows' costs in the view's mode and, per row, (tokens, list cost, list-priced,
-    unpriced, cache read, cache write, cache savings, source) — vectorised over the rows."""
+    unpriced, cache read, cache write, cache savings, source, subscription value) — vectorised
+    over the rows."""
     t = tables.calls
     tin, tout = t.col("tin")[rows].astype(np.int64), t.col("tout")[rows]
     cr, cw = t.col("cr")[rows].astype(np.int64), t.col("cw")[rows] + t.col("cw1h")[rows]
@@ -201,6 +202,7 @@ def _row_prices(
         tg.cost_mode, pr, writer, t.col("actual")[rows], ok, tokens, listed, lstate
     )
     zeros = np.zeros(tokens.shape, dtype=np.int64)
+    val = subscription_value(src, writer, listed)
     per_row = zip(
         tokens.tolist(),
         (zeros if listed is None else listed).tolist(),
@@ -210,6 +212,7 @@ def _row_prices(
         cw.astype(np.int64).tolist(),
         save.tolist(),
         src.tolist(),
+        (zeros if val is None else val).tolist(),
         strict=True,
     )
     return cost.tolist(), list(per_row)

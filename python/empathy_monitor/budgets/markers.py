@@ -21,11 +21,12 @@ MIN_MARKER_USD = 0.01  # a day under a cent is never a marker (noise of tiny tes
 
 
 class AnomalyIndex:
-    def __init__(self, tz: ZoneInfo) -> None:
+    def __init__(self, tz: ZoneInfo, subscribed: frozenset[str] = frozenset()) -> None:
+        self.subscribed = subscribed  # sources billed by subscription: not spend
         self.days = _Days(tz)
         self.rows = 0
         self._sig: Any = None
-        self._money: tuple[str, int] | None = None
+        self._money: tuple[str, int, frozenset[str]] | None = None
         self.sums: dict[tuple[str, str], NDArray[np.int64]] = {}
         self._scores: dict[tuple[str, str], dict[int, DayScore]] = {}
         # key -> the first day index an append changed: only days from there on are re-scored

@@ -43,9 +43,10 @@ def cost_of(tel: Telemetry, a: int, b: int) -> tuple[NDArray[np.int64], NDArray[
     return np.asarray(cost, dtype=np.int64), np.asarray(src != UNPRICED)
 
 
-def pricing_sig(tel: Telemetry) -> tuple[str, int]:
-    """Changes when the dollars of existing rows may change: another cost mode or price book."""
-    return tel.cost_mode, id(tel.pricing.book)
+def pricing_sig(tel: Telemetry) -> tuple[str, int, frozenset[str]]:
+    """Changes when the dollars of existing rows may change: another cost mode, price book or
+    set of sources billed by subscription (their calls are $0 spent)."""
+    return tel.cost_mode, id(tel.pricing.book), tel.pricing.subscribed
 
 
 def scope_filters(budget: Budget) -> tuple[Filters | None, list[str]]:
@@ -126,7 +127,12 @@ class BudgetSpend:
 class SpendIndex:
     """Every budget's spend, folded in row range by row range from ``Tables``."""
 
-    def __init__(self, budgets: list[tuple[Budget, Filters, ZoneInfo]]) -> None:
+    def __init__(
+        self,
+        budgets: list[tuple[Budget, Filters, ZoneInfo]],
+        subscribed: frozenset[str] = frozenset(),
+    ) -> None:
+        self.subscribed = subscribed  # sources billed by subscription: not spend
         zones: dict[str, _Days] = {}
         self.minute0 = 0
         self.rows = 0
@@ -143,7 +149,7 @@ class SpendIndex:
             )
         self._zones = list(zones.values())
         self._sig: Any = None
-        self._money: tuple[str, int] | None = None
+        self._money: tuple[str, int, frozenset[str]] | None = None
 
     def update(self, tel: Telemetry) -> None:
         """Fold in the rows appended since the last update (rebuild if rows were dropped or the

@@ -14,7 +14,7 @@ import json
 import logging
 import os
 from collections import Counter
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +22,7 @@ import numpy as np
 
 from ..tables import CallCombo, Problem, RunCombo
 from ..workspace import RunScope
+from .bound import SourcePath
 from .dedupe import Duplicates, IdIndex
 from .tailer import FileState, TelemetryReader
 
@@ -39,14 +40,22 @@ def cache_dir() -> Path:
 
 
 def cache_path(
-    dirs: list[Path], naive_tz: str, scopes: Mapping[Path, RunScope] | None = None
+    dirs: list[Path],
+    naive_tz: str,
+    scopes: Mapping[Path, RunScope] | None = None,
+    sources: Iterable[SourcePath] = (),
 ) -> Path:
-    """One cache file per (set of telemetry dirs, naive time zone, run scopes): a scoped folder
-    read for another project holds other rows."""
+    """One cache file per (set of telemetry dirs, naive time zone, run scopes, enabled sources'
+    folders): a scoped folder read for another project holds other rows, and another set of
+    enabled agents other files (switching sets then starts warm from that set's own cache
+    instead of dropping the other set's files and rows on the first refresh)."""
     scoped = sorted((str(d.resolve()), s.project) for d, s in (scopes or {}).items())
     key: list[Any] = [sorted(str(d.resolve()) for d in dirs), naive_tz]
     if scoped:
         key.append(scoped)
+    bound = sorted({(str(s.path), s.format, str(s.scope or "")) for s in sources})
+    if bound:
+        key.append(bound)
     ident = json.dumps(key).encode()
     return cache_dir() / f"{hashlib.sha256(ident).hexdigest()[:20]}.npz"
 

@@ -123,5 +123,6 @@ class BatchMapper:
             float(rec.estimated_cost),
             None if rec.actual_cost is None else float(rec.actual_cost),
             rec.success,
+            str((rec.metadata or {}).get("source") or "empathy"),
         )
         return CallCost(usd, src, cr, cw + cw1h)

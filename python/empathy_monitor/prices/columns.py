@@ -22,9 +22,11 @@ import numpy.typing as npt
 
 from ..tables import ColumnTable, Tables
 from .book import PriceBook
-from .sources import FREE, UNPRICED, WRITER, CostMode, classify
+from .sources import FREE, SUBSCRIPTION, UNPRICED, WRITER, CostMode, classify
 
-PRICED, LIST_FREE, NO_PRICE = 0, 1, 2
+# SUBSCRIBED: a call of a source billed by subscription; its ``list`` is still the list price
+# (0 when the book has none), the value its ``subscription`` cost source shows apart.
+PRICED, LIST_FREE, NO_PRICE, SUBSCRIBED = 0, 1, 2, 3
 BLOCK = 1 << 17
 COLUMNS: dict[str, type[Any]] = {"list": np.int64, "lstate": np.int8, "save": np.int64}
 
@@ -37,9 +39,11 @@ class Pricing:
     workspace_mode: CostMode = "auto"
     prices_file: Path | None = None
     errors: tuple[str, ...] = ()
+    subscribed: frozenset[str] = frozenset()  # sources billed by subscription (billing.py)
     cols: ColumnTable = field(default_factory=lambda: ColumnTable(COLUMNS))
     _pid_of: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
     _pairs: list[tuple[str, str]] = field(default_factory=list)
+    _sub_of: npt.NDArray[np.bool_] = field(default_factory=lambda: np.zeros(0, dtype=np.bool_))
     _warming: threading.Thread | None = None
 
     def warm(self) -> None:
@@ -71,6 +75,7 @@ class Pricing:
     def reprice(self, book: PriceBook, tables: Tables) -> None:
         """Use another book (prices.yaml changed) and recompute every row."""
         self.book = book
+        self._pid_of = np.zeros(0, dtype=np.int64)  # the combos' billing may have changed too
         self.update(tables, reset=True)
 
     def update(self, tables: Tables, reset: bool = False) -> None:
@@ -110,6 +115,9 @@ class Pricing:
             if cr.any():  # cache reads at the uncached input rate, minus what they cost
                 as_input, _ = mp.cost(ts, tin.astype(np.int64) + cr, tout, cr * 0, cw, cw1h)
                 save[idx] = np.where(priced, as_input - cost, 0)
+        if self.subscribed:
+            sub = self._sub_of[t.col("combo")[lo:hi]]
+            state[sub] = SUBSCRIBED
         self.cols.append({"list": listed, "lstate": state, "save": save}, n)
 
     def _map_combos(self, tables: Tables) -> None:
@@ -126,6 +134,7 @@ class Pricing:
                 self._pairs.append(key)
             out[i] = j
         self._pid_of = out
+        self._sub_of = np.array([c.source in self.subscribed for c in combos], dtype=np.bool_)
 
 
 def _load_catalog() -> None:
@@ -152,7 +161,17 @@ def view_costs(
     ``writer`` mode keeps the writer's numbers exactly, but still names the calls whose $0 is not a
     price: successful, with tokens, no actual cost, costed 0 by the writer and unknown to the book
     are ``unpriced`` (their cost stays 0, as the writer wrote), so no view lets them pass silently.
+    A subscription source's calls (``SUBSCRIBED``) are ``subscription`` at $0 in every mode.
     """
+    if lstate is not None and listed is not None:
+        sub = lstate == SUBSCRIBED
+        if sub.any():
+            src, cost = view_costs(
+                mode, pricing, writer, actual, ok, tokens, listed, np.where(sub, PRICED, lstate)
+            )
+            src, cost = src.copy(), cost.copy()  # (never the caller's writer column)
+            src[sub], cost[sub] = SUBSCRIPTION, 0
+            return src, cost
     if mode == "auto":
         # Most calls carry the writer's price and no actual cost: classify only the others.
         need = (actual >= 0) | (writer <= 0)
@@ -180,7 +199,28 @@ def view_costs(
     return src, cost
 
 
-__all__ = ["FREE", "LIST_FREE", "NO_PRICE", "PRICED", "Pricing", "view_costs"]
+def subscription_value(
+    src: npt.NDArray[np.int8], writer: npt.NDArray[np.int64], listed: npt.NDArray[np.int64] | None
+) -> npt.NDArray[np.int64] | None:
+    """Per call, the list-price equivalent of a ``subscription`` call (its own cost field when it
+    has one, else its list price; 0 for other calls); None when there is no such call."""
+    sub = src == SUBSCRIPTION
+    if not sub.any():
+        return None
+    own = np.where(writer > 0, writer, 0 if listed is None else listed)
+    return np.where(sub, own, 0).astype(np.int64)
+
+
+__all__ = [
+    "FREE",
+    "LIST_FREE",
+    "NO_PRICE",
+    "PRICED",
+    "SUBSCRIBED",
+    "Pricing",
+    "subscription_value",
+    "view_costs",
+]
 
 
 def price_record(
@@ -193,9 +233,12 @@ def price_record(
     writer_usd: float,
     actual_usd: float | None,
     ok: bool,
+    source: str = "empathy",
 ) -> tuple[str, float]:
     """(cost source, USD) of one record in ``mode``, for consumers that see records one at a
     time (the OTel export); the same rule as the views, through the same book."""
+    if source in pricing.subscribed:
+        return "subscription", 0.0  # a plan's call: no money spent (view_costs)
     if not all(math.isfinite(x) for x in (ts, writer_usd, actual_usd or 0.0)):
         return "writer", writer_usd  # an odd record: its own figure, as the mapping checks it
     tin, tout, cr, cw, cw1h = (np.array([max(int(x), 0)], dtype=np.int64) for x in tokens)

@@ -15,6 +15,7 @@ from pathlib import Path
 import yaml
 
 from .. import yamlsafe
+from .billing import subscriptions
 from .book import PriceBook
 from .columns import Pricing
 from .sources import COST_MODES, CostMode
@@ -76,11 +77,24 @@ def load_book(dirs: Sequence[Path]) -> tuple[PriceBook, Path | None, list[str]]:
     return PriceBook(entries), path, errors
 
 
+def billing(dirs: Sequence[Path]) -> tuple[frozenset[str], list[str]]:
+    """The sources billed by subscription (``sources:`` of monitoring.yaml, ``billing.py``)."""
+    path = _first(dirs, MONITORING_YAML)
+    if path is None:
+        return frozenset(), []
+    try:
+        doc = yamlsafe.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, yaml.YAMLError):
+        return frozenset(), []  # reported once, by cost_mode
+    return subscriptions(doc, path.name)
+
+
 def load_pricing(dirs: Sequence[Path]) -> Pricing:
     """Everything a process needs to price calls in this workspace."""
     mode, mode_errors = cost_mode(dirs)
     book, path, errors = load_book(dirs)
-    return Pricing(book, mode, path, tuple(errors + mode_errors))
+    subscribed, billing_errors = billing(dirs)
+    return Pricing(book, mode, path, tuple(errors + mode_errors + billing_errors), subscribed)
 
 
 def add_price(dirs: Sequence[Path], model: str, provider: str | None) -> tuple[Path, int, bool]:

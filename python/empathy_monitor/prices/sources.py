@@ -8,6 +8,8 @@ Sources, per call:
 * ``free``     — a local/free model, a failed call the writer costed at 0 (it was not billed and
   is never repriced), or a call with no tokens at all;
 * ``unpriced`` — tokens but no price anywhere: counted apart, never added as $0.
+* ``subscription`` — a call of a source billed by subscription (``billing.py``): $0 spent in
+  every mode; its list-price equivalent is summed apart (``columns.subscription_value``).
 
 Modes: ``auto`` (actual → writer → list → free/unpriced), ``writer`` (exactly the writer's
 ``estimated_cost``, the 0.1.0 numbers) and ``list`` (every call at list price, except those that
@@ -24,8 +26,8 @@ import numpy.typing as npt
 CostMode = Literal["auto", "writer", "list"]
 COST_MODES: tuple[CostMode, ...] = ("auto", "writer", "list")
 
-ACTUAL, WRITER, LIST, FREE, UNPRICED = range(5)
-SOURCE_NAMES = ("actual", "writer", "list", "free", "unpriced")
+ACTUAL, WRITER, LIST, FREE, UNPRICED, SUBSCRIPTION = range(6)
+SOURCE_NAMES = ("actual", "writer", "list", "free", "unpriced", "subscription")
 NO_ACTUAL = -1  # the actual-cost column's "null"
 
 

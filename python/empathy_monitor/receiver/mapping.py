@@ -7,7 +7,8 @@ What becomes a call:
 * a log record that is one agent request: Claude Code ``claude_code.api_request``, Gemini CLI
   ``gemini_cli.api_response``, Codex ``codex.sse_event`` of kind ``response.completed``.
 
-Only usage metadata is copied (model, token counts, times, ids, cost, status): prompt and response
+Log records (the agents' usage events) are mapped in ``events.py``, attribute values read by
+``values.py``. Only usage metadata is copied (model, token counts, times, ids, cost, status): prompt and response
 text (``gen_ai.prompt``, message bodies, tool arguments) is never read into a record. Metrics are
 accepted but are aggregates of the same requests, so they add no calls (they would double count).
 Token counts follow ``ingest/formats/tokens.py``, the rules the agents' log decoders use too (the
@@ -19,13 +20,12 @@ one call. Data whose ``service.name`` is our own exporter's is dropped (no loop)
 
 from __future__ import annotations
 
-import contextlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
 from typing import Any
 
-from ..ingest.formats.tokens import gemini_request_id, gemini_usage, genai_usage, openai_usage
+from ..ingest.formats.tokens import copilot_provider, genai_usage
+from .values import _float, _iso, _num, _str, attrs
 
 # service.name of each agent -> our source name
 SERVICE_SOURCES: dict[str, str] = {
@@ -62,65 +62,6 @@ class Mapped:
     items: int = 0  # spans / log records / data points seen
     dropped_own: int = 0  # from our own exporter (loop guard)
     ignored: int = 0  # seen but not a GenAI call
-
-
-def attr_value(v: Any) -> Any:
-    kind = v.WhichOneof("value")
-    if kind is None:
-        return None
-    if kind == "array_value":
-        return [attr_value(x) for x in v.array_value.values]
-    if kind == "kvlist_value":
-        return {kv.key: attr_value(kv.value) for kv in v.kvlist_value.values}
-    return getattr(v, kind)
-
-
-def attrs(kvs: Iterable[Any]) -> dict[str, Any]:
-    return {kv.key: attr_value(kv.value) for kv in kvs}
-
-
-def _num(a: dict[str, Any], *keys: str) -> int:
-    for k in keys:
-        v = a.get(k)
-        if isinstance(v, bool):
-            continue
-        if isinstance(v, (int, float)):
-            return max(0, int(v))
-        if isinstance(v, str):
-            try:
-                return max(0, int(float(v)))
-            except ValueError:
-                continue
-    return 0
-
-
-def _float(a: dict[str, Any], *keys: str) -> float | None:
-    for k in keys:
-        v = a.get(k)
-        if isinstance(v, bool):
-            continue
-        if isinstance(v, (int, float)):
-            return float(v)
-        if isinstance(v, str):
-            try:
-                return float(v)
-            except ValueError:
-                continue
-    return None
-
-
-def _str(a: dict[str, Any], *keys: str) -> str | None:
-    for k in keys:
-        v = a.get(k)
-        if isinstance(v, str) and v:
-            return v
-        if isinstance(v, (int, float)) and not isinstance(v, bool):
-            return str(v)
-    return None
-
-
-def _iso(nanos: int) -> str:
-    return datetime.fromtimestamp(nanos / 1e9, timezone.utc).isoformat()
 
 
 def _source(service: str | None, event: str | None = None) -> str:
@@ -167,6 +108,8 @@ def _record(
         "model_id": model,
         "input_tokens": tin,
         "output_tokens": tout,
+        # 0 when the event gives no cost: the reader prices it or counts it unpriced (the feed
+        # shows an agent record's 0 as no cost, never $0)
         "estimated_cost": cost if cost is not None and cost >= 0 else 0.0,
         "latency_ms": latency_ms,
         "success": ok,
@@ -224,6 +167,7 @@ def span_calls(req: Any, own_service: str, out: Mapped) -> None:
                 "gen_ai.usage.cache_creation_input_tokens",
             ),
         )
+        provider = _str(a, "gen_ai.provider.name", "gen_ai.system")
         dur = max(0, (sp.end_time_unix_nano - sp.start_time_unix_nano) // 1_000_000)
         out.calls.append(
             _record(
@@ -231,7 +175,7 @@ def span_calls(req: Any, own_service: str, out: Mapped) -> None:
                 req_id,
                 sp.start_time_unix_nano,
                 model or "",
-                _str(a, "gen_ai.provider.name", "gen_ai.system"),
+                copilot_provider(provider, model) if source == "copilot" else provider,
                 a,
                 tin=tin,
                 tout=_num(a, "gen_ai.usage.output_tokens"),
@@ -245,98 +189,6 @@ def span_calls(req: Any, own_service: str, out: Mapped) -> None:
                 service=service,
             )
         )
-
-
-def _event_name(lr: Any, a: dict[str, Any]) -> str | None:
-    name = _str(a, "event.name") or (lr.event_name if hasattr(lr, "event_name") else None)
-    if name:
-        return str(name)
-    body = lr.body.string_value if lr.body.WhichOneof("value") == "string_value" else ""
-    return body if body in EVENT_SOURCES else None
-
-
-def log_calls(req: Any, own_service: str, out: Mapped) -> None:
-    """``ExportLogsServiceRequest`` -> calls (the agents' per-request usage events)."""
-    for service, lr in _items(req.resource_logs, "scope_logs", "log_records", own_service, out):
-        a = attrs(lr.attributes)
-        event = _event_name(lr, a)
-        if event not in EVENT_SOURCES:
-            out.ignored += 1
-            continue
-        if event == "codex.sse_event" and _str(a, "event.kind") != "response.completed":
-            out.ignored += 1
-            continue
-        rec = _event_call(event, a, lr, service)
-        if rec is None:
-            out.ignored += 1
-        else:
-            out.calls.append(rec)
-
-
-def _event_call(
-    event: str, a: dict[str, Any], lr: Any, service: str | None
-) -> dict[str, Any] | None:
-    source = EVENT_SOURCES[event]
-    ts = lr.time_unix_nano or lr.observed_time_unix_nano
-    stamp = _str(a, "event.timestamp")
-    if stamp:
-        with contextlib.suppress(ValueError):
-            ts = int(datetime.fromisoformat(stamp.replace("Z", "+00:00")).timestamp() * 1e9)
-    model = _str(a, "model")
-    if source == "claude-code":
-        tin = _num(a, "input_tokens")
-        tout = _num(a, "output_tokens")
-        cread = _num(a, "cache_read_tokens")
-        cwrite = _num(a, "cache_creation_tokens")
-        req_id = _str(a, "request_id")
-        cost = _float(a, "cost_usd")
-        session = _str(a, "session.id")
-    elif source == "gemini-cli":
-        # Cached tokens are inside the prompt count; thoughts are billed as output (tokens.py).
-        tin, cread, tout = gemini_usage(
-            _num(a, "input_token_count"),
-            _num(a, "cached_content_token_count"),
-            _num(a, "output_token_count"),
-            _num(a, "thoughts_token_count"),
-        )
-        cwrite = 0
-        session = _str(a, "session.id")
-        # The outfile decoder's id for the same event: event.timestamp as written, else the time.
-        req_id = gemini_request_id(_str(a, "response_id"), session, stamp or _iso(ts), model)
-        cost = None
-    else:  # codex: OpenAI's convention, output_token_count already includes reasoning
-        tin, cread, tout = openai_usage(
-            _num(a, "input_token_count"),
-            _num(a, "cached_token_count", "cached_input_token_count"),
-            _num(a, "output_token_count"),
-        )
-        cwrite = 0
-        req_id = _str(a, "response_id", "request_id")
-        cost = None
-        session = _str(a, "conversation.id")
-    if req_id is None:
-        # No id of its own: derive one from what is stable in the event.
-        req_id = f"{session or ''}:{ts}"
-    err = _str(a, "error", "error.type")
-    status = _num(a, "status_code")
-    return _record(
-        source,
-        req_id,
-        int(ts),
-        model or "",
-        PROVIDER_OF_SOURCE.get(source),
-        a,
-        tin=tin,
-        tout=tout,
-        cache_read=cread,
-        cache_write=cwrite,
-        latency_ms=_num(a, "duration_ms"),
-        ok=err is None and status < 400,
-        error_type=("http_" + str(status)) if status >= 400 else (err[:80] if err else None),
-        cost=cost,
-        session=session,
-        service=service,
-    )
 
 
 def metric_points(req: Any, out: Mapped) -> None:

@@ -11,32 +11,23 @@ background thread; ``stop()`` ends it.
 
 from __future__ import annotations
 
-import base64
-import gzip
 import ipaddress
 import json
 import logging
 import threading
 import time
-import zlib
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 from typing import Any
 
 from ..store import TelemetryStore
-from . import mapping
+from . import events, mapping
+from .payload import MAX_BODY, PATHS, PayloadError, decode, decompress
+
+__all__ = ["MAX_BODY", "PayloadError", "Receiver", "Stats", "decode", "loopback_only"]
 
 log = logging.getLogger(__name__)
-
-MAX_BODY = 16 << 20  # bytes on the wire
-MAX_DECODED = 64 << 20  # after gzip
-PATHS = ("/v1/traces", "/v1/logs", "/v1/metrics")
-_ID_KEYS = ("traceId", "spanId", "parentSpanId")
-
-
-class PayloadError(ValueError):
-    """A payload that cannot be used; the message becomes the HTTP 400 body."""
 
 
 def loopback_only(host: str) -> str:
@@ -79,80 +70,6 @@ class Stats:
             }
 
 
-def _decompress(body: bytes, encoding: str) -> bytes:
-    enc = encoding.strip().lower()
-    if enc in ("", "identity"):
-        return body
-    if enc not in ("gzip", "deflate"):
-        raise PayloadError(f"unsupported Content-Encoding {encoding!r} (gzip or none)")
-    try:
-        d = zlib.decompressobj(wbits=47 if enc == "gzip" else 15)
-        out = d.decompress(body, MAX_DECODED + 1)
-    except (zlib.error, gzip.BadGzipFile) as exc:
-        raise PayloadError(f"body is not valid {enc}: {exc}") from exc
-    if len(out) > MAX_DECODED:
-        raise PayloadError(f"decompressed body larger than {MAX_DECODED} bytes")
-    return out
-
-
-def _hex_ids_to_base64(obj: Any) -> Any:
-    """OTLP/JSON writes trace and span ids as hex; protobuf's JSON mapping wants base64."""
-    if isinstance(obj, dict):
-        out = {}
-        for k, v in obj.items():
-            if k in _ID_KEYS and isinstance(v, str) and v:
-                try:
-                    v = base64.b64encode(bytes.fromhex(v)).decode()
-                except ValueError as exc:
-                    raise PayloadError(f"{k} {v[:40]!r} is not hex") from exc
-            else:
-                v = _hex_ids_to_base64(v)
-            out[k] = v
-        return out
-    if isinstance(obj, list):
-        return [_hex_ids_to_base64(x) for x in obj]
-    return obj
-
-
-def decode(path: str, body: bytes, content_type: str) -> Any:
-    """The protobuf request message for ``path`` from a protobuf or JSON body."""
-    from google.protobuf import json_format
-    from google.protobuf.message import DecodeError
-    from opentelemetry.proto.collector.logs.v1 import logs_service_pb2
-    from opentelemetry.proto.collector.metrics.v1 import metrics_service_pb2
-    from opentelemetry.proto.collector.trace.v1 import trace_service_pb2
-
-    classes: dict[str, Any] = {
-        "/v1/traces": trace_service_pb2.ExportTraceServiceRequest,
-        "/v1/logs": logs_service_pb2.ExportLogsServiceRequest,
-        "/v1/metrics": metrics_service_pb2.ExportMetricsServiceRequest,
-    }
-    cls = classes[path]
-    ctype = content_type.split(";")[0].strip().lower()
-    msg = cls()
-    if ctype in ("application/x-protobuf", "application/protobuf", ""):
-        try:
-            msg.ParseFromString(body)
-        except DecodeError as exc:
-            raise PayloadError(f"body is not a valid {cls.__name__} protobuf: {exc}") from exc
-        return msg
-    if ctype == "application/json":
-        try:
-            data = json.loads(body)
-        except ValueError as exc:
-            raise PayloadError(f"body is not valid JSON: {exc}") from exc
-        if not isinstance(data, dict):
-            raise PayloadError("JSON body must be an object")
-        try:
-            json_format.ParseDict(_hex_ids_to_base64(data), msg, ignore_unknown_fields=True)
-        except json_format.ParseError as exc:
-            raise PayloadError(f"JSON body is not a valid {cls.__name__}: {exc}") from exc
-        return msg
-    raise PayloadError(
-        f"unsupported Content-Type {content_type!r} (application/x-protobuf or application/json)"
-    )
-
-
 class Receiver:
     """A running OTLP/HTTP receiver writing into ``directory``."""
 
@@ -193,13 +110,13 @@ class Receiver:
 
     def handle(self, path: str, body: bytes, content_type: str, encoding: str) -> mapping.Mapped:
         """Decode, map and store one request (raises PayloadError for a bad payload)."""
-        raw = _decompress(body, encoding)
+        raw = decompress(body, encoding)
         msg = decode(path, raw, content_type)
         out = mapping.Mapped()
         if path == "/v1/traces":
             mapping.span_calls(msg, self.own_service, out)
         elif path == "/v1/logs":
-            mapping.log_calls(msg, self.own_service, out)
+            events.log_calls(msg, self.own_service, out)
         else:
             mapping.metric_points(msg, out)
         self._store(out.calls)

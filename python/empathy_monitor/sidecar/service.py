@@ -186,7 +186,9 @@ class Service:
         self._save_cache()
 
     def _cache_path(self) -> Path:
-        return statecache.cache_path(self.dirs, self.settings.naiveTimezone, self.layout.scopes)
+        return statecache.cache_path(
+            self.dirs, self.settings.naiveTimezone, self.layout.scopes, self.bound
+        )
 
     def _save_cache(self) -> None:
         """Remember the reader's state so the next start parses only what is new."""
@@ -300,12 +302,14 @@ class Service:
         if prices_touched:  # prices.yaml or cost_mode may have changed: reprice if they did
             fresh = load_pricing(self.dirs)
             old = self.tel.pricing
-            if (fresh.book.user, fresh.errors, fresh.workspace_mode) != (
+            if (fresh.book.user, fresh.errors, fresh.workspace_mode, fresh.subscribed) != (
                 old.book.user,
                 old.errors,
                 old.workspace_mode,
+                old.subscribed,
             ):
                 old.workspace_mode, old.prices_file = fresh.workspace_mode, fresh.prices_file
+                old.subscribed = fresh.subscribed  # sources' billing (monitoring.yaml sources:)
                 self.tel.reprice(fresh.book, fresh.errors)
                 rebuild = True
         upd = self.publisher.ingest(res, check_health=structural, rebuild=rebuild)

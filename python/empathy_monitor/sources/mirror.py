@@ -82,6 +82,8 @@ class Mirror:
                         if d is None:
                             continue
                         d["model_id"] = combos[int(combo_col[i])].model  # as it was counted
+                        if d.get("estimated_cost") is None:  # no cost of its own: the store's 0
+                            d.pop("estimated_cost", None)  # (read back as "no cost", not $0)
                         d["metadata"][MIRROR_KEY] = key
                         recs.append(d)
             try:

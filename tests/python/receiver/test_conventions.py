@@ -220,3 +220,67 @@ def test_copilot_span_file_and_receiver_agree(rx: Receiver, tmp_path: Path) -> N
     tel = _read(f, "copilot")
     assert _row_columns(tel) == [(50, 60, 1000, 150)]
     assert [r["call_id"] for r in tel.iter_calls(None)] == ["copilot:chatcmpl-1"]
+
+
+def test_codex_turns_from_its_log_and_its_otel_events_count_once(
+    rx: Receiver, tmp_path: Path
+) -> None:
+    # Two responses of one session; Codex writes no response id on either path, and the OTel
+    # event's time is the SSE completion, a moment before the log's token_count line.
+    turns = [(1000, 200, 50, "09:00:04"), (2600, 900, 70, "09:01:05")]
+    events = [
+        {
+            "event.name": "codex.sse_event",
+            "event.kind": "response.completed",
+            "event.timestamp": f"2026-11-30T{t}.{ms}Z",
+            "conversation.id": "conv-9",
+            "model": "gpt-5-codex",
+            "input_token_count": i,
+            "cached_token_count": c,
+            "output_token_count": o,
+            "reasoning_token_count": 10,
+        }
+        for (i, c, o, t), ms in zip(turns, ("310", "020"))
+    ]
+    _post(rx, "/v1/logs", _logs("codex_cli_rs", [{"attributes": _kv(e)} for e in events]))
+    home = tmp_path / "home"
+    log = home / ".codex" / "sessions" / "2026" / "11" / "30" / "rollout-conv-9.jsonl"
+    log.parent.mkdir(parents=True)
+    ws = tmp_path / "ws"
+    lines: list[dict[str, Any]] = [
+        {
+            "timestamp": "2026-11-30T09:00:00Z",
+            "type": "session_meta",
+            "payload": {"id": "conv-9", "cwd": str(ws)},
+        },
+        {
+            "timestamp": "2026-11-30T09:00:01Z",
+            "type": "turn_context",
+            "payload": {"model": "gpt-5-codex"},
+        },
+    ]
+    total = [0, 0, 0]
+    for i, c, o, t in turns:
+        last = {"input_tokens": i, "cached_input_tokens": c, "output_tokens": o}
+        total = [total[0] + i, total[1] + c, total[2] + o]
+        cum = dict(zip(("input_tokens", "cached_input_tokens", "output_tokens"), total))
+        info = {"total_token_usage": cum, "last_token_usage": last}
+        lines.append(
+            {
+                "timestamp": f"2026-11-30T{t}.500Z",
+                "type": "event_msg",
+                "payload": {"type": "token_count", "info": info},
+            }
+        )
+    log.write_text("".join(json.dumps(x) + "\n" for x in lines))
+    d = tmp_path / ".empathy"
+    env = {"HOME": str(home)}
+    for bound in ([], sources.bindings(["codex"], ws, env)):  # the receiver alone, then both
+        tel = Telemetry([d], naive_tz="UTC", workers=1, sources=bound)
+        tel.refresh()
+        assert _row_columns(tel) == [(800, 50, 200, 0), (1700, 70, 900, 0)]
+        ids = sorted(r["call_id"] for r in tel.iter_calls(None))
+        assert ids == ["codex:conv-9:1000:200:50", "codex:conv-9:2600:900:70"]
+    assert sum(f["duplicates"] for f in tel.reader.health()) == 2  # the second path's copies
+    alone = _read(log, "codex")  # the log alone: the same two calls
+    assert _row_columns(alone) == [(800, 50, 200, 0), (1700, 70, 900, 0)]

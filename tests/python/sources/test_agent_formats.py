@@ -13,8 +13,10 @@ from pathlib import Path
 import pytest
 
 from empathy_monitor import sources
+from empathy_monitor.analytics.window import WindowSpec
 from empathy_monitor.ingest.bound import SourcePath
 from empathy_monitor.ingest.formats.claude_code import CLAUDE_CODE, encode
+from empathy_monitor.sources.mirror import Mirror
 from empathy_monitor.tables import Chunk, id_hash
 from empathy_monitor.telemetry import Telemetry
 from empathy_monitor.timeparse import TimestampParser
@@ -195,3 +197,59 @@ def test_feed_rows_and_exports_hold_no_text(
     assert SECRET not in repr(rows) and SECRET not in repr(list(tel.iter_calls(None)))
     tel.save_cache(tmp_path / "cache.npz")
     assert SECRET.encode() not in (tmp_path / "cache.npz").read_bytes()
+
+
+# -- no cost of its own: priced by the book or unpriced, never $0 ---------------------------
+SPEC = WindowSpec(range="all")
+
+
+def _imaginary(model: str) -> bool:
+    return "imaginary" in model
+
+
+@pytest.mark.parametrize(("name", "agent", "_want", "_models"), CASES)
+@pytest.mark.parametrize("mode", ["auto", "writer", "list"])
+def test_agent_calls_without_a_price_are_unpriced_not_zero(
+    name: str, agent: str, _want: object, _models: object, mode: str, tmp_path: Path
+) -> None:
+    tel = read(name, agent, tmp_path)
+    rows, total = tel.calls_page(0, 100)
+    assert total == len(rows) >= 2
+    for r in rows:  # a cost only from the agent's own field (Claude Code costUSD), never 0.0
+        assert r["cost"] is None or r["cost"] > 0, r
+    imaginary = [r for r in rows if _imaginary(r["model_id"])]
+    unknown = [r for r in imaginary if r["cost"] is None]
+    # each fixture has a model no price book knows; Claude Code's one carries its own costUSD
+    assert len(unknown) == (0 if name == "claude-code" else 1) and len(imaginary) == 1
+    ov = tel.dashboard(SPEC, cost_mode=mode)["overview"]  # type: ignore[arg-type]
+    if mode == "list":  # every call at list price: an own cost does not count
+        unknown = imaginary
+    assert ov["unpriced_calls"] == len(unknown)
+    assert {m["model"] for m in ov["unpriced_models"]} == {r["model_id"] for r in unknown}
+
+
+def test_mirrored_agent_calls_stay_unpriced_once_the_transcript_is_gone(tmp_path: Path) -> None:
+    home = tmp_path / "home"
+    shutil.copytree(FIX / "codex" / "home", home)
+    env = {"HOME": str(home)}
+    ed = tmp_path / ".empathy"
+    ed.mkdir()
+    tel = Telemetry([ed], naive_tz="UTC", workers=1, sources=sources.bindings(["codex"], WS, env))
+    tel.refresh()
+    assert Mirror(ed).sync(tel) == tel.tables.calls.n == 2
+    shutil.rmtree(home / ".codex")  # the agent deleted its logs: the mirror's copies count
+    again = Telemetry([ed], naive_tz="UTC", workers=1)
+    again.refresh()
+    rows, _ = again.calls_page(0, 10)
+    assert len(rows) == 2 and all(r["cost"] is None for r in rows)
+    ov = again.dashboard(SPEC)["overview"]
+    assert ov["unpriced_calls"] == sum(_imaginary(r["model_id"]) for r in rows) == 1
+
+
+def test_codex_feed_rows_name_the_model_their_turn_was_counted_with(tmp_path: Path) -> None:
+    tel = read("codex", "codex", tmp_path)
+    rows, _ = tel.calls_page(0, 10)
+    assert sorted((r["timestamp"], r["model_id"]) for r in rows) == [
+        ("2025-06-02T09:00:04+00:00", "gpt-5-codex"),  # not the session's latest model
+        ("2025-06-02T09:01:05+00:00", "gpt-imaginary-1"),
+    ]

@@ -147,3 +147,51 @@ def test_pairs_of_bends_and_a_duplicate_with_other_fields() -> None:
     objs += [BASE, bent((("costUSD",), 1.0)), bent((("isApiErrorMessage",), True))]
     chunk, st = decode(ClaudeDecoder, lines(objs))
     assert same(lines(objs)) == chunk and chunk.records > 100 and st.duplicates >= 2
+
+
+def test_odd_lines_decode_the_same() -> None:
+    """Lines the typed decoder refuses or skips: each must end as the general path ends it."""
+    user_task = {  # a subagent's result: usage in the tool result, not an API call of this file
+        "type": "user",
+        "message": {"role": "user", "content": [{"type": "tool_result", "content": "ok"}]},
+        "toolUseResult": {"usage": {"input_tokens": 9, "output_tokens": 9}},
+        "timestamp": "2026-11-20T10:00:03.000Z",
+    }
+    no_type = {k: v for k, v in BASE.items() if k != "type"}
+    data = b"".join(
+        [
+            lines([BASE, user_task, no_type, bent((("message", "usage", "input_tokens"), None))]),
+            b'{"type": "assistant", "message": {"usage": {"input_tokens": 1}}, "torn\n',  # torn
+            b'{"type": "assistant", "usage": "\xff\xfe"}\n',  # not UTF-8
+            b'["usage", 1]\n',  # not an object
+            b'  "usage": {"input_tokens": 3}\n',  # a fragment of a pretty-printed object
+            b'{"type":"assistant","requestId":"r9","timestamp":"2026-11-20T10:00:09Z",'
+            b'"message":{"id":"m9","model":"claude-haiku-4-5","usage":{"input_tokens":'
+            b'123456789012345678901234567890,"output_tokens":1}}}\n',  # an int past 64 bits
+            lines(
+                [bent((("message", "usage", "cache_creation"), {"ephemeral_5m_input_tokens": 7}))]
+            ),
+        ]
+    )
+    chunk = same(data)
+    assert chunk.records >= 2 and len(chunk.problems) == 2 and chunk.lines == 10
+
+
+@pytest.mark.parametrize(
+    "ts",
+    [
+        "2026-11-20T10:00:59.999Z",
+        "2026-11-20T23:59:00.001Z",
+        "2026-11-20T10:00:60.000Z",  # no 60th second
+        "2026-13-20T10:00:00.000Z",  # no 13th month
+        "2026-11-20T10:00:0a.000Z",
+        "2026-11-20 10:00:01.000Z",  # another separator
+        "2199-12-31T00:00:01.000Z",  # past the last representable day
+        "2026-11-20T10:00:01.123456Z",
+        "2026-11-20T10:00:01Z",
+    ],
+)
+def test_timestamps_decode_the_same(ts: str) -> None:
+    # each twice: a new request (the per-minute cache is filled, then read)
+    objs = [dict(BASE, timestamp=ts, requestId=f"r{i}") for i in range(2)]
+    same(lines(objs))

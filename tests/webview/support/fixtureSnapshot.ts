@@ -55,6 +55,8 @@ export const fixtureOverview: Overview = {
   cache_write_tokens: 0,
   cache_hit_rate: null,
   cache_savings: 0,
+  subscription_calls: 0,
+  subscription_value: 0,
 };
 
 export const fixturePrevious: Overview = {
@@ -75,6 +77,8 @@ export const fixturePrevious: Overview = {
   cache_write_tokens: 0,
   cache_hit_rate: null,
   cache_savings: 0,
+  subscription_calls: 0,
+  subscription_value: 0,
 };
 
 /** The workspace's mode, no prices.yaml, no model with both a writer and a list sum. */

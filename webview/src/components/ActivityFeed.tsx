@@ -34,6 +34,7 @@ const SOURCE_TITLES: Record<NonNullable<CallRow['cost_source']>, string> = {
   list: 'List price (from the price book or prices.yaml)',
   free: 'Free (a local model, or a failed call that was not billed)',
   unpriced: 'No price for this model anywhere: not in the total (add one in prices.yaml)',
+  subscription: 'On a subscription plan (monitoring.yaml sources:): no money spent per call',
 };
 
 function costTitle(row: CallRow): string | undefined {

@@ -10,7 +10,8 @@ const MODEL_CHARS = 28;
 
 /**
  * Under the total: "+ N calls unpriced" (their cost is not in the total, never counted as $0), the
- * models, each with "Add a price", and what prompt caching saved at list price when the sidecar says.
+ * models, each with "Add a price", the list-price equivalent of calls on a subscription plan (apart from
+ * money spent), and what prompt caching saved at list price when the sidecar says.
  */
 function CostExtra({ overview: o, onAddPrice }: { overview: Overview; onAddPrice?: (model: string, provider: string) => void }) {
   const models = o.unpriced_models;
@@ -43,6 +44,15 @@ function CostExtra({ overview: o, onAddPrice }: { overview: Overview; onAddPrice
             ))}
           </ul>
           {models.length > shown.length && <div className="muted">+ {plural(models.length - shown.length, 'more model')}</div>}
+        </div>
+      )}
+      {o.subscription_calls > 0 && (
+        <div
+          className="card-sub"
+          data-testid="subscription-value"
+          title={`${plural(o.subscription_calls, 'call')} of sources on a subscription plan: what they would cost per token, not money spent (not in the total)`}
+        >
+          + {formatCost(o.subscription_value)} list-price equivalent (subscription)
         </div>
       )}
       {o.cache_savings !== 0 && (

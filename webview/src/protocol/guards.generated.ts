@@ -140,7 +140,7 @@ export const CallRowFields: Fields<CallRow> = {
   tier: str,
   task_type: nullable(str),
   cost: nullable(num),
-  cost_source: nullable(literal("actual", "writer", "list", "free", "unpriced")),
+  cost_source: nullable(literal("actual", "writer", "list", "free", "unpriced", "subscription")),
   input_tokens: union(int, num),
   output_tokens: union(int, num),
   latency_ms: union(int, num),
@@ -685,6 +685,8 @@ export const OverviewFields: Fields<Overview> = {
   cache_write_tokens: int,
   cache_hit_rate: nullable(num),
   cache_savings: num,
+  subscription_calls: int,
+  subscription_value: num,
 };
 export const isOverview: Guard<Overview> = obj<Overview>(OverviewFields);
 

@@ -219,7 +219,7 @@ export interface CallRow {
   /** USD in the view's cost mode; null: unpriced (or not a number) */
   cost: number | null;
   /** where the cost comes from; null: the record's own figure */
-  cost_source: "actual" | "writer" | "list" | "free" | "unpriced" | null;
+  cost_source: "actual" | "writer" | "list" | "free" | "unpriced" | "subscription" | null;
   input_tokens: number;
   output_tokens: number;
   latency_ms: number;
@@ -634,6 +634,10 @@ export interface Overview {
   cache_hit_rate: number | null;
   /** USD caching saved at list price (cache reads at the cache-read rate, not the input rate) */
   cache_savings: number;
+  /** calls of sources billed by subscription (monitoring.yaml sources:) */
+  subscription_calls: number;
+  /** USD list-price equivalent of the subscription calls: what they would cost per token; not money spent, never in total_cost */
+  subscription_value: number;
 }
 
 /** The list rates (USD per million tokens) that price the model's latest call in the window. */
@@ -661,7 +665,7 @@ export interface PricesInfo {
   errors: string[];
   /** genai-prices version of the bundled list prices */
   catalog: string;
-  /** calls and cost per cost source in the view's mode */
+  /** calls and cost per cost source in the view's mode ('subscription': the list-price equivalent of calls on a subscription plan, not money spent) */
   sources: Record<string, SourceStats>;
   /** every model in the window, by calls */
   models: ModelPrice[];

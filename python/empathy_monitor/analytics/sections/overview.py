@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pydantic import Field
 
+from ...prices.sources import SUBSCRIPTION
 from ..sums import Sums
 from ..window import Window
 from .base import Section, trusted
@@ -41,6 +42,14 @@ class Overview(Section):
     cache_savings: float = Field(
         description="USD caching saved at list price (cache reads at the cache-read rate, "
         "not the input rate)"
+    )
+    subscription_calls: int = Field(
+        0, description="calls of sources billed by subscription (monitoring.yaml sources:)"
+    )
+    subscription_value: float = Field(
+        0.0,
+        description="USD list-price equivalent of the subscription calls: what they would cost"
+        " per token; not money spent, never in total_cost",
     )
 
 
@@ -82,4 +91,6 @@ def _price_fields(s: Sums) -> dict[str, object]:
         "cache_write_tokens": p.tot.cw,
         "cache_hit_rate": round(p.tot.cr / prompt * 100, 4) if prompt else None,
         "cache_savings": usd(p.tot.save),
+        "subscription_calls": p.src_calls[SUBSCRIPTION],
+        "subscription_value": usd(p.src_cost[SUBSCRIPTION]),
     }

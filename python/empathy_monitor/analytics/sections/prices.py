@@ -23,7 +23,7 @@ from .context import Context, usd
 
 FLAG_PERCENT = 10.0
 PriceOrigin = Literal["prices.yaml", "catalog", "local", "unpriced"]
-CostSource = Literal["actual", "writer", "list", "free", "unpriced"]
+CostSource = Literal["actual", "writer", "list", "free", "unpriced", "subscription"]
 
 
 class PriceRate(Section):
@@ -73,7 +73,8 @@ class PricesInfo(Section):
     errors: list[str] = Field(description="prices.yaml problems, each 'prices.yaml:LINE: ...'")
     catalog: str = Field(description="genai-prices version of the bundled list prices")
     sources: dict[CostSource, SourceStats] = Field(
-        description="calls and cost per cost source in the view's mode"
+        description="calls and cost per cost source in the view's mode ('subscription': the"
+        " list-price equivalent of calls on a subscription plan, not money spent)"
     )
     models: list[ModelPrice] = Field(description="every model in the window, by calls")
 

@@ -21,20 +21,20 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any, TypeGuard
+from typing import Any
 
 import orjson
 
-from ...tables import NO_ACTUAL, id_hash
-from .agent import AgentDecoder, AgentFormat, FileState, Usage, count, text
+from .agent import FileState, Usage, count, text
+from .agent_format import AgentFormat
+from .claude_fast import SOURCE, SYNTHETIC, ClaudeDecoder, cache_writes
 
-SOURCE = "claude-code"
+__all__ = ["CLAUDE_CODE", "SOURCE", "ClaudeCode", "ClaudeDecoder", "cache_writes"]
+
 PROJECTS = "projects"
 SUBAGENTS = "subagents"
-SYNTHETIC = "<synthetic>"  # Claude Code's own placeholder messages (no API call)
 _CWD = re.compile(rb'"cwd":\s*"((?:[^"\\]|\\.)*)"')
 HEAD_BYTES = 256 << 10  # where a transcript's first cwd is looked for
-MAX_COUNT = 100_000_000  # as agent.count
 
 
 def config_dirs(env: dict[str, str] | None = None) -> list[Path]:
@@ -95,97 +95,6 @@ def first_cwd(path: Path) -> str | None:
 def inside(cwd: str, workspace: Path) -> bool:
     ws = str(workspace).rstrip(os.sep)
     return cwd == ws or cwd.startswith(ws + os.sep)
-
-
-def cache_writes(usage: dict[str, Any]) -> tuple[int, int]:
-    """(5-minute, 1-hour) cache writes: the TTL split when given, else all 5-minute."""
-    total_cw = count(usage.get("cache_creation_input_tokens"))
-    split = usage.get("cache_creation")
-    if type(split) is dict and (
-        "ephemeral_5m_input_tokens" in split or "ephemeral_1h_input_tokens" in split
-    ):
-        cw1h = count(split.get("ephemeral_1h_input_tokens"))
-        return max(count(split.get("ephemeral_5m_input_tokens")), total_cw - cw1h), cw1h
-    return total_cw, 0
-
-
-class ClaudeDecoder(AgentDecoder):
-    """The line loop with a fused path for the common assistant line (the cold read's bulk).
-
-    A line with a plain shape (``type`` assistant, string ids, model and timestamp) is
-    deduplicated *before* anything is built; a new one with integer counts, no ``costUSD``, not an
-    API error, not a sidechain is appended straight to the columns: the same row :meth:`ClaudeCode.extract` and
-    :meth:`AgentDecoder._use` would make (a test compares the two on every fixture). Anything
-    else takes that general path.
-    """
-
-    def _use(self, d: Any, off: int, line_no: int) -> None:
-        msg = d.get("message") if type(d) is dict else None
-        if type(msg) is not dict or d.get("type") != "assistant":
-            super()._use(d, off, line_no)
-            return
-        usage, mid, model = msg.get("usage"), msg.get("id"), msg.get("model")
-        rid, ts = d.get("requestId"), d.get("timestamp")
-        if (
-            type(usage) is not dict
-            or type(mid) is not str
-            or type(rid) is not str
-            or type(ts) is not str
-            or type(model) is not str
-            or not (mid and rid and model)
-            or model == SYNTHETIC
-        ):
-            super()._use(d, off, line_no)
-            return
-        st = self.state
-        key = (mid, rid)
-        if key in st.seen:
-            # What the general path concludes for this line whatever its other fields: extract
-            # gives a Usage keyed (mid, rid), already seen. Streaming makes most lines this.
-            st.duplicates += 1
-            return
-        if "costUSD" in d or d.get("isApiErrorMessage") is True or d.get("isSidechain") is True:
-            super()._use(d, off, line_no)
-            return
-        tin, tout = usage.get("input_tokens"), usage.get("output_tokens")
-        cr = usage.get("cache_read_input_tokens")
-        if not (_plain(tin) and _plain(tout) and (cr is None or _plain(cr))):
-            super()._use(d, off, line_no)
-            return
-        try:
-            epoch = self.parser.epoch(ts)
-        except (ValueError, IndexError):
-            super()._use(d, off, line_no)  # reports it
-            return
-        st.seen.add(key)
-        cw, cw1h = cache_writes(usage)
-        out = self.out
-        ckey = ("anthropic", "capable", model, None, None, "chat", None, None, (), 0, SOURCE)
-        cid = out.combo_ids.get(ckey)
-        if cid is None:
-            cid = out.add_combo(ckey)
-        session = d.get("sessionId")
-        out.append_call(
-            epoch,
-            0,
-            tin,
-            tout,
-            -1,
-            0,
-            True,
-            False,
-            cid,
-            off,
-            actual=NO_ACTUAL,
-            cache=(cr or 0, cw, cw1h),
-            session=out.session(session) if type(session) is str and session else 0,
-            idh=id_hash(f"{SOURCE}:{rid}"),
-        )
-
-
-def _plain(v: Any) -> TypeGuard[int]:
-    """A count :func:`.agent.count` would take as it is (an int in range)."""
-    return type(v) is int and 0 <= v <= MAX_COUNT
 
 
 class ClaudeCode(AgentFormat):

@@ -8,21 +8,27 @@ cumulative totals; a ``token_count`` whose total did not move (Codex repeats the
 rate-limit update) or that has no ``info`` adds nothing. OpenAI's convention: ``input_tokens``
 include ``cached_input_tokens``, and ``output_tokens`` include the reasoning tokens.
 
-A Codex turn has no request id in the log: its ``call_id`` is ``codex:<session>:<timestamp>``,
-stable across re-reads and the mirror. Read: usage metadata only (no instructions, no messages).
+A Codex response has no id in the log nor in its OTel event: its ``call_id`` is
+``codex:<session>:<input>:<cached>:<output>`` (:func:`.tokens.codex_request_id`), which the OTLP
+receiver derives from the same response's ``codex.sse_event``, so a response arriving by both paths
+is counted once; stable across re-reads and the mirror. Read: usage metadata only (no
+instructions, no messages).
 """
 
 from __future__ import annotations
 
 import os
+from bisect import bisect_right
 from pathlib import Path
 from typing import Any
 
-from .agent import AgentFormat, FileState, Usage, count, text
-from .tokens import openai_usage
+from .agent import FileState, Usage, count, text
+from .agent_format import AgentFormat
+from .tokens import codex_request_id, openai_usage
 
 SOURCE = "codex"
 _TOTAL_KEYS = ("input_tokens", "cached_input_tokens", "output_tokens", "reasoning_output_tokens")
+MAX_MODELS = 4096  # model changes remembered per file (for feed rows re-read later)
 
 
 def sessions_dir(env: dict[str, str] | None = None) -> Path:
@@ -66,7 +72,11 @@ class Codex(AgentFormat):
             st.cwd = text(p.get("cwd")) or st.cwd
             return None
         if kind == "turn_context":
-            st.model = text(p.get("model")) or st.model
+            model = text(p.get("model"))
+            ts = d.get("timestamp")
+            if model and model != st.model and type(ts) is str and len(st.models) < MAX_MODELS:
+                st.models.append((ts, model))
+            st.model = model or st.model
             st.cwd = text(p.get("cwd")) or st.cwd
             return None
         if kind != "event_msg" or p.get("type") != "token_count":
@@ -82,11 +92,12 @@ class Codex(AgentFormat):
         last = info.get("last_token_usage")
         if type(last) is not dict:
             return None
-        tin, cached, tout = openai_usage(
+        raw = (
             count(last.get("input_tokens")),
             count(last.get("cached_input_tokens")),
             count(last.get("output_tokens")),  # reasoning included (tokens.py)
         )
+        tin, cached, tout = openai_usage(*raw)
         if not (tin or tout):
             return None
         ts = d.get("timestamp")
@@ -94,6 +105,11 @@ class Codex(AgentFormat):
             raise ValueError("timestamp")
         model = text(info.get("model")) or st.model or "unknown"
         session = st.session
+        rid = codex_request_id(session, *raw) if session else f":{ts}"
+        seen = st.keys.get(rid, 0) + 1
+        st.keys[rid] = seen
+        if seen > 1:  # the same usage again in this session: another response (see tokens.py)
+            rid = f"{rid}#{seen}"
         return Usage(
             ts,
             model,
@@ -102,10 +118,22 @@ class Codex(AgentFormat):
             tout,
             cached,
             session=session,
-            request_id=f"{session or ''}:{ts}",
+            request_id=rid,
             cwd=st.cwd,
             key=None,  # repeats are caught by the cumulative total above
         )
+
+    def parse(self, raw: bytes, st: FileState | None = None) -> dict[str, Any] | None:
+        """A feed row as counted: with the model in effect at the line's time, not the latest."""
+        d = super().parse(raw, st)
+        if d is None or st is None:
+            return d
+        ts = d["timestamp"]
+        if st.models:
+            i = bisect_right(st.models, (ts, "\uffff")) - 1
+            if i >= 0:
+                d["model_id"] = st.models[i][1]
+        return d
 
 
 CODEX = Codex()

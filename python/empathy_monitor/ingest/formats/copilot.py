@@ -16,9 +16,10 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-from .agent import AgentFormat, FileState, Usage, count, text
+from .agent import FileState, Usage, count, text
+from .agent_format import AgentFormat
 from .gemini_cli import _attributes
-from .tokens import genai_usage
+from .tokens import copilot_provider, genai_usage
 
 SOURCE = "copilot"
 PATH_ENV = "COPILOT_OTEL_FILE_EXPORTER_PATH"
@@ -76,12 +77,13 @@ class Copilot(AgentFormat):
         )
         status = d.get("status")
         failed = type(status) is dict and status.get("code") == 2
+        model = (
+            text(a.get("gen_ai.response.model")) or text(a.get("gen_ai.request.model")) or "unknown"
+        )
         return Usage(
             ts,
-            text(a.get("gen_ai.response.model"))
-            or text(a.get("gen_ai.request.model"))
-            or "unknown",
-            text(a.get("gen_ai.provider.name")) or "github-copilot",
+            model,
+            copilot_provider(text(a.get("gen_ai.provider.name")), model),
             tin,  # the GenAI convention: cached tokens are part of the input (tokens.py)
             count(a.get("gen_ai.usage.output_tokens")),
             cr,

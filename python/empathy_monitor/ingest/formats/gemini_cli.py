@@ -17,7 +17,8 @@ import os
 from pathlib import Path
 from typing import Any
 
-from .agent import AgentFormat, FileState, Usage, count, text
+from .agent import FileState, Usage, count, text
+from .agent_format import AgentFormat
 from .tokens import gemini_request_id, gemini_usage
 
 SOURCE = "gemini-cli"

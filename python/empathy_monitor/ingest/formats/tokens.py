@@ -56,3 +56,39 @@ def gemini_request_id(
     if response_id:
         return response_id
     return f"{session or ''}:{timestamp}:{model or ''}"
+
+
+def codex_request_id(
+    session: str | None, input_tokens: int, cached: int, output_tokens: int
+) -> str:
+    """A Codex response's match key: its session and its usage, which both paths carry.
+
+    Codex writes no response id, neither in its session log's ``token_count`` nor in its OTel
+    ``codex.sse_event`` (``response.completed``), and their times differ by the write delay; what
+    both carry exactly is the session (``session_meta.id`` = ``conversation.id``) and the
+    response's usage (input, cached input, output — OpenAI's raw counts). Within a session the
+    input grows with the context, so two responses with all three equal are rare; the log decoder
+    numbers a repeat (``#2``), so its path still counts both.
+    """
+    return f"{session or ''}:{input_tokens}:{cached}:{output_tokens}"
+
+
+# Copilot serves several vendors' models under one seat; its spans often name no provider.
+_FAMILIES = (
+    (("gpt-", "o1", "o3", "o4", "codex"), "openai"),
+    (("claude",), "anthropic"),
+    (("gemini",), "google"),
+)
+COPILOT_PROVIDER = "github-copilot"
+
+
+def copilot_provider(provider: str | None, model: str | None) -> str:
+    """A Copilot call's provider: the span's, else the vendor its model's name says (so the price
+    book can list-price it), else ``github-copilot``."""
+    if provider:
+        return provider
+    m = (model or "").lower()
+    for prefixes, vendor in _FAMILIES:
+        if m.startswith(prefixes):
+            return vendor
+    return COPILOT_PROVIDER
