@@ -49,6 +49,8 @@ LAYERS: list[tuple[str, set[str]]] = [
             "sources",
             "sidecar",
             "cli",
+            "cli_views",
+            "cli_window",
             "csvout",
             "terminal",
             "__main__",

@@ -8,7 +8,7 @@ import sys
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from ..telemetry import Telemetry
 from .engine import AlertEngine
@@ -17,6 +17,8 @@ from .rules import METRICS, load_rules
 from .wizard import DEFAULT_THRESHOLDS
 from .wizard import build_rule as build_rule  # the sidecar's initAlerts writes the same rule
 from .wizard import render_config as render_config
+
+T = TypeVar("T")
 
 
 def _dir(args: argparse.Namespace) -> Path:
@@ -141,14 +143,21 @@ def cmd_list(args: argparse.Namespace) -> int:
     return 1 if st["errors"] else 0
 
 
-def cmd_test(args: argparse.Namespace) -> int:
+def _on_rule(args: argparse.Namespace, act: Callable[[AlertEngine, str], T]) -> T | None:
+    """``act(engine, --rule)``; None, once said why, without alerts.yaml or without that rule."""
     e = _engine(args)
     if not _require_config(e):
-        return 2
+        return None
     try:
-        ev = e.test_rule(args.rule)
+        return act(e, args.rule)
     except KeyError:
         print(f"no rule named {args.rule!r}", file=sys.stderr)
+        return None
+
+
+def cmd_test(args: argparse.Namespace) -> int:
+    ev = _on_rule(args, AlertEngine.test_rule)
+    if ev is None:
         return 2
     if args.json:
         print(json.dumps(ev.to_dict(), indent=2, default=str))
@@ -161,13 +170,8 @@ def cmd_trigger(args: argparse.Namespace) -> int:
     if not args.test:
         print("only test notifications can be triggered: add --test", file=sys.stderr)
         return 2
-    e = _engine(args)
-    if not _require_config(e):
-        return 2
-    try:
-        reports = e.trigger_test(args.rule)
-    except KeyError:
-        print(f"no rule named {args.rule!r}", file=sys.stderr)
+    reports = _on_rule(args, AlertEngine.trigger_test)
+    if reports is None:
         return 2
     ok = True
     for r in reports:
