@@ -175,7 +175,7 @@ class Service:
             log.exception("index cache unusable; reading everything")
         self.tel.refresh()
         agent_sources.sync(self.mirror, self.tel)
-        self.lenses.after_ingest(self.tel.tables, True)
+        self._lenses_after_load()
         self.publisher.health()
         log.info(
             "loaded %d calls in %.2fs (%s)",
@@ -184,6 +184,12 @@ class Service:
             "warm start: only appended bytes parsed" if warm else "cold start",
         )
         self._save_cache()
+
+    def _lenses_after_load(self) -> None:
+        """Every kept lens window rebuilt, and the lens range in use built before it is asked."""
+        self.lenses.after_ingest(self.tel, True)
+        if self.settings.codeLens.enabled:
+            self.lenses.warm(self.tel, self.settings.codeLens.range)
 
     def _cache_path(self) -> Path:
         return statecache.cache_path(self.dirs, self.settings.naiveTimezone, self.layout.scopes)
@@ -293,7 +299,6 @@ class Service:
     def _ingest(self, only: list[Path] | None, structural: bool) -> tuple[Update | None, bool]:
         prices_touched = only is None or any(p.name in PRICE_FILES for p in only)
         res = self.tel.refresh(only)
-        self.lenses.after_ingest(self.tel.tables, res.reset)
         if res.tail_wait is not None:
             self._tail = (res.tail_wait, res.tail_paths)
         rebuild = False
@@ -308,6 +313,7 @@ class Service:
                 old.workspace_mode, old.prices_file = fresh.workspace_mode, fresh.prices_file
                 self.tel.reprice(fresh.book, fresh.errors)
                 rebuild = True
+        self.lenses.after_ingest(self.tel, res.reset or rebuild)
         upd = self.publisher.ingest(res, check_health=structural, rebuild=rebuild)
         if res.changed:
             agent_sources.sync(self.mirror, self.tel)
@@ -458,7 +464,7 @@ class Service:
         """Drop every bit of reader state and read all files again (telemetry thread)."""
         self._open(self.settings, self.publisher)
         self.tel.refresh()
-        self.lenses.after_ingest(self.tel.tables, True)
+        self._lenses_after_load()
         self._save_cache()
         if self.alerts is not None:
             self.alerts.set_telemetry(self.tel)
