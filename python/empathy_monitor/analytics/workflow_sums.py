@@ -238,6 +238,7 @@ class WorkflowSums:
         t = self.tables
         if t.calls.n == self.calls_n and t.runs.n == self.runs_n:
             return
+        self._out = None  # first: a reader on another thread must not pair it with the new n
         self._ids()
         w, lo = self.window, self._lo(self.window)
         for table, span, fold, start in (
@@ -251,7 +252,6 @@ class WorkflowSums:
                 fold(rows, self._period(ts, w), 1)
                 span.add(ts, rows)
         self.calls_n, self.runs_n = t.calls.n, t.runs.n
-        self._out = None
 
     def slide(self, new: Window) -> None:
         """Move to ``new`` (the same range, a later or earlier "now"): only boundary rows move."""
@@ -260,6 +260,7 @@ class WorkflowSums:
         if lo is None or lo2 is None or s is None or s2 is None or new.until != old.until:
             raise ValueError("only a window with a start slides")
         self.add()
+        self._out = None
         t = self.tables
         for table, span, fold, n in (
             (t.calls, self._calls_span, self._fold_calls, self.calls_n),
@@ -284,6 +285,14 @@ class WorkflowSums:
         self._out = None
 
     # -- reading ------------------------------------------------------------------------------
+    def current(self) -> WindowNumbers | None:
+        """The numbers last built if no row is left to fold, else None; only reads (another
+        thread may call it while the owner folds: it then sees the state before or after)."""
+        t, out = self.tables, self._out
+        if out is None or t.calls.n != self.calls_n or t.runs.n != self.runs_n:
+            return None
+        return out
+
     def numbers(self) -> WindowNumbers:
         """The same value as ``compute(tables, window)`` (built once per change)."""
         if self._out is not None:

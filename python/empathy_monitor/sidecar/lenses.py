@@ -63,6 +63,7 @@ class LensCache:
                 self.numbers(tel, rng, now)  # the window in use: build it again now
             else:
                 _sums.add()
+                _sums.numbers()  # built here, so a request reads it without the worker
 
     def warm(self, tel: Telemetry, rng: str) -> None:
         """Build ``rng``'s numbers ahead of the first request (after a load), if any workflow."""
@@ -81,6 +82,18 @@ class LensCache:
         """What a kept window depends on besides the appended rows: the tables, prices, mode."""
         pr = tel.pricing
         return (id(tel.tables), id(pr.book), pr.workspace_mode, self.generation)
+
+    def ready(self, tel: Telemetry, rng: str, now: str | None) -> WindowNumbers | None:
+        """The kept numbers when nothing is left to do (no row to fold, no slide due), else
+        None. Only reads, so the event loop answers with it while the worker is busy (a range
+        being pre-built); what the worker then folds is in the next ``didUpdate``'s request."""
+        hit = self._built.get((rng, now))
+        if hit is None or hit[0] != self._sig(tel) or not hit[1].usable():
+            return None
+        sums = hit[1]
+        if now is None and time.time() - sums.window.now >= REANCHOR_EVERY_S:
+            return None
+        return sums.current()
 
     def numbers(self, tel: Telemetry, rng: str, now: str | None) -> WindowNumbers:
         sig = self._sig(tel)

@@ -215,6 +215,11 @@ class ServiceRequests(ServiceAlerts):
             res = lenses.result(
                 p.uri, rng, outline, None, self.lenses.known, self.tel.parser, window
             )
+        elif (wn := self.lenses.ready(self.tel, rng, p.now)) is not None:
+            # up to date (the ingest folded the new rows): no wait behind the worker
+            res = lenses.result(
+                p.uri, rng, outline, wn, self.lenses.known, self.tel.parser, wn.window
+            )
         else:
             res = await self._call(self._code_lenses, p.uri, rng, p.now, outline)
         return P.CodeLensesResult.model_validate(res).model_dump(mode="json")
