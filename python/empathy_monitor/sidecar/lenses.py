@@ -56,14 +56,11 @@ class LensCache:
         if reset:
             self.generation += 1
         self.refresh_known(tel.tables)
-        for (rng, now), (sig, _sums) in list(self._built.items()):
+        for rng, now in list(self._built):
             if reset and now is not None:  # pinned windows (tests) rebuild on their next request
                 del self._built[(rng, now)]
-            elif reset or sig != self._sig(tel) or not _sums.usable():
-                self.numbers(tel, rng, now)  # the window in use: build it again now
-            else:
-                _sums.add()
-                _sums.numbers()  # built here, so a request reads it without the worker
+            else:  # folded (slid, or built again) here, so a request reads it off the worker
+                self.numbers(tel, rng, now)
 
     def warm(self, tel: Telemetry, rng: str) -> None:
         """Build ``rng``'s numbers ahead of the first request (after a load), if any workflow."""
