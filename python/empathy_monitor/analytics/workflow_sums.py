@@ -29,6 +29,15 @@ _EMPTY_I = np.zeros(0, dtype=np.int64)
 _EMPTY_L = np.zeros(0, dtype=np.int32)
 
 
+def _by_latency(lat: npt.NDArray[np.int32]) -> I64:
+    """A stable order by latency (-1, none, first): one 16-bit radix pass when all are under
+    65.5 s, else a comparison sort (~5x slower at a million rows)."""
+    key = lat.astype(np.int64) + 1
+    if key.size and int(key.max()) < (1 << 16):
+        return np.argsort(key.astype(np.uint16), kind="stable").astype(np.int64)
+    return np.argsort(key, kind="stable").astype(np.int64)
+
+
 class _Level:
     """Calls, errors, cost and sorted latencies of groups ``2·id + period`` (0 current, 1 previous)."""
 
@@ -48,9 +57,11 @@ class _Level:
             self.lat += [_EMPTY_L] * extra
 
     def fold(self, g: I64, ok: npt.NDArray[np.bool_], cost: I64, lat: Any, sign: int) -> None:
+        """Add (``sign`` 1) or take out (-1) rows given in latency order (``_by_latency``)."""
         if not g.size:
             return
-        order = np.lexsort((lat, g))  # by group, then latency: each group's values sorted
+        # by group, keeping the latency order inside each (a radix sort while ids fit in 16 bits)
+        order = np.argsort(g.astype(np.int16) if g.max() < (1 << 15) else g, kind="stable")
         g, ok, cost, lat = g[order], ok[order], cost[order], lat[order]
         cut = np.flatnonzero(np.diff(g)) + 1
         starts = np.concatenate(([0], cut))
@@ -156,7 +167,10 @@ class WorkflowSums:
             rows, combo, wf, period = rows[keep], combo[keep], wf[keep], period[keep]
         if not rows.size:
             return
-        ok, lat, cost = t.col("ok")[rows], t.col("lat")[rows], self.costs(rows)
+        lat = t.col("lat")[rows]
+        o = _by_latency(lat)
+        rows, combo, wf, period, lat = rows[o], combo[o], wf[o], period[o], lat[o]
+        ok, cost = t.col("ok")[rows], self.costs(rows)
         self._wf.fold(2 * wf + period, ok, cost, lat, sign)
         st = self._combo_step[combo]
         s = st >= 0
