@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { cliTelemetry, PY, writeDemo } from './data.mjs';
+import { appendCall, callRecord, cliTelemetry, PY, writeDemo } from './data.mjs';
 import {
   BASE_SETTINGS, installVsix, launchBrowser, makeSandbox, openWorkbench, panelView, REPO, runCommand, sleep,
   startCodeServer, writeUserSettings,
@@ -17,6 +17,8 @@ const IMG = path.join(REPO, 'docs', 'guides', 'img');
 const WORKFLOW = 'code-review';
 // A lens of a workflow with runs: "$10.42 · 178 runs · 3.8% errors · p95 5.1 s · 7d ▲12%"
 const LENS = /^\$([\d,.]+) · ([\d,]+) runs? · ([\d.]+)% errors · p95 ([\d.]+) (ms|s) · 7d/;
+// Issue 18's target: an append to the telemetry reaches a visible lens within 1 s (debounced).
+const LIVE_MS = 1000;
 
 const sb = makeSandbox('empathy-e2e-codelens-');
 const ws = sb.dirs.ws;
@@ -55,6 +57,28 @@ describe('issue 18 code lenses in code-server', { concurrency: false }, () => {
     cs?.stop();
     if (process.env.EMPATHY_E2E_KEEP) console.log(`# sandbox kept: ${sb.root}`);
     else fs.rmSync(sb.root, { recursive: true, force: true });
+  });
+
+  it('an append reaches the visible lens within 1 s', { timeout: 120000 }, async () => {
+    await runCommand(page, 'Go to File...');
+    await page.locator('.quick-input-widget input').fill('code_review.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'code_review.py' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const lens = page.locator('.codelens-decoration a', { hasText: 'runs' }).first();
+    await lens.waitFor({ timeout: 60000 });
+    await sleep(1500); // the lens has settled: what changes next comes from the append
+    const before = (await lens.innerText()).trim();
+    appendCall(ws, callRecord({ workflow_name: WORKFLOW, step_name: 'classify', estimated_cost: 7.5 }));
+    const t0 = Date.now();
+    let now = before;
+    while (Date.now() - t0 < LIVE_MS + 5000 && now === before) {
+      await sleep(20);
+      now = (await lens.innerText().catch(() => before)).trim();
+    }
+    const ms = Date.now() - t0;
+    console.log(`# append -> lens "${before}" -> "${now}" in ${ms} ms`);
+    assert.notEqual(now, before, 'the lens did not change after the append');
+    assert.ok(ms <= LIVE_MS, `the lens took ${ms} ms to show the append`);
   });
 
   it('shows the CLI\'s numbers above the workflow and opens the panel filtered to it', { timeout: 120000 }, async () => {

@@ -17,9 +17,13 @@ import type { KnownWorkflows } from './known';
 export const LENS_COMMAND = 'empathy.openPanelForWorkflow';
 /** The languages the sidecar's source index understands. */
 export const LENS_SELECTOR: vscode.DocumentSelector = [{ language: 'python', scheme: 'file' }];
-/** didUpdate bursts are coalesced: trailing delay, and at most this long behind the first. */
-export const DEBOUNCE_MS = 250;
-export const MAX_WAIT_MS = 600;
+/**
+ * didUpdate bursts are coalesced: trailing delay, and at most this long behind the first. VS Code
+ * itself waits >= 250 ms after onDidChangeCodeLenses before it asks again, so these stay short: an
+ * append must reach a visible lens within 1 s (watcher 50 ms + this + VS Code's wait + the request).
+ */
+export const DEBOUNCE_MS = 120;
+export const MAX_WAIT_MS = 300;
 
 export type { LensRange } from '../common/settings';
 

@@ -8,12 +8,14 @@ of one period are contiguous, the ids are sorted once (a radix sort while they f
 and each group's p95 is a ``partition`` of its slice — and a workflow's p95 the ``partition`` of the
 slice its steps span. Same selection rules as the view build (workflow combos, flagged latency -1
 left out of the percentile), same nearest-rank percentile as ``LatencyHist``, so the numbers agree
-with the CLI exactly.
+with the CLI exactly. ``workflow_sums.WorkflowSums`` keeps the same numbers current as rows are
+appended (the sidecar's lenses); this one-pass computation is what it must always equal.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -56,18 +58,31 @@ def _rank_value(seg: npt.NDArray[Any]) -> int | None:
     return int(np.partition(seg, r)[r])
 
 
-def compute(tables: Tables, window: Window) -> WindowNumbers:
-    """Numbers of every workflow and step with a call or run in ``window`` or its previous period."""
+def compute(
+    tables: Tables,
+    window: Window,
+    costs: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]] | None = None,
+) -> WindowNumbers:
+    """Numbers of every workflow and step with a call or run in ``window`` or its previous period.
+
+    ``costs`` gives the nanodollars of call rows in the cost mode shown (default: the writer's).
+    """
     prev = window.previous()
     out = WindowNumbers(window, prev)
     lo = prev.since if prev is not None else window.since
     span = Window(window.range, lo, window.until, window.now)
-    _calls(tables, window, span, out)
+    _calls(tables, window, span, out, costs)
     _runs(tables, window, span, out)
     return out
 
 
-def _calls(tables: Tables, window: Window, span: Window, out: WindowNumbers) -> None:
+def _calls(
+    tables: Tables,
+    window: Window,
+    span: Window,
+    out: WindowNumbers,
+    costs: Callable[[npt.NDArray[np.int64]], npt.NDArray[np.int64]] | None,
+) -> None:
     t = tables.calls
     combos = tables.call_combos.items
     if t.n == 0 or not combos:
@@ -109,8 +124,9 @@ def _calls(tables: Tables, window: Window, span: Window, out: WindowNumbers) -> 
     g = gid.astype(small)
     calls = np.bincount(g, minlength=ng).tolist()
     errs = np.bincount(g[~t.col("ok")[idx]], minlength=ng).tolist()
-    cost = np.rint(np.bincount(g, weights=t.col("cost")[idx], minlength=ng)).astype(np.int64)
-    costs = cost.tolist()
+    nanos = t.col("cost")[idx] if costs is None else costs(idx.astype(np.int64))
+    cost = np.rint(np.bincount(g, weights=nanos, minlength=ng)).astype(np.int64)
+    cost_sums = cost.tolist()
     lat = t.col("lat")[idx]
     has = lat >= 0
     gl = g[has]
@@ -123,7 +139,7 @@ def _calls(tables: Tables, window: Window, span: Window, out: WindowNumbers) -> 
         return Numbers(
             sum(calls[a:b]),
             sum(errs[a:b]),
-            sum(costs[a:b]),
+            sum(cost_sums[a:b]),
             _rank_value(lat_sorted[bounds[a] : bounds[b]]),
         )
 

@@ -1,9 +1,10 @@
 """``empathy/codeLenses``: the numbers above each workflow definition, and their display text.
 
 ``LensCache`` keeps, per (range, pinned now), every workflow's and step's numbers for the window
-and its previous period (``analytics.workflow_numbers``: one grouped pass), until the tables
-change (an ingest, a reset) or — for a relative window — a minute has passed, as the panel's
-views re-anchor. A document's lenses are then dictionary look-ups. The set of workflow names
+and its previous period as running sums (``analytics.workflow_sums``): built once (after the load,
+for the lens range in use), then the rows each refresh appends are folded in, and a relative
+window slides forward once a minute, as the panel's views re-anchor. A reset (rows dropped), a
+reprice or another cost mode build it again. A document's lenses are then dictionary look-ups. The set of workflow names
 the telemetry knows is kept current after every ingest so a file that names none is answered
 without touching the telemetry worker. The text is formatted here: the extension shows it as is.
 """
@@ -18,7 +19,8 @@ from urllib.parse import unquote, urlparse
 from ..analytics import WindowSpec
 from ..analytics.sections import usd
 from ..analytics.window import Window
-from ..analytics.workflow_numbers import Numbers, WindowNumbers, compute
+from ..analytics.workflow_numbers import Numbers, WindowNumbers
+from ..analytics.workflow_sums import WorkflowSums
 from ..tables import Tables
 from ..telemetry import Telemetry
 from ..timeparse import TimestampParser
@@ -40,20 +42,30 @@ def path_of(uri: str) -> Path:
 
 
 class LensCache:
-    """Per-window numbers until the next ingest, and the workflow names the telemetry knows."""
+    """Per-window running numbers, and the workflow names the telemetry knows."""
 
     def __init__(self) -> None:
         self.generation = 0
         self.known: frozenset[str] = frozenset()
         self._seen: tuple[int, int, int] = (-1, -1, -1)
-        self._built: dict[tuple[str, str | None], tuple[tuple[int, ...], WindowNumbers]] = {}
+        self._built: dict[tuple[str, str | None], tuple[tuple[Any, ...], WorkflowSums]] = {}
 
-    def after_ingest(self, tables: Tables, reset: bool) -> None:
-        """Called on the telemetry worker after every refresh."""
+    def after_ingest(self, tel: Telemetry, reset: bool) -> None:
+        """Called on the telemetry worker after every refresh (and reprice): fold the appended
+        rows into every window kept, so the next request is a look-up."""
         if reset:
             self.generation += 1
-            self._built.clear()
-        self.refresh_known(tables)
+        self.refresh_known(tel.tables)
+        for rng, now in list(self._built):
+            if reset and now is not None:  # pinned windows (tests) rebuild on their next request
+                del self._built[(rng, now)]
+            else:  # folded (slid, or built again) here, so a request reads it off the worker
+                self.numbers(tel, rng, now)
+
+    def warm(self, tel: Telemetry, rng: str) -> None:
+        """Build ``rng``'s numbers ahead of the first request (after a load), if any workflow."""
+        if self.known and (rng, None) not in self._built:
+            self.numbers(tel, rng, None)
 
     def refresh_known(self, tables: Tables) -> None:
         seen = (id(tables), len(tables.call_combos), len(tables.run_combos))
@@ -63,18 +75,41 @@ class LensCache:
         names.update(r[0] for r in tables.run_combos.items)
         self.known, self._seen = frozenset(names), seen
 
-    def numbers(self, tel: Telemetry, rng: str, now: str | None) -> WindowNumbers:
-        t = tel.tables
-        sig = (id(t), t.calls.n, t.runs.n, self.generation)
+    def _sig(self, tel: Telemetry) -> tuple[Any, ...]:
+        """What a kept window depends on besides the appended rows: the tables, prices, mode."""
+        pr = tel.pricing
+        return (id(tel.tables), id(pr.book), pr.workspace_mode, self.generation)
+
+    def ready(self, tel: Telemetry, rng: str, now: str | None) -> WindowNumbers | None:
+        """The kept numbers when nothing is left to do (no row to fold, no slide due), else
+        None. Only reads, so the event loop answers with it while the worker is busy (a range
+        being pre-built); what the worker then folds is in the next ``didUpdate``'s request."""
         hit = self._built.get((rng, now))
-        if hit is not None and hit[0] == sig:
-            if now is not None or time.time() - hit[1].window.now < REANCHOR_EVERY_S:
-                return hit[1]
-        wn = compute(t, tel.window(WindowSpec(range=rng, now=now)))
-        if len(self._built) >= MAX_BUILT:
-            self._built.clear()
-        self._built[(rng, now)] = (sig, wn)
-        return wn
+        if hit is None or hit[0] != self._sig(tel) or not hit[1].usable():
+            return None
+        sums = hit[1]
+        if now is None and time.time() - sums.window.now >= REANCHOR_EVERY_S:
+            return None
+        return sums.current()
+
+    def numbers(self, tel: Telemetry, rng: str, now: str | None) -> WindowNumbers:
+        sig = self._sig(tel)
+        hit = self._built.get((rng, now))
+        sums = hit[1] if hit is not None and hit[0] == sig and hit[1].usable() else None
+        if sums is not None:
+            sums.add()
+            if now is None and time.time() - sums.window.now >= REANCHOR_EVERY_S:
+                try:  # a relative window follows "now" (as the panel's views, once a minute)
+                    sums.slide(tel.window(WindowSpec(range=rng)))
+                except ValueError:
+                    sums = None
+        if sums is None:
+            window = tel.window(WindowSpec(range=rng, now=now))
+            sums = WorkflowSums(tel.tables, window, lambda rows: tel.costs_of(rows)[1])
+            if len(self._built) >= MAX_BUILT:
+                self._built.clear()
+            self._built[(rng, now)] = (sig, sums)
+        return sums.numbers()
 
 
 def worth_numbers(outline: Outline, known: frozenset[str]) -> bool:

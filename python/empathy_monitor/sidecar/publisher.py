@@ -15,83 +15,30 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from ..analytics import Filters, View, Window, WindowSpec
+from ..analytics import Filters, View, Window
 from ..analytics.sections.by_dimension import search
 from ..ingest.tailer import ReadResult
 from ..prices.sources import CostMode
 from ..telemetry import Telemetry
+from .updates import Update, ViewKey, deltas, health_signature
+
+# re-exported: their importers predate updates.py
+__all__ = [
+    "DIM_TOP",
+    "MAX_CACHED_VIEWS",
+    "REANCHOR_EVERY_S",
+    "Publisher",
+    "Update",
+    "ViewKey",
+    "deltas",
+]
 
 # A relative window ("7d", "today") follows "now": at most this often, on a change or a snapshot,
 # it is slid forward (rows that left are subtracted, rows that entered added), not rebuilt.
 REANCHOR_EVERY_S = 60.0
-HEALTH_VOLATILE = ("records",)
 # Values of a high-cardinality dimension (user, session) in a snapshot; the rest is searched
 # with empathy/dimensionValues, so 5,000 sessions never ride along on every update.
 DIM_TOP = 50
-DELTA_KEYS = (
-    "total_cost",
-    "calls",
-    "success_rate",
-    "avg_latency_ms",
-    "input_tokens",
-    "output_tokens",
-    "active_workflows",
-)
-
-
-def _delta(cur: Any, prev: Any) -> dict[str, float | None]:
-    if not isinstance(prev, (int, float)):
-        return {"previous": None, "change": None, "percent": None}
-    if not isinstance(cur, (int, float)):
-        return {"previous": float(prev), "change": None, "percent": None}
-    change = round(cur - prev, 9)
-    pct = round(change / prev * 100, 4) if prev else None
-    # floats, as the wire types them (``Delta``): the diff is sent without re-validation
-    return {"previous": float(prev), "change": float(change), "percent": pct}
-
-
-def deltas(overview: dict[str, Any], previous: dict[str, Any] | None) -> dict[str, Any]:
-    """Each headline number against the previous period.
-
-    ``change`` = current - previous (percentage points for ``success_rate``, which is already a
-    percent); ``percent`` = change / previous x 100, null when previous is 0 or null.
-    """
-    prev = previous or {}
-    return {k: _delta(overview.get(k), prev.get(k)) for k in DELTA_KEYS}
-
-
-@dataclass(frozen=True)
-class ViewKey:
-    """What the client asked for."""
-
-    range: str
-    since: str | None
-    until: str | None
-    now: str | None
-    filters: Filters
-    cost_mode: CostMode | None = None  # the panel's toggle; None: the workspace's cost_mode
-
-    @property
-    def relative(self) -> bool:
-        return self.now is None and self.since is None and self.until is None
-
-    def spec(self) -> WindowSpec:
-        return WindowSpec(range=self.range, since=self.since, until=self.until, now=self.now)
-
-
-def health_signature(health: dict[str, Any]) -> Any:
-    """Health without the counts that move on every append: problems, read errors, dirs."""
-    return (
-        health["malformed"],
-        health["salvaged"],
-        health["flagged"],
-        [
-            (f["path"], f["malformed"], f["salvaged"], f["flagged"], f["read_error"], f["problems"])
-            for f in health["files"]
-        ],
-        health["dirs"],
-        [(s["path"], s["project"], s["hidden_runs"]) for s in health.get("scopes", [])],
-    )
 
 
 @dataclass
@@ -107,16 +54,6 @@ class _Built:
 
 
 MAX_CACHED_VIEWS = 8
-
-
-@dataclass
-class Update:
-    """What one ingest produced for the client."""
-
-    base_version: int
-    version: int
-    changed: dict[str, Any]
-    health: dict[str, Any] | None  # set when the health signature changed
 
 
 class Publisher:

@@ -3,6 +3,7 @@ equal ``empathy telemetry --workflow W --json`` for the same window."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
@@ -261,4 +262,68 @@ async def test_numbers_equal_the_cli_for_the_same_window(
         )
         assert mine["previous"] == cli_numbers(prev)
         assert [x["step"] for x in got["lenses"][1:]] == ["classify", "analyze", "critique"]
+    assert await c.close() == 0
+
+
+async def _settled(c: SidecarClient, path: Path, want_calls: int, wf: int = 0) -> dict[str, Any]:
+    """The lenses once the sidecar has read what was appended (its didUpdate came)."""
+    for _ in range(100):
+        got = await lenses(c, path)
+        if got["lenses"][wf]["stats"]["current"]["calls"] == want_calls:
+            return got
+        await asyncio.sleep(0.05)
+    raise AssertionError(f"never saw {want_calls} calls: {got['lenses'][wf]['stats']}")
+
+
+async def test_lens_numbers_after_appends_and_a_price_change_equal_the_cli(
+    start_sidecar: Start, workspace: Path, env: dict[str, str]
+) -> None:
+    pkg = mapping_workspace(workspace)
+    tel = workspace / ".empathy"
+    c = await start_sidecar(workspace)
+    await c.initialize(workspace, {"naiveTimezone": "UTC"})
+    await c.request(P.SNAPSHOT, {"range": "7d", "now": NOW}, timeout=15)
+    flows = pkg / "flows.py"
+    before = await lenses(c, flows)  # builds the running numbers of (7d, NOW)
+    assert before["lenses"][0]["stats"]["current"]["calls"] == 2
+    more = [
+        # billed: the actual cost (auto mode) and not the writer's estimate counts
+        call("d1", _ts(0.5), workflow_name="nightly-audit", step_name="scan",
+             estimated_cost=0.5, actual_cost=0.125, latency_ms=900),
+        call("d2", _ts(0.25), workflow_name="nightly-audit", step_name="run-tests",
+             estimated_cost=0.25, latency_ms=400, success=False, error_type="timeout"),
+        # no writer's cost: priced from prices.yaml below (1,000 tokens at $1,000/M)
+        call("d3", _ts(0.2), workflow_name="weekly-report", step_name="collect",
+             provider="openai", model_id="corp-model", input_tokens=1000, latency_ms=10),
+    ]  # fmt: skip
+    (tel / "prices.yaml").write_text("prices:\n  - model: corp-model\n    input: 1000\n")
+    write_lines(tel / "llm_calls.jsonl", more, mode="a")
+    write_lines(tel / "workflow_runs.jsonl", [run("r2", "nightly-audit", _ts(0.5))], mode="a")
+    got = await _settled(c, flows, 4)
+    nightly = got["lenses"][0]["stats"]
+    assert nightly["current"] == {
+        "calls": 4,
+        "errors": 2,
+        "runs": 2,
+        "cost": 1.125,  # c1 0.50 + c2 0.25 + d1 0.125 (billed) + d2 0.25
+        "errorRate": 50.0,
+        "p95LatencyMs": 900.0,  # nearest rank of 100, 300, 400, 900
+    }
+    for i, wf in ((0, "nightly-audit"), (3, "weekly-report")):
+        lens = got["lenses"][i]
+        assert lens["workflow"] == wf
+        cli_now = cli(workspace, "--workflow", wf, "--range", "7d", "--now", NOW, env=env)
+        assert lens["stats"]["current"] == cli_numbers(cli_now)
+    assert got["lenses"][3]["stats"]["current"]["cost"] == 2.0  # c3 $1.00 + d3 $1.00
+    # a new price reprices what the lenses show (the kept numbers are built again)
+    (tel / "prices.yaml").write_text("prices:\n  - model: corp-model\n    input: 3000\n")
+    for _ in range(100):
+        got = await lenses(c, flows)
+        if got["lenses"][3]["stats"]["current"]["cost"] == 4.0:
+            break
+        await asyncio.sleep(0.05)
+    wr = got["lenses"][3]["stats"]["current"]
+    assert wr["cost"] == 4.0  # c3 $1.00 + d3 $3.00
+    cli_now = cli(workspace, "--workflow", "weekly-report", "--range", "7d", "--now", NOW, env=env)
+    assert wr == cli_numbers(cli_now)
     assert await c.close() == 0
