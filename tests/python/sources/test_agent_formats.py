@@ -241,7 +241,12 @@ def test_mirrored_agent_calls_stay_unpriced_once_the_transcript_is_gone(tmp_path
     again = Telemetry([ed], naive_tz="UTC", workers=1)
     again.refresh()
     rows, _ = again.calls_page(0, 10)
-    assert len(rows) == 2 and all(r["cost"] is None for r in rows)
+    # the records carry no cost of their own: the feed shows the list price or "unpriced", never $0
+    assert len(rows) == 2 and all(r["cost"] != 0 for r in rows)
+    assert {r["model_id"]: r["cost_source"] for r in rows} == {
+        r["model_id"]: "unpriced" if _imaginary(r["model_id"]) else "list" for r in rows
+    }
+    assert all((r["cost"] is None) == _imaginary(r["model_id"]) for r in rows)
     ov = again.dashboard(SPEC)["overview"]
     assert ov["unpriced_calls"] == sum(_imaginary(r["model_id"]) for r in rows) == 1
 

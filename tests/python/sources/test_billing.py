@@ -131,7 +131,9 @@ def test_budgets_leave_subscription_calls_out(ws: Path) -> None:
         "budgets:\n  - {name: all, amount: 10, period: month, time_zone: UTC}\n"
     )
     now = 1_795_000_000.0  # 2026-11-18; the calls are on the 20th: in November's period
-    for plan, spent, unpriced in ((False, 1.25, 2), (True, 1.0, 0)):
+    # budgets spend in the workspace's cost mode (auto): by usage e1 $1.00 + r1 at list $0.0045 +
+    # r2's own $0.25, r3 unpriced; on the plan only e1 is spend
+    for plan, spent, unpriced in ((False, 1.2545, 1), (True, 1.0, 0)):
         if plan:
             (ws / "monitoring.yaml").write_text(PLAN)
         b = BudgetMonitor(ws, _tel(ws)).section(now + 3 * 86400, None, False)
