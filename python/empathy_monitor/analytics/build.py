@@ -19,6 +19,7 @@ from ..prices.sources import SOURCE_NAMES, UNPRICED, CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
 from .buckets import apply_offsets, as_int, hourly, offsets_plan
+from .combos import combo_index, fold_groups, fold_prices
 from .latency import LatencyHist
 from .pricesums import ModelCost
 from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, RunSums, Sums
@@ -85,12 +86,9 @@ def build_calls(
         return
     combos = tables.call_combos.items
     nc = len(combos)
-    tier_names = sorted({c.tier for c in combos})
-    tier_pos = {n: i for i, n in enumerate(tier_names)}
-    tier_of = np.fromiter((tier_pos[c.tier] for c in combos), dtype=np.int32, count=nc)
-    prov_names = sorted({c.provider for c in combos})
-    prov_pos = {p: i for i, p in enumerate(prov_names)}
-    prov_of = np.fromiter((prov_pos[c.provider] for c in combos), dtype=np.int64, count=nc)
+    cidx = combo_index(tables)
+    tier_names, tier_of = cidx.sorted_ids("tier")
+    prov_names, prov_of = cidx.sorted_ids("provider")
     ts_all = t.col("ts")
     tz = offsets_plan(float(ts_all.min()), float(ts_all.max()), parser)
     per_combo = {f: np.zeros(nc, dtype=np.int64) for f in CallSums.FIELDS}
@@ -222,11 +220,8 @@ def build_calls(
     per_price["tokens"] += per_combo["tin"] + per_combo["tout"] + per_price["cr"] + per_price["cw"]
     if pricing is not None:  # calls the book prices (or finds free) = all - those it does not
         per_price["list_n"] = per_combo["calls"] - per_price["list_n"]
-    _fold_groups(sums, combos, per_combo)
-    pcols = [per_combo["calls"].tolist()] + [per_price[f].tolist() for f in ModelCost.FIELDS[1:]]
-    for cid in np.flatnonzero(per_combo["calls"]).tolist():
-        c = combos[cid]
-        sums.price.fold(c.provider, c.model, ModelCost(*(col[cid] for col in pcols)))
+    fold_groups(sums, combos, per_combo, cidx)
+    fold_prices(sums, combos, per_combo["calls"], per_price, cidx)
     for i in np.flatnonzero(src_calls).tolist():
         sums.price.fold_source(i, int(src_calls[i]), int(src_cost[i]))
     for name, acc in dim_acc.items():
@@ -240,52 +235,6 @@ def build_calls(
         sums.tier_hist[tier_names[ti]] = h
     candidates.sort(key=lambda r: -r[0])
     sums.recent = candidates[:recent_limit]
-
-
-def _fold_groups(sums: Sums, combos: list[Any], per_combo: dict[str, npt.NDArray[Any]]) -> None:
-    """Fold per-combo totals into ``sums``, one ``fold_call`` per distinct folded key.
-
-    Real data has thousands of combos that differ only in dimensions the sums do not split by
-    (step, task type, breaker): their totals are added up with numpy first. Groups are
-    folded in the order of their newest member combo, so ``model_meta`` (last write wins) is the
-    same as folding combo by combo.
-    """
-    active = np.flatnonzero(per_combo["calls"])
-    if active.size == 0:
-        return
-    ids: dict[tuple[Any, ...], int] = {}
-    reps: list[int] = []
-    group = np.empty(active.size, dtype=np.int64)
-    for i, cid in enumerate(active.tolist()):
-        c = combos[cid]
-        k = (
-            c.provider,
-            c.tier,
-            c.model,
-            c.workflow,
-            c.error_type,
-            c.original_provider,
-            c.fallback_chain,
-            c.source,
-        )
-        g = ids.get(k)
-        if g is None:
-            g = ids[k] = len(reps)
-            reps.append(cid)
-        else:
-            reps[g] = cid  # the newest member represents the group
-        group[i] = g
-    ng = len(reps)
-    cols = [_group_sum(per_combo[f][active], group, ng) for f in CallSums.FIELDS]
-    for g in np.argsort(np.asarray(reps), kind="stable").tolist():
-        sums.fold_call(combos[reps[g]], CallSums(*(col[g] for col in cols)))
-
-
-def _group_sum(vals: npt.NDArray[np.int64], group: npt.NDArray[np.int64], ng: int) -> list[int]:
-    out = np.zeros(ng, dtype=np.int64)
-    np.add.at(out, group, vals)  # exact int64 sums (bincount would go through float64)
-    res: list[int] = out.tolist()
-    return res
 
 
 def _price_block(
