@@ -321,6 +321,8 @@ class Tables:
         self._run_proj: dict[int, int] = {}  # run idh -> project id
         self.relabels: list[Relabel] = []
         self.relabel_base = 0
+        # call_combo_values: per key, (distinct values, value -> index, index per combo)
+        self._combo_values: dict[Any, tuple[list[Any], dict[Any, int], list[int]]] = {}
 
     @property
     def relabel_seq(self) -> int:
@@ -508,6 +510,26 @@ class Tables:
         if self.runs.n:
             self.runs.keep(self.runs.col("file") != file_id)
         self.reindex()
+
+    def call_combo_values(
+        self, key: Callable[[CallCombo], Any]
+    ) -> tuple[list[Any], npt.NDArray[np.int64]]:
+        """The distinct values of ``key(combo)`` over the call combos and each combo's index
+        into them: a filter then tests each distinct value once, not each of tens of thousands
+        of combos. Kept per ``key`` and extended as combos are added (they never go away)."""
+        vi = self._combo_values.get(key)
+        if vi is None:
+            vi = self._combo_values[key] = ([], {}, [])
+        values, ids, per_combo = vi
+        items = self.call_combos.items
+        for c in items[len(per_combo) :]:
+            v = key(c)
+            i = ids.get(v)
+            if i is None:
+                i = ids[v] = len(values)
+                values.append(v)
+            per_combo.append(i)
+        return values, np.array(per_combo, dtype=np.int64)
 
     def call_combo_mask(self, pred: Callable[[CallCombo], bool]) -> npt.NDArray[np.bool_]:
         """Boolean array over combo ids: which combos satisfy ``pred``."""
