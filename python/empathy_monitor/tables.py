@@ -218,12 +218,21 @@ class ColumnTable:
     def _grow(self, need: int) -> None:
         if need <= self._cap:
             return
-        cap = max(need, self._cap * 2, 1024)
+        self._resize(max(need, self._cap * 2, 1024))
+
+    def _resize(self, cap: int) -> None:
         for k, arr in self._cols.items():
             new = np.empty(cap, dtype=arr.dtype)
             new[: self.n] = arr[: self.n]
             self._cols[k] = new
+            del arr  # one column at a time: the old and new tables are never all held
         self._cap = cap
+
+    def reserve(self, rows: int) -> None:
+        """Make room for ``rows`` rows at once (a bulk read that knows about how many are
+        coming): growing by doubling would hold the old and the new columns together."""
+        if rows > self._cap:
+            self._resize(rows)
 
     def append(self, values: dict[str, npt.NDArray[Any]], count: int) -> tuple[int, int]:
         """Append ``count`` rows; returns the new rows' index range."""
