@@ -102,7 +102,6 @@ _CACHE_FIELDS = (
 )
 _NO_META = _Meta()
 SUB_BLOCK = 2048  # lines decoded column by column at a time (see FastCalls.feed)
-FEW_LINES = 64  # fewer lines than this are decoded line by line
 
 Line = tuple[bytes, int, int]  # raw line, file offset, line number
 Slow = Callable[[list[Line]], None]
@@ -177,9 +176,6 @@ class FastCalls:
     def _feed(self, lines: list[bytes], base_off: int, base_line: int, slow: Slow) -> None:
         # In sub-blocks small enough that their structs stay in the CPU cache between the
         # column passes (one pass per column over a whole 8 MB block runs from main memory).
-        if len(lines) < FEW_LINES:  # a live append: the column passes' fixed cost would show
-            self.feed_each(lines, base_off, base_line, slow)
-            return
         step = SUB_BLOCK
         for i in range(0, len(lines), step):
             part = lines[i : i + step] if len(lines) > step else lines
