@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 import math
-import random
 from pathlib import Path
 from typing import Any
 
@@ -18,8 +17,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from telemetry_fixtures import call
 
-from empathy_monitor.ingest.formats.empathy_columns import decode_block
-from empathy_monitor.ingest.formats.empathy_fast import _cache_of
 from empathy_monitor.ingest.formats.empathy_jsonl import Decoder
 from empathy_monitor.tables import _CALL_CHUNK_FIELDS, _RUN_CHUNK_FIELDS, Chunk
 from empathy_monitor.timeparse import TimestampParser
@@ -180,74 +177,3 @@ def test_generated_lines_decode_the_same(recs: list[tuple[dict[str, Any], int]])
         else:
             text += line + "\n"
     _agree((text + "\n").encode())
-
-
-def _plain_lines(n: int, stamps: list[str]) -> bytes:
-    """Valid, varied call lines: every one a line the column path takes (see empathy_columns)."""
-    rng = random.Random(7)
-    out = []
-    for i in range(n):
-        extra: dict[str, Any] = {}
-        meta: dict[str, Any] | None = {"run_id": rng.choice([f"r{i // 3}", 5, None])}
-        kind = i % 7
-        if kind == 1:
-            extra = {"cache_read_input_tokens": rng.randrange(50), "cache_creation_input_tokens": 3}
-        elif kind == 2:
-            extra = {"cache_creation": {"ephemeral_1h_input_tokens": 4}}
-        elif kind == 3:
-            meta = {"cached_tokens": 2, "source": "claude-code"}
-        elif kind == 4:
-            meta = None
-        rec = call(
-            f"id-{i}",
-            stamps[i % len(stamps)],
-            input_tokens=rng.randrange(10, 900),
-            estimated_cost=rng.random() / 7,
-            actual_cost=rng.choice([None, 0.125, rng.random()]),
-            user_id=rng.choice([None, "u1", "u2"]),
-            session_id=rng.choice([None, f"s{i % 5}"]),
-            fallback_chain=rng.choice([[], ["a:b"], ["a:b", "c:d"]]),
-            circuit_breaker_state=rng.choice([None, "closed", "half_open"]),
-            provider=rng.choice(["anthropic", "openai"]),
-            **extra,
-        )
-        if meta is None:
-            rec.pop("metadata", None)
-        else:
-            rec["metadata"] = meta
-        out.append(json.dumps(rec))
-    return ("\n".join(out) + "\n").encode()
-
-
-def test_plain_blocks_decode_column_by_column_the_same() -> None:
-    # The column path (empathy_columns.decode_block) against the per-line loop on the same
-    # lines, for naive stamps of both widths and aware ones, in UTC and in a zone with DST.
-    naive = ["2026-03-08T01:59:59.250000", "2026-03-08T03:00:00", "2026-11-01T01:30:00.5"]
-    aware = ["2026-01-01T10:00:00+02:00", "2026-01-01T10:00:00Z"]
-    for stamps in ([naive[0]], [naive[1]], naive[:2], aware, naive + aware):
-        data = _plain_lines(300, stamps)
-        lines = data.split(b"\n")[:-1]
-        for tz in ("UTC", "America/New_York"):
-            each, cols = Chunk(file_idx=0), Chunk(file_idx=0)
-            Decoder(TimestampParser(tz), each).fast.feed_each(lines, 0, 0, _no_slow)
-            fast = Decoder(TimestampParser(tz), cols).fast
-            rows = [fast.decode(raw) for raw in lines]
-            assert decode_block(rows, lines, 0, fast.parser, fast.interns, _cache_of)
-            assert _rows(cols) == _rows(each)
-            assert len(cols.c_ts) == 300
-        _agree(data)
-
-
-def _no_slow(items: list[tuple[bytes, int, int]]) -> None:
-    raise AssertionError(f"a plain line was rejected: {items[0][0][:80]!r}")
-
-
-def test_a_doubtful_line_sends_its_block_to_the_per_line_loop() -> None:
-    data = _plain_lines(20, ["2026-01-01T10:00:00"])
-    bad = json.dumps(call("z", "2026-01-01T10:00:00", circuit_breaker_state="weird")).encode()
-    lines = [*data.split(b"\n")[:-1], bad]
-    fast = Decoder(TimestampParser("UTC"), Chunk(file_idx=0)).fast
-    rows = [fast.decode(raw) for raw in lines]
-    assert not decode_block(rows, lines, 0, fast.parser, fast.interns, _cache_of)
-    assert len(fast.chunk.c_ts) == 0 and not fast.chunk.combos  # nothing appended
-    _agree(b"\n".join(lines) + b"\n")

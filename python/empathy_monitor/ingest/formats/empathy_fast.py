@@ -17,7 +17,6 @@ forgiving path, which knows what to make of it.
 
 from __future__ import annotations
 
-import gc
 from collections.abc import Callable
 from typing import Annotated, Any
 
@@ -35,7 +34,6 @@ from ...records import (
 from ...tables import DEFAULT_SOURCE, NANOS, NO_ACTUAL, Chunk, id_hash
 from ...timeparse import TimestampParser
 from ..chunk import ChunkWriter
-from .empathy_columns import Interns, decode_block
 
 _Tokens = Annotated[int, msgspec.Meta(ge=0, le=MAX_TOKENS_PER_CALL)]
 _Cost = Annotated[float, msgspec.Meta(ge=0.0, le=MAX_COST_PER_CALL)]
@@ -75,7 +73,7 @@ class _Call(msgspec.Struct, gc=False):
     actual_cost: _Cost | None = None
     latency_ms: Annotated[int, msgspec.Meta(ge=0, le=MAX_LATENCY_MS)] = _D["latency_ms"]
     fallback_used: bool = _D["fallback_used"]
-    fallback_chain: tuple[str, ...] | None = None  # a tuple: hashable, as the combo needs
+    fallback_chain: list[str] | None = None
     original_provider: str | None = None
     original_model: str | None = None
     retry_count: Annotated[int, msgspec.Meta(ge=0, le=MAX_RETRIES)] = _D["retry_count"]
@@ -101,7 +99,6 @@ _CACHE_FIELDS = (
     "prompt_tokens_details",
 )
 _NO_META = _Meta()
-SUB_BLOCK = 2048  # lines decoded column by column at a time (see FastCalls.feed)
 
 Line = tuple[bytes, int, int]  # raw line, file offset, line number
 Slow = Callable[[list[Line]], None]
@@ -117,25 +114,6 @@ def _cache(r: _Call, meta: _Meta) -> tuple[int, int, int, int] | None:
     if inner:
         top["metadata"] = inner
     return cache_split(top, r.input_tokens)
-
-
-def _cache_of(r: _Call) -> tuple[int, int, int, int] | None:
-    """(tin, cr, cw, cw1h) of a row whose line names "cache"; ``None`` when doubtful."""
-    meta = r.metadata or _NO_META
-    read, write = r.cache_read_input_tokens, r.cache_creation_input_tokens
-    if (  # the common (Anthropic) shape, without cache_split's dicts
-        (read is None or (type(read) is int and 0 <= read <= MAX_TOKENS_PER_CALL))
-        and (write is None or (type(write) is int and 0 <= write <= MAX_TOKENS_PER_CALL))
-        and r.cache_write_input_tokens is None
-        and r.cache_creation is None
-        and r.cached_tokens is None
-        and r.prompt_tokens_details is None
-        and (meta is _NO_META or not _has_cache(meta))
-    ):
-        return r.input_tokens, read or 0, write or 0, 0
-    if _has_cache(r) or (meta is not _NO_META and _has_cache(meta)):
-        return _cache(r, meta)
-    return r.input_tokens, 0, 0, 0
 
 
 def _has_cache(r: _Call | _Meta) -> bool:
@@ -157,40 +135,9 @@ class FastCalls:
         self.chunk = chunk
         self.out = out
         self.decode = msgspec.json.Decoder(_Call).decode
-        self.interns = Interns(out, _NO_META)
 
     def feed(self, lines: list[bytes], base_off: int, base_line: int, slow: Slow) -> None:
-        """Decode ``lines`` (without their newlines; the first at file offset ``base_off``):
-        column by column when every line is plain (:mod:`.empathy_columns`), else line by line.
-        """
-        # The collector would walk every tracked object again and again while a block's
-        # tuples are made and freed, and nothing here makes a cycle.
-        was = gc.isenabled()
-        gc.disable()
-        try:
-            self._feed(lines, base_off, base_line, slow)
-        finally:
-            if was:
-                gc.enable()
-
-    def _feed(self, lines: list[bytes], base_off: int, base_line: int, slow: Slow) -> None:
-        # In sub-blocks small enough that their structs stay in the CPU cache between the
-        # column passes (one pass per column over a whole 8 MB block runs from main memory).
-        step = SUB_BLOCK
-        for i in range(0, len(lines), step):
-            part = lines[i : i + step] if len(lines) > step else lines
-            try:
-                rows = list(map(self.decode, part))
-            except msgspec.DecodeError:
-                rows = None
-            if rows is None or not decode_block(
-                rows, part, base_off, self.parser, self.interns, _cache_of
-            ):
-                self.feed_each(part, base_off, base_line + i, slow)
-            base_off += sum(map(len, part)) + len(part)
-
-    def feed_each(self, lines: list[bytes], base_off: int, base_line: int, slow: Slow) -> None:
-        """:meth:`feed` one line at a time, rejects to ``slow`` in order.
+        """Decode ``lines`` (without their newlines; the first at file offset ``base_off``).
 
         Inlined with pre-bound methods, like the orjson loop: at a million lines every attribute
         lookup and call shows next to the ~0.7 µs decode.
