@@ -90,7 +90,7 @@ class CallHistory:
             if m is not None:
                 sel &= m
         if filters is not None and filters.active:
-            sel &= self.tables.call_combo_mask(filters.match_call)[t.col("combo")]
+            sel &= filters.combo_mask(self.tables)[t.col("combo")]
             rows = filters.call_rows(self.tables, slice(None))
             if rows is not None:
                 sel &= rows

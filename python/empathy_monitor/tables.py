@@ -13,277 +13,27 @@ cheap to build and to send back from a worker process) and :meth:`Tables.add_chu
 
 from __future__ import annotations
 
-import zlib
-from array import array
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from typing import Any, NamedTuple
 
 import numpy as np
 import numpy.typing as npt
 
-NANOS = 1_000_000_000  # costs are kept as integer nanodollars
-NO_ACTUAL = -1  # the actual-cost column when a record has no actual_cost
-DEFAULT_SOURCE = "empathy"  # the ``source`` of records the Empathy writers wrote
-
-
-def id_hash(text: str) -> int:
-    """A stable, non-zero signed 64-bit hash of an id (CRC-32 and Adler-32 side by side).
-
-    Stable across processes and runs (unlike ``hash()``), so worker processes and the index cache
-    agree; two C-level checksums cost ~0.2 µs per id. 0 is reserved for "no id".
-    """
-    b = text.encode("utf-8", "surrogatepass")
-    h = (zlib.crc32(b) << 32) | zlib.adler32(b)
-    if h >= 1 << 63:
-        h -= 1 << 64
-    return h or 1
-
-
-class CallCombo(NamedTuple):
-    """A call's categorical dimensions, interned together (one id per distinct combination)."""
-
-    provider: str
-    tier: str
-    model: str
-    workflow: str | None
-    step: str | None
-    task_type: str
-    error_type: str | None
-    original_provider: str | None
-    fallback_chain: tuple[str, ...]
-    breaker: int  # records.BREAKER_CODE
-    source: str = DEFAULT_SOURCE  # which log the record came from (empathy, claude-code, ...)
-
-
-class RunCombo(NamedTuple):
-    """A workflow run's categorical dimensions."""
-
-    workflow: str
-    providers: tuple[str, ...]
-    tiers: tuple[str, ...]
-    project: str | None = None  # attune-ai 16.x runs name their project
-
-
-@dataclass
-class Problem:
-    """A line that could not be used (malformed) or whose values were partly excluded (flagged)."""
-
-    line: int
-    kind: str  # "malformed" | "flagged" | "salvaged"
-    reason: str
-
-
-@dataclass
-class Chunk:
-    """Columns decoded from one contiguous byte range of one file."""
-
-    file_idx: int
-    # calls
-    c_ts: array[float] = field(default_factory=lambda: array("d"))
-    c_cost: array[int] = field(default_factory=lambda: array("q"))
-    c_in: array[int] = field(default_factory=lambda: array("q"))
-    c_out: array[int] = field(default_factory=lambda: array("q"))
-    c_lat: array[int] = field(default_factory=lambda: array("q"))
-    c_retry: array[int] = field(default_factory=lambda: array("q"))
-    c_ok: array[int] = field(default_factory=lambda: array("b"))
-    c_fb: array[int] = field(default_factory=lambda: array("b"))
-    c_combo: array[int] = field(default_factory=lambda: array("q"))
-    c_off: array[int] = field(default_factory=lambda: array("q"))
-    c_actual: array[int] = field(default_factory=lambda: array("q"))  # NO_ACTUAL when absent
-    c_cr: array[int] = field(default_factory=lambda: array("q"))  # cache read tokens
-    c_cw: array[int] = field(default_factory=lambda: array("q"))  # cache write, 5-minute
-    c_cw1h: array[int] = field(default_factory=lambda: array("q"))  # cache write, 1-hour
-    c_user: array[int] = field(default_factory=lambda: array("q"))  # index into users + 1; 0 none
-    c_session: array[int] = field(default_factory=lambda: array("q"))  # into sessions + 1
-    c_idh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(call_id)
-    c_runh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(metadata.run_id)
-    combos: list[CallCombo] = field(default_factory=list)
-    users: list[str] = field(default_factory=list)  # chunk-local; Tables remaps to its own ids
-    sessions: list[str] = field(default_factory=list)
-    # runs
-    r_ts: array[float] = field(default_factory=lambda: array("d"))
-    r_end: array[float] = field(default_factory=lambda: array("d"))
-    r_cost: array[int] = field(default_factory=lambda: array("q"))
-    r_base: array[int] = field(default_factory=lambda: array("q"))
-    r_save: array[int] = field(default_factory=lambda: array("q"))
-    r_dur: array[int] = field(default_factory=lambda: array("q"))
-    r_ok: array[int] = field(default_factory=lambda: array("b"))
-    r_combo: array[int] = field(default_factory=lambda: array("q"))
-    r_off: array[int] = field(default_factory=lambda: array("q"))
-    r_user: array[int] = field(default_factory=lambda: array("q"))
-    r_session: array[int] = field(default_factory=lambda: array("q"))
-    r_idh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(run_id)
-    run_combos: list[RunCombo] = field(default_factory=list)
-    # health
-    records: int = 0
-    malformed: int = 0
-    salvaged: int = 0
-    flagged: int = 0
-    lines: int = 0
-    problems: list[Problem] = field(default_factory=list)
-
-
-CALL_COLUMNS: dict[str, type[Any]] = {
-    "ts": np.float64,
-    "cost": np.int64,  # nanodollars: integer sums are exact and order-independent
-    "tin": np.int32,  # ≤ 100M per call (larger values are flagged and zeroed)
-    "tout": np.int32,
-    "lat": np.int32,  # ≤ 24 h in ms
-    "retry": np.int16,
-    "ok": np.bool_,
-    "fb": np.bool_,
-    "combo": np.int32,
-    "file": np.int32,
-    "off": np.int64,
-    "actual": np.int64,  # nanodollars, NO_ACTUAL when the record has none
-    "cr": np.int32,  # cache read input tokens
-    "cw": np.int32,  # cache write (5-minute) input tokens
-    "cw1h": np.int32,  # cache write (1-hour) input tokens
-    "user": np.int32,  # Tables.users id (0: none)
-    "session": np.int32,  # Tables.sessions id (0: none)
-    "idh": np.int64,  # id_hash(call_id)
-    "runh": np.int64,  # id_hash(metadata.run_id), 0: none
-}
-RUN_COLUMNS: dict[str, type[Any]] = {
-    "ts": np.float64,
-    "end": np.float64,
-    "cost": np.int64,
-    "base": np.int64,
-    "save": np.int64,
-    "dur": np.int64,
-    "ok": np.bool_,
-    "combo": np.int32,
-    "file": np.int32,
-    "off": np.int64,
-    "user": np.int32,
-    "session": np.int32,
-    "idh": np.int64,  # id_hash(run_id)
-}
-_CALL_CHUNK_FIELDS = {
-    "ts": "c_ts",
-    "cost": "c_cost",
-    "tin": "c_in",
-    "tout": "c_out",
-    "lat": "c_lat",
-    "retry": "c_retry",
-    "ok": "c_ok",
-    "fb": "c_fb",
-    "combo": "c_combo",
-    "off": "c_off",
-    "actual": "c_actual",
-    "cr": "c_cr",
-    "cw": "c_cw",
-    "cw1h": "c_cw1h",
-    "user": "c_user",
-    "session": "c_session",
-    "idh": "c_idh",
-    "runh": "c_runh",
-}
-_RUN_CHUNK_FIELDS = {
-    "ts": "r_ts",
-    "end": "r_end",
-    "cost": "r_cost",
-    "base": "r_base",
-    "save": "r_save",
-    "dur": "r_dur",
-    "ok": "r_ok",
-    "combo": "r_combo",
-    "off": "r_off",
-    "user": "r_user",
-    "session": "r_session",
-    "idh": "r_idh",
-}
-FEW_ROWS = 16  # a chunk this small is appended with scalar stores (see ColumnTable.append_few)
-_NP_FROM_ARRAY = {"d": np.float64, "q": np.int64, "b": np.int8}
-
-
-class ColumnTable:
-    """Growable numpy columns (capacity doubling, so appends are amortised O(1))."""
-
-    def __init__(self, schema: dict[str, type[Any]]) -> None:
-        self.schema = schema
-        self.n = 0
-        self._cap = 0
-        self._cols: dict[str, npt.NDArray[Any]] = {
-            k: np.empty(0, dtype=t) for k, t in schema.items()
-        }
-        self.version = 0  # bumps on every structural change (append, drop)
-        self.drops = 0  # bumps when rows are dropped (row numbers then change meaning)
-
-    def col(self, name: str) -> npt.NDArray[Any]:
-        """A view of the live rows of one column."""
-        return self._cols[name][: self.n]
-
-    def _grow(self, need: int) -> None:
-        if need <= self._cap:
-            return
-        cap = max(need, self._cap * 2, 1024)
-        for k, arr in self._cols.items():
-            new = np.empty(cap, dtype=arr.dtype)
-            new[: self.n] = arr[: self.n]
-            self._cols[k] = new
-        self._cap = cap
-
-    def append(self, values: dict[str, npt.NDArray[Any]], count: int) -> tuple[int, int]:
-        """Append ``count`` rows; returns the new rows' index range."""
-        start = self.n
-        if count == 0:
-            return start, start
-        self._grow(start + count)
-        for k, arr in values.items():
-            self._cols[k][start : start + count] = arr
-        self.n = start + count
-        self.version += 1
-        return start, self.n
-
-    def append_few(
-        self, values: dict[str, Sequence[Any]], count: int, file_id: int
-    ) -> tuple[int, int]:
-        """:meth:`append` for a handful of rows (a live append): scalar stores, no numpy arrays.
-
-        Building one array per column costs ~2 µs each; a scalar store ~0.3 µs.
-        """
-        start = self.n
-        self._grow(start + count)
-        cols = self._cols
-        for k, vals in values.items():
-            dst = cols[k]
-            for i in range(count):
-                dst[start + i] = vals[i]
-        cols["file"][start : start + count] = file_id
-        self.n = start + count
-        self.version += 1
-        return start, self.n
-
-    def keep(self, mask: npt.NDArray[np.bool_]) -> None:
-        """Drop the rows where ``mask`` is False (used when a file is truncated or replaced)."""
-        n = int(mask.sum())
-        for k in self._cols:
-            self._cols[k][:n] = self._cols[k][: self.n][mask]
-        self.n = n
-        self.version += 1
-        self.drops += 1
-
-
-class Interner:
-    """Distinct tuples with stable integer ids."""
-
-    def __init__(self) -> None:
-        self.items: list[Any] = []
-        self._ids: dict[Any, int] = {}
-
-    def id(self, item: Any) -> int:
-        i = self._ids.get(item)
-        if i is None:
-            i = len(self.items)
-            self.items.append(item)
-            self._ids[item] = i
-        return i
-
-    def __len__(self) -> int:
-        return len(self.items)
-
+# Re-exported: most modules import these from here.
+from .chunks import DEFAULT_SOURCE as DEFAULT_SOURCE
+from .chunks import NANOS as NANOS
+from .chunks import NO_ACTUAL as NO_ACTUAL
+from .chunks import CallCombo as CallCombo
+from .chunks import Chunk as Chunk
+from .chunks import Problem as Problem
+from .chunks import RunCombo as RunCombo
+from .chunks import id_hash as id_hash
+from .columns import _CALL_CHUNK_FIELDS as _CALL_CHUNK_FIELDS
+from .columns import _NP_FROM_ARRAY, _RUN_CHUNK_FIELDS, FEW_ROWS
+from .columns import CALL_COLUMNS as CALL_COLUMNS
+from .columns import RUN_COLUMNS as RUN_COLUMNS
+from .columns import ColumnTable as ColumnTable
+from .columns import Interner as Interner
 
 MAX_RELABELS = 32  # relabel entries kept for views to catch up on (an older view rebuilds)
 
@@ -321,6 +71,8 @@ class Tables:
         self._run_proj: dict[int, int] = {}  # run idh -> project id
         self.relabels: list[Relabel] = []
         self.relabel_base = 0
+        # call_combo_values: per key, (distinct values, value -> index, index per combo)
+        self._combo_values: dict[Any, tuple[list[Any], dict[Any, int], list[int]]] = {}
 
     @property
     def relabel_seq(self) -> int:
@@ -508,6 +260,26 @@ class Tables:
         if self.runs.n:
             self.runs.keep(self.runs.col("file") != file_id)
         self.reindex()
+
+    def call_combo_values(
+        self, key: Callable[[CallCombo], Any]
+    ) -> tuple[list[Any], npt.NDArray[np.int64]]:
+        """The distinct values of ``key(combo)`` over the call combos and each combo's index
+        into them: a filter then tests each distinct value once, not each of tens of thousands
+        of combos. Kept per ``key`` and extended as combos are added (they never go away)."""
+        vi = self._combo_values.get(key)
+        if vi is None:
+            vi = self._combo_values[key] = ([], {}, [])
+        values, ids, per_combo = vi
+        items = self.call_combos.items
+        for c in items[len(per_combo) :]:
+            v = key(c)
+            i = ids.get(v)
+            if i is None:
+                i = ids[v] = len(values)
+                values.append(v)
+            per_combo.append(i)
+        return values, np.array(per_combo, dtype=np.int64)
 
     def call_combo_mask(self, pred: Callable[[CallCombo], bool]) -> npt.NDArray[np.bool_]:
         """Boolean array over combo ids: which combos satisfy ``pred``."""

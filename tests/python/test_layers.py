@@ -24,6 +24,8 @@ LAYERS: list[tuple[str, set[str]]] = [
             "",
             "records",
             "tables",
+            "chunks",
+            "columns",
             "timeparse",
             "validation",
             "workspace",

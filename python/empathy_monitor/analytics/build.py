@@ -14,12 +14,14 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..prices.columns import NO_PRICE, Pricing, subscription_value, view_costs
-from ..prices.sources import SOURCE_NAMES, UNPRICED, CostMode
+from ..prices.columns import Pricing, subscription_value
+from ..prices.sources import SOURCE_NAMES, CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
 from .buckets import apply_offsets, as_int, hourly, offsets_plan
+from .combos import combo_index, fold_groups, fold_prices
 from .latency import LatencyHist
+from .pricebuild import pick_list, price_block
 from .pricesums import ModelCost
 from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
@@ -117,12 +119,9 @@ def build_calls(
         return
     combos = tables.call_combos.items
     nc = len(combos)
-    tier_names = sorted({c.tier for c in combos})
-    tier_pos = {n: i for i, n in enumerate(tier_names)}
-    tier_of = np.fromiter((tier_pos[c.tier] for c in combos), dtype=np.int32, count=nc)
-    prov_names = sorted({c.provider for c in combos})
-    prov_pos = {p: i for i, p in enumerate(prov_names)}
-    prov_of = np.fromiter((prov_pos[c.provider] for c in combos), dtype=np.int64, count=nc)
+    cidx = combo_index(tables)
+    tier_names, tier_of = cidx.sorted_ids("tier")
+    prov_names, prov_of = cidx.sorted_ids("provider")
     ts_all = t.col("ts")
     tz = offsets_plan(float(ts_all.min()), float(ts_all.max()), parser)
     per_combo = {f: np.zeros(nc, dtype=np.int64) for f in CallSums.FIELDS}
@@ -147,7 +146,7 @@ def build_calls(
 
         ts, combo, ok = pick("ts"), pick("combo"), pick("ok")
         writer, tin, tout = pick("cost"), pick("tin"), pick("tout")
-        cost, src, same = _price_block(
+        cost, src, same = price_block(
             pick, lo, hi, idx, combo, ok, writer, tin, tout, cost_mode, pricing, nc, per_price
         )
         src_calls += np.bincount(src, minlength=nsrc)
@@ -245,11 +244,8 @@ def build_calls(
     per_price["tokens"] += per_combo["tin"] + per_combo["tout"] + per_price["cr"] + per_price["cw"]
     if pricing is not None:  # calls the book prices (or finds free) = all - those it does not
         per_price["list_n"] = per_combo["calls"] - per_price["list_n"]
-    _fold_groups(sums, combos, per_combo)
-    pcols = [per_combo["calls"].tolist()] + [per_price[f].tolist() for f in ModelCost.FIELDS[1:]]
-    for cid in np.flatnonzero(per_combo["calls"]).tolist():
-        c = combos[cid]
-        sums.price.fold(c.provider, c.model, ModelCost(*(col[cid] for col in pcols)))
+    fold_groups(sums, combos, per_combo, cidx)
+    fold_prices(sums, combos, per_combo["calls"], per_price, cidx)
     for i in np.flatnonzero(src_calls).tolist():
         sums.price.fold_source(i, int(src_calls[i]), int(src_cost[i]))
     for name, acc in dim_acc.items():
@@ -262,113 +258,6 @@ def build_calls(
         sums.tier_hist[tier_names[ti]] = h
     candidates.sort(key=lambda r: -r[0])
     sums.recent = candidates[:recent_limit]
-
-
-def _fold_groups(sums: Sums, combos: list[Any], per_combo: dict[str, npt.NDArray[Any]]) -> None:
-    """Fold per-combo totals into ``sums``, one ``fold_call`` per distinct folded key.
-
-    Real data has thousands of combos that differ only in dimensions the sums do not split by
-    (step, task type, breaker): their totals are added up with numpy first. Groups are
-    folded in the order of their newest member combo, so ``model_meta`` (last write wins) is the
-    same as folding combo by combo.
-    """
-    active = np.flatnonzero(per_combo["calls"])
-    if active.size == 0:
-        return
-    ids: dict[tuple[Any, ...], int] = {}
-    reps: list[int] = []
-    group = np.empty(active.size, dtype=np.int64)
-    for i, cid in enumerate(active.tolist()):
-        c = combos[cid]
-        k = (
-            c.provider,
-            c.tier,
-            c.model,
-            c.workflow,
-            c.error_type,
-            c.original_provider,
-            c.fallback_chain,
-            c.source,
-        )
-        g = ids.get(k)
-        if g is None:
-            g = ids[k] = len(reps)
-            reps.append(cid)
-        else:
-            reps[g] = cid  # the newest member represents the group
-        group[i] = g
-    ng = len(reps)
-    cols = [_group_sum(per_combo[f][active], group, ng) for f in CallSums.FIELDS]
-    for g in np.argsort(np.asarray(reps), kind="stable").tolist():
-        sums.fold_call(combos[reps[g]], CallSums(*(col[g] for col in cols)))
-
-
-def _group_sum(vals: npt.NDArray[np.int64], group: npt.NDArray[np.int64], ng: int) -> list[int]:
-    out = np.zeros(ng, dtype=np.int64)
-    np.add.at(out, group, vals)  # exact int64 sums (bincount would go through float64)
-    res: list[int] = out.tolist()
-    return res
-
-
-def pick_list(
-    pick: Any, lo: int, hi: int, idx: Any, pricing: Pricing | None
-) -> npt.NDArray[np.int64] | None:
-    """The block's list-price column (None without a price book)."""
-    if pricing is None:
-        return None
-    c = pricing.col("list")[lo:hi]
-    return c if idx is None else c[idx]
-
-
-def _price_block(
-    pick: Any,
-    lo: int,
-    hi: int,
-    idx: Any,
-    combo: npt.NDArray[Any],
-    ok: npt.NDArray[np.bool_],
-    writer: npt.NDArray[np.int64],
-    tin: npt.NDArray[Any],
-    tout: npt.NDArray[Any],
-    mode: CostMode,
-    pricing: Pricing | None,
-    nc: int,
-    per_price: dict[str, npt.NDArray[np.int64]],
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int8], bool]:
-    """The block's cost in ``mode``, its source per call, and whether that cost is the writer's
-    (then the caller adds its per-combo cost sums to the writer sums); adds its price sums."""
-    cr, cw = pick("cr").astype(np.int64), pick("cw").astype(np.int64) + pick("cw1h")
-    tokens = tin.astype(np.int64) + tout + cr + cw
-    listed = lstate = save = None
-    if pricing is not None:
-
-        def pcol(name: str) -> npt.NDArray[Any]:
-            c = pricing.col(name)[lo:hi]
-            return c if idx is None else c[idx]
-
-        listed, lstate, save = pcol("list"), pcol("lstate"), pcol("save")
-    src, cost = view_costs(mode, pricing, writer, pick("actual"), ok, tokens, listed, lstate)
-    same = mode == "writer" or cost is writer  # the caller adds the cost sums as the writer's
-    unp = src == UNPRICED
-    # Full-length passes only where a column can be non-zero; ``list_n`` counts the calls the
-    # book does NOT price (usually few) and is turned around by the caller; ``tokens`` is
-    # tin + tout (already summed per combo) plus the cache columns.
-    for f, w, where in (
-        ("writer", None if same else writer, None),
-        ("list", listed, None),
-        ("list_n", None, None if lstate is None else lstate == NO_PRICE),
-        ("unp", None, unp),
-        ("unp_tok", tokens, unp),
-        ("cr", cr if cr.any() else None, None),
-        ("cw", cw if cw.any() else None, None),
-        ("save", save if save is not None and save.any() else None, None),
-    ):
-        if (w is None and where is None) or (where is not None and not where.any()):
-            continue
-        c = combo if where is None else combo[where]
-        ww = None if w is None else (w if where is None else w[where])
-        per_price[f] += np.rint(np.bincount(c, weights=ww, minlength=nc)).astype(np.int64)
-    return cost, src, same
 
 
 def build_runs(

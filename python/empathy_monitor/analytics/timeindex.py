@@ -78,7 +78,7 @@ class TimeIndex:
         key = (filters, len(combos), self.tables.relabel_seq)
         pos = self._matches.get(key)
         if pos is None:
-            allowed = self.tables.call_combo_mask(filters.match_call)
+            allowed = filters.combo_mask(self.tables)
             m = allowed[self._combo]
             # per-row dimensions (user, session, project) are not in the combo: rows in this order
             rows = filters.call_rows(self.tables, self._order)

@@ -135,7 +135,7 @@ class View:
 
     def _combo_allowed(self) -> npt.NDArray[np.bool_]:
         if len(self._combo_ok) != len(self.tables.call_combos):
-            self._combo_ok = self.tables.call_combo_mask(self.filters.match_call)
+            self._combo_ok = self.filters.combo_mask(self.tables)
         return self._combo_ok
 
     def _run_allowed(self) -> npt.NDArray[np.bool_]:

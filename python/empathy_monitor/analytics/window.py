@@ -133,6 +133,16 @@ class Filters:
         """The combo part of the filter (per-row dimensions: ``call_rows``)."""
         return all(combo_value_matches(d.call(c), v) for d, v in self.items() if d.call is not None)
 
+    def combo_mask(self, tables: Tables) -> npt.NDArray[np.bool_]:
+        """``tables.call_combo_mask(self.match_call)``, testing each distinct value once."""
+        m = np.ones(len(tables.call_combos), dtype=np.bool_)
+        for d, v in self.items():
+            if d.call is not None:
+                values, ids = tables.call_combo_values(d.call)
+                ok = np.fromiter((combo_value_matches(x, v) for x in values), np.bool_, len(values))
+                m &= ok[ids]
+        return m
+
     def match_run(self, r: RunCombo) -> bool:
         for d, v in self.items():
             if d.run is not None:

@@ -19,9 +19,9 @@ import multiprocessing
 import os
 import stat
 import time
-from collections import Counter
+from collections import Counter, deque
 from collections.abc import Callable, Iterable, Mapping
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -42,6 +42,7 @@ from .lines import count_lines, open_lines, read_line_at, split_at_lines
 
 READ_BLOCK = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20
+PARTS_PER_WORKER = 4
 
 
 @dataclass
@@ -526,7 +527,9 @@ class TelemetryReader:
 
     def _read_parallel(self, pending: list[tuple[FileState, int]]) -> None:
         jobs: list[tuple[FileState, list[_Job]]] = []
-        n_parts = self.workers * 2
+        # Four ranges per worker: a finished range waits as a chunk until the
+        # parent takes it, so smaller ones keep both sides' peak memory down.
+        n_parts = self.workers * PARTS_PER_WORKER
         tz = self.parser.name
         for fs, size in pending:
             f = self._format(fs.path)
@@ -536,15 +539,31 @@ class TelemetryReader:
             ranges = split_at_lines(fs.path, fs.offset, size, n_parts if splittable else 1)
             jobs.append((fs, [(str(fs.path), a, b, tz, fmt) for a, b in ranges]))
         ctx = multiprocessing.get_context("fork")
+        left = sum(size - fs.offset for fs, size in pending)
+        sized = False
+        todo = deque((fs, job) for fs, args in jobs for job in args)
+        # Only a few ranges are decoded ahead of the parent, which adds them in reading order:
+        # a finished range waits as a chunk, so more ahead would only hold more memory.
+        ahead = self.workers + 1
+        running: deque[tuple[FileState, Future[tuple[Chunk, int]]]] = deque()
         with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
-            futures = [(fs, [pool.submit(_decode_range, a) for a in args]) for fs, args in jobs]
-            for fs, futs in futures:
-                for i, fut in enumerate(futs):
-                    chunk, consumed = fut.result()
-                    futs[i] = None  # type: ignore[call-overload]  # let the chunk's memory go now
-                    base_line = fs.lines
-                    self._add(fs, chunk, None)
-                    fs.absorb(chunk, consumed, chunk.lines, base_line)
-                    del chunk
+            while todo or running:
+                while todo and len(running) < ahead:
+                    fs, job = todo.popleft()
+                    running.append((fs, pool.submit(_decode_range, job)))
+                fs, fut = running.popleft()
+                chunk, consumed = fut.result()
+                del fut  # let the chunk's memory go once it is added
+                if not sized and len(chunk.c_ts) and consumed:
+                    # Room for about every call to come, once (the first chunk's rows per
+                    # byte over all the bytes left, a little over).
+                    sized = True
+                    more = len(chunk.c_ts) * left / consumed
+                    self.tables.calls.reserve(self.tables.calls.n + int(more * 1.03) + 1024)
+                left -= consumed
+                base_line = fs.lines
+                self._add(fs, chunk, None)
+                fs.absorb(chunk, consumed, chunk.lines, base_line)
+                del chunk
                 if fs.offset and not fs.head:
                     fs.head = head_hash(fs.path)
