@@ -1,6 +1,6 @@
 // End-to-end for issue 18 in a real VS Code (code-server): a demo workflow file shows a cost lens
 // whose numbers equal `empathy telemetry --workflow W --json` for the same range; clicking it opens
-// the panel filtered to that workflow. Screenshot: docs/guides/img/codelens.png.
+// the panel filtered to that workflow. Screenshot: .artifacts/codelens.png (scripts/update_screenshots copies it to docs/guides/img/).
 // Run with scripts/test_e2e (it builds the .vsix and passes its path).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -13,7 +13,7 @@ import {
 } from './harness.mjs';
 
 const VSIX = process.env.EMPATHY_VSIX;
-const IMG = path.join(REPO, 'docs', 'guides', 'img');
+const IMG = path.join(REPO, '.artifacts');
 const WORKFLOW = 'code-review';
 // A lens of a workflow with runs: "$10.42 · 178 runs · 3.8% errors · p95 5.1 s · 7d ▲12%"
 const LENS = /^\$([\d,.]+) · ([\d,]+) runs? · ([\d.]+)% errors · p95 ([\d.]+) (ms|s) · 7d/;

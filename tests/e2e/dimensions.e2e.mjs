@@ -93,6 +93,11 @@ describe('issue 14: attune-ai 16.x zero-config and cost by user', { concurrency:
   it('filters by user through the filter bar', { timeout: 60000 }, async () => {
     const users = view.getByRole('region', { name: 'Cost by user' });
     await users.getByText('ann').waitFor({ timeout: 20000 });
+    // Cost by user and by project side by side, before any filter (docs/guides/img/panel-dimensions.png).
+    await view.getByRole('region', { name: 'Cost by project' }).scrollIntoViewIfNeeded();
+    await users.scrollIntoViewIfNeeded();
+    await sleep(400);
+    await page.locator('iframe.webview.ready').first().screenshot({ path: path.join(ARTIFACTS, 'panel-dimensions.png') });
     const box = view.getByLabel('User filter');
     await box.click();
     await box.fill('bo');

@@ -419,6 +419,17 @@ describe('Empathy Telemetry panel in code-server', { concurrency: false }, () =>
     await shot('panel-overview-dark.png');
   });
 
+  it('follows a high contrast theme (high contrast screenshot)', { timeout: 30000 }, async () => {
+    writeUserSettings(sb, { 'workbench.colorTheme': 'Default High Contrast' });
+    await view.locator('body.vscode-high-contrast').waitFor({ state: 'attached', timeout: 20000 });
+    await sleep(1500);
+    await clearToasts();
+    await shot('panel-overview-hc.png');
+    // Back to dark so the tests after this one see the theme they saw before this shot existed.
+    writeUserSettings(sb, { 'workbench.colorTheme': 'Default Dark Modern' });
+    await view.locator('body.vscode-dark').waitFor({ state: 'attached', timeout: 20000 });
+  });
+
   it('says exactly what is wrong when empathy.pythonPath lacks empathy_monitor', { timeout: 60000 }, async () => {
     const sys = '/usr/bin/python3';
     const probe = spawnSync(sys, ['-c', 'import sys; print("%d.%d.%d" % sys.version_info[:3]); import empathy_monitor'], { encoding: 'utf8' });

@@ -127,6 +127,9 @@ describe('prices in the panel (code-server)', { concurrency: false }, () => {
     console.log(`# List clicked -> Total cost card changed: ${Date.now() - t0} ms (sidecar + webview, polled every 100 ms)`);
     assert.notEqual(writerShown, listShown);
     console.log(`# Total cost: writer ${writerShown}, list ${listShown}, auto $${cliAuto.overview.total_cost.toFixed(2)}`);
+    // The top of the panel: the cost-source toggle, the mark and the Total cost card with its unpriced line.
+    await view.locator('main.app').evaluate((el) => el.ownerDocument.scrollingElement?.scrollTo(0, 0));
+    await sleep(300);
     await page.locator('iframe.webview.ready').first().screenshot({ path: path.join(ARTIFACTS, 'panel-prices.png') });
 
     // Back to the workspace's mode: the mark goes away, the card shows the auto total again.

@@ -95,6 +95,7 @@ describe('issue 16: a coding agent enabled from the panel offer', { concurrency:
     assert.deepEqual(settings['empathy.sources'], ['claude-code']);
     const text = await view.locator('main.app').innerText();
     assert.ok(!text.includes(SECRET), 'planted prompt text reached the panel');
+    await view.locator('main.app').evaluate((el) => el.ownerDocument.scrollingElement?.scrollTo(0, 0));
     await sleep(300);
     await page.locator('iframe.webview.ready').first().screenshot({ path: path.join(ARTIFACTS, 'sources-shown.png') });
   });
