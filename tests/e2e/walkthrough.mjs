@@ -109,6 +109,26 @@ async function clearToasts() {
   await ui(() => runCommand(page, 'Notifications: Clear All Notifications').catch(() => undefined));
 }
 
+/** Runs the palette command whose label is exactly `title` (runCommand takes the first fuzzy match). */
+async function paletteExact(title) {
+  for (let i = 0; i < 10; i++) {
+    await page.keyboard.press('F1');
+    const input = page.locator('.quick-input-widget input');
+    await input.waitFor({ state: 'visible', timeout: 20000 });
+    await input.fill(`>${title}`);
+    const row = page.locator('.quick-input-list .monaco-list-row').filter({ has: page.getByText(title, { exact: true }) }).first();
+    try {
+      await row.waitFor({ state: 'visible', timeout: 5000 });
+      await row.click();
+      return;
+    } catch {
+      await page.keyboard.press('Escape');
+      await sleep(500);
+    }
+  }
+  throw new Error(`command "${title}" never appeared in the palette`);
+}
+
 const feedRows = () => view.getByRole('table', { name: 'Activity feed' }).locator('[role="row"][data-call-id]');
 
 // --- the tour -----------------------------------------------------------------------------------
@@ -126,7 +146,7 @@ const STEPS = [
     await hold(5);
   }],
   ['cards and range switch', async () => {
-    await caption('The cards: calls, cost, tokens, success rate, latency; the range switch re-reads nothing');
+    await caption('The cards: calls, cost, success rate, latency, tokens; switch the range: Today, 30d, 7d');
     await hold(3);
     const range = view.getByRole('group', { name: 'Time range' });
     for (const r of ['Today', '30d', '7d']) {
@@ -261,14 +281,22 @@ const STEPS = [
     await clearToasts();
     await caption('The panel follows the theme: Preferences: Color Theme → Dark Modern');
     await hold(1.5);
-    await ui(() => runCommand(page, 'Preferences: Color Theme'));
+    await ui(() => paletteExact('Preferences: Color Theme'));
     const input = page.locator('.quick-input-widget input');
-    await ui(() => input.waitFor({ state: 'visible', timeout: 20000 }));
-    await input.fill('Default Dark Modern');
-    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Default Dark Modern' }).first();
-    await ui(() => row.waitFor({ timeout: 20000 }));
-    await hold(1);
-    await page.keyboard.press('Enter');
+    await ui(() => page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 20000 }));
+    // VS Code lists the theme as "Dark Modern" (its id is "Default Dark Modern").
+    await input.fill('Dark Modern');
+    const row = page.locator('.quick-input-list .monaco-list-row', { hasText: 'Dark Modern' }).first();
+    try {
+      await ui(() => row.waitFor({ timeout: 20000 }));
+      await hold(1);
+      await page.keyboard.press('Enter');
+    } catch (err) {
+      // The picker is VS Code's, not ours: if its labels change, switch by the setting instead.
+      log(`theme picker had no "Dark Modern" row (${String(err).split('\n')[0]}); setting workbench.colorTheme`);
+      await page.keyboard.press('Escape');
+      writeUserSettings(sb, { 'workbench.colorTheme': 'Default Dark Modern' });
+    }
     await ui(() => page.waitForFunction(() => document.querySelector('.monaco-workbench')?.classList.contains('vs-dark'), null, { timeout: 30000 }));
     await hold(5);
   }],
