@@ -42,8 +42,8 @@ const now = () => Date.now() / 1000;
 const ALERTS_YAML = `# stdout actions only: nothing leaves the machine during the walkthrough.
 alerts:
   - name: Daily spend
-    description: Today's spend passed one cent
-    condition: {metric: daily_cost, operator: gt, threshold: 0.01}
+    description: Today's spend passed a tenth of a cent
+    condition: {metric: daily_cost, operator: gt, threshold: 0.001}
     severity: warning
     actions: [stdout]
   - name: Error rate
@@ -313,6 +313,10 @@ async function setUp() {
   sb = makeSandbox('empathy-walkthrough-');
   ws = sb.dirs.ws;
   writeDemo(ws, { calls: 400, days: 7 });
+  // Calls the writer priced far below the list price: the cost-source toggle visibly changes the total.
+  for (let i = 0; i < 4; i++) {
+    appendCall(ws, callRecord({ provider: 'openai', model_id: 'gpt-4o', estimated_cost: 0.0001, input_tokens: 400_000, output_tokens: 50_000 }));
+  }
   fs.writeFileSync(path.join(ws, '.empathy', 'alerts.yaml'), ALERTS_YAML);
   // A month budget a few times this month's demo spend, so its levels stay quiet and the projection shows.
   const month = cliTelemetry(ws, ['--range', '30d']).overview.total_cost;
@@ -449,7 +453,7 @@ function encode() {
   fs.mkdirSync(path.dirname(OUT), { recursive: true });
   const tmp = `${OUT}.tmp.webm`;
   const args = [
-    '-hide_banner', '-loglevel', 'warning', '-y', '-f', 'concat', '-safe', '0', '-i', list,
+    '-hide_banner', '-loglevel', 'error', '-y', '-f', 'concat', '-safe', '0', '-i', list,
     '-vf', `fps=${FPS},scale=${WIDTH}:${HEIGHT}:flags=bicubic,setsar=1,format=yuv420p`,
     '-t', total.toFixed(3), '-c:v', 'libvpx-vp9', '-b:v', '0', '-crf', '40', '-row-mt', '1', '-deadline', 'good',
     '-cpu-used', '4', '-threads', '2', '-an', tmp,
