@@ -194,7 +194,8 @@ def test_sigterm_during_a_slow_delivery_exits_promptly_and_evaluation_goes_on(
         proc.send_signal(signal.SIGTERM)
         rc = proc.wait(timeout=10)
         took = time.monotonic() - t0
-        assert rc == 0 and took < 3.0, took
+        # the delivery budget is 60 s: exiting within a few seconds means SIGTERM cut it short
+        assert rc == 0 and took < 8.0, took
         assert not (tdir / "alerts-watch.pid").exists()
     finally:
         if proc.poll() is None:

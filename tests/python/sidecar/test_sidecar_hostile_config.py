@@ -30,5 +30,6 @@ async def test_alias_bomb_in_untrusted_workspace_is_refused_fast(
     assert len(st["errors"]) == 1 and "expands to more than" in st["errors"][0]
     assert st["errors"][0].startswith("alerts.yaml:")
     assert snap["overview"]["calls"] == 0
-    assert took < 5.0, took  # process start-up included; the parse itself is milliseconds
+    # process start-up included (seconds on a loaded CI machine); unbounded expansion never ends
+    assert took < 15.0, took
     assert await c.close() == 0
