@@ -15,7 +15,7 @@ from numpy.typing import NDArray
 
 from ..telemetry import Telemetry
 from .anomaly import DEFAULT_ANOMALY, DayScore, score_days
-from .spend import _Days, cost_of, pricing_sig
+from .spend import _Days, cost_of, only_appended, pricing_sig
 
 MIN_MARKER_USD = 0.01  # a day under a cent is never a marker (noise of tiny test workloads)
 
@@ -33,17 +33,12 @@ class AnomalyIndex:
         self._dirty: dict[tuple[str, str], int] = {}
 
     def update(self, tel: Telemetry) -> None:
-        from ..alerts.tablesig import _appended, _sig
+        from ..alerts.tablesig import _sig
 
         tables = tel.tables
         calls = tables.calls
         money = pricing_sig(tel)
-        if (
-            self._sig is None
-            or not _appended(self._sig, calls)
-            or calls.n < self.rows
-            or money != self._money
-        ):
+        if not only_appended(tel, self._sig, self.rows, self._money):
             self.rows, self.sums, self._scores, self._dirty = 0, {}, {}, {}
             self.days.edges = np.zeros(0, dtype=np.int64)
         a, b = self.rows, calls.n

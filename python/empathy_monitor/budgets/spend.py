@@ -43,6 +43,19 @@ def cost_of(tel: Telemetry, a: int, b: int) -> tuple[NDArray[np.int64], NDArray[
     return np.asarray(cost, dtype=np.int64), np.asarray(src != UNPRICED)
 
 
+def only_appended(
+    tel: Telemetry, sig: Any, rows: int, money: tuple[str, int, frozenset[str]] | None
+) -> bool:
+    """Whether sums over the first ``rows`` calls (table signature ``sig``, priced as ``money``)
+    still hold: rows were only appended since and no price or cost mode changed."""
+    from ..alerts.tablesig import _appended  # the views' own "only appended?" test
+
+    calls = tel.tables.calls
+    return (
+        sig is not None and _appended(sig, calls) and calls.n >= rows and money == pricing_sig(tel)
+    )
+
+
 def pricing_sig(tel: Telemetry) -> tuple[str, int, frozenset[str]]:
     """Changes when the dollars of existing rows may change: another cost mode, price book or
     set of sources billed by subscription (their calls are $0 spent)."""
@@ -154,16 +167,11 @@ class SpendIndex:
     def update(self, tel: Telemetry) -> None:
         """Fold in the rows appended since the last update (rebuild if rows were dropped or the
         cost mode / prices changed)."""
-        from ..alerts.tablesig import _appended, _sig  # the views' own "only appended?" test
+        from ..alerts.tablesig import _sig
 
         calls = tel.tables.calls
         money = pricing_sig(tel)
-        if (
-            self._sig is None
-            or not _appended(self._sig, calls)
-            or calls.n < self.rows
-            or money != self._money
-        ):
+        if not only_appended(tel, self._sig, self.rows, self._money):
             self._reset()
         a, b = self.rows, calls.n
         self._sig, self._money = _sig(calls), money
