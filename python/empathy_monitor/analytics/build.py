@@ -300,7 +300,12 @@ def _fold_groups(sums: Sums, combos: list[Any], per_combo: dict[str, npt.NDArray
     ng = len(reps)
     cols = [_group_sum(per_combo[f][active], group, ng) for f in CallSums.FIELDS]
     for g in np.argsort(np.asarray(reps), kind="stable").tolist():
-        sums.fold_call(combos[reps[g]], CallSums(*(col[g] for col in cols)))
+        sums.fold_call(combos[reps[g]], CallSums(*(col[g] for col in cols)), step=False)
+    calls, cost = per_combo["calls"][active].tolist(), per_combo["cost"][active].tolist()
+    # the group key leaves steps out: they are summed per combo
+    for cid, n, c in zip(active.tolist(), calls, cost, strict=True):
+        if combos[cid].step is not None:
+            sums.fold_step(combos[cid].workflow, combos[cid].step, n, c)
 
 
 def _group_sum(vals: npt.NDArray[np.int64], group: npt.NDArray[np.int64], ng: int) -> list[int]:
