@@ -53,6 +53,9 @@ def _explain_empty_filter(tel: Any, window: Any, filters: Any) -> None:
         "session": sorted(every["by_session"]),
         "source": sorted(every["by_source"]),
     }
+    if filters.step is not None:  # steps are no breakdown: their filter options list them all
+        opts = tel.view(window, Filters(), recent=0, top=1).dump("filter_options")
+        known["step"] = sorted(o["value"] for o in opts["step"])
     flag = {"source": "from-source"}
     unknown = [
         f"--{flag.get(k, k)} {v!r} matches nothing in this window;"

@@ -58,6 +58,11 @@ def window_flags(p: argparse.ArgumentParser) -> None:
     p.add_argument("--tier")
     p.add_argument("--model")
     p.add_argument(
+        "--step",
+        metavar="STEP",
+        help="only calls of this step_name (runs have no steps: with --step, runs count 0)",
+    )
+    p.add_argument(
         "--source",
         action="append",
         default=[],
@@ -111,6 +116,7 @@ def load(args: argparse.Namespace) -> tuple[Any, Any, Any, list[Path]]:
         args.provider,
         args.tier,
         args.model,
+        step=args.step,
         project=args.project,
         user=args.user,
         session=args.session,

@@ -1,6 +1,7 @@
 // End-to-end for issue 18 in a real VS Code (code-server): a demo workflow file shows a cost lens
 // whose numbers equal `empathy telemetry --workflow W --json` for the same range; clicking it opens
-// the panel filtered to that workflow. Screenshot: .artifacts/codelens.png (scripts/update_screenshots copies it to docs/guides/img/).
+// the panel filtered to that workflow, and a step's lens to workflow + step. Screenshot: .artifacts/codelens.png
+// (scripts/update_screenshots copies it to docs/guides/img/).
 // Run with scripts/test_e2e (it builds the .vsix and passes its path).
 import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
@@ -114,5 +115,29 @@ describe('issue 18 code lenses in code-server', { concurrency: false }, () => {
     const card = view.locator('[data-testid="card-calls"] .card-value').first();
     while (Date.now() < deadline && (await card.innerText().catch(() => '')).replace(/,/g, '') !== String(calls)) await sleep(200);
     assert.equal((await card.innerText()).replace(/,/g, ''), String(calls), 'the panel does not show the workflow\'s calls');
+  });
+
+  it('a step lens opens the panel filtered to the workflow and the step, with the CLI\'s --step numbers', { timeout: 120000 }, async () => {
+    // back to the source (the panel may cover it); code_review.py's first step is classify
+    await runCommand(page, 'Go to File...');
+    await page.locator('.quick-input-widget input').fill('code_review.py');
+    await page.locator('.quick-input-list .monaco-list-row', { hasText: 'code_review.py' }).first().waitFor({ timeout: 15000 });
+    await page.keyboard.press('Enter');
+    const stepLens = page.locator('.codelens-decoration a', { hasText: 'calls' }).first();
+    await stepLens.waitFor({ timeout: 60000 });
+    const text = (await stepLens.innerText()).trim();
+    const cli = cliTelemetry(ws, ['--workflow', WORKFLOW, '--step', 'classify', '--range', '7d']).overview;
+    assert.equal(/([\d,]+) calls/.exec(text)?.[1]?.replace(/,/g, ''), String(cli.calls), `step lens "${text}" vs the CLI`);
+    await stepLens.click();
+    const view = panelView(page);
+    const step = view.getByRole('combobox', { name: 'Step', exact: true });
+    await step.waitFor({ timeout: 60000 });
+    const deadline = Date.now() + 30000;
+    while (Date.now() < deadline && (await step.inputValue().catch(() => '')) !== 'classify') await sleep(200);
+    assert.equal(await step.inputValue(), 'classify', 'the panel is not filtered to the step');
+    assert.equal(await view.getByRole('combobox', { name: 'Workflow', exact: true }).inputValue(), WORKFLOW);
+    const card = view.locator('[data-testid="card-calls"] .card-value').first();
+    while (Date.now() < deadline && (await card.innerText().catch(() => '')).replace(/,/g, '') !== String(cli.calls)) await sleep(200);
+    assert.equal((await card.innerText()).replace(/,/g, ''), String(cli.calls), 'the panel does not show the step\'s calls');
   });
 });

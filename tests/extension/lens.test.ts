@@ -120,6 +120,31 @@ describe('the lens command', () => {
   });
 });
 
+describe('the lens command with a step', () => {
+  it('filters the panel to the workflow and the step the sidecar named for it, through the lens answer', async () => {
+    const { lenses, known } = setup();
+    const [, stepLens] = await lenses.provideCodeLenses(doc() as never);
+    const showPanel = vi.fn(() => Promise.resolve());
+    const deps = { known, range: () => '30d' as const, showPanel };
+    // the argument the lens carries opens workflow + step
+    expect(await openPanelForWorkflow(deps, stepLens.command?.arguments?.[0])).toEqual({ workflow: 'code-review', step: 'analyze' });
+    expect(showPanel).toHaveBeenLastCalledWith({ range: '30d', filters: { workflow: 'code-review', step: 'analyze' } });
+    // a workflow lens opens the workflow alone
+    await openPanelForWorkflow(deps, { workflow: 'code-review', step: null });
+    expect(showPanel).toHaveBeenLastCalledWith({ range: '30d', filters: { workflow: 'code-review' } });
+    // a step the sidecar never named for this workflow (crafted, or another workflow's) is not applied
+    for (const step of ['classify', HOSTILE]) {
+      await openPanelForWorkflow(deps, { workflow: 'code-review', step });
+      expect(showPanel).toHaveBeenLastCalledWith({ range: '30d', filters: { workflow: 'code-review' } });
+    }
+    expect(known.hasStep('code-review', 'analyze')).toBe(true);
+    expect(known.hasStep('other', 'analyze')).toBe(false);
+    // forgotten with the workflows (sidecar restart, settings change)
+    lenses.reset();
+    expect(known.hasStep('code-review', 'analyze')).toBe(false);
+  });
+});
+
 describe('refresh on didUpdate', () => {
   beforeEach(() => vi.useFakeTimers());
   afterEach(() => vi.useRealTimers());

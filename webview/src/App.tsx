@@ -5,7 +5,7 @@
 import { useCallback, useEffect, useMemo, useReducer, useState } from 'react';
 import { parseExtensionMessage, type CallRow, type CostMode, type Filters, type Range, type SearchedDimension, type Snapshot, type WebviewMessage } from './protocol';
 import {
-  cleanFilters,
+  withFilter,
   initialState,
   reducer,
   restoreUiState,
@@ -72,7 +72,7 @@ function useFilterOptions(snapshot: Snapshot | null, filters: Filters): FilterOp
       if (selected && !values.includes(selected)) values.push(selected);
       return values.sort((a, b) => a.localeCompare(b));
     };
-    return { workflow: pick('workflow'), provider: pick('provider'), tier: pick('tier') };
+    return { workflow: pick('workflow'), step: pick('step'), provider: pick('provider'), tier: pick('tier') };
   }, [snapshot, filters]);
 }
 
@@ -117,7 +117,7 @@ export function App({ vscode = getVsCodeApi() }: { vscode?: VsCodeApi }) {
   };
   const setFilter = (key: keyof Filters, value: string) => {
     dispatch({ type: 'setFilter', key, value });
-    setView(ui.range, cleanFilters({ ...ui.filters, [key]: value }), ui.costMode);
+    setView(ui.range, withFilter(ui.filters, key, value), ui.costMode);
   };
   const costModes = selectCostModes(state);
   const setCostMode = (mode: CostMode) => {

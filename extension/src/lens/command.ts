@@ -1,8 +1,8 @@
 /**
  * `empathy.openPanelForWorkflow`: the one command a lens runs. Its argument must name a workflow
  * the sidecar named in a codeLenses answer; anything else is logged and ignored. The panel opens
- * on the lens's range, filtered to that workflow (the panel's filters have no step: a step's lens
- * opens its workflow).
+ * on the lens's range, filtered to that workflow and, for a step's lens, to that step, if the
+ * sidecar named it for that workflow (any other step opens the workflow alone).
  */
 import * as vscode from 'vscode';
 import type { Filters, Range } from '@protocol';
@@ -26,7 +26,12 @@ export async function openPanelForWorkflow(deps: LensCommandDeps, arg: unknown):
     return undefined;
   }
   log.info(`${LENS_COMMAND}: ${logText(target.workflow)}${target.step ? ` / ${logText(target.step)}` : ''}`);
-  await deps.showPanel({ range: deps.range(), filters: { workflow: target.workflow } });
+  const filters: Filters = { workflow: target.workflow };
+  if (target.step !== null) {
+    if (deps.known.hasStep(target.workflow, target.step)) filters.step = target.step;
+    else log.warn(`${LENS_COMMAND}: step ${logText(target.step).slice(0, 200)} is not one the sidecar named for this workflow; opening the workflow`);
+  }
+  await deps.showPanel({ range: deps.range(), filters });
   return target;
 }
 

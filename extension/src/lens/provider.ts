@@ -76,6 +76,7 @@ export class WorkflowLenses implements vscode.CodeLensProvider, vscode.HoverProv
     try {
       const res = await this.deps.sidecar.request(Methods.codeLenses, { uri, range: this.deps.range() });
       this.deps.known.add(res.lenses.map((l) => l.workflow));
+      this.deps.known.addSteps(res.lenses);
       this.deps.known.add(res.mentions.map((m) => m.workflow));
       this.answers.set(uri, res);
       return res;

@@ -195,5 +195,6 @@ class MetricContext:
 
 
 def filters_of(cond: Condition) -> Filters:
-    """The rule's scope, one filter per dimension (``analytics.dimensions.DIMENSIONS``)."""
-    return Filters(**{d.name: getattr(cond, d.name) for d in DIMENSIONS})
+    """The rule's scope, one filter per dimension (``analytics.dimensions.DIMENSIONS``); a
+    dimension rules cannot be scoped by (step) is unfiltered."""
+    return Filters(**{d.name: getattr(cond, d.name, None) for d in DIMENSIONS})

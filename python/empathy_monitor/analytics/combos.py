@@ -122,7 +122,13 @@ def fold_groups(
     cols = [_sums(per_combo[f][active], g, ng) for f in CallSums.FIELDS]
     used = np.flatnonzero(newest >= 0)
     for k in used[np.argsort(newest[used], kind="stable")].tolist():
-        sums.fold_call(combos[int(newest[k])], CallSums(*(col[k] for col in cols)))
+        sums.fold_call(combos[int(newest[k])], CallSums(*(col[k] for col in cols)), step=False)
+    calls, cost = per_combo["calls"][active].tolist(), per_combo["cost"][active].tolist()
+    # the group key leaves steps out: they are summed per combo
+    for cid, n, c in zip(active.tolist(), calls, cost, strict=True):
+        step = combos[cid].step
+        if step is not None:
+            sums.fold_step(combos[cid].workflow, step, n, c)
 
 
 def fold_prices(

@@ -1,7 +1,7 @@
 """What a dimension is: the one place that names them and says how each record carries one.
 
 A dimension is a way to slice calls and runs: ``workflow``, ``provider``, ``tier``, ``model``,
-``source`` live in a record's combo (a few thousand distinct tuples); ``user``, ``session`` and
+``step``, ``source`` live in a record's combo (a few thousand distinct tuples); ``user``, ``session`` and
 ``project`` are per-row ids into ``Tables`` interners (thousands of sessions must not multiply the
 combos). A call's project is its run's (``Tables.call_proj``). Filters (``window.Filters``), the
 breakdown sections (``by_user``...), the filter options and ``empathy/dimensionValues`` all go
@@ -123,6 +123,9 @@ DIMENSIONS: tuple[Dimension, ...] = (
     Dimension("tier", call=lambda c: c.tier, run=lambda r: r.tiers),
     # runs carry no single model: a model filter answers from calls only
     Dimension("model", call=lambda c: c.model, run=None),
+    # runs have stages, not steps: a step filter answers from calls only, as a model filter does
+    # (run counts are 0; top_workflows falls back to the step's calls grouped by workflow)
+    Dimension("step", call=lambda c: c.step, run=None),
     # runs come from the Empathy writers' workflow_runs files
     Dimension("source", call=lambda c: c.source, run=lambda r: DEFAULT_SOURCE),
     Dimension("project", call_col="proj", run=lambda r: r.project, interner="projects"),

@@ -215,9 +215,14 @@ class Sums:
         self.dims: dict[str, dict[int, DimSums]] = {"project": {}, "user": {}, "session": {}}
         self.source: dict[str, CallSums] = {}
         self.runs_proj: dict[str | None, RunSums] = {}  # runs by their project
+        # (workflow, step) -> (calls, cost): the step filter's options (filter_options)
+        self.steps: dict[tuple[str | None, str], tuple[int, int]] = {}
 
-    def fold_call(self, c: CallCombo, d: CallSums) -> None:
-        """Add the sums ``d`` of calls that share the combo ``c`` to every table they belong to."""
+    def fold_call(self, c: CallCombo, d: CallSums, step: bool = True) -> None:
+        """Add the sums ``d`` of calls that share the combo ``c`` to every table they belong to;
+        ``step=False``: but the steps (the build sums them apart, ``fold_step``)."""
+        if step and c.step is not None:
+            self.fold_step(c.workflow, c.step, d.calls, d.cost)
         prov, tier, model, wf, etype, oprov, chain = (
             c.provider,
             c.tier,
@@ -242,6 +247,17 @@ class Sums:
                 bump(self.oprov, oprov, d.fb)
             if chain:
                 bump(self.chains, chain, d.fb)
+
+    def fold_step(self, wf: str | None, step: str, calls: int, cost: int) -> None:
+        """Add calls of one (workflow, step); a pair left with no calls is dropped, so a slid
+        window's table equals a fresh build's."""
+        k = (wf, step)
+        a = self.steps.get(k)
+        n, c = (calls, cost) if a is None else (a[0] + calls, a[1] + cost)
+        if n:
+            self.steps[k] = (n, c)
+        elif a is not None:
+            del self.steps[k]
 
     def fold_dims(self, project: int, user: int, session: int, d: CallSums) -> None:
         """Add one call's sums to its project, user and session (ids; 0 none)."""

@@ -109,6 +109,7 @@ class Filters:
     provider: str | None = None
     tier: str | None = None
     model: str | None = None
+    step: str | None = None  # a call's step_name (runs carry none: see dimensions.DIMENSIONS)
     project: str | None = None
     user: str | None = None
     session: str | None = None

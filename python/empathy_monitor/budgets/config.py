@@ -35,9 +35,9 @@ from empathy_monitor.budgets.periods import WEEKDAYS, Period, machine_zone, peri
 from empathy_monitor.budgets.yamltree import Loc, compose, line_of
 
 # A budget can be scoped to any dimension of analytics/dimensions.py but these: a budget per chat
-# session or per log format is not a spending limit anyone sets. Each scope is a typed optional
+# session, per log format or per workflow step is not a spending limit anyone sets. Each scope is a typed optional
 # field of Budget below; test_config checks the two agree, so a new dimension becomes a scope.
-NOT_SCOPES = frozenset({"session", "source"})
+NOT_SCOPES = frozenset({"session", "source", "step"})
 SCOPE_KEYS: tuple[str, ...] = tuple(d.name for d in DIMENSIONS if d.name not in NOT_SCOPES)
 DEFAULT_LEVELS: tuple[float, ...] = (50.0, 80.0, 100.0)
 NANO = 1_000_000_000

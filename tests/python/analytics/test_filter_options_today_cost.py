@@ -49,6 +49,7 @@ OPTIONS_7D = {
         opt("claude-h", 1, 0.25),
         opt("gpt-mini", 1, 0.25),
     ],
+    "step": [],  # none of these calls names a step
     # the newer dimensions (none of these calls names a user, session or project)
     "project": [opt("(none)", 4, 2.0)],
     "user": [opt("(none)", 4, 2.0)],

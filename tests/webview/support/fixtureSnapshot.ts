@@ -320,6 +320,7 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
         { value: 'gpt-4o-mini', calls: 500, cost: 3.3456 },
       ],
       // the newer dimensions: the top values by cost, and how many more the window holds
+      step: [],
       project: [
         { value: 'shop', calls: 900, cost: 8.0 },
         { value: '(none)', calls: 334, cost: 4.3456 },
@@ -362,7 +363,7 @@ export function emptySnapshot(): Snapshot {
     by_source: {},
     dimension_counts: { project: 0, user: 0, session: 0, source: 0 },
     circuit_breakers: {},
-    filter_options: { workflow: [], provider: [], tier: [], model: [], project: [], user: [], session: [], source: [], unlisted: { project: 0, user: 0, session: 0, source: 0 } },
+    filter_options: { workflow: [], provider: [], tier: [], model: [], step: [], project: [], user: [], session: [], source: [], unlisted: { project: 0, user: 0, session: 0, source: 0 } },
     today_cost: 0,
     recent_calls: [],
     health: { records: 0, malformed: 0, salvaged: 0, flagged: 0, files: [], dirs: [{ path: '/work/sample/.empathy', exists: false }], scopes: [] },

@@ -8,12 +8,15 @@ import { DASH, ellipsize, formatCallCost, formatDateTime, formatLatency, formatT
 
 export interface FilterOptions {
   workflow: string[];
+  /** The steps of the filtered workflow (all steps without one), as the sidecar lists them. */
+  step: string[];
   provider: string[];
   tier: string[];
 }
 
 const FILTERS: { key: keyof FilterOptions; label: string; all: string }[] = [
   { key: 'workflow', label: 'Workflow', all: 'All workflows' },
+  { key: 'step', label: 'Step', all: 'All steps' },
   { key: 'provider', label: 'Provider', all: 'All providers' },
   { key: 'tier', label: 'Tier', all: 'All tiers' },
 ];

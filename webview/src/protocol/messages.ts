@@ -34,7 +34,7 @@ export const _everyCostMode: _EveryCostMode = true;
 export const isCostMode: Guard<CostMode> = literal(...COST_MODES);
 
 /** The filter keys the panel may send (the generated `Filters` has exactly these). */
-export const FILTER_KEYS = ['workflow', 'provider', 'tier', 'model', 'project', 'user', 'session', 'source'] as const satisfies readonly (keyof Filters)[];
+export const FILTER_KEYS = ['workflow', 'provider', 'tier', 'model', 'step', 'project', 'user', 'session', 'source'] as const satisfies readonly (keyof Filters)[];
 /** Dimensions whose values the dropdowns search with `empathy/dimensionValues` as the user types. */
 export const SEARCHED_DIMENSIONS = ['project', 'user', 'session', 'source'] as const satisfies readonly NonNullable<DimensionValuesParams['dimension']>[];
 export type SearchedDimension = (typeof SEARCHED_DIMENSIONS)[number];

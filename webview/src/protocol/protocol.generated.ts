@@ -445,6 +445,7 @@ export interface FilterOptions {
   provider: FilterOption[];
   tier: FilterOption[];
   model: FilterOption[];
+  step: FilterOption[];
   project: FilterOption[];
   user: FilterOption[];
   session: FilterOption[];
@@ -458,6 +459,8 @@ export interface Filters {
   provider?: string | null;
   tier?: string | null;
   model?: string | null;
+  /** a call's step_name; runs have none, so run counts are 0 */
+  step?: string | null;
   /** '(none)': records without one */
   project?: string | null;
   user?: string | null;

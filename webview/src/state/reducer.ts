@@ -142,6 +142,16 @@ export function cleanFilters(filters: Filters): Filters {
   return out;
 }
 
+/**
+ * The filters with one changed (empty: removed). A step belongs to its workflow: picking another
+ * workflow drops the step filter, which would otherwise match nothing.
+ */
+export function withFilter(filters: Filters, key: keyof Filters, value: string): Filters {
+  const next: Filters = { ...filters, [key]: value };
+  if (key === 'workflow' && value !== (filters.workflow ?? '')) delete next.step;
+  return cleanFilters(next);
+}
+
 /** The one offer to show: the snapshot's first not yet answered (none before the extension said). */
 export function selectOffer(state: PanelState): SourceOffer | null {
   const answered = state.answeredOffers;
@@ -304,7 +314,7 @@ export function reducer(state: PanelState, action: Action): PanelState {
     case 'setFilter':
       return {
         ...state,
-        ui: { ...state.ui, filters: cleanFilters({ ...state.ui.filters, [action.key]: action.value }) },
+        ui: { ...state.ui, filters: withFilter(state.ui.filters, action.key, action.value) },
       };
     case 'toggleTable': {
       const tables = { ...state.ui.tables };

@@ -6,7 +6,8 @@ them without computing anything. Workflow, provider, tier and model list every v
 user, session and source (``dimensions.BREAKDOWNS``) list at most the view's ``dim_top`` values
 by cost (a window can hold 5,000 sessions): ``unlisted`` counts the rest of each, which
 ``empathy/dimensionValues`` searches, and a filtered value outside the top is listed last so the
-dropdown still shows what is applied.
+dropdown still shows what is applied. Step lists the steps of the filtered workflow (all steps,
+summed by name, without a workflow filter), bounded the same way: step names are free text.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ class FilterOptions(Section):
     provider: list[FilterOption]
     tier: list[FilterOption]
     model: list[FilterOption]
+    step: list[FilterOption]
     project: list[FilterOption]
     user: list[FilterOption]
     session: list[FilterOption]
@@ -64,6 +66,27 @@ def dimension_options(s: Sums, name: str, ctx: Context) -> tuple[list[FilterOpti
     return listed, unlisted
 
 
+def step_options(s: Sums, ctx: Context) -> list[FilterOption]:
+    """The steps of the filtered workflow (or every step by name) by cost, then name, at most
+    ``dim_top`` of them; the filtered step stays listed. (``unlisted`` counts the searched
+    dimensions; a step is picked from its workflow's few.)"""
+    f = ctx.filters
+    wf = getattr(f, "workflow", None)
+    by: dict[str, tuple[int, int]] = {}
+    for (w, step), (n, c) in s.steps.items():
+        if wf is None or w == wf:
+            a = by.get(step, (0, 0))
+            by[step] = (a[0] + n, a[1] + c)
+    rows = sorted(by.items(), key=lambda kv: (-kv[1][1], kv[0]))
+    top = len(rows) if ctx.dim_top is None else ctx.dim_top
+    listed = [_option(k, n, c) for k, (n, c) in rows[:top]]
+    want = getattr(f, "step", None)
+    if want is not None and all(o.value != want for o in listed):
+        n, c = by.get(want, (0, 0))
+        listed.append(_option(want, n, c))
+    return listed
+
+
 def render(s: Sums, w: Window, ctx: Context) -> FilterOptions:
     """Every value with calls in ``s`` by cost, then name; workflows known only from runs last.
 
@@ -83,6 +106,7 @@ def render(s: Sums, w: Window, ctx: Context) -> FilterOptions:
         provider=_options(s.prov),
         tier=_options(s.tier),
         model=_options(s.model),
+        step=step_options(s, ctx),
         **{name: listed for name, (listed, _n) in dims.items()},
         unlisted={name: n for name, (_l, n) in dims.items()},
     )

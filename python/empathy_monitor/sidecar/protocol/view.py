@@ -16,6 +16,9 @@ class Filters(In):
     provider: str | None = None
     tier: str | None = None
     model: str | None = None
+    step: str | None = Field(
+        default=None, description="a call's step_name; runs have none, so run counts are 0"
+    )
     project: str | None = Field(default=None, description="'(none)': records without one")
     user: str | None = None
     session: str | None = None
