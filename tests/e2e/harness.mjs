@@ -174,8 +174,16 @@ export async function runCommand(page, title, { attempts = 20 } = {}) {
   for (let i = 0; i < attempts; i++) {
     await page.keyboard.press('F1');
     const input = page.locator('.quick-input-widget input');
-    await input.waitFor({ state: 'visible', timeout: 10000 });
-    await input.fill(`>${title}`);
+    try {
+      await input.waitFor({ state: 'visible', timeout: 10000 });
+      await input.fill(`>${title}`, { timeout: 5000 });
+    } catch {
+      // The palette can close under us (a toast, a closing modal editor or a focus change left the
+      // workbench briefly inert): press Escape and open it again instead of failing the test.
+      await page.keyboard.press('Escape');
+      await sleep(500);
+      continue;
+    }
     const row = page.locator('.quick-input-list .monaco-list-row', { hasText: title }).first();
     try {
       await row.waitFor({ state: 'visible', timeout: 2000 });
