@@ -123,7 +123,8 @@ describe('issue 18 code lenses in code-server', { concurrency: false }, () => {
     await page.locator('.quick-input-widget input').fill('code_review.py');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'code_review.py' }).first().waitFor({ timeout: 15000 });
     await page.keyboard.press('Enter');
-    const stepLens = page.locator('.codelens-decoration a', { hasText: 'calls' }).first();
+    // the file may now be open in two editor groups (one behind the panel): take a lens on screen
+    const stepLens = page.locator('.codelens-decoration a:visible', { hasText: 'calls' }).first();
     await stepLens.waitFor({ timeout: 60000 });
     const text = (await stepLens.innerText()).trim();
     const cli = cliTelemetry(ws, ['--workflow', WORKFLOW, '--step', 'classify', '--range', '7d']).overview;
