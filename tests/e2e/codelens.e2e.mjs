@@ -118,12 +118,13 @@ describe('issue 18 code lenses in code-server', { concurrency: false }, () => {
   });
 
   it('a step lens opens the panel filtered to the workflow and the step, with the CLI\'s --step numbers', { timeout: 120000 }, async () => {
-    // back to the source (the panel may cover it); code_review.py's first step is classify
+    // back to the source alone (the panel and a second editor group could hide its lenses);
+    // code_review.py's first step is classify
+    await runCommand(page, 'View: Close All Editors');
     await runCommand(page, 'Go to File...');
     await page.locator('.quick-input-widget input').fill('code_review.py');
     await page.locator('.quick-input-list .monaco-list-row', { hasText: 'code_review.py' }).first().waitFor({ timeout: 15000 });
     await page.keyboard.press('Enter');
-    // the file may now be open in two editor groups (one behind the panel): take a lens on screen
     const stepLens = page.locator('.codelens-decoration a:visible', { hasText: 'calls' }).first();
     await stepLens.waitFor({ timeout: 60000 });
     const text = (await stepLens.innerText()).trim();
