@@ -116,6 +116,9 @@ describe('prices in the panel (code-server)', { concurrency: false }, () => {
 
     await view.getByRole('button', { name: 'Writer', exact: true }).click();
     const writerShown = await waitForCost(writer);
+    // auto and writer can agree on this data, so the card may show the writer total before the
+    // click's view arrives: wait for the toggle itself to say Writer
+    await view.getByRole('button', { name: 'Writer', exact: true, pressed: true }).waitFor({ timeout: 10000 });
     assert.equal(await view.getByRole('button', { name: 'Writer', exact: true }).getAttribute('aria-pressed'), 'true');
     const mark = view.locator('[data-testid="cost-mode-mark"]');
     await mark.waitFor({ timeout: 5000 });
