@@ -89,10 +89,16 @@ REGISTRY: tuple[SectionDef, ...] = (
     SectionDef("by_tier", dict[str, TierStats], _by_tier.render),
     SectionDef("by_model", dict[str, ModelStats], _by_model.render),
     SectionDef("top_workflows", list[WorkflowStats], _top_workflows.render),
-    SectionDef("by_project", dict[str, DimensionStats], _by_dimension.render_project),
-    SectionDef("by_user", dict[str, DimensionStats], _by_dimension.render_user),
-    SectionDef("by_session", dict[str, DimensionStats], _by_dimension.render_session),
-    SectionDef("by_source", dict[str, DimensionStats], _by_dimension.render_source),
+    SectionDef(
+        "by_project", dict[str, DimensionStats], _by_dimension.render_project, _by_dimension.dump
+    ),
+    SectionDef("by_user", dict[str, DimensionStats], _by_dimension.render_user, _by_dimension.dump),
+    SectionDef(
+        "by_session", dict[str, DimensionStats], _by_dimension.render_session, _by_dimension.dump
+    ),
+    SectionDef(
+        "by_source", dict[str, DimensionStats], _by_dimension.render_source, _by_dimension.dump
+    ),
     SectionDef("savings", Savings, _savings.render),
     SectionDef("fallback", Fallback, _fallback.render),
     SectionDef("errors", Errors, _errors.render, _errors.dump),
