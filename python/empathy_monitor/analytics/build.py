@@ -48,15 +48,35 @@ def _dim_block(
     fw: dict[str, npt.NDArray[np.float64] | None],
 ) -> None:
     """Add one block's calls to the per-dimension sums (``DimSums.FIELDS`` order), reusing the
-    block's float weights."""
+    block's float weights (a None weight: see :func:`_skip`)."""
     tin, tout = fw["tin"], fw["tout"]
     assert tin is not None and tout is not None
-    weights = (None, fw["errors"], fw["cost"], tin + tout, fw["lat"], fw["lat_n"])
+    weights = (fw["errors"], fw["cost"], tin + tout, fw["lat"], fw["lat_n"])
     for name, k in keys.items():
         cols = acc[name]
         n = cols[0].size
-        for i, w in enumerate(weights):
-            cols[i] += np.rint(np.bincount(k, weights=w, minlength=n)).astype(np.int64)
+        cnt = np.bincount(k, minlength=n)
+        cols[0] += cnt
+        for i, w in enumerate(weights, 1):
+            if w is _SAME:
+                cols[i] += cnt
+            elif w is not None:
+                cols[i] += np.rint(np.bincount(k, weights=w, minlength=n)).astype(np.int64)
+
+
+# A weight equal to 1 for every row of the block (the count itself serves): ``_skip``'s marker.
+_SAME: Any = np.ones(0)
+
+
+def _skip(fw: dict[str, Any], has_lat: npt.NDArray[np.bool_]) -> None:
+    """Drop the weights a block does not need a pass for: all zero (None: nothing to add; most
+    blocks have no fallback, retry or error) or, for ``lat_n``, every row timed (``_SAME``)."""
+    for f in ("errors", "fb", "retry", "retried"):
+        w = fw[f]
+        if w is not None and not w.any():
+            fw[f] = None
+    if has_lat.all():
+        fw["lat_n"] = _SAME
 
 
 def _blocks(t: Any, window: Window, allowed: Mask | None, rows_ok: RowsOk | None, cand: Any) -> Any:
@@ -171,8 +191,16 @@ def build_calls(
             "retried": (retry > 0).astype(np.float64),
             "lat_n": has_lat.astype(np.float64),
         }
+        _skip(fw, has_lat)
+        cnt = np.bincount(combo, minlength=nc)
         for field in CallSums.FIELDS:
-            add = np.rint(np.bincount(combo, weights=fw[field], minlength=nc)).astype(np.int64)
+            w = fw[field]
+            if w is None and field != "calls":
+                continue  # all zero in this block
+            if w is None or w is _SAME:
+                add = cnt
+            else:
+                add = np.rint(np.bincount(combo, weights=w, minlength=nc)).astype(np.int64)
             per_combo[field] += add
             if field == "cost" and same:  # the view's cost is the writer's: one pass serves both
                 per_price["writer"] += add
