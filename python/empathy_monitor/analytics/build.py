@@ -26,7 +26,7 @@ from .pricesums import ModelCost
 from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
 
-BUILD_BLOCK = 1 << 17  # rows per numpy pass
+BUILD_BLOCK = 1 << 16  # rows per numpy pass
 
 Mask = npt.NDArray[np.bool_]
 RowsOk = Callable[[int, int], Mask | None]  # per-row filters of calls [lo, hi)

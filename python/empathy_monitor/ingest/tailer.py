@@ -37,12 +37,16 @@ from .bound import Bindings, SourcePath
 from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
 from .dedupe import Duplicates, IdIndex
 from .format import LineDecoder, LogFormat
+from .heap import map_large_allocations
 from .identity import UTF16_BOMS, file_key, head_hash, safe_head_hash, tail_mark
 from .lines import count_lines, open_lines, read_line_at, split_at_lines
 
 READ_BLOCK = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20
 PARTS_PER_WORKER = 4
+# A range's chunk waits in the parent until added: ranges of at most this many bytes keep the
+# parent's and each worker's peak memory small (about 3 MB of columns each) whatever the file's size.
+PART_BYTES = 24 << 20
 
 
 @dataclass
@@ -526,9 +530,10 @@ class TelemetryReader:
         return False
 
     def _read_parallel(self, pending: list[tuple[FileState, int]]) -> None:
+        map_large_allocations()  # before the fork: the workers' chunks too
         jobs: list[tuple[FileState, list[_Job]]] = []
-        # Four ranges per worker: a finished range waits as a chunk until the
-        # parent takes it, so smaller ones keep both sides' peak memory down.
+        # At least four ranges per worker, and none over PART_BYTES: a finished range waits as a
+        # chunk until the parent takes it, so smaller ones keep both sides' peak memory down.
         n_parts = self.workers * PARTS_PER_WORKER
         tz = self.parser.name
         for fs, size in pending:
@@ -536,7 +541,8 @@ class TelemetryReader:
             fmt = f.name
             # Agent formats keep per-file state (model, seen ids): one range per file.
             splittable = getattr(f, "splittable", True)
-            ranges = split_at_lines(fs.path, fs.offset, size, n_parts if splittable else 1)
+            parts = max(n_parts, (size - fs.offset) // PART_BYTES + 1)
+            ranges = split_at_lines(fs.path, fs.offset, size, parts if splittable else 1)
             jobs.append((fs, [(str(fs.path), a, b, tz, fmt) for a, b in ranges]))
         ctx = multiprocessing.get_context("fork")
         left = sum(size - fs.offset for fs, size in pending)

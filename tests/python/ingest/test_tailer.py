@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import random
+import sys
 from pathlib import Path
 
 import pytest
@@ -203,6 +205,49 @@ def test_parallel_cold_load_equals_serial(tdir: Path, monkeypatch: pytest.Monkey
     assert a["health"]["files"] == b["health"]["files"]  # same malformed line number
     bad = [p for f in b["health"]["files"] for p in f["problems"]]
     assert bad and bad[0]["line"] == 1501
+
+
+def test_a_parallel_read_in_ranges_of_part_bytes_equals_serial(
+    tdir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A big file is cut into ranges of at most PART_BYTES (many more than four per worker) and
+    reads the same: every row, the duplicates left out across ranges, a bad line's number."""
+    from empathy_monitor.demo import generate
+
+    generate(tdir, calls=1500, days=5, seed=12)
+    with (tdir / "llm_calls.jsonl").open("a") as f:
+        f.write("garbage line\n" + line("late", 5, 0.1) + "\n" + line("late", 6, 0.1) + "\n")
+    serial = Telemetry([tdir], naive_tz="UTC", workers=1)
+    serial.refresh()
+    size = (tdir / "llm_calls.jsonl").stat().st_size
+    monkeypatch.setattr(tailer, "PARALLEL_MIN_BYTES", 1)
+    monkeypatch.setattr(tailer, "PART_BYTES", 16 << 10)
+    asked: list[int] = []
+    split = tailer.split_at_lines
+
+    def spy(path: Path, start: int, end: int, parts: int) -> list[tuple[int, int]]:
+        asked.append(parts)
+        return split(path, start, end, parts)
+
+    monkeypatch.setattr(tailer, "split_at_lines", spy)
+    par = Telemetry([tdir], naive_tz="UTC", workers=2)
+    par.refresh()
+    assert max(asked) == size // (16 << 10) + 1 > 2 * tailer.PARTS_PER_WORKER
+    a, b = serial.dashboard(ALL), par.dashboard(ALL)
+    for k in SECTIONS:
+        if k not in ("window", "health"):
+            assert a[k] == b[k], k
+    assert a["health"]["files"] == b["health"]["files"]
+    dups = [f["duplicates"] for f in b["health"]["files"]]
+    assert sum(dups) == 1 and par.tables.calls.n == serial.tables.calls.n
+
+
+def test_large_allocations_are_mapped_once_per_process() -> None:
+    from empathy_monitor.ingest import heap
+
+    first = heap.map_large_allocations()
+    assert first is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
+    assert heap.map_large_allocations() is first
 
 
 def test_problem_line_numbers_stay_right_across_incremental_reads(tdir: Path) -> None:
