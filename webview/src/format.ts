@@ -21,6 +21,16 @@ export function formatCost(value: number | null | undefined): string {
   return usd2.format(value);
 }
 
+/**
+ * A breakdown's cost with its unpriced calls (their cost is not in it): "unpriced" when every call
+ * is, "$1.23 + 4 unpriced" when some are, never a bare "$0.00" for calls nobody priced.
+ */
+export function formatPricedCost(cost: number, calls: number, unpriced: number): string {
+  if (unpriced <= 0) return formatCost(cost);
+  if (unpriced >= calls) return 'unpriced';
+  return `${formatCost(cost)} + ${formatCount(unpriced)} unpriced`;
+}
+
 /** A single call's cost: four decimals below a dollar ("$0.0123"), since calls are usually cheap. */
 export function formatCallCost(value: number | null | undefined): string {
   if (value === null || value === undefined) return DASH;

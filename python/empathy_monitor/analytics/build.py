@@ -15,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..prices.columns import Pricing, subscription_value
-from ..prices.sources import SOURCE_NAMES, CostMode
+from ..prices.sources import SOURCE_NAMES, UNPRICED, CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
 from .buckets import apply_offsets, as_int, hourly, offsets_plan
@@ -51,7 +51,7 @@ def _dim_block(
     block's float weights (a None weight: see :func:`_skip`)."""
     tin, tout = fw["tin"], fw["tout"]
     assert tin is not None and tout is not None
-    weights = (fw["errors"], fw["cost"], tin + tout, fw["lat"], fw["lat_n"])
+    weights = (fw["errors"], fw["cost"], tin + tout, fw["lat"], fw["lat_n"], fw["unp"])
     for name, k in keys.items():
         cols = acc[name]
         n = cols[0].size
@@ -71,7 +71,7 @@ _SAME: Any = np.ones(0)
 def _skip(fw: dict[str, Any], has_lat: npt.NDArray[np.bool_]) -> None:
     """Drop the weights a block does not need a pass for: all zero (None: nothing to add; most
     blocks have no fallback, retry or error) or, for ``lat_n``, every row timed (``_SAME``)."""
-    for f in ("errors", "fb", "retry", "retried"):
+    for f in ("errors", "fb", "retry", "retried", "unp"):
         w = fw[f]
         if w is not None and not w.any():
             fw[f] = None
@@ -190,6 +190,7 @@ def build_calls(
             "retry": retry.astype(np.float64),
             "retried": (retry > 0).astype(np.float64),
             "lat_n": has_lat.astype(np.float64),
+            "unp": (src == UNPRICED).astype(np.float64),
         }
         _skip(fw, has_lat)
         cnt = np.bincount(combo, minlength=nc)

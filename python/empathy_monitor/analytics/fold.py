@@ -109,6 +109,7 @@ def fold_calls(
             sign * retry,
             sign if retry > 0 else 0,
             sign if has_lat else 0,
+            sign * prices[i][3],
         )
         s.fold_call(c, d)
         p = prices[i]

@@ -22,7 +22,8 @@ class CallSums:
     """Calls, errors, cost (nanodollars), tokens, latency, fallbacks and retries of some calls.
 
     ``lat_n`` counts calls with a usable latency: a flagged (unbelievable) latency is stored as -1
-    and left out of the average and the percentiles instead of counting as 0 ms.
+    and left out of the average and the percentiles instead of counting as 0 ms. ``unp`` counts the
+    calls unpriced in the view's cost mode (their cost is not in ``cost``: never shown as $0).
     """
 
     __slots__ = FIELDS = (
@@ -36,6 +37,7 @@ class CallSums:
         "retry",
         "retried",
         "lat_n",
+        "unp",
     )
 
     def __init__(
@@ -50,6 +52,7 @@ class CallSums:
         retry: int = 0,
         retried: int = 0,
         lat_n: int = 0,
+        unp: int = 0,
     ) -> None:
         self.calls = calls
         self.errors = errors
@@ -61,6 +64,7 @@ class CallSums:
         self.retry = retry
         self.retried = retried
         self.lat_n = lat_n
+        self.unp = unp
 
     def add(self, d: CallSums) -> None:
         self.calls += d.calls
@@ -73,6 +77,7 @@ class CallSums:
         self.retry += d.retry
         self.retried += d.retried
         self.lat_n += d.lat_n
+        self.unp += d.unp
 
     def copy(self) -> CallSums:
         return CallSums(*(getattr(self, f) for f in self.FIELDS))
@@ -139,7 +144,7 @@ class ProviderDay:
 class DimSums:
     """One value of a per-row dimension (user, session, project): what its breakdown shows."""
 
-    __slots__ = FIELDS = ("calls", "errors", "cost", "tokens", "lat", "lat_n")
+    __slots__ = FIELDS = ("calls", "errors", "cost", "tokens", "lat", "lat_n", "unp")
 
     def __init__(
         self,
@@ -149,6 +154,7 @@ class DimSums:
         tokens: int = 0,
         lat: int = 0,
         lat_n: int = 0,
+        unp: int = 0,
     ) -> None:
         self.calls = calls
         self.errors = errors
@@ -156,6 +162,7 @@ class DimSums:
         self.tokens = tokens
         self.lat = lat
         self.lat_n = lat_n
+        self.unp = unp
 
 
 def _add_dim(table: dict[int, DimSums], key: int, d: CallSums) -> None:
@@ -168,6 +175,7 @@ def _add_dim(table: dict[int, DimSums], key: int, d: CallSums) -> None:
     a.tokens += d.tin + d.tout
     a.lat += d.lat
     a.lat_n += d.lat_n
+    a.unp += d.unp
     if not a.calls:
         del table[key]
 

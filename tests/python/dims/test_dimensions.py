@@ -85,6 +85,7 @@ def test_breakdowns_by_hand(tmp_path: Path) -> None:
         "total_cost": 3.0,
         "error_count": 1,
         "avg_latency_ms": 200.0,
+        "unpriced_calls": 0,  # every call here has a price (the writer's)
     }
 
 
@@ -184,6 +185,7 @@ def test_cli_filters_and_json_breakdowns(tmp_path: Path) -> None:
         "total_cost": 20.0,
         "error_count": 0,
         "avg_latency_ms": 100.0,
+        "unpriced_calls": 0,
     }
     assert _cost(d["by_session"]) == {"s3": 16.0, "(none)": 8.0, "s2": 6.0, "s1": 1.0}  # type: ignore[arg-type]
     assert cli("--project", "api")["overview"]["total_cost"] == 3.0  # type: ignore[index]

@@ -215,7 +215,7 @@ export const FIXTURE_WORKFLOWS: Snapshot['workflows'] = [
 export const FIXTURE_USERS: Snapshot['by_user'] = Object.fromEntries(
   Array.from({ length: 12 }, (_, i) => [
     `user-${String(i + 1).padStart(2, '0')}`,
-    { call_count: 100 - i, total_tokens: 10_000, total_cost: 2 - i * 0.1, error_count: 1, avg_latency_ms: 900 },
+    { call_count: 100 - i, total_tokens: 10_000, total_cost: 2 - i * 0.1, error_count: 1, avg_latency_ms: 900, unpriced_calls: 0 },
   ]),
 );
 
@@ -254,15 +254,15 @@ export function fixtureSnapshot(overrides: Partial<Snapshot> = {}): Snapshot {
     ],
     workflows: FIXTURE_WORKFLOWS,
     by_project: {
-      shop: { call_count: 900, total_tokens: 1_000_000, total_cost: 8.0, error_count: 20, avg_latency_ms: 800 },
-      '(none)': { call_count: 334, total_tokens: 525_500, total_cost: 4.3456, error_count: 11, avg_latency_ms: 1200 },
+      shop: { call_count: 900, total_tokens: 1_000_000, total_cost: 8.0, error_count: 20, avg_latency_ms: 800, unpriced_calls: 0 },
+      '(none)': { call_count: 334, total_tokens: 525_500, total_cost: 4.3456, error_count: 11, avg_latency_ms: 1200, unpriced_calls: 0 },
     },
     by_user: FIXTURE_USERS,
     by_session: {
-      's-0001': { call_count: 600, total_tokens: 800_000, total_cost: 6.0, error_count: 10, avg_latency_ms: 800 },
+      's-0001': { call_count: 600, total_tokens: 800_000, total_cost: 6.0, error_count: 10, avg_latency_ms: 800, unpriced_calls: 0 },
     },
     by_source: {
-      empathy: { call_count: 1234, total_tokens: 1_525_500, total_cost: 12.3456, error_count: 31, avg_latency_ms: 900 },
+      empathy: { call_count: 1234, total_tokens: 1_525_500, total_cost: 12.3456, error_count: 31, avg_latency_ms: 900, unpriced_calls: 0 },
     },
     dimension_counts: { project: 2, user: 200, session: 5000, source: 1 },
     savings: { workflow_count: 6, total_actual_cost: 11.5, total_baseline_cost: 14.15, total_savings: 2.65, savings_percent: 18.7, avg_cost_per_workflow: 1.92 },

@@ -4,7 +4,7 @@
  * (the rest is searched from the filter bar), so the table says how many exist in the window.
  */
 import type { DimensionStats } from '../protocol';
-import { formatCost, formatCount, formatLatency, plural } from '../format';
+import { formatCount, formatLatency, formatPricedCost, plural } from '../format';
 import { ChartCard } from '../charts/ChartCard';
 import { DataTable, type Column } from '../charts/DataTable';
 import type { ToggleProps } from '../charts/Charts';
@@ -16,7 +16,7 @@ type Row = [string, DimensionStats];
 const COLUMNS: Column<Row>[] = [
   { header: 'Value', cell: ([k]) => k },
   { header: 'Calls', cell: ([, s]) => formatCount(s.call_count), numeric: true },
-  { header: 'Cost', cell: ([, s]) => formatCost(s.total_cost), numeric: true },
+  { header: 'Cost', cell: ([, s]) => formatPricedCost(s.total_cost, s.call_count, s.unpriced_calls), numeric: true },
   { header: 'Tokens', cell: ([, s]) => formatCount(s.total_tokens), numeric: true },
   { header: 'Errors', cell: ([, s]) => formatCount(s.error_count), numeric: true },
   { header: 'Avg latency', cell: ([, s]) => formatLatency(s.avg_latency_ms), numeric: true },
@@ -46,7 +46,7 @@ export function DimensionCard({ id, title, noun, stats, distinct, onPick, tables
               <span className="name truncate" title={value}>
                 {value}
               </span>
-              <span className="num">{formatCost(s.total_cost)}</span>
+              <span className="num">{formatPricedCost(s.total_cost, s.call_count, s.unpriced_calls)}</span>
               <span className="muted num">{plural(s.call_count, 'call')}</span>
             </button>
           </li>

@@ -429,6 +429,7 @@ export const DimensionStatsFields: Fields<DimensionStats> = {
   total_cost: num,
   error_count: int,
   avg_latency_ms: nullable(num),
+  unpriced_calls: int,
 };
 export const isDimensionStats: Guard<DimensionStats> = obj<DimensionStats>(DimensionStatsFields);
 

@@ -339,6 +339,8 @@ export interface DimensionStats {
   total_cost: number;
   error_count: number;
   avg_latency_ms: number | null;
+  /** calls unpriced in the view's cost mode: their cost is not in the total (never $0) */
+  unpriced_calls: number;
 }
 
 /**

@@ -12,9 +12,11 @@ values by cost; the rest is searched on request.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from operator import attrgetter
 from typing import Any
 
 import numpy as np
+from pydantic import Field
 
 from ...tables import Tables
 from ..dimensions import BY_NAME, NONE
@@ -25,6 +27,7 @@ from .base import Section, trusted
 from .context import Context, avg, usd
 
 Stats = CallSums | DimSums
+_CALLS, _COST = attrgetter("calls"), attrgetter("cost")
 
 
 class DimensionStats(Section):
@@ -33,6 +36,10 @@ class DimensionStats(Section):
     total_cost: float
     error_count: int
     avg_latency_ms: float | None
+    unpriced_calls: int = Field(
+        default=0,
+        description="calls unpriced in the view's cost mode: their cost is not in the total (never $0)",
+    )
 
 
 def _tokens(a: Stats) -> int:
@@ -74,15 +81,16 @@ def _top_rows(table: dict[int, DimSums], top: int) -> list[tuple[int, DimSums]]:
     at the cut are sorted by label by the caller), picked with numpy: no Python object per
     value of thousands of sessions is made."""
     n = len(table)
-    calls = np.fromiter((a.calls for a in table.values()), np.int64, count=n)
-    cost = np.fromiter((a.cost for a in table.values()), np.int64, count=n)
+    vals = list(table.values())  # attrgetter maps: C-level, ~3x a generator per value
+    calls = np.fromiter(map(_CALLS, vals), np.int64, count=n)
+    cost = np.fromiter(map(_COST, vals), np.int64, count=n)
     live = np.flatnonzero(calls)
     if live.size > top:
         c = cost[live]
         cut = c[np.argpartition(c, live.size - top)[live.size - top]]
         live = live[c >= cut]
     keys = list(table)
-    return [(keys[i], table[keys[i]]) for i in live.tolist()]
+    return [(keys[i], vals[i]) for i in live.tolist()]
 
 
 def _stats(a: Stats) -> DimensionStats:
@@ -93,6 +101,7 @@ def _stats(a: Stats) -> DimensionStats:
         total_cost=usd(a.cost),
         error_count=a.errors,
         avg_latency_ms=avg(a.lat, a.lat_n),
+        unpriced_calls=a.unp,
     )
 
 
