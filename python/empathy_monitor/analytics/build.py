@@ -26,7 +26,9 @@ from .pricesums import ModelCost
 from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
 
-BUILD_BLOCK = 1 << 16  # rows per numpy pass
+BUILD_BLOCK = (
+    1 << 15
+)  # rows per numpy pass: ~10 MB of temporaries a build (1 << 16: ~17 MB, 4% faster)
 
 Mask = npt.NDArray[np.bool_]
 RowsOk = Callable[[int, int], Mask | None]  # per-row filters of calls [lo, hi)

@@ -32,12 +32,12 @@ from ..tables import Chunk, Problem, Tables
 from ..timeparse import TimestampParser
 from ..workspace import RunScope
 from . import format as formats
+from . import heap
 from . import scope as scopes
 from .bound import Bindings, SourcePath
 from .chunk import MAX_REPORTED_PROBLEMS, whole_tail
 from .dedupe import Duplicates, IdIndex
 from .format import LineDecoder, LogFormat
-from .heap import map_large_allocations
 from .identity import UTF16_BOMS, file_key, head_hash, safe_head_hash, tail_mark
 from .lines import count_lines, open_lines, read_line_at, split_at_lines
 
@@ -225,7 +225,8 @@ class TelemetryReader:
         plain = [w for w in pending if not _gz(w[0].path)]
         total = sum(size - fs.offset for fs, size in plain)
         if self.workers > 1 and total >= PARALLEL_MIN_BYTES:
-            self._read_parallel(plain)
+            with heap.bulk_read():  # set before the fork: the workers' chunks are mapped too
+                self._read_parallel(plain)
         for fs, size in pending:  # after a parallel read: only an unterminated tail is left
             if fs.offset < size:
                 self._read_serial(fs, size, res)
@@ -530,7 +531,6 @@ class TelemetryReader:
         return False
 
     def _read_parallel(self, pending: list[tuple[FileState, int]]) -> None:
-        map_large_allocations()  # before the fork: the workers' chunks too
         jobs: list[tuple[FileState, list[_Job]]] = []
         # At least four ranges per worker, and none over PART_BYTES: a finished range waits as a
         # chunk until the parent takes it, so smaller ones keep both sides' peak memory down.

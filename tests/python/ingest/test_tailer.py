@@ -242,12 +242,20 @@ def test_a_parallel_read_in_ranges_of_part_bytes_equals_serial(
     assert sum(dups) == 1 and par.tables.calls.n == serial.tables.calls.n
 
 
-def test_large_allocations_are_mapped_once_per_process() -> None:
+def test_a_bulk_read_maps_large_allocations_on_glibc_and_restores_a_ceiling_after(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     from empathy_monitor.ingest import heap
 
-    first = heap.map_large_allocations()
-    assert first is (sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc")
-    assert heap.map_large_allocations() is first
+    glibc = sys.platform.startswith("linux") and platform.libc_ver()[0] == "glibc"
+    seen: list[int] = []
+    real = heap._lookup()
+    assert (real is not None) is glibc
+    if real is not None:
+        monkeypatch.setattr(heap, "_mallopt", lambda p, v: seen.append(v) or real(p, v))
+    with heap.bulk_read() as took:
+        assert took is glibc
+    assert seen == ([heap.DURING, heap.AFTER, heap.AFTER_TRIM] if glibc else [])
 
 
 def test_problem_line_numbers_stay_right_across_incremental_reads(tdir: Path) -> None:
