@@ -135,7 +135,7 @@ class BucketCache:
         keep = (bucket >= 0) & (bucket < limit)  # rows before the first bucket: never asked for
         combo = calls.col("combo")[a:b]
         if filters.active:
-            keep &= t.call_combo_mask(filters.match_call)[combo]
+            keep &= filters.combo_mask(t)[combo]
             rows = filters.call_rows(t, slice(a, b))
             if rows is not None:
                 keep &= rows

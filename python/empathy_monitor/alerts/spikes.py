@@ -142,10 +142,17 @@ def _run_arrays(ctx: MetricContext, cond: Condition) -> tuple[Any, Any, Any, lis
     return ts, cost, wf_of[combo], names
 
 
-def _workflow_cost(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+def _runs_in_window(
+    cond: Condition, ctx: MetricContext
+) -> tuple[float, Any, Any, Any, list[str], Any]:
+    """(window start, run times, costs, workflow ids, workflow names, the window's run rows)."""
     since, _ = ctx.bounds(cond)
     ts, cost, wf, names = _run_arrays(ctx, cond)
-    sel = np.flatnonzero(ts >= since)
+    return since, ts, cost, wf, names, np.flatnonzero(ts >= since)
+
+
+def _workflow_cost(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult:
+    _since, _ts, cost, wf, names, sel = _runs_in_window(cond, ctx)
     if sel.size == 0:
         return MetricResult(None, 0)
     i = sel[int(np.argmax(cost[sel]))]
@@ -156,9 +163,7 @@ def _workflow_cost(cond: Condition, ctx: MetricContext, _m: int) -> MetricResult
 
 
 def _workflow_cost_spike(cond: Condition, ctx: MetricContext, m: int) -> MetricResult:
-    since, _ = ctx.bounds(cond)
-    ts, cost, wf, names = _run_arrays(ctx, cond)
-    sel = np.flatnonzero(ts >= since)
+    since, ts, cost, wf, names, sel = _runs_in_window(cond, ctx)
     if sel.size == 0:
         return MetricResult(None, 0)
     end = math.floor(since / BASELINE_GRAIN) * BASELINE_GRAIN

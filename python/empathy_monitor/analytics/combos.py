@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from ..tables import CallCombo, Tables
 from .pricesums import ModelCost
-from .sums import CallSums, Sums
+from .sums import CallSums, Sums, fold_key
 
 
 class ComboIndex:
@@ -39,16 +39,7 @@ class ComboIndex:
         for c in combos[self.n :]:
             tier.append(self.tiers.setdefault(c.tier, len(self.tiers)))
             prov.append(self.provs.setdefault(c.provider, len(self.provs)))
-            k = (
-                c.provider,
-                c.tier,
-                c.model,
-                c.workflow,
-                c.error_type,
-                c.original_provider,
-                c.fallback_chain,
-                c.source,
-            )
+            k = fold_key(c)
             group.append(self.groups.setdefault(k, len(self.groups)))
             pair.append(self.pairs.setdefault((c.provider, c.model), len(self.pairs)))
         self.n = len(combos)

@@ -197,6 +197,21 @@ def _add_to(table: dict[str, CallSums], key: str, d: CallSums) -> None:
         a.add(d)
 
 
+def fold_key(c: CallCombo) -> tuple[Any, ...]:
+    """What :meth:`Sums.fold_call` splits a combo's sums by (steps apart): combos with the same
+    key fold into the same entries, so the build adds their totals up first (``combos.py``)."""
+    return (
+        c.provider,
+        c.tier,
+        c.model,
+        c.workflow,
+        c.error_type,
+        c.original_provider,
+        c.fallback_chain,
+        c.source,
+    )
+
+
 class Sums:
     """Everything one view has summed; sections render from this and nothing else."""
 
@@ -231,19 +246,11 @@ class Sums:
         ``step=False``: but the steps (the build sums them apart, ``fold_step``)."""
         if step and c.step is not None:
             self.fold_step(c.workflow, c.step, d.calls, d.cost)
-        prov, tier, model, wf, etype, oprov, chain = (
-            c.provider,
-            c.tier,
-            c.model,
-            c.workflow,
-            c.error_type,
-            c.original_provider,
-            c.fallback_chain,
-        )
+        prov, tier, model, wf, etype, oprov, chain, source = fold_key(c)
         _add_to(self.prov, prov, d)
         _add_to(self.tier, tier, d)
         _add_to(self.model, model, d)
-        _add_to(self.source, c.source, d)
+        _add_to(self.source, source, d)
         self.model_meta[model] = (prov, tier)
         if wf is not None:
             _add_to(self.wf_calls, wf, d)

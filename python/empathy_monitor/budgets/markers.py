@@ -21,8 +21,7 @@ MIN_MARKER_USD = 0.01  # a day under a cent is never a marker (noise of tiny tes
 
 
 class AnomalyIndex:
-    def __init__(self, tz: ZoneInfo, subscribed: frozenset[str] = frozenset()) -> None:
-        self.subscribed = subscribed  # sources billed by subscription: not spend
+    def __init__(self, tz: ZoneInfo) -> None:
         self.days = _Days(tz)
         self.rows = 0
         self._sig: Any = None

@@ -50,7 +50,7 @@ class BudgetMonitor:
         self._sig: tuple[int, int] | None = None
         self._index: SpendIndex | None = None
         self._errors: list[str] = []
-        self.anomalies = AnomalyIndex(self.zone, self.tel.pricing.subscribed)
+        self.anomalies = AnomalyIndex(self.zone)
         self._memo: tuple[Any, list[tuple[Budget, ZoneInfo, BudgetStatus, int]]] | None = None
 
     @property
@@ -63,7 +63,7 @@ class BudgetMonitor:
     def set_telemetry(self, tel: Telemetry) -> None:
         self.tel = tel
         self._index = None
-        self.anomalies = AnomalyIndex(self.zone, self.tel.pricing.subscribed)
+        self.anomalies = AnomalyIndex(self.zone)
 
     def budget_set(self) -> BudgetSet:
         """budgets.yaml, re-read only when it changed; scope keys not supported yet are errors."""

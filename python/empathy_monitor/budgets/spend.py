@@ -140,12 +140,7 @@ class BudgetSpend:
 class SpendIndex:
     """Every budget's spend, folded in row range by row range from ``Tables``."""
 
-    def __init__(
-        self,
-        budgets: list[tuple[Budget, Filters, ZoneInfo]],
-        subscribed: frozenset[str] = frozenset(),
-    ) -> None:
-        self.subscribed = subscribed  # sources billed by subscription: not spend
+    def __init__(self, budgets: list[tuple[Budget, Filters, ZoneInfo]]) -> None:
         zones: dict[str, _Days] = {}
         self.minute0 = 0
         self.rows = 0
@@ -234,7 +229,7 @@ class SpendIndex:
                     [np.zeros(before, np.int64), s.day_unpriced, np.zeros(pad, np.int64)]
                 )
             if s.mask is None or s.mask_combos != ncombo:
-                s.mask = tables.call_combo_mask(s.filters.match_call)
+                s.mask = s.filters.combo_mask(tables)
                 s.mask_combos = ncombo
             keep = s.mask[combo]
             if s.filters.per_row:  # project / user / session scopes are per row, not per combo
