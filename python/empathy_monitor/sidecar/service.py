@@ -51,7 +51,9 @@ class Service(ServiceRequests):
     async def start(self) -> None:
         """Start watching and the plugins, then load in the background (requests queue behind)."""
         watched = self.dirs + [s.path if s.path.is_dir() else s.path.parent for s in self.bound]
-        self.watcher = Watcher(watched, self._on_batch, self.settings.debounceMs)
+        self.watcher = Watcher(
+            watched, self._on_batch, self.settings.debounceMs, [s.path for s in self.bound]
+        )
         try:
             self.watcher.start()
         except Exception as exc:  # e.g. no inotify on a network drive
