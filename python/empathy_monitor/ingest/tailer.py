@@ -139,24 +139,51 @@ def _decode_span(
     """Decode every complete line in ``[start, end)`` of a file into ``dec``'s chunk.
 
     Returns (bytes consumed, lines consumed, the unterminated rest); line numbers are relative
-    to ``start``. A partial last line is left for a later read.
+    to ``start``. A partial last line is left for a later read. Each block handed to the
+    decoder starts at a line: after a block, a plain file is read again from the first line
+    not consumed (a few KB read twice from the page cache, where gluing the rest onto the next
+    block copied all of it); a block without a newline is read again twice as long. A ``.gz``
+    (seeking back would decompress again from its start) keeps the rest and glues it on.
+    The decoder's ``read_block`` (bytes; :data:`READ_BLOCK` if it has none) sizes the blocks.
     """
+    block = getattr(dec, "read_block", READ_BLOCK)
     consumed = lines = 0
-    with open_lines(Path(path)) as f:
+    path = Path(path)
+    with open_lines(path) as f:
         f.seek(start)
-        pos = start
-        carry = b""
+        if _gz(path):
+            pos = start
+            carry = b""
+            while pos < end:
+                data = f.read(min(block, end - pos))
+                if not data:
+                    break
+                pos += len(data)
+                buf = carry + data if carry else data
+                n = dec.feed(buf, start + consumed, lines)
+                lines += dec.chunk.lines if n else 0
+                consumed += n
+                carry = buf[n:]
+            return consumed, lines, carry
+        pos, size = start, block
         while pos < end:
-            data = f.read(min(READ_BLOCK, end - pos))
+            want = min(size, end - pos)
+            data = f.read(want)
             if not data:
-                break
-            pos += len(data)
-            buf = carry + data if carry else data
-            n = dec.feed(buf, start + consumed, lines)
-            lines += dec.chunk.lines if n else 0
-            consumed += n
-            carry = buf[n:]
-    return consumed, lines, carry
+                return consumed, lines, b""
+            n = dec.feed(data, pos, lines)
+            if n:
+                lines += dec.chunk.lines
+                consumed += n
+                size = block
+            if len(data) < want or pos + len(data) >= end:
+                return consumed, lines, data[n:]  # the unterminated rest (or nothing)
+            if n:
+                pos += n
+            else:
+                size *= 2  # one line longer than the block
+            f.seek(pos)
+    return consumed, lines, b""
 
 
 _Job = tuple[str, int, int, str, str]  # path, start, end, time zone, format name (picklable)

@@ -65,6 +65,14 @@ BENDS: list[tuple[tuple[str, ...], Any]] = [
     (("sessionId",), ""),
     (("costUSD",), 0.25),
     (("costUSD",), "0.25"),
+    (("costUSD",), 0.0),
+    (("costUSD",), -0.5),
+    (("costUSD",), 2e6),
+    (("costUSD",), 1e-9),
+    (("costUSD",), None),
+    (("costUSD",), 3),
+    (("costUSD",), True),
+    (("isSidechain",), "yes"),
     (("isApiErrorMessage",), True),
     (("isSidechain",), True),
     (("message", "usage", "input_tokens"), 5.0),
@@ -195,3 +203,26 @@ def test_timestamps_decode_the_same(ts: str) -> None:
     # each twice: a new request (the per-minute cache is filled, then read)
     objs = [dict(BASE, timestamp=ts, requestId=f"r{i}") for i in range(2)]
     same(lines(objs))
+
+
+class _Counting(ClaudeDecoder):
+    general = 0
+
+    def _general(self, raw: bytes, off: int, line_no: int) -> None:
+        type(self).general += 1
+        super()._general(raw, off, line_no)
+
+
+def test_sidechain_and_float_cost_lines_take_the_fast_path() -> None:
+    """Subagent transcripts are all sidechain lines, and old versions wrote ``costUSD`` on every
+    line: both make rows without the general path's second parse (and the same rows)."""
+    objs = []
+    for i, b in enumerate([(("isSidechain",), True), (("costUSD",), 0.25), (("costUSD",), None)]):
+        d = bent(b)
+        d["requestId"] = f"req_fast_{i}"
+        objs += [d, d]
+    _Counting.general = 0
+    chunk, _ = decode(_Counting, lines(objs))
+    assert _Counting.general == 0 and chunk.records == 3
+    assert same(lines(objs)) == chunk
+    assert list(chunk.c_cost) == [0, 250_000_000, 0]
