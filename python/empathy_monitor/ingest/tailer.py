@@ -43,6 +43,8 @@ from .lines import count_lines, open_lines, read_line_at, split_at_lines
 READ_BLOCK = 8 << 20
 PARALLEL_MIN_BYTES = 32 << 20
 PARTS_PER_WORKER = 4
+AGENT_AHEAD_BYTES = 256 << 20  # whole agent files decoded ahead of the parent (see _read_parallel)
+AGENT_AHEAD_FILES = 64
 
 
 @dataclass
@@ -557,6 +559,7 @@ class TelemetryReader:
         # Four ranges per worker: a finished range waits as a chunk until the
         # parent takes it, so smaller ones keep both sides' peak memory down.
         n_parts = self.workers * PARTS_PER_WORKER
+        whole: dict[Path, int] = {}  # files of a format that is not splittable: their bytes
         tz = self.parser.name
         for fs, size in pending:
             f = self._format(fs.path)
@@ -564,21 +567,38 @@ class TelemetryReader:
             # Agent formats keep per-file state (model, seen ids): one range per file.
             splittable = getattr(f, "splittable", True)
             ranges = split_at_lines(fs.path, fs.offset, size, n_parts if splittable else 1)
+            if not splittable and ranges:
+                whole[fs.path] = ranges[0][1] - ranges[0][0]
             jobs.append((fs, [(str(fs.path), a, b, tz, fmt) for a, b in ranges]))
         ctx = multiprocessing.get_context("fork")
         left = sum(size - fs.offset for fs, size in pending)
         sized = False
         todo = deque((fs, job) for fs, args in jobs for job in args)
         # Only a few ranges are decoded ahead of the parent, which adds them in reading order:
-        # a finished range waits as a chunk, so more ahead would only hold more memory.
+        # a finished range waits as a chunk, so more ahead would only hold more memory. Whole
+        # agent files are the exception: a transcript's chunk is tiny for its bytes (a row per
+        # ~10 KB), and with only a few ahead one large file (a worker busy on it) left the
+        # other worker idle behind it; up to AGENT_AHEAD_BYTES of them are in flight.
         ahead = self.workers + 1
         running: deque[tuple[FileState, Future[tuple[Chunk, int]]]] = deque()
+        flying = 0  # bytes of whole agent files submitted and not yet added
         with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
             while todo or running:
-                while todo and len(running) < ahead:
+                while todo and (
+                    len(running) < ahead
+                    or (
+                        todo[0][0].path in whole
+                        and flying < AGENT_AHEAD_BYTES
+                        and len(running) < AGENT_AHEAD_FILES
+                    )
+                ):
                     fs, job = todo.popleft()
+                    if fs.path in whole:
+                        flying += job[2] - job[1]
                     running.append((fs, pool.submit(_decode_range, job)))
                 fs, fut = running.popleft()
+                if fs.path in whole:
+                    flying -= whole[fs.path]
                 chunk, consumed = fut.result()
                 del fut  # let the chunk's memory go once it is added
                 if not sized and len(chunk.c_ts) and consumed:

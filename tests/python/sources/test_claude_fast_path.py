@@ -197,6 +197,12 @@ def test_odd_lines_decode_the_same() -> None:
         "2199-12-31T00:00:01.000Z",  # past the last representable day
         "2026-11-20T10:00:01.123456Z",
         "2026-11-20T10:00:01Z",
+        "2026-11-20T24:00:00.000Z",  # no 24th hour
+        "2026-11-20T10:60:00.000Z",  # no 60th minute
+        "2026-11-20T1a:00:00.000Z",
+        "2026-02-30T10:00:00.000Z",  # no 30th of February
+        "2024-02-29T23:59:59.999Z",
+        "2026-11-20T00:00:00.000Z",
     ],
 )
 def test_timestamps_decode_the_same(ts: str) -> None:
@@ -226,3 +232,13 @@ def test_sidechain_and_float_cost_lines_take_the_fast_path() -> None:
     assert _Counting.general == 0 and chunk.records == 3
     assert same(lines(objs)) == chunk
     assert list(chunk.c_cost) == [0, 250_000_000, 0]
+
+
+def test_minutes_of_one_day_and_the_next_decode_the_same() -> None:
+    """The per-day cache under the per-minute one: many minutes of a day, then other days."""
+    stamps = [f"2026-11-{d:02d}T{h:02d}:{m:02d}:07.250Z" for d in (20, 21) for h in (0, 9, 23)
+              for m in (0, 1, 59)]  # fmt: skip
+    objs = [dict(BASE, timestamp=ts, requestId=f"r{i}") for i, ts in enumerate(stamps)]
+    chunk = same(lines(objs))
+    assert chunk.records == len(stamps)
+    assert list(chunk.c_ts)[:2] == [1795132807.25, 1795132867.25]
