@@ -1,6 +1,7 @@
 """A realistic Claude Code log set for benches (issue 16's target: ~700 MB of transcripts).
 
-Deterministic (a fixed seed and end date: the same parameters give the same bytes). Laid out as
+Deterministic (a fixed seed and end date: the same parameters and folder give the same bytes;
+the records' ``cwd`` is under the folder). Laid out as
 Claude Code lays it out under ``<data>/home``::
 
     .claude/projects/<encoded cwd>/<session>.jsonl

@@ -29,6 +29,7 @@ import orjson
 from ...tables import NANOS, NO_ACTUAL, id_hash
 from ...timeparse import MAX_EPOCH
 from .agent import AgentDecoder, count
+from .claude_time import Clock
 
 SOURCE = "claude-code"
 SYNTHETIC = "<synthetic>"  # Claude Code's own placeholder messages (no API call)
@@ -130,8 +131,7 @@ class ClaudeDecoder(AgentDecoder):
     (:meth:`_flush`) — before any general-path row, so the rows keep their order.
     """
 
-    _minutes: dict[str, int]  # "YYYY-MM-DDTHH:MM" (UTC) -> its epoch in microseconds
-    _days: dict[str, int]  # "YYYY-MM-DD" (UTC) -> the epoch of its midnight in microseconds
+    _clock: Clock  # Claude Code's timestamps to epochs, through per-minute and per-day caches
     # Blocks the reader hands ``feed`` (tailer._decode_span): 1 MB ones stay in the CPU's
     # cache from the read to the last line's decode; the 8 MB default read ~25 % slower here.
     read_block = 1 << 20
@@ -148,9 +148,10 @@ class ClaudeDecoder(AgentDecoder):
         view = memoryview(data) if ascii_only else data
         decode, errors = _decode, _ERRORS
         st, out = self.state, self.out
-        if not hasattr(self, "_minutes"):
-            self._minutes, self._days = {}, {}
-        minutes = self._minutes
+        if not hasattr(self, "_clock"):
+            self._clock = Clock(self.parser)
+        clock = self._clock
+        minutes = clock.minutes
         seen, add_seen = st.seen, st.seen.add
         self._rows: list[tuple[Any, ...]] = []
         rows = self._rows
@@ -219,10 +220,10 @@ class ClaudeDecoder(AgentDecoder):
                 and ms.isdigit()
                 and sec < "60"
             ):
-                t_s = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000  # as _epoch
+                t_s = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000  # as Clock.epoch
                 epoch: float | None = t_s if t_s <= MAX_EPOCH else None
             else:
-                epoch = self._epoch(ts)
+                epoch = clock.epoch(ts)
             if epoch is None:
                 self._general(data[a:b], base_off + a, line_no)  # it reports the timestamp
                 continue
@@ -260,51 +261,6 @@ class ClaudeDecoder(AgentDecoder):
         self._flush()
         self.chunk.lines = line_no - base_line
         return end
-
-    def _epoch(self, ts: str) -> float | None:
-        """``parser.epoch(ts)`` (None where it raises), from a per-minute cache for the shape
-        Claude Code writes (``2025-06-01T10:00:01.000Z``): the same float, as both divide the
-        same whole number of microseconds by 10**6."""
-        if len(ts) == 24 and ts[23] == "Z" and ts[19] == "." and ts[16] == ":" and ts.isascii():
-            sec, ms = ts[17:19], ts[20:23]
-            if sec.isdigit() and ms.isdigit() and sec < "60":
-                minute = ts[:16]
-                base = self._minutes.get(minute)
-                if base is None:
-                    base = self._minute(minute)
-                    if base is None:
-                        return None
-                    if len(self._minutes) > 4096:
-                        self._minutes.clear()
-                    self._minutes[minute] = base
-                t = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000
-                return t if t <= MAX_EPOCH else None
-        try:
-            return self.parser.epoch(ts)
-        except (ValueError, IndexError):
-            return None
-
-    def _minute(self, minute: str) -> int | None:
-        """The epoch (µs) of ``YYYY-MM-DDTHH:MM`` UTC: its day's midnight (parsed once per
-        day, cached) plus the hours and minutes, as parsing the minute gives (UTC has no
-        shifts); ``None`` where the parser refuses it."""
-        hh, mm = minute[11:13], minute[14:16]
-        if minute[10] == "T" and minute[13] == ":" and hh.isdigit() and mm.isdigit():
-            if hh < "24" and mm < "60":
-                day = self._days.get(minute[:10])
-                if day is None:
-                    try:
-                        day = round(self.parser.epoch(minute[:10] + "T00:00:00+00:00"))
-                    except (ValueError, IndexError):
-                        return None
-                    if len(self._days) > 4096:
-                        self._days.clear()
-                    self._days[minute[:10]] = day = day * 1_000_000
-                return day + (int(hh) * 60 + int(mm)) * 60_000_000
-        try:
-            return round(self.parser.epoch(minute + ":00+00:00")) * 1_000_000
-        except (ValueError, IndexError):
-            return None
 
     def _flush(self) -> None:
         rows = self._rows
