@@ -47,6 +47,8 @@ PARTS_PER_WORKER = 4
 # A range's chunk waits in the parent until added: ranges of at most this many bytes keep the
 # parent's and each worker's peak memory small (about 3 MB of columns each) whatever the file's size.
 PART_BYTES = 24 << 20
+AGENT_AHEAD_BYTES = 256 << 20  # whole agent files decoded ahead of the parent (see _read_parallel)
+AGENT_AHEAD_FILES = 64
 
 
 @dataclass
@@ -143,24 +145,51 @@ def _decode_span(
     """Decode every complete line in ``[start, end)`` of a file into ``dec``'s chunk.
 
     Returns (bytes consumed, lines consumed, the unterminated rest); line numbers are relative
-    to ``start``. A partial last line is left for a later read.
+    to ``start``. A partial last line is left for a later read. Each block handed to the
+    decoder starts at a line: after a block, a plain file is read again from the first line
+    not consumed (a few KB read twice from the page cache, where gluing the rest onto the next
+    block copied all of it); a block without a newline is read again twice as long. A ``.gz``
+    (seeking back would decompress again from its start) keeps the rest and glues it on.
+    The decoder's ``read_block`` (bytes; :data:`READ_BLOCK` if it has none) sizes the blocks.
     """
+    block = getattr(dec, "read_block", READ_BLOCK)
     consumed = lines = 0
-    with open_lines(Path(path)) as f:
+    path = Path(path)
+    with open_lines(path) as f:
         f.seek(start)
-        pos = start
-        carry = b""
+        if _gz(path):
+            pos = start
+            carry = b""
+            while pos < end:
+                data = f.read(min(block, end - pos))
+                if not data:
+                    break
+                pos += len(data)
+                buf = carry + data if carry else data
+                n = dec.feed(buf, start + consumed, lines)
+                lines += dec.chunk.lines if n else 0
+                consumed += n
+                carry = buf[n:]
+            return consumed, lines, carry
+        pos, size = start, block
         while pos < end:
-            data = f.read(min(READ_BLOCK, end - pos))
+            want = min(size, end - pos)
+            data = f.read(want)
             if not data:
-                break
-            pos += len(data)
-            buf = carry + data if carry else data
-            n = dec.feed(buf, start + consumed, lines)
-            lines += dec.chunk.lines if n else 0
-            consumed += n
-            carry = buf[n:]
-    return consumed, lines, carry
+                return consumed, lines, b""
+            n = dec.feed(data, pos, lines)
+            if n:
+                lines += dec.chunk.lines
+                consumed += n
+                size = block
+            if len(data) < want or pos + len(data) >= end:
+                return consumed, lines, data[n:]  # the unterminated rest (or nothing)
+            if n:
+                pos += n
+            else:
+                size *= 2  # one line longer than the block
+            f.seek(pos)
+    return consumed, lines, b""
 
 
 _Job = tuple[str, int, int, str, str]  # path, start, end, time zone, format name (picklable)
@@ -535,6 +564,7 @@ class TelemetryReader:
         # At least four ranges per worker, and none over PART_BYTES: a finished range waits as a
         # chunk until the parent takes it, so smaller ones keep both sides' peak memory down.
         n_parts = self.workers * PARTS_PER_WORKER
+        whole: dict[Path, int] = {}  # files of a format that is not splittable: their bytes
         tz = self.parser.name
         for fs, size in pending:
             f = self._format(fs.path)
@@ -543,21 +573,38 @@ class TelemetryReader:
             splittable = getattr(f, "splittable", True)
             parts = max(n_parts, (size - fs.offset) // PART_BYTES + 1)
             ranges = split_at_lines(fs.path, fs.offset, size, parts if splittable else 1)
+            if not splittable and ranges:
+                whole[fs.path] = ranges[0][1] - ranges[0][0]
             jobs.append((fs, [(str(fs.path), a, b, tz, fmt) for a, b in ranges]))
         ctx = multiprocessing.get_context("fork")
         left = sum(size - fs.offset for fs, size in pending)
         sized = False
         todo = deque((fs, job) for fs, args in jobs for job in args)
         # Only a few ranges are decoded ahead of the parent, which adds them in reading order:
-        # a finished range waits as a chunk, so more ahead would only hold more memory.
+        # a finished range waits as a chunk, so more ahead would only hold more memory. Whole
+        # agent files are the exception: a transcript's chunk is tiny for its bytes (a row per
+        # ~10 KB), and with only a few ahead one large file (a worker busy on it) left the
+        # other worker idle behind it; up to AGENT_AHEAD_BYTES of them are in flight.
         ahead = self.workers + 1
         running: deque[tuple[FileState, Future[tuple[Chunk, int]]]] = deque()
+        flying = 0  # bytes of whole agent files submitted and not yet added
         with ProcessPoolExecutor(self.workers, mp_context=ctx) as pool:
             while todo or running:
-                while todo and len(running) < ahead:
+                while todo and (
+                    len(running) < ahead
+                    or (
+                        todo[0][0].path in whole
+                        and flying < AGENT_AHEAD_BYTES
+                        and len(running) < AGENT_AHEAD_FILES
+                    )
+                ):
                     fs, job = todo.popleft()
+                    if fs.path in whole:
+                        flying += job[2] - job[1]
                     running.append((fs, pool.submit(_decode_range, job)))
                 fs, fut = running.popleft()
+                if fs.path in whole:
+                    flying -= whole[fs.path]
                 chunk, consumed = fut.result()
                 del fut  # let the chunk's memory go once it is added
                 if not sized and len(chunk.c_ts) and consumed:

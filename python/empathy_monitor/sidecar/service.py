@@ -12,6 +12,7 @@ import asyncio
 import contextlib
 import logging
 
+from . import sources as agent_sources
 from .budgets import BudgetsPlugin
 from .plugins import open_alerts, open_otel
 from .service_requests import (
@@ -51,7 +52,9 @@ class Service(ServiceRequests):
     async def start(self) -> None:
         """Start watching and the plugins, then load in the background (requests queue behind)."""
         watched = self.dirs + [s.path if s.path.is_dir() else s.path.parent for s in self.bound]
-        self.watcher = Watcher(watched, self._on_batch, self.settings.debounceMs)
+        self.watcher = Watcher(
+            watched, self._on_batch, self.settings.debounceMs, [s.path for s in self.bound]
+        )
         try:
             self.watcher.start()
         except Exception as exc:  # e.g. no inotify on a network drive
@@ -165,6 +168,10 @@ class Service(ServiceRequests):
         rules_touched = any(p.name in RULE_FILES for p in batch.paths)
         if (grew or rules_touched) and self.alerts is not None:
             self._schedule_alerts()
+        if grew and self.mirror is not None:
+            # After the panel's update: a pass over every tracked file and a state write,
+            # which grow with the number of transcripts, not with the appended line.
+            await self._call(agent_sources.sync, self.mirror, self.tel)
 
     def _settle_later(self) -> None:
         """Read again once a whole unterminated last line has waited out its settle time."""

@@ -164,8 +164,7 @@ class ServiceState:
                 rebuild = True
         self.lenses.after_ingest(self.tel, res.reset or rebuild)
         upd = self.publisher.ingest(res, check_health=structural, rebuild=rebuild)
-        if res.changed:
-            agent_sources.sync(self.mirror, self.tel)
+        # The mirror of agent rows is synced after the update is published (Service._on_batch).
         return upd, res.changed or res.reset or rebuild
 
     def _reload(self) -> tuple[Update | None, int]:

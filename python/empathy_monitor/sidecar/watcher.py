@@ -16,7 +16,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,24 +55,33 @@ class Batch:
 WATCHED_NAMES = frozenset({"alerts.yaml", "budgets.yaml", "prices.yaml", "monitoring.yaml"})
 
 
-def _relevant(p: Path, dirs: list[Path], is_dir: bool) -> bool:
+def _relevant(p: Path, dirs: list[Path], is_dir: bool, bound: Sequence[Path] = ()) -> bool:
     """A telemetry file, alerts.yaml, or a directory on the way to (or inside) a telemetry dir.
 
     Other files next to the telemetry (alerts.db, otel_cursor.json, an exported CSV) are not:
-    their writes would otherwise wake a re-read, and our own writes would feed back.
+    their writes would otherwise wake a re-read, and our own writes would feed back. Anything
+    at or under a ``bound`` path (an enabled agent's folder or file) is: its transcripts are
+    never claimed by name (``<session>.jsonl``), only by the folder they are in.
     """
     if claims(p) or p.name in WATCHED_NAMES:
+        return True
+    if any(p == b or b in p.parents for b in bound):
         return True
     return any(p == d or p in d.parents or (is_dir and d in p.parents) for d in dirs)
 
 
 class _Handler(FileSystemEventHandler):
     def __init__(
-        self, loop: asyncio.AbstractEventLoop, queue: asyncio.Queue[Change], dirs: list[Path]
+        self,
+        loop: asyncio.AbstractEventLoop,
+        queue: asyncio.Queue[Change],
+        dirs: list[Path],
+        bound: Sequence[Path] = (),
     ) -> None:
         self.loop = loop
         self.queue = queue
         self.dirs = [d.absolute() for d in dirs]
+        self.bound = [b.absolute() for b in bound]
         self.links = _links(dirs)
 
     def _unresolve(self, p: Path) -> Path:
@@ -93,7 +102,7 @@ class _Handler(FileSystemEventHandler):
         dest = getattr(event, "dest_path", "")
         if dest:
             paths.append(self._unresolve(Path(str(dest))))
-        if not any(_relevant(p, self.dirs, event.is_directory) for p in paths):
+        if not any(_relevant(p, self.dirs, event.is_directory, self.bound) for p in paths):
             return  # e.g. an exported CSV or alerts.db next to the telemetry
         for p in paths:
             try:
@@ -138,8 +147,12 @@ class Watcher:
         dirs: Iterable[Path],
         on_batch: Callable[[Batch], Awaitable[None]],
         debounce_ms: int = 50,
+        bound: Iterable[Path] = (),
     ) -> None:
+        """``bound``: enabled agents' folders and files (in ``dirs`` too, or their folders):
+        every change under them counts, whatever the file's name."""
         self.dirs = [Path(d) for d in dirs]
+        self.bound = [Path(b) for b in bound]
         self.on_batch = on_batch
         self.debounce = debounce_ms / 1000
         self.max_wait = 2 * self.debounce
@@ -150,7 +163,7 @@ class Watcher:
 
     def start(self) -> None:
         loop = asyncio.get_running_loop()
-        self._handler = _Handler(loop, self.queue, self.dirs)
+        self._handler = _Handler(loop, self.queue, self.dirs, self.bound)
         self._observer = Observer()
         self._observer.daemon = True
         self._schedule()

@@ -113,3 +113,21 @@ def test_a_bulk_load_holds_four_bytes_an_id() -> None:
     order = idx._order
     assert order.dtype == np.int32 and order.size == table.n  # 4 bytes an id held
     assert np.all(np.diff(table.col("idh")[order]) > 0)  # sorted, no id twice
+
+
+def test_small_chunks_after_a_large_load_exactly_as_a_set_would() -> None:
+    """Many small files after a big one (a transcript folder): each chunk's ids are placed by
+    the fence (a few dozen windows gathered) and checked against the unmerged tail by a sort,
+    with the real block sizes."""
+    rng = np.random.default_rng(16)
+    table = ColumnTable({"idh": np.int64})
+    idx = IdIndex(table)
+    seen: set[int] = set()
+    _append(table, idx, rng.integers(1, 1 << 40, 20_000, dtype=np.int64), seen)
+    held = np.array(sorted(seen), dtype=np.int64)
+    for n in [17, 20, 40, 64, 100, 150] * 8:
+        fresh = rng.integers(1, 1 << 40, n, dtype=np.int64)
+        old = rng.choice(held, n // 4)
+        recent = table.col("idh")[-min(table.n, 50) :][: n // 5]  # not merged yet
+        h = np.concatenate([fresh, old, recent, fresh[: n // 6], [0]])
+        _append(table, idx, rng.permutation(h), seen)

@@ -65,6 +65,14 @@ BENDS: list[tuple[tuple[str, ...], Any]] = [
     (("sessionId",), ""),
     (("costUSD",), 0.25),
     (("costUSD",), "0.25"),
+    (("costUSD",), 0.0),
+    (("costUSD",), -0.5),
+    (("costUSD",), 2e6),
+    (("costUSD",), 1e-9),
+    (("costUSD",), None),
+    (("costUSD",), 3),
+    (("costUSD",), True),
+    (("isSidechain",), "yes"),
     (("isApiErrorMessage",), True),
     (("isSidechain",), True),
     (("message", "usage", "input_tokens"), 5.0),
@@ -189,9 +197,48 @@ def test_odd_lines_decode_the_same() -> None:
         "2199-12-31T00:00:01.000Z",  # past the last representable day
         "2026-11-20T10:00:01.123456Z",
         "2026-11-20T10:00:01Z",
+        "2026-11-20T24:00:00.000Z",  # no 24th hour
+        "2026-11-20T10:60:00.000Z",  # no 60th minute
+        "2026-11-20T1a:00:00.000Z",
+        "2026-02-30T10:00:00.000Z",  # no 30th of February
+        "2024-02-29T23:59:59.999Z",
+        "2026-11-20T00:00:00.000Z",
     ],
 )
 def test_timestamps_decode_the_same(ts: str) -> None:
     # each twice: a new request (the per-minute cache is filled, then read)
     objs = [dict(BASE, timestamp=ts, requestId=f"r{i}") for i in range(2)]
     same(lines(objs))
+
+
+class _Counting(ClaudeDecoder):
+    general = 0
+
+    def _general(self, raw: bytes, off: int, line_no: int) -> None:
+        type(self).general += 1
+        super()._general(raw, off, line_no)
+
+
+def test_sidechain_and_float_cost_lines_take_the_fast_path() -> None:
+    """Subagent transcripts are all sidechain lines, and old versions wrote ``costUSD`` on every
+    line: both make rows without the general path's second parse (and the same rows)."""
+    objs = []
+    for i, b in enumerate([(("isSidechain",), True), (("costUSD",), 0.25), (("costUSD",), None)]):
+        d = bent(b)
+        d["requestId"] = f"req_fast_{i}"
+        objs += [d, d]
+    _Counting.general = 0
+    chunk, _ = decode(_Counting, lines(objs))
+    assert _Counting.general == 0 and chunk.records == 3
+    assert same(lines(objs)) == chunk
+    assert list(chunk.c_cost) == [0, 250_000_000, 0]
+
+
+def test_minutes_of_one_day_and_the_next_decode_the_same() -> None:
+    """The per-day cache under the per-minute one: many minutes of a day, then other days."""
+    stamps = [f"2026-11-{d:02d}T{h:02d}:{m:02d}:07.250Z" for d in (20, 21) for h in (0, 9, 23)
+              for m in (0, 1, 59)]  # fmt: skip
+    objs = [dict(BASE, timestamp=ts, requestId=f"r{i}") for i, ts in enumerate(stamps)]
+    chunk = same(lines(objs))
+    assert chunk.records == len(stamps)
+    assert list(chunk.c_ts)[:2] == [1795132807.25, 1795132867.25]

@@ -9,8 +9,9 @@ the ``"usage"`` marker are never parsed, nor even copied (a byte search per line
 
 :meth:`ClaudeDecoder.feed`'s loop then handles the common assistant line — plain shape (``type``
 assistant, string ids, model and timestamp, integer counts), deduplicated by (``message.id``,
-``requestId``) *before* anything is built, appended straight to the columns when new, no
-``costUSD``, not an API error, not a sidechain — and hands anything else to the general path
+``requestId``) *before* anything is built, appended straight to the columns when new, a float
+``costUSD`` or none, not an API error (sidechains too: ``sidechain`` is feed metadata, their
+rows are the same) — and hands anything else to the general path
 (the line parsed again by orjson, then ``ClaudeCode.extract``), so both paths make the same rows:
 ``tests/python/sources/test_claude_fast_path.py`` compares them on every fixture and on lines
 with each checked field bent out of shape. A line msgspec refuses but orjson reads takes the
@@ -25,9 +26,10 @@ from typing import Annotated, Any
 import msgspec
 import orjson
 
-from ...tables import NO_ACTUAL, id_hash
+from ...tables import NANOS, NO_ACTUAL, id_hash
 from ...timeparse import MAX_EPOCH
 from .agent import AgentDecoder, count
+from .claude_time import Clock
 
 SOURCE = "claude-code"
 SYNTHETIC = "<synthetic>"  # Claude Code's own placeholder messages (no API call)
@@ -67,13 +69,11 @@ class _Line(msgspec.Struct):
     sessionId: Any = None
     costUSD: Any = UNSET  # present at all (even null): the general path decides
     isApiErrorMessage: Any = None
-    isSidechain: Any = None
 
 
 _decode = msgspec.json.Decoder(_Line).decode
 _ERRORS = (msgspec.DecodeError, msgspec.ValidationError, UnicodeDecodeError)
 _CONST = (  # the columns a fast-path row always has the same value in
-    ("c_cost", 0),
     ("c_lat", -1),
     ("c_retry", 0),
     ("c_ok", 1),
@@ -83,7 +83,19 @@ _CONST = (  # the columns a fast-path row always has the same value in
     ("c_runh", 0),
 )
 _VARYING = (  # a fast-path row's tuple, in this order
-    *("c_ts", "c_in", "c_out", "c_cr", "c_cw", "c_cw1h", "c_session", "c_idh", "c_combo", "c_off"),
+    *(
+        "c_cost",
+        "c_ts",
+        "c_in",
+        "c_out",
+        "c_cr",
+        "c_cw",
+        "c_cw1h",
+        "c_session",
+        "c_idh",
+        "c_combo",
+        "c_off",
+    ),
 )
 
 
@@ -119,7 +131,10 @@ class ClaudeDecoder(AgentDecoder):
     (:meth:`_flush`) — before any general-path row, so the rows keep their order.
     """
 
-    _minutes: dict[str, int]  # "YYYY-MM-DDTHH:MM" (UTC) -> its epoch in microseconds
+    _clock: Clock  # Claude Code's timestamps to epochs, through per-minute and per-day caches
+    # Blocks the reader hands ``feed`` (tailer._decode_span): 1 MB ones stay in the CPU's
+    # cache from the read to the last line's decode; the 8 MB default read ~25 % slower here.
+    read_block = 1 << 20
 
     def feed(self, data: bytes, base_off: int, base_line: int) -> int:
         """Line by line with ``bytes.find`` (no split: a line without the ``"usage"`` marker is
@@ -133,9 +148,10 @@ class ClaudeDecoder(AgentDecoder):
         view = memoryview(data) if ascii_only else data
         decode, errors = _decode, _ERRORS
         st, out = self.state, self.out
-        if not hasattr(self, "_minutes"):
-            self._minutes = {}
-        minutes = self._minutes
+        if not hasattr(self, "_clock"):
+            self._clock = Clock(self.parser)
+        clock = self._clock
+        minutes = clock.minutes
         seen, add_seen = st.seen, st.seen.add
         self._rows: list[tuple[Any, ...]] = []
         rows = self._rows
@@ -178,7 +194,18 @@ class ClaudeDecoder(AgentDecoder):
                 # gives a Usage keyed (mid, rid), already seen. Streaming makes most lines this.
                 st.duplicates += 1
                 continue
-            if o.costUSD is not UNSET or o.isApiErrorMessage is True or o.isSidechain is True:
+            # A sidechain's row is any other line's (``sidechain`` is feed metadata only); a
+            # float ``costUSD`` is taken as ``_use`` takes it; an int, bool or str one, an API
+            # error: the general path.
+            c = o.costUSD
+            if c is UNSET or c is None:
+                nanos = 0
+            elif type(c) is float:
+                nanos = round(c * NANOS) if 0.0 <= c <= 1e6 else 0
+            else:
+                self._general(data[a:b], base_off + a, line_no)
+                continue
+            if o.isApiErrorMessage is True:
                 self._general(data[a:b], base_off + a, line_no)
                 continue
             # the common shape first, inline: "YYYY-MM-DDTHH:MM:SS.mmmZ" of a minute seen before
@@ -193,10 +220,10 @@ class ClaudeDecoder(AgentDecoder):
                 and ms.isdigit()
                 and sec < "60"
             ):
-                t_s = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000  # as _epoch
+                t_s = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000  # as Clock.epoch
                 epoch: float | None = t_s if t_s <= MAX_EPOCH else None
             else:
-                epoch = self._epoch(ts)
+                epoch = clock.epoch(ts)
             if epoch is None:
                 self._general(data[a:b], base_off + a, line_no)  # it reports the timestamp
                 continue
@@ -218,6 +245,7 @@ class ClaudeDecoder(AgentDecoder):
                 )
             keep(
                 (
+                    nanos,
                     epoch,
                     u.input_tokens,
                     u.output_tokens,
@@ -233,30 +261,6 @@ class ClaudeDecoder(AgentDecoder):
         self._flush()
         self.chunk.lines = line_no - base_line
         return end
-
-    def _epoch(self, ts: str) -> float | None:
-        """``parser.epoch(ts)`` (None where it raises), from a per-minute cache for the shape
-        Claude Code writes (``2025-06-01T10:00:01.000Z``): the same float, as both divide the
-        same whole number of microseconds by 10**6."""
-        if len(ts) == 24 and ts[23] == "Z" and ts[19] == "." and ts[16] == ":" and ts.isascii():
-            sec, ms = ts[17:19], ts[20:23]
-            if sec.isdigit() and ms.isdigit() and sec < "60":
-                minute = ts[:16]
-                base = self._minutes.get(minute)
-                if base is None:
-                    try:
-                        base = round(self.parser.epoch(minute + ":00+00:00")) * 1_000_000
-                    except (ValueError, IndexError):
-                        return None
-                    if len(self._minutes) > 4096:
-                        self._minutes.clear()
-                    self._minutes[minute] = base
-                t = (base + int(sec) * 1_000_000 + int(ms) * 1000) / 1_000_000
-                return t if t <= MAX_EPOCH else None
-        try:
-            return self.parser.epoch(ts)
-        except (ValueError, IndexError):
-            return None
 
     def _flush(self) -> None:
         rows = self._rows
