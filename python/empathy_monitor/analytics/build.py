@@ -26,9 +26,8 @@ from .pricesums import ModelCost
 from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, RunSums, Sums
 from .window import Window
 
-BUILD_BLOCK = (
-    1 << 15
-)  # rows per numpy pass: ~10 MB of temporaries a build (1 << 16: ~17 MB, 4% faster)
+BUILD_BLOCK = 1 << 15  # rows per numpy pass: ~10 MB of temporaries a build (1 << 16: ~17 MB)
+MAX_BLOCK = 1 << 17
 
 Mask = npt.NDArray[np.bool_]
 RowsOk = Callable[[int, int], Mask | None]  # per-row filters of calls [lo, hi)
@@ -81,13 +80,22 @@ def _skip(fw: dict[str, Any], has_lat: npt.NDArray[np.bool_]) -> None:
         fw["lat_n"] = _SAME
 
 
-def _blocks(t: Any, window: Window, allowed: Mask | None, rows_ok: RowsOk | None, cand: Any) -> Any:
+def block_rows(n_combos: int) -> int:
+    """Rows per block: every per-combo ``bincount`` of a block costs O(combos) whatever its
+    rows, so with tens of thousands of combos (varied real data) bigger blocks amortise it
+    (30-day build at 1M rows, 63k combos: 440 ms in 32k-row blocks, 330 ms in 128k)."""
+    return max(BUILD_BLOCK, min(MAX_BLOCK, 2 * n_combos))
+
+
+def _blocks(
+    t: Any, window: Window, allowed: Mask | None, rows_ok: RowsOk | None, cand: Any, block: int
+) -> Any:
     """(lo, hi, idx) per block of selected calls: rows ``lo + idx`` of ``[lo, hi)`` (idx None:
     all of them); from ``cand`` the blocks span the whole table and idx holds row ids."""
     ts_all, combo_all = t.col("ts"), t.col("combo")
     if cand is not None:
-        for j in range(0, cand.size, BUILD_BLOCK):
-            idx = cand[j : j + BUILD_BLOCK]
+        for j in range(0, cand.size, block):
+            idx = cand[j : j + block]
             m = window.mask(ts_all[idx])
             if allowed is not None:
                 f = allowed[combo_all[idx]]
@@ -97,8 +105,8 @@ def _blocks(t: Any, window: Window, allowed: Mask | None, rows_ok: RowsOk | None
             if idx.size:
                 yield 0, t.n, idx
         return
-    for lo in range(0, t.n, BUILD_BLOCK):
-        hi = min(t.n, lo + BUILD_BLOCK)
+    for lo in range(0, t.n, block):
+        hi = min(t.n, lo + block)
         m = window.mask(ts_all[lo:hi])
         if allowed is not None:
             f = allowed[combo_all[lo:hi]]
@@ -160,7 +168,7 @@ def build_calls(
         name: [np.zeros(n, dtype=np.int64) for _ in DimSums.FIELDS]
         for name, (_c, n) in dim_cols.items()
     }
-    for lo, hi, idx in _blocks(t, window, allowed, rows_ok, cand):
+    for lo, hi, idx in _blocks(t, window, allowed, rows_ok, cand, block_rows(nc)):
 
         def pick(name: str, lo: int = lo, hi: int = hi, idx: Any = idx) -> npt.NDArray[Any]:
             c = t.col(name)[lo:hi]
