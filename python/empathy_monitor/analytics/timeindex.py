@@ -50,8 +50,7 @@ class TimeIndex:
             new_neg = -new_ts[sub]
             # after every existing row of an equal time: new rows have the larger row ids
             at = np.searchsorted(self._neg, new_neg, side="right")
-            order = np.insert(self._order.astype(_rows_dtype(t.n), copy=False), at, new_rows)
-            self._order = order
+            self._order = np.insert(self._order.astype(_rows_dtype(t.n), copy=False), at, new_rows)
             self._neg = np.insert(self._neg, at, new_neg)
         else:
             return

@@ -5,15 +5,16 @@ first chunk of a parallel read every later chunk's buffers come from the heap, w
 long-lived objects allocated between them keep the freed space from going back to the system: a
 million-call read then peaks 15-25 MB higher and stays there. During a bulk read the threshold is
 held at 1 MB, so every chunk-sized buffer is mapped and returned when freed; afterwards it is set
-to glibc's own ceiling (32 MB, trim 64 MB), where the dynamic thresholds end up anyway: the builds' blocks
-then reuse heap memory instead of faulting in fresh mappings (a fixed 1 MB made them 20-50%
-slower).
+to glibc's own ceiling (32 MB, trim 64 MB), where the dynamic thresholds end up anyway: the
+builds' blocks then reuse heap memory instead of faulting in fresh mappings (a fixed 1 MB made
+them 20-50% slower).
 """
 
 from __future__ import annotations
 
 import ctypes
 import ctypes.util
+import functools
 import sys
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -24,19 +25,20 @@ DURING, AFTER = 1 << 20, 32 << 20
 # mmap one): left at 128 KB, every free at the heap's top gives pages back and the next build
 # faults them in again.
 AFTER_TRIM = 2 * AFTER
-_mallopt: Callable[[int, int], int] | bool | None = False  # False: not looked up yet
 
 
+@functools.cache
 def _lookup() -> Callable[[int, int], int] | None:
-    global _mallopt
-    if _mallopt is False:
-        _mallopt = None
-        if sys.platform.startswith("linux"):
-            try:
-                _mallopt = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6").mallopt
-            except (OSError, AttributeError):  # not glibc (musl has no mallopt to tune)
-                _mallopt = None
-    return _mallopt if callable(_mallopt) else None
+    """glibc's ``mallopt``, looked up once (None elsewhere: musl has none to tune)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        f: Callable[[int, int], int] = ctypes.CDLL(
+            ctypes.util.find_library("c") or "libc.so.6"
+        ).mallopt
+    except (OSError, AttributeError):
+        return None
+    return f
 
 
 def set_threshold(nbytes: int, trim: int | None = None) -> bool:

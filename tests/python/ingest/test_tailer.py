@@ -252,7 +252,7 @@ def test_a_bulk_read_maps_large_allocations_on_glibc_and_restores_a_ceiling_afte
     real = heap._lookup()
     assert (real is not None) is glibc
     if real is not None:
-        monkeypatch.setattr(heap, "_mallopt", lambda p, v: seen.append(v) or real(p, v))
+        monkeypatch.setattr(heap, "_lookup", lambda: lambda p, v: seen.append(v) or real(p, v))
     with heap.bulk_read() as took:
         assert took is glibc
     assert seen == ([heap.DURING, heap.AFTER, heap.AFTER_TRIM] if glibc else [])
