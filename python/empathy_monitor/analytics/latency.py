@@ -50,6 +50,19 @@ class LatencyHist:
         h.total = int(lat.sum(dtype=np.int64))
         return h
 
+    @classmethod
+    def of(
+        cls, fine: npt.NDArray[np.int64], overflow: list[int], n: int, total: int
+    ) -> LatencyHist:
+        """A sealed histogram from its parts (``fine`` is kept, not copied)."""
+        h = cls()
+        h.fine = fine
+        h.blocks = fine.reshape(N_BLOCKS, BLOCK).sum(axis=1).tolist()
+        h.overflow = sorted(overflow)
+        h.n = n
+        h.total = total
+        return h
+
     def add_array(self, lat: npt.NDArray[Any]) -> None:
         """Add many latencies at once; call :meth:`seal` before reading percentiles."""
         if lat.size == 0:
