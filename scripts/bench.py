@@ -230,29 +230,32 @@ def child(kind: str, d: str) -> dict[str, object]:
         if kind == "full":
             # one appended line: read new bytes, fold into a live view, render
             p = Path(d) / "llm_calls.jsonl"
+            size0 = p.stat().st_size
             live = tel.view(WindowSpec(range="30d"), dim_top=DIM_TOP)  # the panel's view
             base = live.render()
             lat = []
-            for i in range(20):
-                rec = orjson.loads(p.open("rb").readline())
-                rec["call_id"] = f"append-{i}"
-                rec["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%S")
-                with p.open("ab") as f:
-                    f.write(orjson.dumps(rec) + b"\n")
-                t = time.perf_counter()
-                res = tel.refresh(only=[p])
-                live.add_calls(*res.calls)
-                new = live.render()
-                changed = {k: v for k, v in new.items() if base.get(k) != v}
-                lat.append((time.perf_counter() - t) * 1000)
-                base = new
-            assert changed and res.calls[1] - res.calls[0] == 1
+            try:
+                for i in range(20):
+                    rec = orjson.loads(p.open("rb").readline())
+                    rec["call_id"] = f"append-{os.getpid()}-{i}"
+                    rec["timestamp"] = time.strftime("%Y-%m-%dT%H:%M:%S")
+                    with p.open("ab") as f:
+                        f.write(orjson.dumps(rec) + b"\n")
+                    t = time.perf_counter()
+                    res = tel.refresh(only=[p])
+                    live.add_calls(*res.calls)
+                    new = live.render()
+                    changed = {k: v for k, v in new.items() if base.get(k) != v}
+                    lat.append((time.perf_counter() - t) * 1000)
+                    base = new
+                assert changed and res.calls[1] - res.calls[0] == 1
+            finally:
+                # cut the appended lines back off so the file stays canonical for the next run
+                with p.open("rb+") as f:
+                    f.truncate(size0)
             lat.sort()
             out["append_update_ms_median"] = round(lat[len(lat) // 2], 3)
             out["append_update_ms_max"] = round(lat[-1], 3)
-            # truncate the appended lines back off so the file stays canonical
-            with p.open("rb+") as f:
-                f.seek(0, 2)
     out["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
     out["worker_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024, 1)
     return out
