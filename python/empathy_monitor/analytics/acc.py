@@ -68,10 +68,13 @@ class Part:
         self.step = _sparse(acc.step, acc.step_old, acc.step_old < BIG)
         self.src = (acc.src_calls.copy(), acc.src_cost.copy())
         self.dims = {k: _sparse(v, None, v[0] != 0) for k, v in acc.dims.items()}
-        self.hist: list[tuple[int, npt.NDArray[np.int32], I64, list[int], int, int]] = []
+        self.hist: list[
+            tuple[int, npt.NDArray[np.int32], npt.NDArray[np.int32], list[int], int, int]
+        ] = []
         for ti, fine in acc.fine.items():
             nz = np.flatnonzero(fine).astype(np.int32)
-            h = (ti, nz, fine[nz], acc.over.get(ti, []), acc.lat_n[ti], acc.lat_sum[ti])
+            cnt = fine[nz].astype(np.int32)  # a day has fewer than 2**31 calls
+            h = (ti, nz, cnt, acc.over.get(ti, []), acc.lat_n[ti], acc.lat_sum[ti])
             self.hist.append(h)
         self.days, self.day_prov, self.hours = acc.days, acc.day_prov, acc.hours
         ts, f, o = acc.recent_arrays()

@@ -16,6 +16,7 @@ prices repriced, or a run moving calls the cube has already summed to another pr
 from __future__ import annotations
 
 import weakref
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -35,6 +36,8 @@ MIN_SHARE = 0.25  # the first cube is made by a build spanning at least this sha
 TAIL_MIN = 1 << 16  # rows appended since the cube was made that a build sums from the rows
 RECENT_KEEP = 1000  # newest calls kept per day: the largest activity feed (activityLimit)
 MAX_CUBES = 2  # cost modes kept per tables (the panel's and one toggled to)
+DAY_BLOCK = 1 << 16
+SCAN_BUDGET = 100_000_000  # day keys compared to find each day's rows (1M calls, 100 days)
 
 I64 = npt.NDArray[np.int64]
 
@@ -56,30 +59,39 @@ class DayCube:
         self.cols = pricing.cols if pricing is not None else None
         ts = t.col("ts")
         tz = offsets_plan(float(ts.min()), float(ts.max()), parser)
-        day = as_int((ts + apply_offsets(ts, tz)) / 86400)
-        dd = day - int(day.min())
-        order = np.argsort(dd, kind="stable")  # each day's rows in ascending order
-        ends = np.cumsum(np.bincount(dd)).tolist()
+        dd = _day_keys(ts, tz)
         cidx = combo_index(tables)
         combo = t.col("combo")
         nc = len(tables.call_combos.items)
         everything = Window("all", None, None, 0.0)
         parts: list[Part] = []
-        start = 0
-        for end in ends:
-            if end == start:
-                continue
-            rows = order[start:end]
-            start = end
+        for spans in _days(dd):
             acc = Acc(tables, cidx, True, True)
-            used = np.flatnonzero(np.bincount(combo[rows], minlength=nc))
-            blocks = row_blocks(t, everything, None, None, rows, block)
-            accumulate(acc, tables, parser, blocks, cost_mode, pricing, RECENT_KEEP, True, tz, used)
-            day_ts = ts[rows]
-            parts.append(
-                Part(acc, rows.size, float(day_ts.min()), float(day_ts.max()), RECENT_KEEP)
+            used = np.zeros(nc, dtype=np.int64)
+            for lo, hi, idx in spans:
+                used += np.bincount(combo[lo:hi] if idx is None else combo[idx], minlength=nc)
+            blocks = _in_blocks(t, everything, spans, block)
+            accumulate(
+                acc,
+                tables,
+                parser,
+                blocks,
+                cost_mode,
+                pricing,
+                RECENT_KEEP,
+                True,
+                tz,
+                np.flatnonzero(used),
             )
-        del order
+            lo_ts = min(
+                float((ts[lo:hi] if idx is None else ts[idx]).min()) for lo, hi, idx in spans
+            )
+            hi_ts = max(
+                float((ts[lo:hi] if idx is None else ts[idx]).max()) for lo, hi, idx in spans
+            )
+            rows = sum(hi - lo if idx is None else idx.size for lo, hi, idx in spans)
+            parts.append(Part(acc, rows, lo_ts, hi_ts, RECENT_KEEP))
+        del dd
         self.parts = parts
         self.lo = np.array([p.ts_lo for p in parts])
         self.hi = np.array([p.ts_hi for p in parts])
@@ -127,6 +139,55 @@ class DayCube:
         edge = np.flatnonzero((ts < self.parts[i0].ts_lo) | (ts > self.parts[i1 - 1].ts_hi))
         tail = np.arange(self.n, tables.calls.n, dtype=np.int64)
         return np.concatenate((edge, tail)) if tail.size else edge
+
+
+Span = tuple[int, int, "I64 | None"]  # rows [lo, hi), or the rows ``idx`` (then lo, hi = 0, 0)
+
+
+def _day_keys(ts: npt.NDArray[np.float64], tz: Any) -> npt.NDArray[np.int32]:
+    """Each call's local day, counted from the day before the first (int32, computed in blocks:
+    a million float temporaries at once would add ~40 MB to the peak)."""
+    d0 = int(float(ts.min()) // 86400) - 1  # no zone is a day ahead
+    out = np.empty(ts.size, dtype=np.int32)
+    for a in range(0, ts.size, DAY_BLOCK):
+        x = ts[a : a + DAY_BLOCK]
+        out[a : a + DAY_BLOCK] = as_int((x + apply_offsets(x, tz)) / 86400) - d0
+    return out
+
+
+def _days(dd: npt.NDArray[np.int32]) -> list[list[Span]]:
+    """The rows of each local day, in day order: as runs of consecutive rows where the calls
+    come day after day (as writers append them; a few files each in order), else (a shuffled
+    history) as row ids."""
+    cut = (np.flatnonzero(dd[1:] != dd[:-1]) + 1).tolist()
+    starts, ends = [0, *cut], [*cut, dd.size]
+    keys = dd[np.array(starts, dtype=np.int64)].tolist()
+    if len(starts) <= 8 * len(set(keys)) + 64:
+        by_day: dict[int, list[Span]] = {}
+        for k, a, b in zip(keys, starts, ends, strict=True):
+            by_day.setdefault(k, []).append((a, b, None))
+        return [by_day[k] for k in sorted(by_day)]
+    days = sorted(set(keys))
+    if len(days) * dd.size <= SCAN_BUDGET:  # one pass per day: no million-row order array
+        return [[(0, 0, np.flatnonzero(dd == k))] for k in days]
+    order = np.argsort(dd, kind="stable")  # each day's rows ascending
+    bounds = np.cumsum(np.bincount(dd)).tolist()
+    out: list[list[Span]] = []
+    a = 0
+    for b in bounds:
+        if b > a:
+            out.append([(0, 0, order[a:b])])
+        a = b
+    return out
+
+
+def _in_blocks(t: Any, everything: Window, spans: list[Span], block: int) -> Any:
+    for lo, hi, idx in spans:
+        if idx is not None:
+            yield from row_blocks(t, everything, None, None, idx, block)
+            continue
+        for a in range(lo, hi, block):
+            yield a, min(hi, a + block), None
 
 
 _CUBES: weakref.WeakKeyDictionary[Tables, dict[CostMode, DayCube]] = weakref.WeakKeyDictionary()
