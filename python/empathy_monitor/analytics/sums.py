@@ -10,12 +10,16 @@ the per-row fold at a few microseconds (no dict, no numpy scalar per row).
 
 from __future__ import annotations
 
+import itertools
 from collections import Counter
 from typing import Any
 
 from ..tables import CallCombo
 from .latency import LatencyHist
 from .pricesums import PriceSums
+
+DIM_LOG_MAX = 4096
+_EPOCHS = itertools.count(1)  # unique across every Sums: a new Sums never matches a memo
 
 
 class CallSums:
@@ -236,6 +240,11 @@ class Sums:
         self.price = PriceSums()  # writer vs list, unpriced, cache tokens (pricesums.py)
         # per-row dimensions by id (dimensions.ROW_DIMS: project, user, session) and source
         self.dims: dict[str, dict[int, DimSums]] = {"project": {}, "user": {}, "session": {}}
+        # values of ``dims`` that only grew since ``dim_epoch`` began (a render's top values
+        # then need only those and its last top: ``by_dimension._top_rows``); a value that
+        # shrank, or a log past ``DIM_LOG_MAX``, starts a new epoch
+        self.dim_grew: dict[str, list[int]] = {"project": [], "user": [], "session": []}
+        self.dim_epoch = next(_EPOCHS)
         self.source: dict[str, CallSums] = {}
         self.runs_proj: dict[str | None, RunSums] = {}  # runs by their project
         # (workflow, step) -> (calls, cost): the step filter's options (filter_options)
@@ -280,6 +289,15 @@ class Sums:
         _add_dim(dims["project"], project, d)
         _add_dim(dims["user"], user, d)
         _add_dim(dims["session"], session, d)
+        grew = self.dim_grew
+        if d.calls < 0 or d.cost < 0 or len(grew["session"]) >= DIM_LOG_MAX:
+            self.dim_epoch = next(_EPOCHS)
+            for log in grew.values():
+                log.clear()
+        else:
+            grew["project"].append(project)
+            grew["user"].append(user)
+            grew["session"].append(session)
 
     def fold_run(self, wf: str, d: RunSums, project: str | None = None) -> None:
         a = self.runs_wf.get(wf)

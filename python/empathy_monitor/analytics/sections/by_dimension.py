@@ -28,6 +28,7 @@ from .context import Context, avg, usd
 
 Stats = CallSums | DimSums
 _CALLS, _COST = attrgetter("calls"), attrgetter("cost")
+MEMO_MAX = 1000  # values per breakdown whose rendered stats are kept between renders
 
 
 class DimensionStats(Section):
@@ -47,17 +48,22 @@ def _tokens(a: Stats) -> int:
 
 
 def values(
-    s: Sums, name: str, tables: Tables | None, top: int | None = None
+    s: Sums,
+    name: str,
+    tables: Tables | None,
+    top: int | None = None,
+    memo: dict[str, Any] | None = None,
 ) -> list[tuple[str, Stats]]:
     """(label, sums) of every value of dimension ``name`` with calls, by cost then label; with
-    ``top``, only the first ``top`` of them (picked without sorting thousands of sessions)."""
+    ``top``, only the first ``top`` of them (picked without sorting thousands of sessions;
+    ``memo``: the last pick's, kept by the caller between renders)."""
     dim = BY_NAME[name]
     if dim.per_row:
         assert tables is not None, "per-row dimensions need the tables for their labels"
         names = dim.names(tables).items  # plain indexing: thousands of sessions per render
         table_ = s.dims[name]
         if top is not None and len(table_) > top:
-            act = _top_rows(table_, top)
+            act = _top_rows(table_, top, s, name, memo)
         else:
             act = [(k, a) for k, a in table_.items() if a.calls]
         rows: list[tuple[str, Stats]] = [
@@ -76,21 +82,40 @@ def values(
     return rows if top is None else rows[:top]
 
 
-def _top_rows(table: dict[int, DimSums], top: int) -> list[tuple[int, DimSums]]:
+def _top_rows(
+    table: dict[int, DimSums], top: int, s: Sums, name: str, memo: dict[str, Any] | None
+) -> list[tuple[int, DimSums]]:
     """The values with calls costing at least the ``top``-th largest cost among them (the ties
-    at the cut are sorted by label by the caller), picked with numpy: no Python object per
-    value of thousands of sessions is made."""
-    n = len(table)
-    vals = list(table.values())  # attrgetter maps: C-level, ~3x a generator per value
-    calls = np.fromiter(map(_CALLS, vals), np.int64, count=n)
-    cost = np.fromiter(map(_COST, vals), np.int64, count=n)
-    live = np.flatnonzero(calls)
-    if live.size > top:
-        c = cost[live]
-        cut = c[np.argpartition(c, live.size - top)[live.size - top]]
-        live = live[c >= cut]
-    keys = list(table)
-    return [(keys[i], vals[i]) for i in live.tolist()]
+    at the cut are sorted by label by the caller).
+
+    Where only appended calls were folded since the last pick (``memo``), the new pick is made
+    from the last one and the values that grew: every other value costs less than the last cut,
+    and the ``top``-th largest cost has not gone down. Otherwise picked with numpy over every
+    value: no Python object per value of thousands of sessions is made."""
+    grew = s.dim_grew[name]
+    last = memo.get(name) if memo is not None else None
+    if last is not None and last[0] == s.dim_epoch:
+        keys = set(last[2])
+        keys.update(grew[last[1] :])
+        got = [(k, a) for k in keys if (a := table.get(k)) is not None and a.calls]
+        if len(got) > top:
+            cut = sorted((a.cost for _k, a in got), reverse=True)[top - 1]
+            got = [(k, a) for k, a in got if a.cost >= cut]
+    else:
+        n = len(table)
+        vals = list(table.values())  # attrgetter maps: C-level, ~3x a generator per value
+        calls = np.fromiter(map(_CALLS, vals), np.int64, count=n)
+        cost = np.fromiter(map(_COST, vals), np.int64, count=n)
+        live = np.flatnonzero(calls)
+        if live.size > top:
+            c = cost[live]
+            cut = c[np.argpartition(c, live.size - top)[live.size - top]]
+            live = live[c >= cut]
+        all_keys = list(table)
+        got = [(all_keys[i], vals[i]) for i in live.tolist()]
+    if memo is not None:
+        memo[name] = (s.dim_epoch, len(grew), [k for k, _a in got])
+    return got
 
 
 def _stats(a: Stats) -> DimensionStats:
@@ -105,9 +130,30 @@ def _stats(a: Stats) -> DimensionStats:
     )
 
 
+def _state(a: Stats) -> tuple[int, ...]:
+    return (a.calls, a.cost, a.errors, _tokens(a), a.lat, a.lat_n, a.unp)
+
+
 def breakdown(s: Sums, name: str, ctx: Context) -> dict[str, DimensionStats]:
-    rows = values(s, name, ctx.tables, ctx.dim_top if BY_NAME[name].many else None)
-    return {k: _stats(a) for k, a in rows}
+    """The top values' stats; each made again only when its sums changed since the last render
+    (keyed by the sums object and checked against its fields, so a reused id cannot serve
+    another value's numbers: equal fields make an equal model)."""
+    rows = values(s, name, ctx.tables, ctx.dim_top if BY_NAME[name].many else None, ctx.picks)
+    memo = ctx.stats
+    if len(memo) > 4 * MEMO_MAX:
+        memo.clear()
+    out: dict[str, DimensionStats] = {}
+    for k, a in rows:
+        st = _state(a)
+        got = memo.get(id(a))
+        if got is None or got[0] != st:
+            m = _stats(a)
+            if len(rows) <= MEMO_MAX:
+                memo[id(a)] = (st, m)
+        else:
+            m = got[1]
+        out[k] = m
+    return out
 
 
 def dump(value: dict[str, DimensionStats], mode: Mode, ctx: Context) -> dict[str, Any]:
@@ -136,9 +182,9 @@ def render_source(s: Sums, w: Window, ctx: Context) -> dict[str, DimensionStats]
 def render_counts(s: Sums, w: Window, ctx: Context) -> dict[str, int]:
     """Distinct values with calls in the window, per dimension (the panel's "of N")."""
     out: dict[str, int] = {}
-    for n in ("project", "user", "session", "source"):  # counted, not sorted (5,000 sessions)
-        table = s.dims[n] if BY_NAME[n].per_row else s.source
-        out[n] = sum(1 for a in table.values() if a.calls)
+    for n in ("project", "user", "session"):  # a value left with no calls is dropped (_add_dim)
+        out[n] = len(s.dims[n])
+    out["source"] = sum(1 for a in s.source.values() if a.calls)
     return out
 
 

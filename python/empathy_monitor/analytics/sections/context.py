@@ -31,6 +31,11 @@ class Context:
     tables: Tables | None = None  # for the labels of per-row dimensions (user, session, project)
     dim_top: int | None = None  # values of a high-cardinality dimension shipped (None: all)
     filters: Any = None  # the view's ``window.Filters`` (a filtered value stays in its options)
+    # rendered per-value stats by id(sums), with the sums' fields they were made from: an
+    # append changes one user and one session, so the other shipped values are not made again
+    stats: dict[int, tuple[tuple[int, ...], Any]] = field(default_factory=dict)
+    picks: dict[str, Any] = field(default_factory=dict)  # the last top values per dimension
+    price_rows: dict[int, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # prices.py
 
     def iso(self, epoch: float | None) -> str | None:
         return None if epoch is None else self.parser.to_local(epoch).isoformat()

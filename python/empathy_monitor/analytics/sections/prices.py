@@ -118,37 +118,29 @@ def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
     at = w.now if w.until is None else min(w.now, w.until)
     models: list[ModelPrice] = []
     overrides = 0
+    kept = ctx.price_rows  # rows made at earlier renders, with what they were made from
+    if len(kept) > 1000:  # ids of sums since dropped (a slide, a rebuild)
+        kept.clear()
+    book = pr.book if pr is not None else None
     for (prov, model), a in sorted(s.price.model.items(), key=lambda kv: (-kv[1].calls, kv[0])):
         if not a.calls:
             continue
-        mp = pr.book.lookup(prov, model) if pr is not None else None
-        origin = "unpriced" if mp is None else mp.origin
-        if origin == "prices.yaml":
+        state = (book, at, a.calls, a.tokens, a.writer, a.list, a.list_n, a.unp)
+        key = id(a)
+        got = kept.get(key)
+        if (
+            got is not None
+            and got[0] == state
+            and got[1].model == model
+            and got[1].provider == prov
+        ):
+            row = got[1]
+        else:
+            row = _row(pr, prov, model, a, at, ctx)
+            kept[key] = (state, row)
+        if row.source == "prices.yaml":
             overrides += 1
-        rate, since = _rate(mp, at) if mp is not None and not mp.free else (None, None)
-        entry = pr.entry_line(prov, model) if pr is not None and origin == "prices.yaml" else None
-        listed = a.list if a.list_n or (mp is not None and mp.free) else None
-        diff = difference(a.writer, a.list) if listed is not None and a.list_n == a.calls else None
-        models.append(
-            trusted(
-                ModelPrice,
-                model=model,
-                provider=prov,
-                calls=a.calls,
-                tokens=a.tokens,
-                source=origin,
-                priced_as=None if mp is None else mp.model,
-                line=entry,
-                valid_from=ctx.iso(since),
-                rate=rate,
-                writer_cost=usd(a.writer),
-                list_cost=None if listed is None else usd(listed),
-                difference_pct=diff,
-                flagged=(flag := diff is not None and abs(diff) > FLAG_PERCENT),
-                unpriced_calls=a.unp,
-                note=note(model, a.writer, a.list, ctx.iso(since)) if flag else None,
-            )
-        )
+        models.append(row)
     p = s.price
     sources = {
         name: trusted(SourceStats, calls=p.src_calls[i], cost=usd(p.src_cost[i]))
@@ -165,4 +157,32 @@ def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
         catalog=pr.catalog_version() if pr is not None else "",
         sources=sources,
         models=models,
+    )
+
+
+def _row(pr: Any, prov: str, model: str, a: Any, at: float, ctx: Context) -> ModelPrice:
+    """One model's price row (made again only when its sums or the window's instant changed)."""
+    mp = pr.book.lookup(prov, model) if pr is not None else None
+    origin = "unpriced" if mp is None else mp.origin
+    rate, since = _rate(mp, at) if mp is not None and not mp.free else (None, None)
+    entry = pr.entry_line(prov, model) if pr is not None and origin == "prices.yaml" else None
+    listed = a.list if a.list_n or (mp is not None and mp.free) else None
+    diff = difference(a.writer, a.list) if listed is not None and a.list_n == a.calls else None
+    return trusted(
+        ModelPrice,
+        model=model,
+        provider=prov,
+        calls=a.calls,
+        tokens=a.tokens,
+        source=origin,
+        priced_as=None if mp is None else mp.model,
+        line=entry,
+        valid_from=ctx.iso(since),
+        rate=rate,
+        writer_cost=usd(a.writer),
+        list_cost=None if listed is None else usd(listed),
+        difference_pct=diff,
+        flagged=(flag := diff is not None and abs(diff) > FLAG_PERCENT),
+        unpriced_calls=a.unp,
+        note=note(model, a.writer, a.list, ctx.iso(since)) if flag else None,
     )
