@@ -69,11 +69,14 @@ class Part:
         self.src = (acc.src_calls.copy(), acc.src_cost.copy())
         self.dims = {k: _sparse(v, None, v[0] != 0) for k, v in acc.dims.items()}
         self.hist: list[
-            tuple[int, npt.NDArray[np.int32], npt.NDArray[np.int32], list[int], int, int]
+            tuple[int, npt.NDArray[np.int32], npt.NDArray[Any], list[int], int, int]
         ] = []
         for ti, fine in acc.fine.items():
             nz = np.flatnonzero(fine).astype(np.int32)
-            cnt = fine[nz].astype(np.int32)  # a day has fewer than 2**31 calls
+            got = fine[nz]
+            cnt: npt.NDArray[Any] = got.astype(
+                _count_type(int(got.max())) if got.size else np.uint8
+            )
             h = (ti, nz, cnt, acc.over.get(ti, []), acc.lat_n[ti], acc.lat_sum[ti])
             self.hist.append(h)
         self.days, self.day_prov, self.hours = acc.days, acc.day_prov, acc.hours
@@ -83,6 +86,11 @@ class Part:
 
 # positions in ``sums.fold_key``
 _PROV, _TIER, _MODEL, _WF, _ETYPE, _OPROV, _CHAIN, _SOURCE = range(8)
+
+
+def _count_type(most: int) -> type[np.unsignedinteger[Any]]:
+    """The smallest unsigned type holding ``most``: most days have a few calls per ms value."""
+    return np.uint8 if most < 1 << 8 else np.uint16 if most < 1 << 16 else np.uint32
 
 
 def _first_met(ids: I64) -> I64:
@@ -175,27 +183,28 @@ class Acc:
             np.minimum.at(self.step_old, s, a)
 
     def add_lat(self, tier: I64, lat: npt.NDArray[Any]) -> None:
-        """Latencies (ms, all usable) of calls of the given tier ids: one ``bincount`` over
-        (tier, ms) for every tier at once."""
+        """Latencies (ms, all usable) of calls of the given tier ids (one ``bincount`` per tier
+        present: a (tier, ms) count matrix would hold a few MB more at once)."""
         if lat.size == 0:
             return
         nt = len(self.cidx.tiers)
         n_per = np.bincount(tier, minlength=nt)
         s_per = np.rint(np.bincount(tier, weights=lat, minlength=nt)).astype(np.int64)
+        present = np.flatnonzero(n_per).tolist()
         small = lat < CAP
-        key = tier * CAP + lat
         if not small.all():
             for ti, v in zip(tier[~small].tolist(), lat[~small].tolist(), strict=True):
                 self.over.setdefault(ti, []).append(int(v))
-            key = key[small]
-        b = np.bincount(key, minlength=nt * CAP).reshape(nt, CAP)
-        for ti in np.flatnonzero(n_per).tolist():
+            tier, lat = tier[small], lat[small]
+        for ti in present:
+            v = lat if len(present) == 1 else lat[tier == ti]
+            add = np.bincount(v, minlength=CAP)
             fine = self.fine.get(ti)
             if fine is None:
-                self.fine[ti] = b[ti].copy()
+                self.fine[ti] = add
                 self.lat_n[ti] = self.lat_sum[ti] = 0
             else:
-                fine += b[ti]
+                fine += add
             self.lat_n[ti] += int(n_per[ti])
             self.lat_sum[ti] += int(s_per[ti])
 

@@ -34,7 +34,7 @@ from .window import Window
 CUBE_MIN_ROWS = 50_000  # below this a row build takes a few ms: no cube
 MIN_SHARE = 0.25  # the first cube is made by a build spanning at least this share of the calls
 TAIL_MIN = 1 << 16  # rows appended since the cube was made that a build sums from the rows
-RECENT_KEEP = 1000  # newest calls kept per day: the largest activity feed (activityLimit)
+RECENT_KEEP = 200  # newest calls kept per day (a longer activity feed is built from the rows)
 MAX_CUBES = 2  # cost modes kept per tables (the panel's and one toggled to)
 DAY_BLOCK = 1 << 16
 SCAN_BUDGET = 100_000_000  # day keys compared to find each day's rows (1M calls, 100 days)
@@ -144,18 +144,20 @@ class DayCube:
 Span = tuple[int, int, "I64 | None"]  # rows [lo, hi), or the rows ``idx`` (then lo, hi = 0, 0)
 
 
-def _day_keys(ts: npt.NDArray[np.float64], tz: Any) -> npt.NDArray[np.int32]:
-    """Each call's local day, counted from the day before the first (int32, computed in blocks:
-    a million float temporaries at once would add ~40 MB to the peak)."""
+def _day_keys(ts: npt.NDArray[np.float64], tz: Any) -> npt.NDArray[Any]:
+    """Each call's local day, counted from the day before the first (int32 — int16 where the
+    calls span less than 89 years; computed in blocks: a million float temporaries at once
+    would add ~40 MB to the peak)."""
     d0 = int(float(ts.min()) // 86400) - 1  # no zone is a day ahead
-    out = np.empty(ts.size, dtype=np.int32)
+    span = (float(ts.max()) - float(ts.min())) / 86400 + 3
+    out = np.empty(ts.size, dtype=np.int16 if span < 32_000 else np.int32)
     for a in range(0, ts.size, DAY_BLOCK):
         x = ts[a : a + DAY_BLOCK]
         out[a : a + DAY_BLOCK] = as_int((x + apply_offsets(x, tz)) / 86400) - d0
     return out
 
 
-def _days(dd: npt.NDArray[np.int32]) -> list[list[Span]]:
+def _days(dd: npt.NDArray[Any]) -> list[list[Span]]:
     """The rows of each local day, in day order: as runs of consecutive rows where the calls
     come day after day (as writers append them; a few files each in order), else (a shuffled
     history) as row ids."""
