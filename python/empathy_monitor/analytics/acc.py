@@ -281,6 +281,55 @@ class Acc:
             ts, f, o = p.recent
             self.recent.append((ts[:recent], f[:recent], o[:recent]))
 
+    def add_acc(self, o: Acc) -> None:
+        """Add another build's sums (made with the same ids: another thread's share of rows)."""
+        self.grp += o.grp
+        np.maximum(self.grp_new, o.grp_new, out=self.grp_new)
+        self.pair += o.pair
+        np.minimum(self.pair_old, o.pair_old, out=self.pair_old)
+        self.step += o.step
+        np.minimum(self.step_old, o.step_old, out=self.step_old)
+        self.src_calls += o.src_calls
+        self.src_cost += o.src_cost
+        for name, dim in o.dims.items():
+            self.dims[name] += dim
+        for ti, fine in o.fine.items():
+            mine = self.fine.get(ti)
+            if mine is None:
+                self.fine[ti] = fine
+                self.lat_n[ti] = self.lat_sum[ti] = 0
+            else:
+                mine += fine
+            self.lat_n[ti] += o.lat_n[ti]
+            self.lat_sum[ti] += o.lat_sum[ti]
+        for ti, over in o.over.items():
+            self.over.setdefault(ti, []).extend(over)
+        for d, ds in o.days.items():
+            a = self.days.get(d)
+            if a is None:
+                self.days[d] = ds
+            else:
+                a.cost += ds.cost
+                a.calls += ds.calls
+                a.errors += ds.errors
+                a.tin += ds.tin
+                a.tout += ds.tout
+        for dk, pd in o.day_prov.items():
+            b = self.day_prov.get(dk)
+            if b is None:
+                self.day_prov[dk] = pd
+            else:
+                b.cost += pd.cost
+                b.calls += pd.calls
+        for h, hs in o.hours.items():
+            c = self.hours.get(h)
+            if c is None:
+                self.hours[h] = hs
+            else:
+                c.calls += hs.calls
+                c.errors += hs.errors
+        self.recent += o.recent
+
     # -- folding into a view --------------------------------------------------------------------
     def finish(self, sums: Sums, tables: Tables, recent_limit: int, priced: bool) -> None:
         """Fold everything into ``sums`` (a fresh ``Sums``); ``priced``: a price book is in use

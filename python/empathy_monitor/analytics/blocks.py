@@ -76,10 +76,18 @@ def _skip(fw: dict[str, Any], has_lat: npt.NDArray[np.bool_]) -> None:
 
 
 def row_blocks(
-    t: Any, window: Window, allowed: Mask | None, rows_ok: RowsOk | None, cand: Any, block: int
+    t: Any,
+    window: Window,
+    allowed: Mask | None,
+    rows_ok: RowsOk | None,
+    cand: Any,
+    block: int,
+    start: int = 0,
+    stop: int | None = None,
 ) -> Any:
     """(lo, hi, idx) per block of selected calls: rows ``lo + idx`` of ``[lo, hi)`` (idx None:
-    all of them); from ``cand`` the blocks span the whole table and idx holds row ids."""
+    all of them) of the rows ``[start, stop)``; from ``cand`` the blocks span the whole table
+    and idx holds row ids."""
     ts_all, combo_all = t.col("ts"), t.col("combo")
     if cand is not None:
         for j in range(0, cand.size, block):
@@ -93,8 +101,9 @@ def row_blocks(
             if idx.size:
                 yield 0, t.n, idx
         return
-    for lo in range(0, t.n, block):
-        hi = min(t.n, lo + block)
+    end = t.n if stop is None else stop
+    for lo in range(start, end, block):
+        hi = min(end, lo + block)
         m = window.mask(ts_all[lo:hi])
         if allowed is not None:
             f = allowed[combo_all[lo:hi]]

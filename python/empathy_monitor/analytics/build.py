@@ -17,9 +17,9 @@ from ..prices.columns import Pricing
 from ..prices.sources import CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
-from . import cube
+from . import cube, threads
 from .acc import Acc
-from .blocks import Mask, RowsOk, _bins, _dim_block, _skip, accumulate, row_blocks
+from .blocks import Mask, RowsOk, _bins, _dim_block, _skip
 from .buckets import hourly
 from .combos import combo_index
 from .sums import RunSums, Sums
@@ -68,16 +68,25 @@ def build_calls(
     acc = Acc(tables, cidx, full, full if dims is None else dims)
     with_hours = hourly(window)
     block = block_rows(len(tables.call_combos))
-    blocks = None
     if allowed is None and rows_ok is None and cand is None and recent_limit <= cube.RECENT_KEEP:
         c = cube.for_build(tables, parser, window, cost_mode, pricing, block)
-        if c is not None:
-            rest = c.add_window(acc, tables, window, with_hours, recent_limit)
-            if rest is not None:
-                blocks = row_blocks(t, window, None, None, rest, block)
-    if blocks is None:
-        blocks = row_blocks(t, window, allowed, rows_ok, cand, block)
-    accumulate(acc, tables, parser, blocks, cost_mode, pricing, recent_limit, with_hours)
+        rest = None if c is None else c.add_window(acc, tables, window, with_hours, recent_limit)
+        if rest is not None:
+            cand = rest  # the days it spans whole are in acc: sum the other rows
+    threads.sum_rows(
+        acc,
+        tables,
+        parser,
+        window,
+        allowed,
+        rows_ok,
+        cand,
+        block,
+        cost_mode,
+        pricing,
+        recent_limit,
+        with_hours,
+    )
     acc.finish(sums, tables, recent_limit, pricing is not None)
 
 

@@ -25,6 +25,7 @@ from ..prices.columns import Pricing
 from ..prices.sources import CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
+from . import threads
 from .acc import Acc, Part
 from .blocks import accumulate, row_blocks
 from .buckets import apply_offsets, as_int, offsets_plan
@@ -64,8 +65,10 @@ class DayCube:
         combo = t.col("combo")
         nc = len(tables.call_combos.items)
         everything = Window("all", None, None, 0.0)
-        parts: list[Part] = []
-        for spans in _days(dd):
+        days = _days(dd)
+        del dd
+
+        def part(spans: list[Span]) -> Part:
             acc = Acc(tables, cidx, True, True)
             used = np.zeros(nc, dtype=np.int64)
             for lo, hi, idx in spans:
@@ -83,15 +86,17 @@ class DayCube:
                 tz,
                 np.flatnonzero(used),
             )
-            lo_ts = min(
-                float((ts[lo:hi] if idx is None else ts[idx]).min()) for lo, hi, idx in spans
-            )
-            hi_ts = max(
-                float((ts[lo:hi] if idx is None else ts[idx]).max()) for lo, hi, idx in spans
-            )
-            rows = sum(hi - lo if idx is None else idx.size for lo, hi, idx in spans)
-            parts.append(Part(acc, rows, lo_ts, hi_ts, RECENT_KEEP))
-        del dd
+            day_ts = [ts[lo:hi] if idx is None else ts[idx] for lo, hi, idx in spans]
+            lo_ts = min(float(x.min()) for x in day_ts)
+            hi_ts = max(float(x.max()) for x in day_ts)
+            rows = sum(x.size for x in day_ts)
+            return Part(acc, rows, lo_ts, hi_ts, RECENT_KEEP)
+
+        # two threads, each making every other day (numpy releases the GIL: threads.py)
+        halves = threads.both(lambda h: [part(d) for d in days[h::2]], [0, 1])
+        parts: list[Part] = [p for pair in zip(*halves, strict=False) for p in pair]
+        if len(halves) == 2 and len(halves[0]) > len(halves[1]):
+            parts.append(halves[0][-1])
         self.parts = parts
         self.lo = np.array([p.ts_lo for p in parts])
         self.hi = np.array([p.ts_hi for p in parts])
