@@ -4,7 +4,7 @@ The block build (``build.py``) sums calls per combo; :meth:`Acc.add_combos` then
 totals by the ids of ``ComboIndex`` (fold group, (provider, model), (workflow, step)), so an
 ``Acc`` is the same size whatever the number of combos. The day cube (``cube.py``) keeps one
 sparse ``Acc`` per local day and adds whole days back with :meth:`Acc.add_part`; edge and
-appended rows come in through the block build. :meth:`Acc.finish` folds the result into a
+appended rows come in through the block build. ``accfold.finish`` folds the result into a
 ``Sums`` exactly as a combo-by-combo fold would: groups in the order of their newest combo,
 price pairs and steps in the order of their oldest (the order the per-row fold meets them).
 """
@@ -19,9 +19,9 @@ import numpy.typing as npt
 from ..prices.sources import SOURCE_NAMES
 from ..tables import Tables
 from .combos import ComboIndex
-from .latency import CAP, LatencyHist
+from .latency import CAP
 from .pricesums import ModelCost
-from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay, Sums, bump
+from .sums import CallSums, DaySums, DimSums, HourSums, ProviderDay
 
 I64 = npt.NDArray[np.int64]
 BIG = np.iinfo(np.int64).max
@@ -84,33 +84,9 @@ class Part:
         self.recent = (ts[:keep].copy(), f[:keep].copy(), o[:keep].copy())
 
 
-# positions in ``sums.fold_key``
-_PROV, _TIER, _MODEL, _WF, _ETYPE, _OPROV, _CHAIN, _SOURCE = range(8)
-
-
 def _count_type(most: int) -> type[np.unsignedinteger[Any]]:
     """The smallest unsigned type holding ``most``: most days have a few calls per ms value."""
     return np.uint8 if most < 1 << 8 else np.uint16 if most < 1 << 16 else np.uint32
-
-
-def _first_met(ids: I64) -> I64:
-    """The distinct ids in the order of their first occurrence."""
-    uniq, first = np.unique(ids, return_index=True)
-    out: I64 = uniq[np.argsort(first, kind="stable")]
-    return out
-
-
-def _per_key(ids: I64, vals: I64, sel: npt.NDArray[np.bool_] | None) -> list[tuple[int, list[int]]]:
-    """(id, column sums of ``vals``) per distinct id (of the ``sel`` columns), first met first."""
-    if sel is not None:
-        ids, vals = ids[sel], vals[:, sel]
-    if not ids.size:
-        return []
-    keys = _first_met(ids)
-    tot = np.zeros((vals.shape[0], int(ids.max()) + 1), dtype=np.int64)
-    for i in range(vals.shape[0]):
-        np.add.at(tot[i], ids, vals[i])
-    return list(zip(keys.tolist(), tot[:, keys].T.tolist(), strict=True))
 
 
 def _sparse(
@@ -329,117 +305,3 @@ class Acc:
                 c.calls += hs.calls
                 c.errors += hs.errors
         self.recent += o.recent
-
-    # -- folding into a view --------------------------------------------------------------------
-    def finish(self, sums: Sums, tables: Tables, recent_limit: int, priced: bool) -> None:
-        """Fold everything into ``sums`` (a fresh ``Sums``); ``priced``: a price book is in use
-        (then ``list_n`` holds the calls it does not price and is turned around)."""
-        combos = tables.call_combos.items
-        self._fold_groups(sums)
-        self._fold_steps(sums)
-        self._fold_prices(sums, combos, priced)
-        for i in np.flatnonzero(self.src_calls).tolist():
-            sums.price.fold_source(i, int(self.src_calls[i]), int(self.src_cost[i]))
-        for name, acc in self.dims.items():
-            nz = np.flatnonzero(acc[0])  # thousands of sessions: one C-level map, no genexpr each
-            sums.dims[name].update(zip(nz.tolist(), map(DimSums, *acc[:, nz].tolist())))
-        self._fold_hists(sums)
-        if not self.full:
-            return
-        sums.days = self.days
-        provs = list(self.cidx.provs)
-        sums.day_prov = {(d, provs[p]): v for (d, p), v in self.day_prov.items()}
-        sums.hours = self.hours
-        ts, f, o = self.recent_arrays()
-        k = min(recent_limit, ts.size)
-        sums.recent = list(zip(ts[:k].tolist(), f[:k].tolist(), o[:k].tolist(), strict=True))
-
-    def _fold_groups(self, sums: Sums) -> None:
-        """What ``Sums.fold_call(step=False)`` of every group in the order of its newest combo
-        makes, table by table with numpy (thousands of groups on varied data: ~18 µs each in
-        Python): each table's keys in the order that fold would first meet them, ``model_meta``
-        from each model's last group, the counters in first-met order."""
-        used = np.flatnonzero(self.grp_new >= 0)
-        if not used.size:
-            return
-        order = used[np.argsort(self.grp_new[used], kind="stable")]
-        vals = self.grp[:, order]
-        cx = self.cidx
-        key = [col[order] for col in cx.group_cols]
-        names = [list(d) for d in cx.key_values]
-        sums.tot.add(CallSums(*vals.sum(axis=1).tolist()))
-        wf_none = cx.key_values[_WF].get(None)
-        for f, table in (
-            (_PROV, sums.prov),
-            (_TIER, sums.tier),
-            (_MODEL, sums.model),
-            (_SOURCE, sums.source),
-            (_WF, sums.wf_calls),
-        ):
-            ids = key[f]
-            sel = ids != wf_none if f == _WF and wf_none is not None else None
-            for k, col in _per_key(ids, vals, sel):
-                table[names[f][k]] = CallSums(*col)
-        models = key[_MODEL]
-        rev = models.size - 1 - np.unique(models[::-1], return_index=True)[1]  # each one's last
-        last = dict(zip(models[rev].tolist(), rev.tolist(), strict=True))
-        for m in _first_met(models).tolist():
-            j = last[m]
-            sums.model_meta[names[_MODEL][m]] = (
-                names[_PROV][int(key[_PROV][j])],
-                names[_TIER][int(key[_TIER][j])],
-            )
-        errors, fb = vals[CallSums.FIELDS.index("errors")], vals[CallSums.FIELDS.index("fb")]
-        for f, n, counter in (
-            (_ETYPE, errors, sums.etype),
-            (_OPROV, fb, sums.oprov),
-            (_CHAIN, fb, sums.chains),
-        ):
-            for k, (c,) in _per_key(key[f], n[None, :], n > 0):
-                v = names[f][k]
-                if f == _ETYPE:
-                    bump(counter, v or "unknown", c)
-                elif v:  # no original provider / chain: not counted
-                    bump(counter, v, c)
-
-    def _fold_steps(self, sums: Sums) -> None:
-        used = np.flatnonzero(self.step_old < BIG)
-        if not used.size:
-            return
-        keys = list(self.cidx.steps)
-        calls, cost = self.step[0].tolist(), self.step[1].tolist()
-        for k in used[np.argsort(self.step_old[used], kind="stable")].tolist():
-            wf, step = keys[k]
-            sums.fold_step(wf, step, calls[k], cost[k])
-
-    def _fold_prices(self, sums: Sums, combos: list[Any], priced: bool) -> None:
-        used = np.flatnonzero(self.pair_old < BIG)
-        if not used.size:
-            return
-        vals = self.pair[:, used]
-        if priced:  # calls the book prices (or finds free) = all - those it does not
-            li = ModelCost.FIELDS.index("list_n")
-            vals[li] = vals[0] - vals[li]
-        cols = vals.tolist()
-        oldest = self.pair_old[used]
-        for j in np.argsort(oldest, kind="stable").tolist():
-            c = combos[int(oldest[j])]
-            sums.price.fold(c.provider, c.model, ModelCost(*(col[j] for col in cols)))
-
-    def _fold_hists(self, sums: Sums) -> None:
-        if not self.fine:
-            return
-        tiers = list(self.cidx.tiers)
-        total = np.zeros(CAP, dtype=np.int64)
-        over: list[int] = []
-        for ti in sorted(self.fine, key=lambda i: tiers[i]):
-            fine, o = self.fine[ti], self.over.get(ti, [])
-            total += fine
-            over += o
-            if self.full:
-                sums.tier_hist[tiers[ti]] = LatencyHist.of(
-                    fine, o, self.lat_n[ti], self.lat_sum[ti]
-                )
-        sums.hist = LatencyHist.of(
-            total, over, sum(self.lat_n.values()), sum(self.lat_sum.values())
-        )

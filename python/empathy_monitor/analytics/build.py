@@ -1,9 +1,10 @@
 """The vectorised build: fill a view's ``Sums`` from the columnar tables with numpy.
 
-Used for a cold start and for a window or filter change. Calls are summed by ``blocks.accumulate``
-(fixed-size row blocks, per combo) into an ``Acc``; an unfiltered view takes the whole local days
-of its window from the day cube (``cube.py``) and only the rest from the rows. ``Acc.finish`` folds
-the totals into the sums through ``Sums.fold_call`` — the entry point the per-row fold uses.
+Used for a cold start and for a window or filter change. Calls are summed by
+``blocks.accumulate`` (fixed-size row blocks, per combo; on two threads: ``threads.py``) into an
+``Acc``; an unfiltered view takes the whole local days of its window from the day cube
+(``cube.py``) and only the rest from the rows. ``accfold.finish`` folds the totals into the sums
+as ``Sums.fold_call`` would — the entry point the per-row fold uses.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from ..prices.columns import Pricing
 from ..prices.sources import CostMode
 from ..tables import Tables
 from ..timeparse import TimestampParser
-from . import cube, threads
+from . import accfold, cube, threads
 from .acc import Acc
 from .blocks import Mask, RowsOk, _bins, _dim_block, _skip
 from .buckets import hourly
@@ -87,7 +88,7 @@ def build_calls(
         recent_limit,
         with_hours,
     )
-    acc.finish(sums, tables, recent_limit, pricing is not None)
+    accfold.finish(acc, sums, tables, recent_limit, pricing is not None)
 
 
 def build_runs(
