@@ -21,6 +21,7 @@ from .acc import Acc
 from .buckets import apply_offsets, as_int, offsets_plan
 from .pricebuild import pick_list, price_block
 from .pricesums import ModelCost
+from .sessionmap import DERIVED, derive, session_map
 from .sums import CallSums, DaySums, HourSums, ProviderDay
 from .window import Window
 
@@ -153,7 +154,17 @@ def accumulate(
     per_price = {f: np.zeros(nc, dtype=np.int64) for f in ModelCost.FIELDS if f != "calls"}
     nsrc = len(SOURCE_NAMES)
     dim_cols = _dim_columns(tables) if acc.with_dims else {}
-    dim_acc = {name: list(acc.dims[name]) for name in dim_cols}  # rows of acc.dims, in place
+    derived: dict[str, npt.NDArray[np.int64]] = {}
+    if dim_cols:
+        smap = session_map(tables)
+        for name in DERIVED:
+            of = smap.derivable(name)
+            if of is not None:  # summed from the sessions below: no passes over the rows
+                derived[name] = of
+                del dim_cols[name]
+    # this call's own sums (the session sums it derives from must be only its own)
+    mine = {name: np.zeros_like(acc.dims[name]) for name in dim_cols}
+    dim_acc = {name: list(arr) for name, arr in mine.items()}
     full = acc.full
     for lo, hi, idx in blocks:
 
@@ -226,6 +237,11 @@ def accumulate(
                 top = np.flatnonzero(tied)
             acc.add_recent(ts[top], pick("file")[top], pick("off")[top])
     acc.add_combos(per_combo, per_price, used)
+    for name, of in derived.items():
+        mine[name] = np.zeros_like(acc.dims[name])
+        derive(mine, name, of)
+    for name, arr in mine.items():
+        acc.dims[name] += arr
 
 
 def _buckets(
