@@ -46,10 +46,12 @@ class Part:
     """One local day's :class:`Acc`, sparse: ids with their sums (``cube.py``)."""
 
     __slots__ = (
+        "day",
         "day_prov",
         "days",
         "dims",
         "grp",
+        "grp_old",
         "hist",
         "hours",
         "pair",
@@ -57,6 +59,7 @@ class Part:
         "rows",
         "src",
         "step",
+        "stepg",
         "ts_hi",
         "ts_lo",
     )
@@ -64,6 +67,9 @@ class Part:
     def __init__(self, acc: Acc, rows: int, ts_lo: float, ts_hi: float, keep: int) -> None:
         self.rows, self.ts_lo, self.ts_hi = rows, ts_lo, ts_hi
         self.grp = _sparse(acc.grp, acc.grp_new, acc.grp_new >= 0)
+        self.grp_old = acc.grp_old[self.grp[0]]  # each group's oldest combo (its price pair's)
+        self.stepg = acc.steps_by_group()  # (step, group) sums: a filter keeps whole groups
+        self.day = next(iter(acc.days)) if len(acc.days) == 1 else None
         self.pair = _sparse(acc.pair, acc.pair_old, acc.pair_old < BIG)
         self.step = _sparse(acc.step, acc.step_old, acc.step_old < BIG)
         self.src = (acc.src_calls.copy(), acc.src_cost.copy())
@@ -104,6 +110,8 @@ class Acc:
         self.full, self.with_dims = full, dims
         self.grp = np.zeros((len(CallSums.FIELDS), len(cidx.groups)), dtype=np.int64)
         self.grp_new = _fill(len(cidx.groups), -1)  # newest combo of each group
+        self.grp_old = _fill(len(cidx.groups), BIG)  # and oldest
+        self._stepg: list[tuple[I64, I64, I64, I64, I64]] = []  # step, group, calls, cost, combo
         self.pair = np.zeros((len(ModelCost.FIELDS), len(cidx.pairs)), dtype=np.int64)
         self.pair_old = _fill(len(cidx.pairs), BIG)  # oldest combo of each (provider, model)
         self.step = np.zeros((2, len(cidx.steps)), dtype=np.int64)  # calls, cost
@@ -144,6 +152,7 @@ class Acc:
         for i, f in enumerate(CallSums.FIELDS):
             np.add.at(self.grp[i], g, per_combo[f][slots])
         np.maximum.at(self.grp_new, g, active)
+        np.minimum.at(self.grp_old, g, active)
         p = cx.pair[active]
         tokens = per_combo["tin"] + per_combo["tout"] + per_price["cr"] + per_price["cw"]
         for i, f in enumerate(ModelCost.FIELDS):
@@ -157,6 +166,91 @@ class Acc:
             np.add.at(self.step[0], s, calls[sl])
             np.add.at(self.step[1], s, per_combo["cost"][sl])
             np.minimum.at(self.step_old, s, a)
+            self._stepg.append((s, g[has], calls[sl], per_combo["cost"][sl], a))
+
+    def steps_by_group(self) -> tuple[I64, I64, I64, I64, I64]:
+        """(step, group, calls, cost, oldest combo) per (step, group) this build met."""
+        if not self._stepg:
+            e = np.zeros(0, dtype=np.int64)
+            return e, e, e, e, e
+        s, g, n, c, a = (np.concatenate([x[i] for x in self._stepg]) for i in range(5))
+        ng = max(int(g.max()) + 1, 1)
+        key, inv = np.unique(s * ng + g, return_inverse=True)
+        calls = np.zeros(key.size, dtype=np.int64)
+        cost = np.zeros(key.size, dtype=np.int64)
+        old = _fill(key.size, BIG)
+        np.add.at(calls, inv, n)
+        np.add.at(cost, inv, c)
+        np.minimum.at(old, inv, a)
+        return key // ng, key % ng, calls, cost, old
+
+    def add_prices(self, per_price: dict[str, I64], used: I64 | None) -> None:
+        """A light pass's price sums per combo slot (all but calls and tokens, which the cube's
+        groups give) into the (provider, model) sums: tokens get the cache tokens."""
+        active = np.flatnonzero(
+            np.logical_or.reduce([per_price[f] != 0 for f in ModelCost.FIELDS if f in per_price])
+        )
+        if not active.size:
+            return
+        combo = active if used is None else used[active]
+        pid = self.cidx.pair[combo]
+        for i, f in enumerate(ModelCost.FIELDS):
+            if f == "calls":
+                continue
+            col = per_price["cr"] + per_price["cw"] if f == "tokens" else per_price[f]
+            np.add.at(self.pair[i], pid, col[active])
+
+    def add_part_groups(self, p: Part, keep: npt.NDArray[np.bool_], hours: bool) -> None:
+        """Add the groups ``keep`` (a filter that keeps whole groups) of one day of the cube:
+        their sums, price pairs' calls and tokens, steps, day and (day, provider) buckets; the
+        rest (dimensions, latency, hours, feed, price sums) comes from a light pass over rows."""
+        ids, vals, newest = p.grp
+        sel = keep[ids]
+        if not sel.any():
+            return
+        ids, vals, old = ids[sel], vals[:, sel], p.grp_old[sel]
+        assert newest is not None
+        self.grp[:, ids] += vals
+        self.grp_new[ids] = np.maximum(self.grp_new[ids], newest[sel])
+        self.grp_old[ids] = np.minimum(self.grp_old[ids], old)
+        f = CallSums.FIELDS
+        pid = self.cidx.group_pair[ids]
+        np.add.at(self.pair[0], pid, vals[f.index("calls")])
+        np.add.at(
+            self.pair[ModelCost.FIELDS.index("tokens")],
+            pid,
+            vals[f.index("tin")] + vals[f.index("tout")],
+        )
+        np.minimum.at(self.pair_old, pid, old)
+        s, g, n, c, a = p.stepg
+        m = keep[g]
+        if m.any():
+            np.add.at(self.step[0], s[m], n[m])
+            np.add.at(self.step[1], s[m], c[m])
+            np.minimum.at(self.step_old, s[m], a[m])
+        if not self.full or p.day is None:
+            return
+        tot = vals.sum(axis=1).tolist()
+        day = self.days.get(p.day)
+        if day is None:
+            day = self.days[p.day] = DaySums()
+        day.cost += tot[f.index("cost")]
+        day.calls += tot[f.index("calls")]
+        day.errors += tot[f.index("errors")]
+        day.tin += tot[f.index("tin")]
+        day.tout += tot[f.index("tout")]
+        prov = self.cidx.group_prov[ids]
+        pc = np.zeros(len(self.cidx.provs), dtype=np.int64)
+        pn = np.zeros(len(self.cidx.provs), dtype=np.int64)
+        np.add.at(pc, prov, vals[f.index("cost")])
+        np.add.at(pn, prov, vals[f.index("calls")])
+        for pi in np.flatnonzero(pn).tolist():
+            dk = (p.day, pi)
+            b = self.day_prov.get(dk)
+            if b is None:
+                b = self.day_prov[dk] = ProviderDay()
+            b.cost += int(pc[pi])
+            b.calls += int(pn[pi])
 
     def add_lat(self, tier: I64, lat: npt.NDArray[Any]) -> None:
         """Latencies (ms, all usable) of calls of the given tier ids (one ``bincount`` per tier
@@ -213,6 +307,8 @@ class Acc:
                 assert order is not None
                 pick = np.maximum if newest else np.minimum
                 dord[ids] = pick(dord[ids], order)
+        if p.grp[0].size:
+            self.grp_old[p.grp[0]] = np.minimum(self.grp_old[p.grp[0]], p.grp_old)
         self.src_calls += p.src[0]
         self.src_cost += p.src[1]
         for name, (ids, vals, _o) in p.dims.items():
@@ -261,6 +357,8 @@ class Acc:
         """Add another build's sums (made with the same ids: another thread's share of rows)."""
         self.grp += o.grp
         np.maximum(self.grp_new, o.grp_new, out=self.grp_new)
+        np.minimum(self.grp_old, o.grp_old, out=self.grp_old)
+        self._stepg += o._stepg
         self.pair += o.pair
         np.minimum(self.pair_old, o.pair_old, out=self.pair_old)
         self.step += o.step

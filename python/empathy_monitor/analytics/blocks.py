@@ -133,11 +133,15 @@ def accumulate(
     with_hours: bool,
     tz: Any = None,
     used: npt.NDArray[np.int64] | None = None,
+    light: bool = False,
 ) -> None:
     """Add the calls of ``blocks`` (``row_blocks``) to ``acc``: per combo with numpy, then
     grouped. ``tz``: the zone's offsets plan over every call (made here when None); ``used``:
     every combo these calls have, ascending (the per-combo sums are then that long, not one slot
-    per combo of the tables: one day of varied data has a few thousand of ~60k)."""
+    per combo of the tables: one day of varied data has a few thousand of ~60k). ``light``: calls
+    whose per-group sums, days and (day, provider) buckets the day cube already added (a filter
+    that keeps whole groups): only their price sums, sources, dimensions, latency, hours and
+    feed are summed."""
     t = tables.calls
     nc = len(tables.call_combos.items)
     cidx = acc.cidx
@@ -202,12 +206,18 @@ def accumulate(
             "unp": (src == UNPRICED).astype(np.float64),
         }
         _skip(fw, has_lat)
-        cnt = np.bincount(combo, minlength=nc)
-        for field in CallSums.FIELDS:
+        if light:
+            if same:  # the writer's cost is the view's: price_block left it to the per-combo sums
+                per_price["writer"] += np.rint(
+                    np.bincount(combo, weights=fw["cost"], minlength=nc)
+                ).astype(np.int64)
+        cnt = None if light else np.bincount(combo, minlength=nc)
+        for field in () if light else CallSums.FIELDS:
             w = fw[field]
             if w is None and field != "calls":
                 continue  # all zero in this block
             if w is None or w is _SAME:
+                assert cnt is not None
                 add = cnt
             else:
                 add = np.rint(np.bincount(combo, weights=w, minlength=nc)).astype(np.int64)
@@ -227,7 +237,7 @@ def accumulate(
             acc.add_lat(tiers[has_lat], lat[has_lat])
         if not full:
             continue
-        _buckets(acc, ts, tz, cost, err, tin, tout, prov_of[gcombo], npv, with_hours)
+        _buckets(acc, ts, tz, cost, err, tin, tout, prov_of[gcombo], npv, with_hours, not light)
         # newest calls for the feed: keep each block's top candidates
         k = min(recent_limit, ts.size)
         if k:
@@ -236,7 +246,10 @@ def accumulate(
             if np.count_nonzero(tied) > k:
                 top = np.flatnonzero(tied)
             acc.add_recent(ts[top], pick("file")[top], pick("off")[top])
-    acc.add_combos(per_combo, per_price, used)
+    if light:
+        acc.add_prices(per_price, used)
+    else:
+        acc.add_combos(per_combo, per_price, used)
     for name, of in derived.items():
         mine[name] = np.zeros_like(acc.dims[name])
         derive(mine, name, of)
@@ -255,9 +268,13 @@ def _buckets(
     prov: npt.NDArray[np.int64],
     npv: int,
     with_hours: bool,
+    with_days: bool = True,
 ) -> None:
     """One block's day, (day, provider) and hour buckets in local time."""
     local = ts + apply_offsets(ts, tz)
+    if not with_days:
+        _hours(acc, local, err, with_hours)
+        return
     days = as_int(local / 86400)
     d0 = int(days.min())
     dd = days - d0
@@ -284,15 +301,20 @@ def _buckets(
             dp = acc.day_prov[dk] = ProviderDay()
         dp.cost += kc[k]
         dp.calls += kn[k]
-    if with_hours:
-        hours = as_int(local / 3600)
-        h0 = int(hours.min())
-        hh = hours - h0
-        hn = np.bincount(hh)
-        he = np.bincount(hh[err], minlength=hn.size)
-        for i in np.flatnonzero(hn).tolist():
-            hr = acc.hours.get(h0 + i)
-            if hr is None:
-                hr = acc.hours[h0 + i] = HourSums()
-            hr.calls += int(hn[i])
-            hr.errors += int(he[i])
+    _hours(acc, local, err, with_hours)
+
+
+def _hours(acc: Acc, local: npt.NDArray[np.float64], err: Mask, with_hours: bool) -> None:
+    if not with_hours:
+        return
+    hours = as_int(local / 3600)
+    h0 = int(hours.min())
+    hh = hours - h0
+    hn = np.bincount(hh)
+    he = np.bincount(hh[err], minlength=hn.size)
+    for i in np.flatnonzero(hn).tolist():
+        hr = acc.hours.get(h0 + i)
+        if hr is None:
+            hr = acc.hours[h0 + i] = HourSums()
+        hr.calls += int(hn[i])
+        hr.errors += int(he[i])

@@ -74,6 +74,35 @@ def build_calls(
         rest = None if c is None else c.add_window(acc, tables, window, with_hours, recent_limit)
         if rest is not None:
             cand = rest  # the days it spans whole are in acc: sum the other rows
+    elif allowed is not None and rows_ok is None and cand is None:
+        keep = cidx.aligned(allowed)  # a filter on what fold groups hold (provider, model, ...)
+        c = (
+            None
+            if keep is None
+            else cube.for_build(tables, parser, window, cost_mode, pricing, block)
+        )
+        got = (
+            None
+            if c is None or keep is None
+            else cube.add_groups(c, acc, tables, window, keep, allowed)
+        )
+        if got is not None:
+            light, cand = got
+            threads.sum_rows(
+                acc,
+                tables,
+                parser,
+                window,
+                None,
+                None,
+                light,
+                block,
+                cost_mode,
+                pricing,
+                recent_limit,
+                with_hours,
+                light=True,
+            )
     threads.sum_rows(
         acc,
         tables,

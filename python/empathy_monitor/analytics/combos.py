@@ -39,6 +39,10 @@ class ComboIndex:
         self.key_values: list[dict[Any, int]] = [{} for _ in range(KEY_FIELDS)]
         self._gcols: list[list[int]] = [[] for _ in range(KEY_FIELDS)]
         self.group_cols: list[npt.NDArray[np.int64]] = []
+        self._gpair: list[int] = []  # each group's (provider, model) and provider: one per group
+        self._gprov: list[int] = []
+        self.group_pair: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
+        self.group_prov: npt.NDArray[np.int64] = np.zeros(0, dtype=np.int64)
 
     def update(self, combos: list[CallCombo]) -> None:
         if len(combos) == self.n:
@@ -49,11 +53,14 @@ class ComboIndex:
             prov.append(self.provs.setdefault(c.provider, len(self.provs)))
             k = fold_key(c)
             g = self.groups.setdefault(k, len(self.groups))
+            pid = self.pairs.setdefault((c.provider, c.model), len(self.pairs))
             if g == len(self._gcols[0]):  # a new group
                 for vals, col, v in zip(self.key_values, self._gcols, k, strict=True):
                     col.append(vals.setdefault(v, len(vals)))
+                self._gpair.append(pid)
+                self._gprov.append(prov[-1])
             group.append(g)
-            pair.append(self.pairs.setdefault((c.provider, c.model), len(self.pairs)))
+            pair.append(pid)
             st = c.step
             step.append(
                 -1 if st is None else self.steps.setdefault((c.workflow, st), len(self.steps))
@@ -61,6 +68,18 @@ class ComboIndex:
         self.n = len(combos)
         self._arrays = [np.array(col, dtype=np.int64) for col in self._cols]
         self.group_cols = [np.array(col, dtype=np.int64) for col in self._gcols]
+        self.group_pair = np.array(self._gpair, dtype=np.int64)
+        self.group_prov = np.array(self._gprov, dtype=np.int64)
+
+    def aligned(self, allowed: npt.NDArray[np.bool_]) -> npt.NDArray[np.bool_] | None:
+        """The groups ``allowed`` (a combo mask) keeps, when it keeps or drops whole groups
+        (filters on what the group key holds: workflow, provider, tier, model); else None."""
+        ng = len(self.groups)
+        some = np.zeros(ng, dtype=np.bool_)
+        every = np.ones(ng, dtype=np.bool_)
+        np.logical_or.at(some, self.group, allowed)
+        np.logical_and.at(every, self.group, allowed)
+        return some if bool(np.array_equal(some, every)) else None
 
     @property
     def tier(self) -> npt.NDArray[np.int64]:

@@ -122,18 +122,23 @@ class DayCube:
             self.seq = tables.relabel_seq  # only appended calls moved: summed from the rows
         return True
 
-    def add_window(
-        self, acc: Acc, tables: Tables, window: Window, hours: bool, recent: int
-    ) -> I64 | None:
-        """Add the days ``window`` spans whole to ``acc``; returns the rows left to sum (those
-        of the partial days at its ends and every call after the cube's), ascending, or None when
-        the window spans no whole day (then a plain row build is as fast)."""
+    def span(self, window: Window) -> tuple[int, int]:
+        """The days ``[i0, i1)`` of ``parts`` that ``window`` spans whole."""
         i0 = 0 if window.since is None else int(np.searchsorted(self.lo, window.since, "left"))
         i1 = (
             len(self.parts)
             if window.until is None
             else int(np.searchsorted(self.hi, window.until, "left"))
         )
+        return i0, i1
+
+    def add_window(
+        self, acc: Acc, tables: Tables, window: Window, hours: bool, recent: int
+    ) -> I64 | None:
+        """Add the days ``window`` spans whole to ``acc``; returns the rows left to sum (those
+        of the partial days at its ends and every call after the cube's), ascending, or None when
+        the window spans no whole day (then a plain row build is as fast)."""
+        i0, i1 = self.span(window)
         if i0 >= i1:
             return None
         need = recent
@@ -195,6 +200,33 @@ def _in_blocks(t: Any, everything: Window, spans: list[Span], block: int) -> Any
             continue
         for a in range(lo, hi, block):
             yield a, min(hi, a + block), None
+
+
+def add_groups(
+    c: DayCube,
+    acc: Acc,
+    tables: Tables,
+    window: Window,
+    keep: npt.NDArray[np.bool_],
+    allowed: npt.NDArray[np.bool_],
+) -> tuple[I64, I64] | None:
+    """A filtered view's share of the cube: add the groups ``keep`` of the days ``window``
+    spans whole to ``acc``; returns (their calls, for a light pass: ``blocks.accumulate``'s
+    ``light``; the allowed calls of partial days and after the cube's, for a full one), or None
+    when the window spans no whole day."""
+    i0, i1 = c.span(window)
+    if i0 >= i1:
+        return None
+    for p in c.parts[i0:i1]:
+        acc.add_part_groups(p, keep, True)
+    t = tables.calls
+    ts = t.col("ts")[: c.n]
+    ok = allowed[t.col("combo")[: c.n]]
+    inside = (ts >= c.parts[i0].ts_lo) & (ts <= c.parts[i1 - 1].ts_hi)
+    light = np.flatnonzero(inside & ok)
+    edge = np.flatnonzero(~inside & ok)
+    tail = np.arange(c.n, t.n, dtype=np.int64)
+    return light, np.concatenate((edge, tail)) if tail.size else edge
 
 
 _CUBES: weakref.WeakKeyDictionary[Tables, dict[CostMode, DayCube]] = weakref.WeakKeyDictionary()

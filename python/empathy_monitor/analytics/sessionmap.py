@@ -19,6 +19,7 @@ import numpy.typing as npt
 from ..tables import Tables
 
 DERIVED = ("user", "project")
+BLOCK = 1 << 16
 I64 = npt.NDArray[np.int64]
 
 
@@ -52,23 +53,34 @@ class SessionMap:
         if t.n == self.n:
             return
         n0 = self.n
-        session = t.col("session")[n0 : t.n]
         size = len(tables.sessions) + 1
         for name, m in self.of.items():
             if m is None:
                 continue
             if m.size < size:
                 m = np.concatenate((m, np.full(size - m.size, -1, dtype=np.int64)))
-            v = _values(tables, name, n0, t.n)
-            new = m[session] < 0
-            m[session[new]] = v[new]  # a session first seen here takes one of its values ...
-            ok = bool(np.all(m[session] == v))  # ... and every call must have that one
-            self.of[name] = m if ok else None
+            self.of[name] = m if _consistent(tables, name, m, n0, t.n) else None
         self.n = t.n
 
     def derivable(self, name: str) -> I64 | None:
         """Each session's value of ``name`` (indexable by session id), or None."""
         return self.of.get(name)
+
+
+def _consistent(tables: Tables, name: str, m: I64, lo: int, hi: int) -> bool:
+    """Give sessions first met in calls ``[lo, hi)`` their value of ``name`` in ``m`` and
+    check that every one of those calls has its session's value (in blocks: a million-row
+    pass at once would hold ~25 MB of temporaries)."""
+    session = tables.calls.col("session")
+    for a in range(lo, hi, BLOCK):
+        b = min(hi, a + BLOCK)
+        s = session[a:b]
+        v = _values(tables, name, a, b)
+        new = m[s] < 0
+        m[s[new]] = v[new]  # a session first seen here takes one of its values ...
+        if not np.array_equal(m[s], v):  # ... and every call must have that one
+            return False
+    return True
 
 
 _MAPS: weakref.WeakKeyDictionary[Tables, SessionMap] = weakref.WeakKeyDictionary()

@@ -67,14 +67,18 @@ def sum_rows(
     pricing: Pricing | None,
     recent_limit: int,
     with_hours: bool,
+    light: bool = False,
 ) -> None:
     """Add the calls of ``window`` that ``allowed`` / ``rows_ok`` / ``cand`` select (as
-    ``row_blocks``) to ``acc``, on two threads when there are many."""
+    ``row_blocks``) to ``acc``, on two threads when there are many (``light``: see
+    ``blocks.accumulate``)."""
     t = tables.calls
     rows = t.n if cand is None else int(cand.size)
     if THREADS < 2 or rows < PARALLEL_MIN_ROWS:
         blocks = row_blocks(t, window, allowed, rows_ok, cand, block)
-        accumulate(acc, tables, parser, blocks, cost_mode, pricing, recent_limit, with_hours)
+        accumulate(
+            acc, tables, parser, blocks, cost_mode, pricing, recent_limit, with_hours, light=light
+        )
         return
     ts = t.col("ts")
     tz = offsets_plan(float(ts.min()), float(ts.max()), parser)
@@ -88,7 +92,9 @@ def sum_rows(
         else:
             lo, hi = (0, mid) if i == 0 else (mid, t.n)
             blocks = row_blocks(t, window, allowed, rows_ok, None, block, lo, hi)
-        accumulate(a, tables, parser, blocks, cost_mode, pricing, recent_limit, with_hours, tz)
+        accumulate(
+            a, tables, parser, blocks, cost_mode, pricing, recent_limit, with_hours, tz, light=light
+        )
         return a
 
     first, _mine = both(half, [0, 1])

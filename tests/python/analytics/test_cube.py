@@ -31,20 +31,30 @@ def _always_cube(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def _both(
-    tel: Telemetry, spec: WindowSpec, monkeypatch: pytest.MonkeyPatch, **kw: Any
+    tel: Telemetry,
+    spec: WindowSpec,
+    monkeypatch: pytest.MonkeyPatch,
+    filters: Filters | None = None,
+    **kw: Any,
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """(rendered through the cube, rendered from the rows) with the feed's refs."""
-    v = tel.view(spec, **kw)
+    v = tel.view(spec, filters, **kw)
     with_cube = {**v.render(dashboard_only=False), "refs": v.recent_refs()}
     with monkeypatch.context() as m:
         m.setattr(cube, "for_build", lambda *a, **k: None)
-        r = tel.view(spec, **kw)
+        r = tel.view(spec, filters, **kw)
         rows = {**r.render(dashboard_only=False), "refs": r.recent_refs()}
     return with_cube, rows
 
 
-def _assert_same(tel: Telemetry, spec: WindowSpec, mp: pytest.MonkeyPatch, **kw: Any) -> None:
-    a, b = _both(tel, spec, mp, **kw)
+def _assert_same(
+    tel: Telemetry,
+    spec: WindowSpec,
+    mp: pytest.MonkeyPatch,
+    filters: Filters | None = None,
+    **kw: Any,
+) -> None:
+    a, b = _both(tel, spec, mp, filters, **kw)
     assert a["overview"]["calls"] == b["overview"]["calls"]
     for k in b:
         assert a[k] == b[k], k
@@ -180,20 +190,66 @@ def test_a_clock_going_back_across_midnight_leaves_it_to_the_rows(
     assert not cube._CUBES[tel.tables]["auto"].ok
 
 
-def test_filtered_views_are_summed_from_the_rows(
+@pytest.mark.parametrize("mode", ["writer", "auto"])
+def test_filtered_views_as_from_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mode: str
+) -> None:
+    tel = _demo(tmp_path, tz="Europe/Berlin")
+    flts = [
+        Filters(provider="openai"),
+        Filters(workflow="doc-gen", tier="cheap"),
+        Filters(model="gpt-4o-mini"),
+        Filters(step="write"),  # groups hold no step: whole groups only where steps match them
+        Filters(user="alice"),  # a per-row dimension: from the rows
+        Filters(provider="nobody"),
+    ]
+    for spec in _specs():
+        for flt in flts:
+            _assert_same(tel, spec, monkeypatch, filters=flt, cost_mode=mode)
+            _assert_same(tel, spec, monkeypatch, filters=flt, cost_mode=mode, overview_only=True)
+    assert cube._CUBES[tel.tables][mode].ok
+
+
+def test_a_view_from_the_cube_slides_as_one_from_the_rows(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # a built view moves forward by folding rows out and in: every sum it starts from (the
+    # calls of a day per provider too) must be what a build from the rows makes
+    tel = _demo(tmp_path)
+    now = NOW.timestamp()
+    for flt in (Filters(), Filters(provider="openai")):
+        v = tel.view(WindowSpec(range="7d", now=now), flt)
+        w = v.window
+        assert w.since is not None
+        for step in (0.4, 1.3, 2.0):
+            v.slide(w.since + step * 86400, None, now + step * 86400)
+            with monkeypatch.context() as m:
+                m.setattr(cube, "for_build", lambda *a, **k: None)
+                fresh = tel.view(
+                    WindowSpec(
+                        range="custom", since=w.since + step * 86400, now=now + step * 86400
+                    ),
+                    flt,
+                )
+            a, b = v.render(dashboard_only=False), fresh.render(dashboard_only=False)
+            for k in b:
+                if k != "window":
+                    assert a[k] == b[k], (flt, step, k)
+
+
+def test_a_filter_keeping_whole_groups_uses_the_cube(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tel = _demo(tmp_path)
     spec = WindowSpec(range="all", now=NOW.timestamp())
     tel.view(spec)  # the cube exists
     seen: list[Any] = []
-    real = cube.for_build
-    monkeypatch.setattr(cube, "for_build", lambda *a, **k: seen.append(a) or real(*a, **k))
+    real = cube.add_groups
+    monkeypatch.setattr(cube, "add_groups", lambda *a, **k: seen.append(1) or real(*a, **k))
     tel.view(spec, Filters(provider="openai"))
-    tel.view(spec, Filters(user="alice"))
-    assert seen == []
-    tel.view(spec)
-    assert len(seen) == 1
+    assert seen == [1]
+    tel.view(spec, Filters(user="alice"))  # a per-row dimension: not a set of groups
+    assert seen == [1]
 
 
 _ZONES = ("UTC", "Europe/Berlin", "America/Santiago", "Asia/Kolkata")
@@ -264,3 +320,6 @@ def test_random_records_and_windows(
         WindowSpec(range="7d", now=now),
     ):
         _assert_same(tel, spec, monkeypatch, cost_mode=mode, recent=7)
+        _assert_same(tel, spec, monkeypatch, Filters(provider="openai"), cost_mode=mode)
+        _assert_same(tel, spec, monkeypatch, Filters(tier="cheap", workflow="a"), cost_mode=mode)
+        _assert_same(tel, spec, monkeypatch, Filters(step="s1"), cost_mode=mode)
