@@ -11,7 +11,7 @@ price pairs and steps in the order of their oldest (the order the per-row fold m
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 import numpy as np
 import numpy.typing as npt
@@ -93,6 +93,22 @@ class Part:
 def _count_type(most: int) -> type[np.unsignedinteger[Any]]:
     """The smallest unsigned type holding ``most``: most days have a few calls per ms value."""
     return np.uint8 if most < 1 << 8 else np.uint16 if most < 1 << 16 else np.uint32
+
+
+Bucket = TypeVar("Bucket", DaySums, ProviderDay, HourSums)
+
+
+def _merge(dst: dict[Any, Bucket], src: dict[Any, Bucket], new: type[Bucket], adopt: bool) -> None:
+    """Add bucket sums ``src`` into ``dst``; ``adopt``: a bucket ``dst`` lacks is taken over
+    (``src`` is dropped after), else a new one is made."""
+    for k, v in src.items():
+        a = dst.get(k)
+        if a is None:
+            if adopt:
+                dst[k] = v
+                continue
+            a = dst[k] = new()
+        a.add(v)
 
 
 def _sparse(
@@ -200,7 +216,7 @@ class Acc:
             col = per_price["cr"] + per_price["cw"] if f == "tokens" else per_price[f]
             np.add.at(self.pair[i], pid, col[active])
 
-    def add_part_groups(self, p: Part, keep: npt.NDArray[np.bool_], hours: bool) -> None:
+    def add_part_groups(self, p: Part, keep: npt.NDArray[np.bool_]) -> None:
         """Add the groups ``keep`` (a filter that keeps whole groups) of one day of the cube:
         their sums, price pairs' calls and tokens, steps, day and (day, provider) buckets; the
         rest (dimensions, latency, hours, feed, price sums) comes from a light pass over rows."""
@@ -268,15 +284,17 @@ class Acc:
             tier, lat = tier[small], lat[small]
         for ti in present:
             v = lat if len(present) == 1 else lat[tier == ti]
-            add = np.bincount(v, minlength=CAP)
-            fine = self.fine.get(ti)
-            if fine is None:
-                self.fine[ti] = add
-                self.lat_n[ti] = self.lat_sum[ti] = 0
-            else:
-                fine += add
+            self._fine(ti)[:] += np.bincount(v, minlength=CAP)
             self.lat_n[ti] += int(n_per[ti])
             self.lat_sum[ti] += int(s_per[ti])
+
+    def _fine(self, ti: int) -> I64:
+        """Tier ``ti``'s counts per ms (made, with its count and sum, when first met)."""
+        fine = self.fine.get(ti)
+        if fine is None:
+            fine = self.fine[ti] = np.zeros(CAP, dtype=np.int64)
+            self.lat_n[ti] = self.lat_sum[ti] = 0
+        return fine
 
     def add_recent(
         self, ts: npt.NDArray[np.float64], file: npt.NDArray[Any], off: npt.NDArray[Any]
@@ -316,39 +334,17 @@ class Acc:
             if dim is not None and ids.size:
                 dim[:, ids] += vals
         for ti, nz, cnt, over, n, total in p.hist:
-            fine = self.fine.get(ti)
-            if fine is None:
-                fine = self.fine[ti] = np.zeros(CAP, dtype=np.int64)
-                self.lat_n[ti] = self.lat_sum[ti] = 0
-            fine[nz] += cnt
+            self._fine(ti)[nz] += cnt
             if over:
                 self.over.setdefault(ti, []).extend(over)
             self.lat_n[ti] += n
             self.lat_sum[ti] += total
         if not self.full:
             return
-        for d, ds in p.days.items():
-            a = self.days.get(d)
-            if a is None:
-                a = self.days[d] = DaySums()
-            a.cost += ds.cost
-            a.calls += ds.calls
-            a.errors += ds.errors
-            a.tin += ds.tin
-            a.tout += ds.tout
-        for dk, pd in p.day_prov.items():
-            b = self.day_prov.get(dk)
-            if b is None:
-                b = self.day_prov[dk] = ProviderDay()
-            b.cost += pd.cost
-            b.calls += pd.calls
+        _merge(self.days, p.days, DaySums, adopt=False)  # the cube's own: never taken over
+        _merge(self.day_prov, p.day_prov, ProviderDay, adopt=False)
         if hours:
-            for h, hs in p.hours.items():
-                c = self.hours.get(h)
-                if c is None:
-                    c = self.hours[h] = HourSums()
-                c.calls += hs.calls
-                c.errors += hs.errors
+            _merge(self.hours, p.hours, HourSums, adopt=False)
         if recent > 0:
             ts, f, o = p.recent
             self.recent.append((ts[:recent], f[:recent], o[:recent]))
@@ -368,38 +364,12 @@ class Acc:
         for name, dim in o.dims.items():
             self.dims[name] += dim
         for ti, fine in o.fine.items():
-            mine = self.fine.get(ti)
-            if mine is None:
-                self.fine[ti] = fine
-                self.lat_n[ti] = self.lat_sum[ti] = 0
-            else:
-                mine += fine
+            self._fine(ti)[:] += fine
             self.lat_n[ti] += o.lat_n[ti]
             self.lat_sum[ti] += o.lat_sum[ti]
         for ti, over in o.over.items():
             self.over.setdefault(ti, []).extend(over)
-        for d, ds in o.days.items():
-            a = self.days.get(d)
-            if a is None:
-                self.days[d] = ds
-            else:
-                a.cost += ds.cost
-                a.calls += ds.calls
-                a.errors += ds.errors
-                a.tin += ds.tin
-                a.tout += ds.tout
-        for dk, pd in o.day_prov.items():
-            b = self.day_prov.get(dk)
-            if b is None:
-                self.day_prov[dk] = pd
-            else:
-                b.cost += pd.cost
-                b.calls += pd.calls
-        for h, hs in o.hours.items():
-            c = self.hours.get(h)
-            if c is None:
-                self.hours[h] = hs
-            else:
-                c.calls += hs.calls
-                c.errors += hs.errors
+        _merge(self.days, o.days, DaySums, adopt=True)  # ``o`` is dropped after
+        _merge(self.day_prov, o.day_prov, ProviderDay, adopt=True)
+        _merge(self.hours, o.hours, HourSums, adopt=True)
         self.recent += o.recent

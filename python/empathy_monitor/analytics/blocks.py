@@ -206,24 +206,13 @@ def accumulate(
             "unp": (src == UNPRICED).astype(np.float64),
         }
         _skip(fw, has_lat)
-        if light:
-            if same:  # the writer's cost is the view's: price_block left it to the per-combo sums
+        if light:  # no per-combo sums; the writer's, if the view's cost is it, from here
+            if same:
                 per_price["writer"] += np.rint(
                     np.bincount(combo, weights=fw["cost"], minlength=nc)
                 ).astype(np.int64)
-        cnt = None if light else np.bincount(combo, minlength=nc)
-        for field in () if light else CallSums.FIELDS:
-            w = fw[field]
-            if w is None and field != "calls":
-                continue  # all zero in this block
-            if w is None or w is _SAME:
-                assert cnt is not None
-                add = cnt
-            else:
-                add = np.rint(np.bincount(combo, weights=w, minlength=nc)).astype(np.int64)
-            per_combo[field] += add
-            if field == "cost" and same:  # the view's cost is the writer's: one pass serves both
-                per_price["writer"] += add
+        else:
+            _combo_block(per_combo, per_price, combo, nc, fw, same)
         if dim_cols:
             keys = {
                 name: (col[lo:hi] if idx is None else col[lo:hi][idx])
@@ -255,6 +244,29 @@ def accumulate(
         derive(mine, name, of)
     for name, arr in mine.items():
         acc.dims[name] += arr
+
+
+def _combo_block(
+    per_combo: dict[str, npt.NDArray[np.int64]],
+    per_price: dict[str, npt.NDArray[np.int64]],
+    combo: npt.NDArray[Any],
+    nc: int,
+    fw: dict[str, npt.NDArray[np.float64] | None],
+    same: bool,
+) -> None:
+    """Add one block's ``CallSums`` fields per combo (a None weight: see :func:`_skip`)."""
+    cnt = np.bincount(combo, minlength=nc)
+    for field in CallSums.FIELDS:
+        w = fw[field]
+        if w is None and field != "calls":
+            continue  # all zero in this block
+        if w is None or w is _SAME:
+            add = cnt
+        else:
+            add = np.rint(np.bincount(combo, weights=w, minlength=nc)).astype(np.int64)
+        per_combo[field] += add
+        if field == "cost" and same:  # the view's cost is the writer's: one pass serves both
+            per_price["writer"] += add
 
 
 def _buckets(

@@ -20,13 +20,11 @@ from ..tables import Tables
 from ..timeparse import TimestampParser
 from . import accfold, cube, threads
 from .acc import Acc
-from .blocks import Mask, RowsOk, _bins, _dim_block, _skip
+from .blocks import Mask, RowsOk, _bins
 from .buckets import hourly
 from .combos import combo_index
 from .sums import RunSums, Sums
 from .window import Window
-
-__all__ = ["_dim_block", "_skip", "block_rows", "build_calls", "build_runs"]
 
 BUILD_BLOCK = 1 << 15  # rows per numpy pass: ~10 MB of temporaries a build (1 << 16: ~17 MB)
 MAX_BLOCK = 1 << 17
@@ -81,28 +79,25 @@ def build_calls(
             if keep is None
             else cube.for_build(tables, parser, window, cost_mode, pricing, block)
         )
-        got = (
-            None
-            if c is None or keep is None
-            else cube.add_groups(c, acc, tables, window, keep, allowed)
-        )
-        if got is not None:
-            light, cand = got
-            threads.sum_rows(
-                acc,
-                tables,
-                parser,
-                window,
-                None,
-                None,
-                light,
-                block,
-                cost_mode,
-                pricing,
-                recent_limit,
-                with_hours,
-                light=True,
-            )
+        if c is not None and keep is not None:
+            got = c.add_groups(acc, tables, window, keep, allowed)
+            if got is not None:  # its groups' whole days are in acc: the light pass, then the rest
+                light, cand = got
+                threads.sum_rows(
+                    acc,
+                    tables,
+                    parser,
+                    window,
+                    None,
+                    None,
+                    light,
+                    block,
+                    cost_mode,
+                    pricing,
+                    recent_limit,
+                    with_hours,
+                    light=True,
+                )
     threads.sum_rows(
         acc,
         tables,

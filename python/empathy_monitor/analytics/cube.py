@@ -94,9 +94,8 @@ class DayCube:
 
         # two threads, each making every other day (numpy releases the GIL: threads.py)
         halves = threads.both(lambda h: [part(d) for d in days[h::2]], [0, 1])
-        parts: list[Part] = [p for pair in zip(*halves, strict=False) for p in pair]
-        if len(halves) == 2 and len(halves[0]) > len(halves[1]):
-            parts.append(halves[0][-1])
+        parts: list[Part] = [*halves[0], *halves[1]]  # placed back in day order below
+        parts[0::2], parts[1::2] = halves
         self.parts = parts
         self.lo = np.array([p.ts_lo for p in parts])
         self.hi = np.array([p.ts_hi for p in parts])
@@ -145,8 +144,37 @@ class DayCube:
         for p in reversed(self.parts[i0:i1]):  # newest first: the feed needs only the newest
             acc.add_part(p, hours, need)
             need -= min(need, p.recent[0].size)
+        return self._rest(tables, np.flatnonzero(~self._inside(tables, i0, i1)))
+
+    def add_groups(
+        self,
+        acc: Acc,
+        tables: Tables,
+        window: Window,
+        keep: npt.NDArray[np.bool_],
+        allowed: npt.NDArray[np.bool_],
+    ) -> tuple[I64, I64] | None:
+        """A filtered view's share of the cube: add the groups ``keep`` of the days ``window``
+        spans whole to ``acc``; returns (their calls, for a light pass: ``blocks.accumulate``'s
+        ``light``; the allowed calls of partial days and every call after the cube's, for a full
+        one), or None when the window spans no whole day."""
+        i0, i1 = self.span(window)
+        if i0 >= i1:
+            return None
+        for p in self.parts[i0:i1]:
+            acc.add_part_groups(p, keep)
+        inside = self._inside(tables, i0, i1)
+        ok = allowed[tables.calls.col("combo")[: self.n]]
+        return np.flatnonzero(inside & ok), self._rest(tables, np.flatnonzero(~inside & ok))
+
+    def _inside(self, tables: Tables, i0: int, i1: int) -> npt.NDArray[np.bool_]:
+        """Which of the cube's calls lie within the days ``[i0, i1)`` (monotonic days: ``ok``)."""
         ts = tables.calls.col("ts")[: self.n]
-        edge = np.flatnonzero((ts < self.parts[i0].ts_lo) | (ts > self.parts[i1 - 1].ts_hi))
+        out: npt.NDArray[np.bool_] = (ts >= self.parts[i0].ts_lo) & (ts <= self.parts[i1 - 1].ts_hi)
+        return out
+
+    def _rest(self, tables: Tables, edge: I64) -> I64:
+        """``edge`` followed by every call appended after the cube was made."""
         tail = np.arange(self.n, tables.calls.n, dtype=np.int64)
         return np.concatenate((edge, tail)) if tail.size else edge
 
@@ -200,33 +228,6 @@ def _in_blocks(t: Any, everything: Window, spans: list[Span], block: int) -> Any
             continue
         for a in range(lo, hi, block):
             yield a, min(hi, a + block), None
-
-
-def add_groups(
-    c: DayCube,
-    acc: Acc,
-    tables: Tables,
-    window: Window,
-    keep: npt.NDArray[np.bool_],
-    allowed: npt.NDArray[np.bool_],
-) -> tuple[I64, I64] | None:
-    """A filtered view's share of the cube: add the groups ``keep`` of the days ``window``
-    spans whole to ``acc``; returns (their calls, for a light pass: ``blocks.accumulate``'s
-    ``light``; the allowed calls of partial days and after the cube's, for a full one), or None
-    when the window spans no whole day."""
-    i0, i1 = c.span(window)
-    if i0 >= i1:
-        return None
-    for p in c.parts[i0:i1]:
-        acc.add_part_groups(p, keep, True)
-    t = tables.calls
-    ts = t.col("ts")[: c.n]
-    ok = allowed[t.col("combo")[: c.n]]
-    inside = (ts >= c.parts[i0].ts_lo) & (ts <= c.parts[i1 - 1].ts_hi)
-    light = np.flatnonzero(inside & ok)
-    edge = np.flatnonzero(~inside & ok)
-    tail = np.arange(c.n, t.n, dtype=np.int64)
-    return light, np.concatenate((edge, tail)) if tail.size else edge
 
 
 _CUBES: weakref.WeakKeyDictionary[Tables, dict[CostMode, DayCube]] = weakref.WeakKeyDictionary()

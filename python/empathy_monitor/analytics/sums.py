@@ -126,6 +126,13 @@ class DaySums:
     def __init__(self) -> None:
         self.cost = self.calls = self.errors = self.tin = self.tout = 0
 
+    def add(self, d: DaySums) -> None:
+        self.cost += d.cost
+        self.calls += d.calls
+        self.errors += d.errors
+        self.tin += d.tin
+        self.tout += d.tout
+
 
 class HourSums:
     """One local hour: calls and errors."""
@@ -135,6 +142,10 @@ class HourSums:
     def __init__(self) -> None:
         self.calls = self.errors = 0
 
+    def add(self, d: HourSums) -> None:
+        self.calls += d.calls
+        self.errors += d.errors
+
 
 class ProviderDay:
     """One provider on one local day: cost (nanodollars) and calls."""
@@ -143,6 +154,10 @@ class ProviderDay:
 
     def __init__(self) -> None:
         self.cost = self.calls = 0
+
+    def add(self, d: ProviderDay) -> None:
+        self.cost += d.cost
+        self.calls += d.calls
 
 
 class DimSums:

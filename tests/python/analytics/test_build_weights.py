@@ -1,4 +1,4 @@
-"""The per-dimension block sums with the passes ``build._skip`` drops (all-zero weights, every
+"""The per-dimension block sums with the passes ``blocks._skip`` drops (all-zero weights, every
 row timed) against plain per-row sums (``np.add.at``), on blocks with and without errors and
 unpriced calls."""
 
@@ -8,7 +8,7 @@ import numpy as np
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from empathy_monitor.analytics.build import _dim_block, _skip
+from empathy_monitor.analytics.blocks import _dim_block, _skip
 
 
 @settings(derandomize=True, max_examples=150, deadline=None)

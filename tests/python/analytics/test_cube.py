@@ -244,8 +244,8 @@ def test_a_filter_keeping_whole_groups_uses_the_cube(
     spec = WindowSpec(range="all", now=NOW.timestamp())
     tel.view(spec)  # the cube exists
     seen: list[Any] = []
-    real = cube.add_groups
-    monkeypatch.setattr(cube, "add_groups", lambda *a, **k: seen.append(1) or real(*a, **k))
+    real = cube.DayCube.add_groups
+    monkeypatch.setattr(cube.DayCube, "add_groups", lambda *a, **k: seen.append(1) or real(*a, **k))
     tel.view(spec, Filters(provider="openai"))
     assert seen == [1]
     tel.view(spec, Filters(user="alice"))  # a per-row dimension: not a set of groups
