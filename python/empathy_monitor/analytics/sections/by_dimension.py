@@ -12,6 +12,7 @@ values by cost; the rest is searched on request.
 from __future__ import annotations
 
 from collections.abc import Mapping
+from functools import partial
 from operator import attrgetter
 from typing import Any
 
@@ -136,24 +137,10 @@ def _state(a: Stats) -> tuple[int, ...]:
 
 def breakdown(s: Sums, name: str, ctx: Context) -> dict[str, DimensionStats]:
     """The top values' stats; each made again only when its sums changed since the last render
-    (keyed by the sums object and checked against its fields, so a reused id cannot serve
-    another value's numbers: equal fields make an equal model)."""
+    (``context.Kept``)."""
     rows = values(s, name, ctx.tables, ctx.dim_top if BY_NAME[name].many else None, ctx.picks)
-    memo = ctx.stats
-    if len(memo) > 4 * MEMO_MAX:
-        memo.clear()
-    out: dict[str, DimensionStats] = {}
-    for k, a in rows:
-        st = _state(a)
-        got = memo.get(id(a))
-        if got is None or got[0] != st:
-            m = _stats(a)
-            if len(rows) <= MEMO_MAX:
-                memo[id(a)] = (st, m)
-        else:
-            m = got[1]
-        out[k] = m
-    return out
+    keep = len(rows) <= MEMO_MAX  # every one of 5,000 sessions (the CLI): not worth keeping
+    return {k: ctx.stats.get(a, _state(a), partial(_stats, a), keep) for k, a in rows}
 
 
 def dump(value: dict[str, DimensionStats], mode: Mode, ctx: Context) -> dict[str, Any]:

@@ -7,13 +7,42 @@ validate rendered sections against the models).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 from ...tables import NANOS, Tables
 from ...timeparse import TimestampParser
 from ..buckets import Clock
 from ..rowcache import RowCache
+
+_M = TypeVar("_M")
+
+
+class Kept:
+    """Rendered rows by ``id`` of the sums they were made from, with the inputs (``state``) they
+    were made from: a row is made again when its inputs changed, and an id reused by other sums
+    cannot serve their numbers (equal inputs make an equal row). Cleared past ``limit`` (ids of
+    sums dropped since: a slide, a rebuild)."""
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self._rows: dict[int, tuple[tuple[Any, ...], Any]] = {}
+
+    def get(
+        self, sums: object, state: tuple[Any, ...], make: Callable[[], _M], keep: bool = True
+    ) -> _M:
+        """The row of ``sums`` made from ``state`` (``make()`` when none; ``keep``: remember it)."""
+        got = self._rows.get(id(sums))
+        if got is not None and got[0] == state:
+            row: _M = got[1]
+            return row
+        row = make()
+        if keep:
+            if len(self._rows) >= self.limit:
+                self._rows.clear()
+            self._rows[id(sums)] = (state, row)
+        return row
 
 
 @dataclass
@@ -31,11 +60,11 @@ class Context:
     tables: Tables | None = None  # for the labels of per-row dimensions (user, session, project)
     dim_top: int | None = None  # values of a high-cardinality dimension shipped (None: all)
     filters: Any = None  # the view's ``window.Filters`` (a filtered value stays in its options)
-    # rendered per-value stats by id(sums), with the sums' fields they were made from: an
-    # append changes one user and one session, so the other shipped values are not made again
-    stats: dict[int, tuple[tuple[int, ...], Any]] = field(default_factory=dict)
+    # rendered rows kept between renders (an append changes one user, one session, one model,
+    # so the other shipped rows are not made again): per-value stats, per-model price rows
+    stats: Kept = field(default_factory=lambda: Kept(4000))
+    price_rows: Kept = field(default_factory=lambda: Kept(1000))
     picks: dict[str, Any] = field(default_factory=dict)  # the last top values per dimension
-    price_rows: dict[int, tuple[tuple[Any, ...], Any]] = field(default_factory=dict)  # prices.py
 
     def iso(self, epoch: float | None) -> str | None:
         return None if epoch is None else self.parser.to_local(epoch).isoformat()

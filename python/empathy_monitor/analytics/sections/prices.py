@@ -11,6 +11,7 @@ differ by more than ``FLAG_PERCENT``.
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any, Literal
 
 from pydantic import Field
@@ -118,26 +119,12 @@ def render(s: Sums, w: Window, ctx: Context) -> PricesInfo:
     at = w.now if w.until is None else min(w.now, w.until)
     models: list[ModelPrice] = []
     overrides = 0
-    kept = ctx.price_rows  # rows made at earlier renders, with what they were made from
-    if len(kept) > 1000:  # ids of sums since dropped (a slide, a rebuild)
-        kept.clear()
     book = pr.book if pr is not None else None
     for (prov, model), a in sorted(s.price.model.items(), key=lambda kv: (-kv[1].calls, kv[0])):
         if not a.calls:
             continue
-        state = (book, at, a.calls, a.tokens, a.writer, a.list, a.list_n, a.unp)
-        key = id(a)
-        got = kept.get(key)
-        if (
-            got is not None
-            and got[0] == state
-            and got[1].model == model
-            and got[1].provider == prov
-        ):
-            row = got[1]
-        else:
-            row = _row(pr, prov, model, a, at, ctx)
-            kept[key] = (state, row)
+        state = (book, at, prov, model, a.calls, a.tokens, a.writer, a.list, a.list_n, a.unp)
+        row = ctx.price_rows.get(a, state, partial(_row, pr, prov, model, a, at, ctx))
         if row.source == "prices.yaml":
             overrides += 1
         models.append(row)
