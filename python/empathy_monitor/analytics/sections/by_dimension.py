@@ -139,8 +139,9 @@ def breakdown(s: Sums, name: str, ctx: Context) -> dict[str, DimensionStats]:
     """The top values' stats; each made again only when its sums changed since the last render
     (``context.Kept``)."""
     rows = values(s, name, ctx.tables, ctx.dim_top if BY_NAME[name].many else None, ctx.picks)
-    keep = len(rows) <= MEMO_MAX  # every one of 5,000 sessions (the CLI): not worth keeping
-    return {k: ctx.stats.get(a, _state(a), partial(_stats, a), keep) for k, a in rows}
+    if len(rows) > MEMO_MAX:  # every one of 5,000 sessions (the CLI): not worth keeping
+        return {k: _stats(a) for k, a in rows}
+    return {k: ctx.stats.get(a, _state(a), partial(_stats, a)) for k, a in rows}
 
 
 def dump(value: dict[str, DimensionStats], mode: Mode, ctx: Context) -> dict[str, Any]:

@@ -29,19 +29,16 @@ class Kept:
         self.limit = limit
         self._rows: dict[int, tuple[tuple[Any, ...], Any]] = {}
 
-    def get(
-        self, sums: object, state: tuple[Any, ...], make: Callable[[], _M], keep: bool = True
-    ) -> _M:
-        """The row of ``sums`` made from ``state`` (``make()`` when none; ``keep``: remember it)."""
+    def get(self, sums: object, state: tuple[Any, ...], make: Callable[[], _M]) -> _M:
+        """The row of ``sums`` made from ``state`` (``make()`` when none)."""
         got = self._rows.get(id(sums))
         if got is not None and got[0] == state:
             row: _M = got[1]
             return row
         row = make()
-        if keep:
-            if len(self._rows) >= self.limit:
-                self._rows.clear()
-            self._rows[id(sums)] = (state, row)
+        if len(self._rows) >= self.limit:
+            self._rows.clear()
+        self._rows[id(sums)] = (state, row)
         return row
 
 
