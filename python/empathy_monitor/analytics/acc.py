@@ -73,7 +73,9 @@ class Part:
         self.pair = _sparse(acc.pair, acc.pair_old, acc.pair_old < BIG)
         self.step = _sparse(acc.step, acc.step_old, acc.step_old < BIG)
         self.src = (acc.src_calls.copy(), acc.src_cost.copy())
-        self.dims = {k: _pack(v, np.flatnonzero(v[0]), v.shape[0] * 8) for k, v in acc.dims.items()}
+        self.dims = {
+            k: _pack(v, np.flatnonzero(v[0]), v.shape[0] * v.itemsize) for k, v in acc.dims.items()
+        }
         self.hist: list[tuple[int, Packed, list[int], int, int]] = []
         for ti, fine in acc.fine.items():
             nz = np.flatnonzero(fine)
@@ -102,7 +104,7 @@ def _pack(vals: npt.NDArray[Any], nz: I64, per: int) -> Packed:
     one run from the first id, the rest as ids with their sums, the cut where the two take the
     least room. On a busy day nearly every session, and every latency value below the tail,
     has calls: a run is added back with one contiguous add instead of a gather and a scatter
-    (a month of days of 5,000 sessions: 8 ms → under 1). ``per``: bytes kept per id."""
+    (adding a month of days on the varied bench file: 12 ms → 8). ``per``: bytes kept per id."""
     if nz.size == 0:
         return 0, vals[..., :0].copy(), np.zeros(0, dtype=np.int32), vals[..., :0].copy()
     lo = int(nz[0])
