@@ -320,7 +320,10 @@ class Acc:
             tier, lat = tier[small], lat[small]
         for ti in present:
             v = lat if len(present) == 1 else lat[tier == ti]
-            self._fine(ti)[:] += np.bincount(v, minlength=CAP)
+            # only as long as the largest latency (rarely near CAP): a full-length count per
+            # tier and block would be a fresh 1 MB to fault in and add
+            b = np.bincount(v)
+            self._fine(ti)[: b.size] += b
             self.lat_n[ti] += int(n_per[ti])
             self.lat_sum[ti] += int(s_per[ti])
 
