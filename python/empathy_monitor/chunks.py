@@ -11,7 +11,7 @@ from __future__ import annotations
 import zlib
 from array import array
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import Any, NamedTuple
 
 NANOS = 1_000_000_000  # costs are kept as integer nanodollars
 NO_ACTUAL = -1  # the actual-cost column when a record has no actual_cost
@@ -89,7 +89,10 @@ class Chunk:
     c_session: array[int] = field(default_factory=lambda: array("q"))  # into sessions + 1
     c_idh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(call_id)
     c_runh: array[int] = field(default_factory=lambda: array("q"))  # id_hash(metadata.run_id)
-    combos: list[CallCombo] = field(default_factory=list)
+    # CallCombo values; a chunk sent back from a read worker carries them as plain tuples in
+    # CallCombo order (``__getstate__``): unpickling a NamedTuple costs ~4x a tuple, and on
+    # varied data a chunk has ~10k combos. ``Tables`` makes the CallCombo of each new one.
+    combos: list[tuple[Any, ...]] = field(default_factory=list)
     users: list[str] = field(default_factory=list)  # chunk-local; Tables remaps to its own ids
     sessions: list[str] = field(default_factory=list)
     # runs
@@ -113,3 +116,11 @@ class Chunk:
     flagged: int = 0
     lines: int = 0
     problems: list[Problem] = field(default_factory=list)
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = dict(self.__dict__)
+        state["combos"] = [tuple(c) for c in self.combos]
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self.__dict__.update(state)

@@ -6,7 +6,7 @@ array fills it.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
@@ -171,25 +171,38 @@ class Interner:
     would otherwise keep ~500k copies of a few thousand names (~28 MB at a million calls).
     """
 
-    def __init__(self) -> None:
+    def __init__(self, make: Callable[[tuple[Any, ...]], Any] | None = None) -> None:
         self.items: list[Any] = []
         self._ids: dict[Any, int] = {}
         self._strings: dict[str, str] = {}
+        self._make = make  # what a new plain tuple is kept as (a chunk's combos arrive as such)
 
     def id(self, item: Any) -> int:
-        i = self._ids.get(item)
+        i = self._ids.get(item)  # a plain tuple finds its NamedTuple: same hash, equal
         if i is None:
             item = self._canon(item)
+            if self._make is not None and type(item) is tuple:
+                item = self._make(item)
             i = len(self.items)
             self.items.append(item)
             self._ids[item] = i
         return i
 
     def _canon(self, x: Any) -> Any:
+        strs = self._strings
         if type(x) is str:
-            return self._strings.setdefault(x, x)
+            return strs.setdefault(x, x)
         if isinstance(x, tuple):
-            parts = [self._canon(v) for v in x]
+            # strings inline, recursion only for a nested tuple (a combo's chain): 63k new
+            # combos on varied data made ~800k calls of this
+            parts = [
+                strs.setdefault(v, v)
+                if type(v) is str
+                else self._canon(v)
+                if isinstance(v, tuple)
+                else v
+                for v in x
+            ]
             return type(x)(*parts) if hasattr(x, "_fields") else tuple(parts)
         return x
 

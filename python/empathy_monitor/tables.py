@@ -69,7 +69,7 @@ class Tables:
     def __init__(self) -> None:
         self.calls = ColumnTable(CALL_COLUMNS)
         self.runs = ColumnTable(RUN_COLUMNS)
-        self.call_combos = Interner()
+        self.call_combos = Interner(CallCombo._make)
         self.run_combos = Interner()
         # id 0 is "none" in the user and session columns
         self.users = Interner()

@@ -30,3 +30,27 @@ def test_new_combos_share_their_strings_and_keep_their_ids() -> None:
     assert isinstance(ka.fallback_chain, tuple) and ka.fallback_chain == a.fallback_chain
     plain = Interner()
     assert plain.id(("x", ("y", None), 3)) == 0 and plain.items[0] == ("x", ("y", None), 3)
+
+
+def test_a_chunk_from_a_worker_sends_plain_shared_combos_and_the_tables_keep_callcombos() -> None:
+    from empathy_monitor.ingest.chunk import ChunkWriter
+    from empathy_monitor.tables import Chunk, Tables
+
+    chunk = Chunk(file_idx=0)
+    out = ChunkWriter(chunk)
+    keys = [tuple(_combo(err, ("openai:capable",))) for err in ("timeout", "rate_limit", None)]
+    assert [out.add_combo(k) for k in keys] == [0, 1, 2]
+    # in the worker: CallCombos whose equal strings are one object
+    a, b, _ = chunk.combos
+    assert type(a) is CallCombo and a.provider is b.provider and a.model is b.model
+    assert a.fallback_chain[0] is b.fallback_chain[0]
+    sent = pickle.loads(pickle.dumps(chunk, protocol=5))
+    assert [type(c) for c in sent.combos] == [tuple] * 3 and sent.combos == keys
+    assert sent.combos[0][0] is sent.combos[1][0]  # each string sent once
+    assert chunk.combos[0] == a  # pickling leaves the worker's own chunk as it was
+    tables = Tables()
+    known = tables.call_combos.id(a)  # one of them already held (from an earlier chunk)
+    ids = [tables.call_combos.id(c) for c in sent.combos]
+    assert ids[0] == known and len(set(ids)) == 3
+    assert all(type(c) is CallCombo for c in tables.call_combos.items)
+    assert [tuple(c) for c in tables.call_combos.items] == keys
