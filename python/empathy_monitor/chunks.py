@@ -121,6 +121,3 @@ class Chunk:
         state = dict(self.__dict__)
         state["combos"] = [tuple(c) for c in self.combos]
         return state
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)

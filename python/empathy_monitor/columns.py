@@ -163,6 +163,33 @@ class ColumnTable:
         self.drops += 1
 
 
+class SharedStrings:
+    """One object per distinct string: ``share`` gives a value (a string, or a tuple of them,
+    nested) built from the kept objects, so many combos naming the same few things hold them
+    once, and pickling sends each once."""
+
+    def __init__(self) -> None:
+        self._strings: dict[str, str] = {}
+
+    def share(self, x: Any) -> Any:
+        strs = self._strings
+        if type(x) is str:
+            return strs.setdefault(x, x)
+        if isinstance(x, tuple):
+            # strings inline, recursion only for a nested tuple (a combo's chain): 63k new
+            # combos on varied data made ~800k calls of this
+            parts = [
+                strs.setdefault(v, v)
+                if type(v) is str
+                else self.share(v)
+                if isinstance(v, tuple)
+                else v
+                for v in x
+            ]
+            return type(x)(*parts) if hasattr(x, "_fields") else tuple(parts)
+        return x
+
+
 class Interner:
     """Distinct tuples with stable integer ids.
 
@@ -174,37 +201,19 @@ class Interner:
     def __init__(self, make: Callable[[tuple[Any, ...]], Any] | None = None) -> None:
         self.items: list[Any] = []
         self._ids: dict[Any, int] = {}
-        self._strings: dict[str, str] = {}
+        self._strings = SharedStrings()
         self._make = make  # what a new plain tuple is kept as (a chunk's combos arrive as such)
 
     def id(self, item: Any) -> int:
         i = self._ids.get(item)  # a plain tuple finds its NamedTuple: same hash, equal
         if i is None:
-            item = self._canon(item)
+            item = self._strings.share(item)
             if self._make is not None and type(item) is tuple:
                 item = self._make(item)
             i = len(self.items)
             self.items.append(item)
             self._ids[item] = i
         return i
-
-    def _canon(self, x: Any) -> Any:
-        strs = self._strings
-        if type(x) is str:
-            return strs.setdefault(x, x)
-        if isinstance(x, tuple):
-            # strings inline, recursion only for a nested tuple (a combo's chain): 63k new
-            # combos on varied data made ~800k calls of this
-            parts = [
-                strs.setdefault(v, v)
-                if type(v) is str
-                else self._canon(v)
-                if isinstance(v, tuple)
-                else v
-                for v in x
-            ]
-            return type(x)(*parts) if hasattr(x, "_fields") else tuple(parts)
-        return x
 
     def __len__(self) -> int:
         return len(self.items)

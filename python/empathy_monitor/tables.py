@@ -52,8 +52,7 @@ class _ComboValues:
 
     values: list[Any] = field(default_factory=list)
     ids: dict[Any, int] = field(default_factory=dict)
-    per_combo: list[int] = field(default_factory=list)
-    array: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    per_combo: npt.NDArray[np.int64] = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
 
 
 class Tables:
@@ -82,8 +81,7 @@ class Tables:
         self._run_proj: dict[int, int] = {}  # run idh -> project id
         self.relabels: list[Relabel] = []
         self.relabel_base = 0
-        # call_combo_values: per key, (distinct values, value -> index, index per combo, and
-        # that index as the array last handed out)
+        # call_combo_values: per key, (distinct values, value -> index, index per combo)
         self._combo_values: dict[Any, _ComboValues] = {}
 
     @property
@@ -282,19 +280,19 @@ class Tables:
         vi = self._combo_values.get(key)
         if vi is None:
             vi = self._combo_values[key] = _ComboValues()
-        values, ids, per_combo = vi.values, vi.ids, vi.per_combo
+        values, ids = vi.values, vi.ids
         items = self.call_combos.items
-        if len(per_combo) == len(items):
-            return values, vi.array  # unchanged: no new list-to-array copy (63k combos: ~2 ms)
-        got = list(map(key, items[len(per_combo) :]))
+        if len(vi.per_combo) == len(items):
+            return values, vi.per_combo  # unchanged: handed out as it is (63k combos)
+        got = list(map(key, items[len(vi.per_combo) :]))
         for v in dict.fromkeys(got):
             if v not in ids:
                 ids[v] = len(values)
                 values.append(v)
-        per_combo.extend(map(ids.__getitem__, got))
-        vi.array = np.array(per_combo, dtype=np.int64)
-        vi.array.flags.writeable = False  # shared by every caller until the next combo
-        return values, vi.array
+        new = np.fromiter(map(ids.__getitem__, got), dtype=np.int64, count=len(got))
+        vi.per_combo = np.concatenate((vi.per_combo, new))
+        vi.per_combo.flags.writeable = False  # shared by every caller until the next combo
+        return values, vi.per_combo
 
     def call_combo_mask(self, pred: Callable[[CallCombo], bool]) -> npt.NDArray[np.bool_]:
         """Boolean array over combo ids: which combos satisfy ``pred``."""

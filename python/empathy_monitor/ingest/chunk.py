@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass
 from typing import Any, Literal
 
+from ..columns import SharedStrings
 from ..tables import NANOS, NO_ACTUAL, CallCombo, Chunk, Problem, RunCombo
 
 MAX_REPORTED_PROBLEMS = 20
@@ -33,7 +34,7 @@ class ChunkWriter:
         # chunk-local ids of users and sessions: index in chunk.users/sessions + 1 (0 = none)
         self.user_ids: dict[str, int] = {}
         self.session_ids: dict[str, int] = {}
-        self._strings: dict[str, str] = {}  # one object per distinct combo string
+        self._strings = SharedStrings()  # one object per distinct combo string
 
     def user(self, name: str | None) -> int:
         """The chunk-local id of a user (0 for none)."""
@@ -62,18 +63,9 @@ class ChunkWriter:
         hold a few hundred names, and pickling sends each once (~3.5x smaller, faster to load).
         """
         cid = len(self.chunk.combos)
-        self.chunk.combos.append(CallCombo._make(map(self._shared, key)))
+        self.chunk.combos.append(CallCombo._make(map(self._strings.share, key)))
         self.combo_ids[key] = cid
         return cid
-
-    def _shared(self, v: Any) -> Any:
-        """``v`` (a combo field) with the chunk's one object for each of its strings."""
-        strs = self._strings
-        if type(v) is str:
-            return strs.setdefault(v, v)
-        if type(v) is tuple:
-            return tuple(strs.setdefault(x, x) if type(x) is str else x for x in v)
-        return v
 
     def combo_id(self, key: CallCombo) -> int:
         cid = self.combo_ids.get(key)
