@@ -186,7 +186,7 @@ def accumulate(
         val = subscription_value(src, writer, pick_list(pick, lo, hi, idx, pricing))
         weights = cost if val is None else cost + val  # subscription: its list-price equivalent
         acc.src_cost += np.rint(np.bincount(src, weights=weights, minlength=nsrc)).astype(np.int64)
-        lat, fb, retry = pick("lat"), pick("fb"), pick("retry")
+        lat = pick("lat")
         err = ~ok
         has_lat = lat >= 0
         # Every sum as a float64-weighted count: numpy converts integer weights on each call
@@ -199,12 +199,16 @@ def accumulate(
             "tin": tin.astype(np.float64),
             "tout": tout.astype(np.float64),
             "lat": np.where(has_lat, lat, 0).astype(np.float64),
-            "fb": fb.astype(np.float64),
-            "retry": retry.astype(np.float64),
-            "retried": (retry > 0).astype(np.float64),
+            "fb": None,
+            "retry": None,
+            "retried": None,
             "lat_n": has_lat.astype(np.float64),
             "unp": (src == UNPRICED).astype(np.float64),
         }
+        if not light:  # fallbacks and retries are per-combo sums only: a light pass has them
+            fb, retry = pick("fb"), pick("retry")
+            fw["fb"], fw["retry"] = fb.astype(np.float64), retry.astype(np.float64)
+            fw["retried"] = (retry > 0).astype(np.float64)
         _skip(fw, has_lat)
         if light:  # no per-combo sums; the writer's, if the view's cost is it, from here
             if same:
@@ -283,6 +287,8 @@ def _buckets(
     with_days: bool = True,
 ) -> None:
     """One block's day, (day, provider) and hour buckets in local time."""
+    if not with_days and not with_hours:
+        return  # a light pass over days only: the cube has them
     local = ts + apply_offsets(ts, tz)
     if not with_days:
         _hours(acc, local, err, with_hours)

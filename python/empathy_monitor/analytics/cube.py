@@ -161,8 +161,7 @@ class DayCube:
         i0, i1 = self.span(window)
         if i0 >= i1:
             return None
-        for p in self.parts[i0:i1]:
-            acc.add_part_groups(p, keep)
+        acc.add_part_groups(self.parts[i0:i1], keep)
         inside = self._inside(tables, i0, i1)
         ok = allowed[tables.calls.col("combo")[: self.n]]
         return np.flatnonzero(inside & ok), self._rest(tables, np.flatnonzero(~inside & ok))
