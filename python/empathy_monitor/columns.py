@@ -189,6 +189,16 @@ class SharedStrings:
             return type(x)(*parts) if hasattr(x, "_fields") else tuple(parts)
         return x
 
+    def share_combo(self, key: tuple[Any, ...], chain_at: int) -> list[Any]:
+        """``share`` of each value of a combo whose only tuple, at ``chain_at``, holds strings:
+        C-level ``setdefault`` maps (11 ``share`` calls per new combo showed on varied data;
+        None and int values are their own keys, harmlessly)."""
+        put = self._strings.setdefault
+        out: list[Any] = list(map(put, key, key))
+        chain = key[chain_at]
+        out[chain_at] = tuple(map(put, chain, chain)) if chain else ()
+        return out
+
 
 class Interner:
     """Distinct tuples with stable integer ids.

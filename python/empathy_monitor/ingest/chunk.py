@@ -15,6 +15,7 @@ from ..columns import SharedStrings
 from ..tables import NANOS, NO_ACTUAL, CallCombo, Chunk, Problem, RunCombo
 
 MAX_REPORTED_PROBLEMS = 20
+_CHAIN = CallCombo._fields.index("fallback_chain")
 RecordKind = Literal["call", "run"]  # what a format says one decoded record is
 
 
@@ -63,7 +64,7 @@ class ChunkWriter:
         hold a few hundred names, and pickling sends each once (~3.5x smaller, faster to load).
         """
         cid = len(self.chunk.combos)
-        self.chunk.combos.append(CallCombo._make(map(self._strings.share, key)))
+        self.chunk.combos.append(CallCombo._make(self._strings.share_combo(key, _CHAIN)))
         self.combo_ids[key] = cid
         return cid
 

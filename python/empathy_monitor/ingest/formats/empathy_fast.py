@@ -116,17 +116,6 @@ def _cache(r: _Call, meta: _Meta) -> tuple[int, int, int, int] | None:
     return cache_split(top, r.input_tokens)
 
 
-def _has_cache(r: _Call | _Meta) -> bool:
-    return not (
-        r.cache_read_input_tokens is None
-        and r.cache_creation_input_tokens is None
-        and r.cache_write_input_tokens is None
-        and r.cache_creation is None
-        and r.cached_tokens is None
-        and r.prompt_tokens_details is None
-    )
-
-
 class FastCalls:
     """The msgspec loop over a block of call lines; rejects go to ``slow`` in order."""
 
@@ -146,7 +135,7 @@ class FastCalls:
         decode, decode_error = self.decode, msgspec.DecodeError
         epoch = self.parser.epoch
         combo_ids, add_combo = out.combo_ids, out.add_combo
-        breaker, no_meta, has_cache = BREAKER_CODE, _NO_META, _has_cache
+        breaker, no_meta = BREAKER_CODE, _NO_META
         a_ts, a_cost, a_in = chunk.c_ts.append, chunk.c_cost.append, chunk.c_in.append
         a_out, a_lat, a_retry = chunk.c_out.append, chunk.c_lat.append, chunk.c_retry.append
         a_ok, a_fb = chunk.c_ok.append, chunk.c_fb.append
@@ -172,16 +161,33 @@ class FastCalls:
                 r = decode(raw)
                 ts = epoch(r.timestamp)
                 meta = r.metadata or no_meta
-                # Cache tokens are rare in old files: look at the struct only when the bytes
-                # might name one (a false hit just costs the exact check). Every cache key has
-                # "cache" in it; prompt_tokens_details counts only through its cached_tokens.
-                if b"cache" in raw and (has_cache(r) or (meta is not no_meta and has_cache(meta))):
+                # Cache tokens: twelve attribute checks inline, 0.2 µs (a search of the line's
+                # bytes for "cache" took 0.7: JSON is full of c's).
+                if (
+                    r.cache_read_input_tokens is None
+                    and r.cache_creation_input_tokens is None
+                    and r.cache_write_input_tokens is None
+                    and r.cache_creation is None
+                    and r.cached_tokens is None
+                    and r.prompt_tokens_details is None
+                    and (
+                        meta is no_meta
+                        or (
+                            meta.cache_read_input_tokens is None
+                            and meta.cache_creation_input_tokens is None
+                            and meta.cache_write_input_tokens is None
+                            and meta.cache_creation is None
+                            and meta.cached_tokens is None
+                            and meta.prompt_tokens_details is None
+                        )
+                    )
+                ):
+                    tin, cr, cw, cw1h = r.input_tokens, 0, 0, 0
+                else:
                     split = _cache(r, meta)
                     if split is None:
                         raise ValueError("cache tokens")  # let the forgiving path explain
                     tin, cr, cw, cw1h = split
-                else:
-                    tin, cr, cw, cw1h = r.input_tokens, 0, 0, 0
                 chain = r.fallback_chain
                 key = (  # CallCombo order, as a plain tuple: cheaper to build and hash
                     r.provider,
