@@ -68,7 +68,7 @@ class Tables:
     def __init__(self) -> None:
         self.calls = ColumnTable(CALL_COLUMNS)
         self.runs = ColumnTable(RUN_COLUMNS)
-        self.call_combos = Interner(CallCombo._make)
+        self.call_combos = Interner(CallCombo._make, CallCombo._fields.index("fallback_chain"))
         self.run_combos = Interner()
         # id 0 is "none" in the user and session columns
         self.users = Interner()
@@ -162,8 +162,7 @@ class Tables:
     def _remap(self, interner: Interner, local: list[str]) -> npt.NDArray[np.int32]:
         """Chunk-local ids (index + 1; 0 = none) to this table's ids."""
         out = np.zeros(len(local) + 1, dtype=np.int32)
-        for i, v in enumerate(local):
-            out[i + 1] = interner.id(v)
+        out[1:] = interner.ids(local)
         return out
 
     def _add_few(
@@ -216,9 +215,7 @@ class Tables:
             self._link_calls(*calls)
             self._link_runs(*runs)
             return calls, runs
-        remap = np.fromiter(
-            (self.call_combos.id(c) for c in chunk.combos), dtype=np.int32, count=len(chunk.combos)
-        )
+        remap = self.call_combos.ids(chunk.combos)
         n = len(chunk.c_ts)
         vals: dict[str, npt.NDArray[Any]] = {}
         for col, attr in _CALL_CHUNK_FIELDS.items():
@@ -236,11 +233,7 @@ class Tables:
                 n = int(keep_calls.sum())
         calls = self.calls.append(vals, n)
 
-        rremap = np.fromiter(
-            (self.run_combos.id(c) for c in chunk.run_combos),
-            dtype=np.int32,
-            count=len(chunk.run_combos),
-        )
+        rremap = self.run_combos.ids(chunk.run_combos)
         m = len(chunk.r_ts)
         rvals: dict[str, npt.NDArray[Any]] = {}
         for col, attr in _RUN_CHUNK_FIELDS.items():

@@ -54,3 +54,35 @@ def test_a_chunk_from_a_worker_sends_plain_shared_combos_and_the_tables_keep_cal
     assert ids[0] == known and len(set(ids)) == 3
     assert all(type(c) is CallCombo for c in tables.call_combos.items)
     assert [tuple(c) for c in tables.call_combos.items] == keys
+
+
+def test_ids_in_bulk_equal_one_by_one_and_share_strings() -> None:
+    """``ids`` (a chunk's combos at once) gives what ``id`` one at a time gives, keeps new
+    combos as CallCombos with shared strings (the chain's too), and a repeat in one batch gets
+    its first id."""
+    from empathy_monitor.tables import Tables
+
+    combos = [
+        tuple(pickle.loads(pickle.dumps(_combo(err, chain))))
+        for err, chain in (
+            ("timeout", ("openai:capable", "anthropic:capable")),
+            (None, ()),
+            ("rate_limit", ("openai:capable",)),
+            ("timeout", ("openai:capable", "anthropic:capable")),  # a repeat within the batch
+        )
+    ]
+    bulk, single = Tables(), Tables()
+    got = bulk.call_combos.ids(combos[:2]).tolist() + bulk.call_combos.ids(combos[1:]).tolist()
+    want = [single.call_combos.id(c) for c in (*combos[:2], *combos[1:])]
+    assert got == want == [0, 1, 1, 2, 0]
+    items = bulk.call_combos.items
+    assert [tuple(c) for c in items] == [tuple(c) for c in single.call_combos.items]
+    assert all(type(c) is CallCombo for c in items)
+    assert items[0].provider is items[2].provider and items[0].model is items[1].model
+    assert items[0].fallback_chain[0] is items[2].fallback_chain[0]
+    assert items[1].fallback_chain == () and items[1].error_type is None
+    assert bulk.users.ids([]).tolist() == [] and bulk.users.ids(["a", "b", "a"]).tolist() == [
+        1,
+        2,
+        1,
+    ]
