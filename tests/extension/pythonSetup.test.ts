@@ -32,7 +32,7 @@ const { resolvePython } = await import('../../extension/src/common/pythonSetup')
 const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'empathy-pysetup-'));
 const extensionPath = path.join(tmp, 'ext');
 const storage = path.join(tmp, 'globalStorage');
-const wheel = path.join(extensionPath, 'python-wheel', 'empathy_monitor-0.1.0-py3-none-any.whl');
+const wheel = path.join(extensionPath, 'python-wheel', 'empathy_monitor-0.2.0-py3-none-any.whl');
 fs.mkdirSync(path.dirname(wheel), { recursive: true });
 fs.writeFileSync(wheel, '');
 afterAll(() => fs.rmSync(tmp, { recursive: true, force: true }));

@@ -299,7 +299,7 @@ describe('versions at initialize', () => {
     await ctl.checkServer({ name: 'empathy-sidecar', version: '0.0.9' });
     expect(ctl.state).toMatchObject({
       kind: 'sidecarTooOld',
-      message: '/usr/bin/python3 has empathy-monitor 0.0.9, but this extension needs 0.1.0 or newer.',
+      message: '/usr/bin/python3 has empathy-monitor 0.0.9, but this extension needs 0.2.0 or newer.',
     });
     expect(ctl.state?.actions[0]).toEqual({ action: 'createEnv', label: 'Use a private environment' });
     // The restart that follows must not clear the message while the old sidecar is still chosen.

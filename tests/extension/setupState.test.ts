@@ -28,7 +28,8 @@ describe('versions', () => {
     expect(versionVerdict('private-env', '0.1.0', '0.2.0')).toBe('update');
     expect(versionVerdict('private-env', '0.2.0', '0.2.0')).toBe('ok');
     expect(versionVerdict('private-env', '0.3.0', '0.2.0')).toBe('ok');
-    expect(versionVerdict('setting', '0.1.0', '0.2.0')).toBe('ok');
+    expect(versionVerdict('setting', '0.2.0', '0.3.0')).toBe('ok');
+    expect(versionVerdict('setting', '0.1.0', '0.2.0')).toBe('tooOld'); // before the 0.2 protocol
     expect(versionVerdict('setting', '0.0.1', '0.2.0')).toBe('tooOld');
     expect(versionVerdict('default', MIN_SIDECAR_VERSION, undefined)).toBe('ok');
   });

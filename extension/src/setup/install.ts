@@ -39,7 +39,7 @@ export function bundledDeps(extensionPath: string): string | undefined {
   }
 }
 
-/** "0.1.0" from "empathy_monitor-0.1.0-py3-none-any.whl". */
+/** "0.2.0" from "empathy_monitor-0.2.0-py3-none-any.whl". */
 export function wheelVersion(wheel: string): string | undefined {
   return /^[A-Za-z0-9_.]+?-([^-]+)-/.exec(path.basename(wheel))?.[1];
 }

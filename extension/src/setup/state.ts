@@ -7,7 +7,7 @@ import { MIN_VERSION, type Candidate, type Probe } from '../common/python';
 import type { PipFailure } from './pipErrors';
 
 /** The oldest sidecar (empathy-monitor) that speaks this extension's protocol. */
-export const MIN_SIDECAR_VERSION = '0.1.0';
+export const MIN_SIDECAR_VERSION = '0.2.0';
 
 export { SETUP_ACTIONS, SETUP_KINDS, type SetupAction, type SetupButton, type SetupKind, type SetupView } from '@protocol';
 import type { SetupButton, SetupView } from '@protocol';
