@@ -26,6 +26,7 @@ from .combos import combo_index
 from .sums import RunSums, Sums
 from .window import Window
 
+_EVERYTHING = Window("all", None, None, 0.0)
 BUILD_BLOCK = 1 << 15  # rows per numpy pass: ~10 MB of temporaries a build (1 << 16: ~17 MB)
 MAX_BLOCK = 1 << 17
 
@@ -62,6 +63,8 @@ def build_calls(
     t = tables.calls
     if t.n == 0:
         return
+    if allowed is not None and rows_ok is None and cand is None and allowed.all():
+        allowed = None  # a filter every combo passes is the unfiltered view: the cube's days
     cidx = combo_index(tables)
     full = not overview_only
     acc = Acc(tables, cidx, full, full if dims is None else dims)
@@ -87,7 +90,7 @@ def build_calls(
                     acc,
                     tables,
                     parser,
-                    window,
+                    _EVERYTHING,  # its calls lie in days the window spans whole: no mask
                     None,
                     None,
                     light,

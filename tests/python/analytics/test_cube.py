@@ -252,6 +252,30 @@ def test_a_filter_keeping_whole_groups_uses_the_cube(
     assert seen == [1]
 
 
+def test_a_filter_every_call_passes_is_the_unfiltered_view(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A source filter where every call is that source's keeps every combo: the build is the
+    unfiltered one (the cube's whole days, no pass over the rows of those days), and every
+    section but the filters it echoes equals the unfiltered view and a build from the rows."""
+    tel = _demo(tmp_path)
+    sources = {c.source for c in tel.tables.call_combos.items}
+    assert len(sources) == 1
+    flt = Filters(source=next(iter(sources)))
+    for spec in _specs():
+        light: list[Any] = []
+        real = cube.DayCube.add_groups
+        with monkeypatch.context() as m:
+            m.setattr(cube.DayCube, "add_groups", lambda *a, **k: light.append(1) or real(*a, **k))
+            v = tel.view(spec, flt).render(dashboard_only=False)
+        assert light == []
+        plain = tel.view(spec).render(dashboard_only=False)
+        for k in plain:
+            if k not in ("window", "filter_options"):
+                assert v[k] == plain[k], (spec, k)
+        _assert_same(tel, spec, monkeypatch, filters=flt)
+
+
 _ZONES = ("UTC", "Europe/Berlin", "America/Santiago", "Asia/Kolkata")
 
 
