@@ -262,9 +262,9 @@ def test_a_filter_every_call_passes_is_the_unfiltered_view(
     sources = {c.source for c in tel.tables.call_combos.items}
     assert len(sources) == 1
     flt = Filters(source=next(iter(sources)))
+    light: list[Any] = []
+    real = cube.DayCube.add_groups
     for spec in _specs():
-        light: list[Any] = []
-        real = cube.DayCube.add_groups
         with monkeypatch.context() as m:
             m.setattr(cube.DayCube, "add_groups", lambda *a, **k: light.append(1) or real(*a, **k))
             v = tel.view(spec, flt).render(dashboard_only=False)
