@@ -222,7 +222,8 @@ class Interner:
     def id(self, item: Any) -> int:
         i = self._ids.get(item)  # a plain tuple finds its NamedTuple: same hash, equal
         if i is None:
-            if self._chain_at is not None and type(item) is tuple:
+            if self._chain_at is not None and isinstance(item, tuple):
+                # a worker's plain tuple or an in-process CallCombo: the same maps either way
                 item = self._strings.share_combo(item, self._chain_at)
                 item = tuple(item) if self._make is None else self._make(item)
             else:

@@ -24,9 +24,8 @@ from .blocks import Mask, RowsOk, _bins
 from .buckets import hourly
 from .combos import combo_index
 from .sums import RunSums, Sums
-from .window import Window
+from .window import EVERYTHING, Window
 
-_EVERYTHING = Window("all", None, None, 0.0)
 BUILD_BLOCK = 1 << 15  # rows per numpy pass: ~10 MB of temporaries a build (1 << 16: ~17 MB)
 MAX_BLOCK = 1 << 17
 
@@ -90,7 +89,7 @@ def build_calls(
                     acc,
                     tables,
                     parser,
-                    _EVERYTHING,  # its calls lie in days the window spans whole: no mask
+                    EVERYTHING,  # its calls lie in days the window spans whole: no mask
                     None,
                     None,
                     light,

@@ -30,7 +30,7 @@ from .acc import Acc, Part
 from .blocks import accumulate, row_blocks
 from .buckets import apply_offsets, as_int, offsets_plan
 from .combos import combo_index
-from .window import Window
+from .window import EVERYTHING, Window
 
 CUBE_MIN_ROWS = 50_000  # below this a row build takes a few ms: no cube
 MIN_SHARE = 0.25  # the first cube is made by a build spanning at least this share of the calls
@@ -64,7 +64,6 @@ class DayCube:
         cidx = combo_index(tables)
         combo = t.col("combo")
         nc = len(tables.call_combos.items)
-        everything = Window("all", None, None, 0.0)
         days = _days(dd)
         del dd
 
@@ -73,7 +72,7 @@ class DayCube:
             used = np.zeros(nc, dtype=np.int64)
             for lo, hi, idx in spans:
                 used += np.bincount(combo[lo:hi] if idx is None else combo[idx], minlength=nc)
-            blocks = _in_blocks(t, everything, spans, block)
+            blocks = _in_blocks(t, spans, block)
             accumulate(
                 acc,
                 tables,
@@ -220,10 +219,10 @@ def _days(dd: npt.NDArray[Any]) -> list[list[Span]]:
     return out
 
 
-def _in_blocks(t: Any, everything: Window, spans: list[Span], block: int) -> Any:
+def _in_blocks(t: Any, spans: list[Span], block: int) -> Any:
     for lo, hi, idx in spans:
         if idx is not None:
-            yield from row_blocks(t, everything, None, None, idx, block)
+            yield from row_blocks(t, EVERYTHING, None, None, idx, block)
             continue
         for a in range(lo, hi, block):
             yield a, min(hi, a + block), None

@@ -58,6 +58,10 @@ class Window:
         return Window("previous", self.since - (end - self.since), self.since, self.now)
 
 
+# Every instant: a row pass over calls already known to be wanted (no mask per block).
+EVERYTHING = Window("all", None, None, 0.0)
+
+
 def _to_epoch(v: str | float, parser: TimestampParser, what: str) -> float:
     if isinstance(v, (int, float)):
         return float(v)
